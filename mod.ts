@@ -1,0 +1,53 @@
+/**
+ * The TypeScript SDK for peaq's Machine Markets API: machines publish services, AI agents
+ * paired to them buy those services, and orders are executed and paid for. Zero runtime
+ * dependencies; runs unchanged on Deno, Node >= 20, Bun, Cloudflare Workers and browsers.
+ *
+ * @example Search the market and buy a service
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const market = client.orchestration;
+ * const { item: search } = await market.searchMarket({ machineId, agentPairingId, query: "mapping" }, pairingToken);
+ * const quote = search.quotes[0]!;
+ * const { item: order } = await market.createMarketOrder(
+ *   { machineId, agentPairingId, serviceId: quote.serviceId, quoteId: quote.id, searchId: search.id },
+ *   pairingToken,
+ * );
+ * const result = await market.executeMarketOrder(order.id, {}, pairingToken);
+ * ```
+ *
+ * @module
+ */
+export { PeaqosClient } from "./src/client.ts";
+export type { PeaqosClientOptions } from "./src/client.ts";
+export { OrchestrationClient } from "./src/orchestration.ts";
+export {
+  OrchestrationApiError,
+  OrchestrationConfigError,
+  OrchestrationError,
+  OrchestrationNetworkError,
+  OrchestrationValidationError,
+  PeaqosError,
+} from "./src/errors.ts";
+export type { RequestSummary } from "./src/errors.ts";
+export * from "./src/error_codes.ts";
+export { REDACTED, sanitizeBody } from "./src/redact.ts";
+export { MAX_LIST_LIMIT, validateListQuery } from "./src/validation.ts";
+export {
+  API_BASE_PATH,
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
+} from "./src/transport.ts";
+export type {
+  FetchLike,
+  RequestHookInfo,
+  RequestOptions,
+  ResponseHookInfo,
+  TimeoutOptions,
+} from "./src/transport.ts";
+export type { RetryOptions } from "./src/retry.ts";
+export type { EnvSource } from "./src/env.ts";
+export { VERSION } from "./src/version.ts";
+export type * from "./src/types/mod.ts";

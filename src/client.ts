@@ -1,0 +1,187 @@
+/**
+ * `PeaqosClient`, the SDK's entry point.
+ *
+ * @module
+ */
+import type { EnvSource } from "./env.ts";
+import { readRuntimeEnv } from "./env.ts";
+import { OrchestrationConfigError } from "./errors.ts";
+import { OrchestrationClient } from "./orchestration.ts";
+import { REDACTED } from "./redact.ts";
+import type { RetryOptions } from "./retry.ts";
+import type { FetchLike, RequestHookInfo, ResponseHookInfo, TimeoutOptions } from "./transport.ts";
+import { Transport } from "./transport.ts";
+
+/** Options of `new PeaqosClient(...)`. */
+export type PeaqosClientOptions = {
+  /** Origin of the Machine Markets API, e.g. `https://orchestration.peaq.xyz`. Required for `client.orchestration`. */
+  readonly orchestrationUrl?: string | undefined;
+  /** Platform API key, sent as `x-api-key`. Required for platform-auth calls. */
+  readonly apiKey?: string | undefined;
+  /** EVM JSON-RPC URL for the on-chain side of the SDK; not used by `client.orchestration`. */
+  readonly rpcUrl?: string | undefined;
+  /** Private key for the on-chain side of the SDK; not used by `client.orchestration`, never printed. */
+  readonly privateKey?: string | undefined;
+  /** Contract addresses for the on-chain side of the SDK; not used by `client.orchestration`. */
+  readonly contracts?: Readonly<Record<string, string>> | undefined;
+  /** The `fetch` to call; defaults to the global `fetch`, looked up at call time. */
+  readonly fetch?: FetchLike | undefined;
+  /** Timeouts in milliseconds; default 30 000 for GET and 60 000 for writes. */
+  readonly timeouts?: TimeoutOptions | undefined;
+  /**
+   * Opt-in retries, only for requests safe to repeat (GET, PUT, DELETE, or a POST with an
+   * `idempotency-key` header). Default: no retry.
+   */
+  readonly retry?: RetryOptions | undefined;
+  /** Called before each attempt; credential headers arrive as `"[REDACTED]"`. */
+  readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
+  /** Called after each attempt that got a response. */
+  readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
+};
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+const warnedOrigins = new Set<string>();
+
+/**
+ * The peaq OS client. `client.orchestration` exposes the Machine Markets API; it is created on
+ * first use and cached. The client never prints its `apiKey` or `privateKey`: not through
+ * `console.log`, inspect, or `JSON.stringify`.
+ *
+ * @example From the environment
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv(); // PEAQOS_ORCHESTRATION_URL, PEAQOS_API_KEY
+ * const { items } = await client.orchestration.listMachines({ limit: 20 });
+ * ```
+ *
+ * @example With explicit options
+ * ```ts
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz", apiKey: "pk_live_…" });
+ * console.assert(client.orchestration === client.orchestration);
+ * ```
+ */
+export class PeaqosClient {
+  readonly #options: PeaqosClientOptions;
+  #orchestration: OrchestrationClient | undefined;
+
+  /** Creates a client; nothing is checked or sent until a namespace is used. */
+  constructor(options: PeaqosClientOptions = {}) {
+    this.#options = { ...options };
+  }
+
+  /**
+   * Creates a client from `PEAQOS_ORCHESTRATION_URL` and `PEAQOS_API_KEY`, read from `env`
+   * when given (Workers pass their `env` binding) or else from the runtime's environment
+   * (Deno, Node, Bun). `overrides` win over the environment.
+   *
+   * @example In a Cloudflare Worker
+   * ```ts ignore
+   * export default {
+   *   fetch(request: Request, env: Record<string, string>) {
+   *     const client = PeaqosClient.fromEnv(env);
+   *     return Response.json(await client.orchestration.listMachines());
+   *   },
+   * };
+   * ```
+   */
+  static fromEnv(env?: EnvSource, overrides: PeaqosClientOptions = {}): PeaqosClient {
+    const read = (name: string) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
+    return new PeaqosClient({
+      orchestrationUrl: read("PEAQOS_ORCHESTRATION_URL"),
+      apiKey: read("PEAQOS_API_KEY"),
+      rpcUrl: read("PEAQOS_RPC_URL"),
+      ...overrides,
+    });
+  }
+
+  /**
+   * The Machine Markets API. Throws {@linkcode OrchestrationConfigError} when
+   * `orchestrationUrl` is missing or is not an `http:`/`https:` URL; warns once per origin
+   * when it is plain `http://` to a non-loopback host.
+   */
+  get orchestration(): OrchestrationClient {
+    this.#orchestration ??= this.#createOrchestration();
+    return this.#orchestration;
+  }
+
+  /** The configured orchestration URL (not secret), if any. */
+  get orchestrationUrl(): string | undefined {
+    return this.#options.orchestrationUrl;
+  }
+
+  #createOrchestration(): OrchestrationClient {
+    const { orchestrationUrl } = this.#options;
+    if (!orchestrationUrl) {
+      throw new OrchestrationConfigError(
+        "Missing 'orchestrationUrl': set it in the client options or PEAQOS_ORCHESTRATION_URL",
+      );
+    }
+    let url: URL;
+    try {
+      url = new URL(orchestrationUrl);
+    } catch (cause) {
+      throw new OrchestrationConfigError(
+        `Invalid 'orchestrationUrl': must be an http: or https: URL: received '${orchestrationUrl}'`,
+        { cause },
+      );
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new OrchestrationConfigError(
+        `Invalid 'orchestrationUrl': must be an http: or https: URL: received protocol '${url.protocol}'`,
+      );
+    }
+    if (url.username || url.password) {
+      throw new OrchestrationConfigError("Invalid 'orchestrationUrl': must not embed credentials");
+    }
+    if (
+      url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname) &&
+      !warnedOrigins.has(url.origin)
+    ) {
+      warnedOrigins.add(url.origin);
+      console.warn(
+        `peaq-os-sdk: 'orchestrationUrl' uses plain http:// to a non-loopback host (${url.origin}); API keys and pairing tokens travel unencrypted`,
+      );
+    }
+    const { apiKey, fetch, timeouts, retry, onRequest, onResponse } = this.#options;
+    if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey)) {
+      throw new OrchestrationConfigError(
+        "Invalid 'apiKey': must be a non-empty string of visible ASCII characters",
+      );
+    }
+    if (
+      retry &&
+      (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 10)
+    ) {
+      throw new OrchestrationConfigError(
+        `Invalid 'retry.maxAttempts': must be an integer between 1 and 10: received '${retry.maxAttempts}'`,
+      );
+    }
+    return new OrchestrationClient(
+      new Transport({ orchestrationUrl, apiKey, fetch, timeouts, retry, onRequest, onResponse }),
+    );
+  }
+
+  /** A printable view without credentials. */
+  toJSON(): Record<string, unknown> {
+    const { orchestrationUrl, rpcUrl, apiKey, privateKey } = this.#options;
+    return {
+      orchestrationUrl,
+      rpcUrl,
+      apiKey: apiKey === undefined ? undefined : REDACTED,
+      privateKey: privateKey === undefined ? undefined : REDACTED,
+    };
+  }
+
+  /** Node, Bun: `util.inspect` / `console.log` show the redacted view. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `PeaqosClient ${JSON.stringify(this.toJSON())}`;
+  }
+
+  /** Deno: `Deno.inspect` / `console.log` show the redacted view. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `PeaqosClient ${JSON.stringify(this.toJSON())}`;
+  }
+}

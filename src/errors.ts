@@ -1,0 +1,188 @@
+/**
+ * The SDK's error classes. Every failure the SDK reports is a {@linkcode PeaqosError}; the
+ * orchestration namespace throws {@linkcode OrchestrationError} subclasses only.
+ *
+ * @example Switch on the class, then on the code
+ * ```ts
+ * import { OrchestrationApiError, OrchestrationNetworkError } from "@peaqos/peaq-os-sdk";
+ *
+ * function describe(err: unknown): string {
+ *   if (err instanceof OrchestrationApiError) return `${err.statusCode} ${err.code}`;
+ *   if (err instanceof OrchestrationNetworkError) return "network";
+ *   return "other";
+ * }
+ * ```
+ *
+ * @module
+ */
+
+/** What a failed request was, for diagnostics: never headers, and a body already sanitized. */
+export type RequestSummary = {
+  readonly method: string;
+  /** Path below the origin, including the query string. */
+  readonly path: string;
+  /** The request body after {@linkcode sanitizeBody}. */
+  readonly body?: unknown;
+};
+
+/**
+ * Base class of every error the SDK throws.
+ *
+ * @example
+ * ```ts
+ * import { PeaqosError } from "@peaqos/peaq-os-sdk";
+ *
+ * const err: unknown = new PeaqosError("Something failed");
+ * console.assert(err instanceof PeaqosError);
+ * ```
+ */
+export class PeaqosError extends Error {
+  /** Creates an error; `options.cause` keeps the underlying error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Base class of every error of `client.orchestration`.
+ *
+ * @example
+ * ```ts
+ * import { OrchestrationError, PeaqosError } from "@peaqos/peaq-os-sdk";
+ *
+ * console.assert(new OrchestrationError("x") instanceof PeaqosError);
+ * ```
+ */
+export class OrchestrationError extends PeaqosError {
+  /** The request that failed, when there was one; sanitized, without headers. */
+  readonly request?: RequestSummary;
+
+  /** Creates an orchestration error, optionally naming the request that failed. */
+  constructor(message: string, options?: ErrorOptions & { request?: RequestSummary }) {
+    super(message, options);
+    if (options?.request) this.request = options.request;
+  }
+}
+
+/**
+ * The server answered with an error status, or with a body the SDK could not accept
+ * (`BAD_RESPONSE`, `INVALID_RESPONSE_SHAPE`).
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CODE_NOT_FOUND, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ *
+ * const err = new OrchestrationApiError({ code: ERROR_CODE_NOT_FOUND, statusCode: 404, message: "Machine not found" });
+ * console.assert(err.code === "NOT_FOUND" && err.statusCode === 404);
+ * ```
+ */
+export class OrchestrationApiError extends OrchestrationError {
+  /** Server-provided code, e.g. `"NOT_FOUND"`; compare with the `ERROR_CODE_*` constants. */
+  readonly code: string;
+  /** HTTP status of the response. */
+  readonly statusCode: number;
+  /** Server-provided detail blob (for `VALIDATION_ERROR`, the fields at fault). */
+  readonly details: unknown;
+  /** The server's `x-request-id`, when it sent one. */
+  readonly requestId: string | undefined;
+
+  /** Creates an API error from the parts of the server's error envelope. */
+  constructor(init: {
+    code: string;
+    statusCode: number;
+    message: string;
+    details?: unknown;
+    requestId?: string | undefined;
+    request?: RequestSummary;
+    cause?: unknown;
+  }) {
+    super(`${init.code}: ${init.message}`, init);
+    this.code = init.code;
+    this.statusCode = init.statusCode;
+    this.details = init.details ?? null;
+    this.requestId = init.requestId;
+  }
+}
+
+/**
+ * The request never got a response: DNS, connection, TLS, abort or timeout. `cause` holds the
+ * transport's own error.
+ *
+ * @example
+ * ```ts
+ * import { OrchestrationNetworkError } from "@peaqos/peaq-os-sdk";
+ *
+ * const err = new OrchestrationNetworkError("Request timed out after 10 ms", { timedOut: true });
+ * console.assert(err.timedOut);
+ * ```
+ */
+export class OrchestrationNetworkError extends OrchestrationError {
+  /** Whether the SDK's timeout ended the request. */
+  readonly timedOut: boolean;
+
+  /** Creates a network error; `timedOut` marks a timeout. */
+  constructor(
+    message: string,
+    options?: ErrorOptions & { request?: RequestSummary; timedOut?: boolean },
+  ) {
+    super(message, options);
+    this.timedOut = options?.timedOut ?? false;
+  }
+}
+
+/**
+ * The client is not configured to make this call (missing or invalid `orchestrationUrl`, no
+ * `apiKey` for a platform call).
+ *
+ * @example
+ * ```ts
+ * import { OrchestrationConfigError, PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * try {
+ *   new PeaqosClient({}).orchestration;
+ * } catch (err) {
+ *   console.assert(err instanceof OrchestrationConfigError);
+ * }
+ * ```
+ */
+export class OrchestrationConfigError extends OrchestrationError {}
+
+/**
+ * An argument failed a local check; no request was made.
+ *
+ * @example
+ * ```ts
+ * import { OrchestrationValidationError } from "@peaqos/peaq-os-sdk";
+ *
+ * const err = new OrchestrationValidationError("limit", "integer between 1 and 500", 0);
+ * console.assert(err.field === "limit");
+ * ```
+ */
+export class OrchestrationValidationError extends OrchestrationError {
+  /** The argument or body field at fault, e.g. `"limit"` or `"endpointBaseUrl"`. */
+  readonly field: string;
+  /** What it must satisfy, e.g. `"valid URL"`. */
+  readonly constraint: string;
+
+  /**
+   * Creates a validation error. `received` is described by type only when the field could
+   * hold a secret, so values never leak into messages.
+   */
+  constructor(field: string, constraint: string, received?: unknown) {
+    super(`Invalid '${field}': must be ${constraint}${describeReceived(field, received)}`);
+    this.field = field;
+    this.constraint = constraint;
+  }
+}
+
+const SECRET_FIELD = /token|key|secret|password|credential|auth|signature/i;
+
+function describeReceived(field: string, received: unknown): string {
+  if (received === undefined) return "";
+  if (SECRET_FIELD.test(field) || typeof received === "object" || typeof received === "function") {
+    return `: received ${received === null ? "null" : typeof received}`;
+  }
+  const text = String(received);
+  return `: received '${text.length > 64 ? `${text.slice(0, 64)}…` : text}'`;
+}

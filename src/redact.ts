@@ -1,0 +1,78 @@
+/**
+ * Keeping credentials out of errors, logs and serialised output.
+ *
+ * @module
+ */
+
+/** What every redacted value is replaced with. */
+export const REDACTED = "[REDACTED]";
+
+const SECRET_NAME = /token|key|secret|password|credential|auth/i;
+
+/**
+ * Returns a deep copy of `body` in which every field whose name contains `token`, `key`,
+ * `secret`, `password`, `credential` or `auth` (case-insensitive) is replaced by
+ * `"[REDACTED]"`, at any depth, inside objects and arrays. The input is never mutated;
+ * cycles become `"[Circular]"`.
+ *
+ * @example Redact a request body
+ * ```ts
+ * import { sanitizeBody } from "@peaqos/peaq-os-sdk";
+ *
+ * const safe = sanitizeBody({ agentToken: "t-123", endpoints: [{ authToken: "s" }] });
+ * console.assert(JSON.stringify(safe) === '{"agentToken":"[REDACTED]","endpoints":[{"authToken":"[REDACTED]"}]}');
+ * ```
+ *
+ * @param body Any JSON-like value.
+ * @returns The sanitized copy.
+ */
+export function sanitizeBody<T>(body: T): T {
+  return copy(body, new WeakSet()) as T;
+}
+
+function copy(value: unknown, seen: WeakSet<object>): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (seen.has(value)) return "[Circular]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => copy(item, seen));
+    const out: Record<string, unknown> = {};
+    for (const [name, field] of Object.entries(value)) {
+      out[name] = SECRET_NAME.test(name) ? REDACTED : copy(field, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const DENO_INSPECT = Symbol.for("Deno.customInspect");
+
+/**
+ * Attaches `secret` to `record` as the non-enumerable field `name` and makes every way of
+ * printing the record (`JSON.stringify`, `console.log`, `Deno.inspect`, `util.inspect`) show
+ * `"[REDACTED]"` in its place. Reading `record[name]` still returns the secret.
+ *
+ * @internal Used by the transport for `pairingToken` and `provisioningToken`.
+ */
+export function attachSecret<T extends object, K extends string>(
+  record: T,
+  name: K,
+  secret: string,
+): T & Record<K, string> {
+  const redactedView = (): Record<string, unknown> => ({ ...record, [name]: REDACTED });
+  Object.defineProperty(record, name, { value: secret, enumerable: false });
+  Object.defineProperty(record, "toJSON", { value: redactedView, enumerable: false });
+  Object.defineProperty(record, NODE_INSPECT, {
+    value: (_depth: number, options: unknown, inspect?: (v: unknown, o: unknown) => string) =>
+      inspect ? inspect(redactedView(), options) : redactedView(),
+    enumerable: false,
+  });
+  Object.defineProperty(record, DENO_INSPECT, {
+    value: (inspect: (v: unknown, o: unknown) => string, options: unknown) =>
+      inspect(redactedView(), options),
+    enumerable: false,
+  });
+  return record as T & Record<K, string>;
+}

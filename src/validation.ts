@@ -1,0 +1,132 @@
+/**
+ * Local checks that run before any request is made. Each failure is an
+ * {@linkcode OrchestrationValidationError} naming the field and the constraint.
+ *
+ * @module
+ */
+import { OrchestrationValidationError } from "./errors.ts";
+import type { ListQuery } from "./types/common.ts";
+
+/** Largest page size the API accepts. */
+export const MAX_LIST_LIMIT = 500;
+
+/**
+ * Rejects a `limit` outside 1..500 (or not an integer) and a `cursor` that is not a
+ * non-empty string, before the HTTP call.
+ *
+ * @example
+ * ```ts
+ * import { OrchestrationValidationError, validateListQuery } from "@peaqos/peaq-os-sdk";
+ *
+ * validateListQuery({ limit: 50 }); // fine
+ * try {
+ *   validateListQuery({ limit: 0 });
+ * } catch (err) {
+ *   console.assert(err instanceof OrchestrationValidationError && err.field === "limit");
+ * }
+ * ```
+ */
+export function validateListQuery(query: ListQuery | undefined): void {
+  if (query === undefined || query === null) return;
+  if (typeof query !== "object") {
+    throw new OrchestrationValidationError("options", "an object", query);
+  }
+  const { limit, cursor } = query;
+  if (
+    limit !== undefined &&
+    (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
+  ) {
+    throw new OrchestrationValidationError(
+      "limit",
+      `an integer between 1 and ${MAX_LIST_LIMIT}`,
+      limit,
+    );
+  }
+  if (cursor !== undefined && (typeof cursor !== "string" || cursor === "")) {
+    throw new OrchestrationValidationError("cursor", "a non-empty string", cursor);
+  }
+}
+
+/**
+ * Rejects a path parameter that is not a non-empty string or that is a dot segment (`.` or
+ * `..`), which no encoding can keep from changing the path.
+ *
+ * @internal
+ */
+export function validatePathParam(field: string, value: unknown): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new OrchestrationValidationError(field, "a non-empty string", value);
+  }
+  if (value === "." || value === "..") {
+    throw new OrchestrationValidationError(field, "an id other than '.' or '..'", value);
+  }
+  return value;
+}
+
+/**
+ * Rejects a URL that `new URL()` cannot parse or that is not `http:`/`https:`.
+ *
+ * @internal
+ */
+export function validateUrl(field: string, value: unknown): void {
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new OrchestrationValidationError(field, "valid URL", value);
+  }
+}
+
+// Header values must be visible ASCII; anything else would make fetch throw a bare TypeError.
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+/**
+ * Rejects a credential that is empty or cannot travel in an HTTP header. The value itself
+ * never appears in the message.
+ *
+ * @internal
+ */
+export function validateCredential(field: string, value: unknown): string {
+  if (typeof value !== "string" || !HEADER_SAFE.test(value)) {
+    throw new OrchestrationValidationError(field, "a non-empty string of visible ASCII characters");
+  }
+  return value;
+}
+
+/**
+ * Rejects a request body that is not a plain object, or that lacks one of `required`.
+ *
+ * @internal
+ */
+export function validateBody(body: unknown, required: readonly string[]): void {
+  if (body === undefined && required.length === 0) return;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new OrchestrationValidationError("params", "an object", body);
+  }
+  for (const field of required) {
+    const value = (body as Record<string, unknown>)[field];
+    if (value === undefined || value === null || value === "") {
+      throw new OrchestrationValidationError(field, "present");
+    }
+  }
+  const url = (body as Record<string, unknown>)["endpointBaseUrl"];
+  if (url !== undefined) validateUrl("endpointBaseUrl", url);
+  const endpoints = (body as Record<string, unknown>)["endpoints"];
+  if (Array.isArray(endpoints)) {
+    endpoints.forEach((endpoint: unknown, index) => {
+      const value = (endpoint as Record<string, unknown> | null)?.["endpointBaseUrl"];
+      try {
+        validateUrl("endpointBaseUrl", value);
+      } catch {
+        throw new OrchestrationValidationError(
+          `endpoints[${index}].endpointBaseUrl`,
+          "valid URL",
+          value,
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The SDK's version; `tests/version_test.ts` keeps it equal to `deno.json`'s.
+ *
+ * @module
+ */
+
+/** The SDK's version, sent in `User-Agent: peaq-os-sdk-js/<version>`. */
+export const VERSION = "0.2.0";
