@@ -29,9 +29,23 @@ export {
   OrchestrationError,
   OrchestrationNetworkError,
   OrchestrationValidationError,
+  OrchestrationWebhookError,
   PeaqosError,
 } from "./src/errors.ts";
-export type { RequestSummary } from "./src/errors.ts";
+export type { RequestSummary, WebhookRefusalReason } from "./src/errors.ts";
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  signWebhook,
+  signWebhookHeaders,
+  verifyWebhook,
+} from "./src/webhooks.ts";
+export type {
+  VerifyWebhookOptions,
+  WebhookHeaders,
+  WebhookHeadersInput,
+  WebhookMessage,
+  WebhookSecret,
+} from "./src/webhooks.ts";
 export * from "./src/error_codes.ts";
 export { REDACTED, sanitizeBody } from "./src/redact.ts";
 export { MAX_LIST_LIMIT, validateListQuery } from "./src/validation.ts";

@@ -176,6 +176,40 @@ export class OrchestrationValidationError extends OrchestrationError {
   }
 }
 
+/** Why {@linkcode verifyWebhook} refused a delivery; stable, machine-readable. */
+export type WebhookRefusalReason =
+  | "missing_headers"
+  | "invalid_timestamp"
+  | "timestamp_too_old"
+  | "timestamp_too_new"
+  | "invalid_signature"
+  | "invalid_payload"
+  | "invalid_secret";
+
+/**
+ * A webhook delivery was refused: missing headers, a signature that does not match, a timestamp
+ * outside the tolerance, a body that is not an event, or an unusable secret. The message never
+ * contains the secret or any signature.
+ *
+ * @example Answer 400 to a refused delivery
+ * ```ts
+ * import { OrchestrationWebhookError } from "@peaqos/peaq-os-sdk";
+ *
+ * const err = new OrchestrationWebhookError("invalid_signature", "Webhook signature does not match");
+ * console.assert(err.reason === "invalid_signature");
+ * ```
+ */
+export class OrchestrationWebhookError extends OrchestrationError {
+  /** Why the delivery was refused. */
+  readonly reason: WebhookRefusalReason;
+
+  /** Creates a refusal with its machine-readable `reason`. */
+  constructor(reason: WebhookRefusalReason, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
 const SECRET_FIELD = /token|key|secret|password|credential|auth|signature/i;
 
 function describeReceived(field: string, received: unknown): string {

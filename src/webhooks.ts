@@ -1,0 +1,356 @@
+/**
+ * Standard Webhooks signing and verification (https://www.standardwebhooks.com), on Web Crypto
+ * only, so it runs unchanged on Deno, Node >= 20, Bun, Cloudflare Workers and browsers.
+ *
+ * A delivery carries three headers: `webhook-id` (the idempotency key), `webhook-timestamp`
+ * (unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256>` over
+ * `"<id>.<timestamp>.<raw body>"`, several space-separated during secret rotation).
+ *
+ * Secrets: `whsec_<base64 key>` as the orchestration service issues them. A bare base64 key
+ * (without the prefix) is accepted too, as the reference `standardwebhooks` library does, and so
+ * are the raw key bytes as a `Uint8Array`.
+ *
+ * @example Verify a delivery in a Hono handler
+ * ```ts ignore
+ * import { OrchestrationWebhookError, verifyWebhook } from "@peaqos/peaq-os-sdk";
+ *
+ * app.post("/webhooks", async (c) => {
+ *   const raw = await c.req.text();
+ *   try {
+ *     const event = await verifyWebhook(raw, c.req.raw.headers, env.PEAQOS_WEBHOOK_SECRET);
+ *     console.log(event.type, event.data.order?.id);
+ *     return c.body(null, 204);
+ *   } catch (err) {
+ *     if (err instanceof OrchestrationWebhookError) return c.json({ reason: err.reason }, 400);
+ *     throw err;
+ *   }
+ * });
+ * ```
+ *
+ * @module
+ */
+import { OrchestrationValidationError, OrchestrationWebhookError } from "./errors.ts";
+import type { WebhookEvent } from "./types/webhooks.ts";
+
+/** A webhook secret: `whsec_<base64>`, a bare base64 key, or the raw key bytes. */
+export type WebhookSecret = string | Uint8Array;
+
+/** Request headers: a `Headers` instance or a plain object (names matched case-insensitively). */
+export type WebhookHeadersInput =
+  | Headers
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** The three Standard Webhooks headers of a delivery. */
+export type WebhookHeaders = {
+  readonly "webhook-id": string;
+  readonly "webhook-timestamp": string;
+  readonly "webhook-signature": string;
+};
+
+/** What is signed: the message id, when it was sent, and the exact body bytes sent. */
+export type WebhookMessage = {
+  /** The `webhook-id`, e.g. `"msg_2b7…"`; the same on every retry of one event. */
+  readonly id: string;
+  /** When the delivery is sent: a `Date` or unix seconds. */
+  readonly timestamp: Date | number;
+  /** The raw body exactly as it will be sent. */
+  readonly body: string;
+};
+
+/** Options of {@linkcode verifyWebhook}. */
+export type VerifyWebhookOptions = {
+  /** How far the timestamp may be from `now`, in either direction, in seconds. Default 300. */
+  readonly toleranceSeconds?: number;
+  /** The current time (a `Date` or unix seconds); defaults to the clock. For tests. */
+  readonly now?: Date | number;
+};
+
+/** Default tolerance between a delivery's timestamp and the receiver's clock, in seconds. */
+export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+const SECRET_PREFIX = "whsec_";
+const SIGNATURE_VERSION = "v1";
+// Bounds what one request can make us hash and compare; rotation needs two or three.
+const MAX_SIGNATURES = 16;
+const encoder = new TextEncoder();
+
+/**
+ * Signs a message and returns the `webhook-signature` header value, `v1,<base64>`.
+ *
+ * @example Sign a delivery
+ * ```ts
+ * import { signWebhook } from "@peaqos/peaq-os-sdk";
+ *
+ * const signature = await signWebhook(
+ *   { id: "msg_1", timestamp: 1_700_000_000, body: '{"type":"order.created"}' },
+ *   "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+ * );
+ * console.assert(signature.startsWith("v1,"));
+ * ```
+ *
+ * @param message The id, timestamp and raw body.
+ * @param secret The signing secret.
+ * @returns The signature header value.
+ */
+export async function signWebhook(message: WebhookMessage, secret: WebhookSecret): Promise<string> {
+  const id = checkId(message?.id);
+  const timestamp = toUnixSeconds(message?.timestamp, "timestamp");
+  if (typeof message.body !== "string") {
+    throw new OrchestrationValidationError("body", "a string", message.body);
+  }
+  const key = await importKey(secret);
+  const mac = await hmac(key, id, String(timestamp), encoder.encode(message.body));
+  return `${SIGNATURE_VERSION},${toBase64(mac)}`;
+}
+
+/**
+ * Signs a body and returns all three delivery headers. `id` defaults to a fresh
+ * `msg_<random>` and `timestamp` to now.
+ *
+ * @example Send a signed delivery
+ * ```ts ignore
+ * import { signWebhookHeaders } from "@peaqos/peaq-os-sdk";
+ *
+ * const body = JSON.stringify(event);
+ * const headers = await signWebhookHeaders({ body }, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+ * await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body });
+ * ```
+ *
+ * @param message The raw body, and optionally the id and timestamp.
+ * @param secret The signing secret.
+ * @returns The `webhook-id`, `webhook-timestamp` and `webhook-signature` headers.
+ */
+export async function signWebhookHeaders(
+  message: { readonly body: string; readonly id?: string; readonly timestamp?: Date | number },
+  secret: WebhookSecret,
+): Promise<WebhookHeaders> {
+  const id = message?.id ?? `msg_${crypto.randomUUID().replaceAll("-", "")}`;
+  const timestamp = toUnixSeconds(message?.timestamp ?? new Date(), "timestamp");
+  const signature = await signWebhook({ id, timestamp, body: message.body }, secret);
+  return {
+    "webhook-id": id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": signature,
+  };
+}
+
+/**
+ * Verifies a delivery's signature and timestamp over the raw body, then parses the event.
+ * Refusals reject with an {@linkcode OrchestrationWebhookError} whose `reason` says why.
+ * Any one valid `v1` signature among several (secret rotation) is enough; comparison is in
+ * constant time. Deduplicating by `webhook-id` is the caller's job.
+ *
+ * @example Verify, then switch on the event type
+ * ```ts
+ * import { signWebhookHeaders, verifyWebhook } from "@peaqos/peaq-os-sdk";
+ *
+ * const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+ * const body = '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{}}';
+ * const headers = await signWebhookHeaders({ body }, secret);
+ * const event = await verifyWebhook(body, headers, secret);
+ * console.assert(event.type === "order.created");
+ * ```
+ *
+ * @param rawBody The body exactly as received (before any JSON parsing).
+ * @param headers The request headers.
+ * @param secret The endpoint's secret.
+ * @param options Tolerance and clock.
+ * @returns The parsed event.
+ */
+export async function verifyWebhook(
+  rawBody: string | Uint8Array,
+  headers: WebhookHeadersInput,
+  secret: WebhookSecret,
+  options: VerifyWebhookOptions = {},
+): Promise<WebhookEvent> {
+  const tolerance = options?.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
+  if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new OrchestrationValidationError("toleranceSeconds", "a non-negative number", tolerance);
+  }
+  const now = toUnixSeconds(options?.now ?? new Date(), "now");
+  const bodyBytes = typeof rawBody === "string"
+    ? encoder.encode(rawBody)
+    : rawBody instanceof Uint8Array
+    ? rawBody
+    : undefined;
+  if (bodyBytes === undefined) {
+    throw new OrchestrationValidationError("rawBody", "a string or Uint8Array", rawBody);
+  }
+
+  const id = readHeader(headers, "webhook-id");
+  const timestampText = readHeader(headers, "webhook-timestamp");
+  const signatureText = readHeader(headers, "webhook-signature");
+  const missing = [
+    id ? undefined : "webhook-id",
+    timestampText ? undefined : "webhook-timestamp",
+    signatureText ? undefined : "webhook-signature",
+  ].filter((name) => name !== undefined);
+  if (missing.length > 0 || !id || !timestampText || !signatureText) {
+    throw new OrchestrationWebhookError(
+      "missing_headers",
+      `Webhook headers are missing: ${missing.map((name) => `'${name}'`).join(", ")}`,
+    );
+  }
+
+  const key = await importKey(secret);
+
+  if (!/^\d{1,12}$/.test(timestampText)) {
+    throw new OrchestrationWebhookError(
+      "invalid_timestamp",
+      `Webhook timestamp is not unix seconds: received '${timestampText.slice(0, 32)}'`,
+    );
+  }
+  const timestamp = Number(timestampText);
+  if (now - timestamp > tolerance) {
+    throw new OrchestrationWebhookError(
+      "timestamp_too_old",
+      `Webhook timestamp is too old: '${timestamp}' is more than ${tolerance} s before '${now}'`,
+    );
+  }
+  if (timestamp - now > tolerance) {
+    throw new OrchestrationWebhookError(
+      "timestamp_too_new",
+      `Webhook timestamp is too new: '${timestamp}' is more than ${tolerance} s after '${now}'`,
+    );
+  }
+
+  const expected = await hmac(key, id, timestampText, bodyBytes);
+  const candidates = signatureText.split(" ").filter((part) => part.length > 0);
+  let matched = false;
+  for (const candidate of candidates.slice(0, MAX_SIGNATURES)) {
+    const comma = candidate.indexOf(",");
+    if (comma < 0 || candidate.slice(0, comma) !== SIGNATURE_VERSION) continue;
+    const bytes = fromBase64(candidate.slice(comma + 1));
+    // No early exit: every candidate is compared so timing does not reveal which one matched.
+    if (bytes !== undefined && constantTimeEqual(bytes, expected)) matched = true;
+  }
+  if (!matched) {
+    throw new OrchestrationWebhookError(
+      "invalid_signature",
+      `Webhook signature does not match: no valid '${SIGNATURE_VERSION}' signature for '${
+        id.slice(0, 64)
+      }'`,
+    );
+  }
+
+  return parseEvent(bodyBytes);
+}
+
+function parseEvent(bodyBytes: Uint8Array): WebhookEvent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bodyBytes));
+  } catch (cause) {
+    throw new OrchestrationWebhookError("invalid_payload", "Webhook body is not valid JSON", {
+      cause,
+    });
+  }
+  const event = parsed as Record<string, unknown> | null;
+  if (
+    event === null || typeof event !== "object" || Array.isArray(event) ||
+    typeof event.type !== "string" || event.type.length === 0 ||
+    typeof event.timestamp !== "string" ||
+    event.data === null || typeof event.data !== "object" || Array.isArray(event.data)
+  ) {
+    throw new OrchestrationWebhookError(
+      "invalid_payload",
+      "Webhook body is not an event: expected 'type', 'timestamp' and 'data'",
+    );
+  }
+  return event as unknown as WebhookEvent;
+}
+
+function readHeader(headers: WebhookHeadersInput, name: string): string | undefined {
+  if (headers === null || typeof headers !== "object") return undefined;
+  if (typeof Headers !== "undefined" && headers instanceof Headers) {
+    return headers.get(name)?.trim() || undefined;
+  }
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== name) continue;
+    const text = typeof value === "string"
+      ? value
+      : Array.isArray(value)
+      ? value.filter((part) => typeof part === "string").join(" ")
+      : undefined;
+    return text?.trim() || undefined;
+  }
+  return undefined;
+}
+
+async function importKey(secret: WebhookSecret): Promise<CryptoKey> {
+  let bytes: Uint8Array | undefined;
+  if (secret instanceof Uint8Array) {
+    bytes = secret;
+  } else if (typeof secret === "string") {
+    const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+    bytes = fromBase64(encoded);
+  }
+  if (bytes === undefined || bytes.length === 0) {
+    throw new OrchestrationWebhookError(
+      "invalid_secret",
+      "Webhook secret is not usable: expected 'whsec_<base64>', a base64 key or key bytes",
+    );
+  }
+  return await crypto.subtle.importKey(
+    "raw",
+    new Uint8Array(bytes),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+}
+
+async function hmac(
+  key: CryptoKey,
+  id: string,
+  timestamp: string,
+  body: Uint8Array,
+): Promise<Uint8Array> {
+  const prefix = encoder.encode(`${id}.${timestamp}.`);
+  const data = new Uint8Array(prefix.length + body.length);
+  data.set(prefix, 0);
+  data.set(body, prefix.length);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
+}
+
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+function checkId(id: unknown): string {
+  if (typeof id !== "string" || id.length === 0 || /\s/.test(id)) {
+    throw new OrchestrationValidationError("id", "a non-empty string without whitespace", id);
+  }
+  return id;
+}
+
+function toUnixSeconds(value: unknown, field: string): number {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isFinite(ms) && ms >= 0) return Math.floor(ms / 1000);
+  } else if (typeof value === "number" && Number.isInteger(value) && value >= 0) {
+    return value;
+  }
+  throw new OrchestrationValidationError(field, "a valid Date or non-negative unix seconds", value);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  try {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return undefined;
+  }
+}
