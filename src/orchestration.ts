@@ -65,6 +65,32 @@ import type {
   ReleasePaymentRequest,
   SubmitPaymentProofRequest,
 } from "./types/payments.ts";
+import type {
+  AuditEvent,
+  CancelMarketOrderRequest,
+  CreateGraphEdgeRequest,
+  CreateGraphNodeRequest,
+  CreatePolicyRequest,
+  CreateTaskRequest,
+  ExecuteTaskRequest,
+  GraphEdge,
+  GraphNode,
+  HealthStatus,
+  ListAuditEventsOptions,
+  ListPoliciesOptions,
+  ListRunsOptions,
+  ListTasksOptions,
+  MachineGraph,
+  MachineReadiness,
+  MarketOrderActionResponse,
+  Policy,
+  ResolveTaskRequest,
+  Run,
+  Task,
+  UpdateGraphEdgeRequest,
+  UpdateGraphNodeRequest,
+  UpdatePolicyRequest,
+} from "./types/experimental.ts";
 
 /**
  * The Machine Markets API namespace. Get it from {@linkcode PeaqosClient.orchestration};
@@ -1075,5 +1101,590 @@ export class OrchestrationClient {
       (query) => this.listRuntimeEndpoints(machineId, query, requestOptions),
       options,
     );
+  }
+
+  // ---- Coming next (experimental): tasks, graph, policies, observability, order extras ----
+
+  /**
+   * Creates a task for a machine (`POST /machines/:machineId/tasks`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: task } = await client.orchestration.createTask("m-1", { intent: "detect objects" });
+   * ```
+   */
+  createTask(
+    machineId: string,
+    params: CreateTaskRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Task>> {
+    return this.#transport.request({
+      route: "POST /machines/:machineId/tasks",
+      params: { machineId },
+      body: params,
+      required: ["intent"],
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Finds services able to do a task (`POST /machines/:machineId/tasks/:taskId/discover`);
+   * `item.candidates` come ranked best first.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: task } = await client.orchestration.discoverTask("m-1", taskId);
+   * ```
+   */
+  discoverTask(
+    machineId: string,
+    taskId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Task>> {
+    return this.#transport.request({
+      route: "POST /machines/:machineId/tasks/:taskId/discover",
+      params: { machineId, taskId },
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Picks the service that will do a task (`POST /machines/:machineId/tasks/:taskId/resolve`);
+   * without `serviceId` the best candidate wins.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: task } = await client.orchestration.resolveTask("m-1", taskId, { serviceId });
+   * ```
+   */
+  resolveTask(
+    machineId: string,
+    taskId: string,
+    params?: ResolveTaskRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Task>> {
+    return this.#transport.request({
+      route: "POST /machines/:machineId/tasks/:taskId/resolve",
+      params: { machineId, taskId },
+      body: params,
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Runs a resolved task (`POST /machines/:machineId/tasks/:taskId/execute`); the task then
+   * names its `runId` and `outcomeId`.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: task } = await client.orchestration.executeTask("m-1", taskId, { input: { image: "…" } });
+   * ```
+   */
+  executeTask(
+    machineId: string,
+    taskId: string,
+    params?: ExecuteTaskRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Task>> {
+    return this.#transport.request({
+      route: "POST /machines/:machineId/tasks/:taskId/execute",
+      params: { machineId, taskId },
+      body: params,
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Gets one task (`GET /machines/:machineId/tasks/:taskId`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: task } = await client.orchestration.getTask("m-1", taskId);
+   * ```
+   */
+  getTask(
+    machineId: string,
+    taskId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Task>> {
+    return this.#transport.request({
+      route: "GET /machines/:machineId/tasks/:taskId",
+      params: { machineId, taskId },
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Lists a machine's tasks, including those its orders created (`GET /machines/:machineId/tasks`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { items } = await client.orchestration.listTasks("m-1", { status: "succeeded" });
+   * ```
+   */
+  listTasks(
+    machineId: string,
+    options?: ListTasksOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<ListResponse<Task>> {
+    return this.#transport.request({
+      route: "GET /machines/:machineId/tasks",
+      params: { machineId },
+      query: options,
+      paginated: true,
+      expect: "list",
+    }, requestOptions);
+  }
+
+  /**
+   * Gets a machine's whole capability graph (`GET /machines/:machineId/graph`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: graph } = await client.orchestration.getMachineGraph("m-1");
+   * ```
+   */
+  getMachineGraph(
+    machineId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<MachineGraph>> {
+    return this.#transport.request({
+      route: "GET /machines/:machineId/graph",
+      params: { machineId },
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Adds a node to a machine's graph (`POST /machines/:machineId/graph/nodes`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: node } = await client.orchestration.createGraphNode("m-1", { kind: "sensor", label: "Lidar" });
+   * ```
+   */
+  createGraphNode(
+    machineId: string,
+    params: CreateGraphNodeRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<GraphNode>> {
+    return this.#transport.request({
+      route: "POST /machines/:machineId/graph/nodes",
+      params: { machineId },
+      body: params,
+      required: ["kind", "label"],
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Updates a graph node (`PATCH /machines/:machineId/graph/nodes/:nodeId`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * await client.orchestration.updateGraphNode("m-1", nodeId, { label: "Front lidar" });
+   * ```
+   */
+  updateGraphNode(
+    machineId: string,
+    nodeId: string,
+    params: UpdateGraphNodeRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<GraphNode>> {
+    return this.#transport.request({
+      route: "PATCH /machines/:machineId/graph/nodes/:nodeId",
+      params: { machineId, nodeId },
+      body: params,
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Deletes a graph node and every edge touching it (`DELETE /machines/:machineId/graph/nodes/:nodeId`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * await client.orchestration.deleteGraphNode("m-1", nodeId);
+   * ```
+   */
+  deleteGraphNode(
+    machineId: string,
+    nodeId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<void> {
+    return this.#transport.request({
+      route: "DELETE /machines/:machineId/graph/nodes/:nodeId",
+      params: { machineId, nodeId },
+      expect: "void",
+    }, requestOptions);
+  }
+
+  /**
+   * Links two nodes of a machine's graph (`POST /machines/:machineId/graph/edges`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: edge } = await client.orchestration.createGraphEdge("m-1", { fromNodeId, toNodeId, relation: "feeds" });
+   * ```
+   */
+  createGraphEdge(
+    machineId: string,
+    params: CreateGraphEdgeRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<GraphEdge>> {
+    return this.#transport.request({
+      route: "POST /machines/:machineId/graph/edges",
+      params: { machineId },
+      body: params,
+      required: ["fromNodeId", "toNodeId", "relation"],
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Updates a graph edge (`PATCH /machines/:machineId/graph/edges/:edgeId`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * await client.orchestration.updateGraphEdge("m-1", edgeId, { relation: "controls" });
+   * ```
+   */
+  updateGraphEdge(
+    machineId: string,
+    edgeId: string,
+    params: UpdateGraphEdgeRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<GraphEdge>> {
+    return this.#transport.request({
+      route: "PATCH /machines/:machineId/graph/edges/:edgeId",
+      params: { machineId, edgeId },
+      body: params,
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Deletes a graph edge (`DELETE /machines/:machineId/graph/edges/:edgeId`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * await client.orchestration.deleteGraphEdge("m-1", edgeId);
+   * ```
+   */
+  deleteGraphEdge(
+    machineId: string,
+    edgeId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<void> {
+    return this.#transport.request({
+      route: "DELETE /machines/:machineId/graph/edges/:edgeId",
+      params: { machineId, edgeId },
+      expect: "void",
+    }, requestOptions);
+  }
+
+  /**
+   * Lists policies (`GET /policies`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { items } = await client.orchestration.listPolicies({ limit: 50 });
+   * ```
+   */
+  listPolicies(
+    options?: ListPoliciesOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<ListResponse<Policy>> {
+    return this.#transport.request({
+      route: "GET /policies",
+      query: options,
+      paginated: true,
+      expect: "list",
+    }, requestOptions);
+  }
+
+  /**
+   * Creates a policy (`POST /policies`); machines reference it through `policyIds`.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: policy } = await client.orchestration.createPolicy({ name: "night-shift", rules: { maxSpeed: 2 } });
+   * ```
+   */
+  createPolicy(
+    params: CreatePolicyRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Policy>> {
+    return this.#transport.request({
+      route: "POST /policies",
+      body: params,
+      required: ["name"],
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Gets one policy (`GET /policies/:policyId`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: policy } = await client.orchestration.getPolicy(policyId);
+   * ```
+   */
+  getPolicy(policyId: string, requestOptions?: RequestOptions): Promise<ItemResponse<Policy>> {
+    return this.#transport.request({
+      route: "GET /policies/:policyId",
+      params: { policyId },
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Updates a policy (`PATCH /policies/:policyId`); every change bumps `version`.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: policy } = await client.orchestration.updatePolicy(policyId, { rules: { maxSpeed: 1 } });
+   * ```
+   */
+  updatePolicy(
+    policyId: string,
+    params: UpdatePolicyRequest,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Policy>> {
+    return this.#transport.request({
+      route: "PATCH /policies/:policyId",
+      params: { policyId },
+      body: params,
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Lists recorded mutations, newest last (`GET /audit-events?machineId`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { items } = await client.orchestration.listAuditEvents({ machineId: "m-1" });
+   * ```
+   */
+  listAuditEvents(
+    options?: ListAuditEventsOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<ListResponse<AuditEvent>> {
+    return this.#transport.request({
+      route: "GET /audit-events",
+      query: options,
+      paginated: true,
+      expect: "list",
+    }, requestOptions);
+  }
+
+  /**
+   * Lists execution runs, from orders and tasks alike (`GET /runs?machineId`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { items } = await client.orchestration.listRuns({ machineId: "m-1" });
+   * ```
+   */
+  listRuns(options?: ListRunsOptions, requestOptions?: RequestOptions): Promise<ListResponse<Run>> {
+    return this.#transport.request({
+      route: "GET /runs",
+      query: options,
+      paginated: true,
+      expect: "list",
+    }, requestOptions);
+  }
+
+  /**
+   * Gets one run (`GET /runs/:runId`), e.g. the `runId` of an executed order.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item: run } = await client.orchestration.getRun(order.runId!);
+   * ```
+   */
+  getRun(runId: string, requestOptions?: RequestOptions): Promise<ItemResponse<Run>> {
+    return this.#transport.request({
+      route: "GET /runs/:runId",
+      params: { runId },
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Checks whether a machine can take orders, check by check (`GET /machines/:machineId/readiness`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { item } = await client.orchestration.getReadiness("m-1");
+   * if (!item.ready) console.log(item.checks.filter((check) => !check.ok));
+   * ```
+   */
+  getReadiness(
+    machineId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<MachineReadiness>> {
+    return this.#transport.request({
+      route: "GET /machines/:machineId/readiness",
+      params: { machineId },
+      expect: "item",
+    }, requestOptions);
+  }
+
+  /**
+   * Gets the service's health (`GET /health` at the root of `orchestrationUrl`, not under
+   * `/api/v1`; no auth, so it works without an `apiKey`).
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const health = await client.orchestration.getHealth();
+   * console.log(health.status, health.version);
+   * ```
+   */
+  getHealth(requestOptions?: RequestOptions): Promise<HealthStatus> {
+    return this.#transport.request({
+      route: "GET /health",
+      unversioned: true,
+      auth: "none",
+      expect: "object",
+    }, requestOptions);
+  }
+
+  /**
+   * Cancels an order before it executes (`POST /market/orders/:orderId/cancel`, agent auth);
+   * a held payment is refunded. Executed or closed orders refuse with `ORDER_CLOSED`.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * const { order } = await client.orchestration.cancelMarketOrder(orderId, { reason: "No longer needed" }, pairingToken);
+   * ```
+   */
+  cancelMarketOrder(
+    orderId: string,
+    params: CancelMarketOrderRequest | undefined,
+    pairingToken: string,
+    requestOptions?: RequestOptions,
+  ): Promise<MarketOrderActionResponse> {
+    return this.#transport.request({
+      route: "POST /market/orders/:orderId/cancel",
+      params: { orderId },
+      body: params,
+      agent: pairingToken,
+      expect: "confirm",
+    }, requestOptions);
+  }
+
+  /**
+   * Makes a `failed` order executable again (`POST /market/orders/:orderId/retry`, agent auth);
+   * any other status refuses with `ORDER_CLOSED`.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * await client.orchestration.retryMarketOrder(orderId, pairingToken);
+   * const result = await client.orchestration.executeMarketOrder(orderId, {}, pairingToken);
+   * ```
+   */
+  retryMarketOrder(
+    orderId: string,
+    pairingToken: string,
+    requestOptions?: RequestOptions,
+  ): Promise<MarketOrderActionResponse> {
+    return this.#transport.request({
+      route: "POST /market/orders/:orderId/retry",
+      params: { orderId },
+      agent: pairingToken,
+      expect: "confirm",
+    }, requestOptions);
+  }
+
+  /**
+   * Iterates every task of a machine across pages.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * for await (const task of client.orchestration.listTasksAll("m-1")) console.log(task.status);
+   * ```
+   */
+  listTasksAll(
+    machineId: string,
+    options: Omit<ListTasksOptions, "cursor"> = {},
+    requestOptions?: RequestOptions,
+  ): AsyncGenerator<Task, void, undefined> {
+    return paginate((query) => this.listTasks(machineId, query, requestOptions), options);
+  }
+
+  /**
+   * Iterates every policy across pages.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * for await (const policy of client.orchestration.listPoliciesAll()) console.log(policy.name);
+   * ```
+   */
+  listPoliciesAll(
+    options: Omit<ListPoliciesOptions, "cursor"> = {},
+    requestOptions?: RequestOptions,
+  ): AsyncGenerator<Policy, void, undefined> {
+    return paginate((query) => this.listPolicies(query, requestOptions), options);
+  }
+
+  /**
+   * Iterates every audit event across pages; `machineId` passes through on every page.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * for await (const event of client.orchestration.listAuditEventsAll({ machineId: "m-1" })) console.log(event.action);
+   * ```
+   */
+  listAuditEventsAll(
+    options: Omit<ListAuditEventsOptions, "cursor"> = {},
+    requestOptions?: RequestOptions,
+  ): AsyncGenerator<AuditEvent, void, undefined> {
+    return paginate((query) => this.listAuditEvents(query, requestOptions), options);
+  }
+
+  /**
+   * Iterates every run across pages; `machineId` passes through on every page.
+   *
+   * @experimental
+   * @example
+   * ```ts ignore
+   * for await (const run of client.orchestration.listRunsAll({ machineId: "m-1" })) console.log(run.status);
+   * ```
+   */
+  listRunsAll(
+    options: Omit<ListRunsOptions, "cursor"> = {},
+    requestOptions?: RequestOptions,
+  ): AsyncGenerator<Run, void, undefined> {
+    return paginate((query) => this.listRuns(query, requestOptions), options);
   }
 }

@@ -111,6 +111,8 @@ export type RequestSpec = {
   readonly agent?: string;
   /** `"none"`: no auth header at all (the heartbeat carries its token in the body). */
   readonly auth?: "none";
+  /** Address the path below `orchestrationUrl` itself, without `/api/v1` (`GET /health`). */
+  readonly unversioned?: boolean;
   readonly expect: Envelope;
   /** A one-time secret in `item` to hide from every printed form of the result. */
   readonly secret?: "pairingToken" | "provisioningToken";
@@ -150,6 +152,7 @@ const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
  */
 export class Transport {
   readonly #baseUrl: string;
+  readonly #rootUrl: string;
   readonly #origin: string;
   readonly #apiKey: string | undefined;
   readonly #fetch: FetchLike;
@@ -163,7 +166,8 @@ export class Transport {
   constructor(config: TransportConfig) {
     const url = new URL(config.orchestrationUrl);
     this.#origin = url.origin;
-    this.#baseUrl = `${url.origin}${url.pathname.replace(/\/+$/, "")}${API_BASE_PATH}`;
+    this.#rootUrl = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+    this.#baseUrl = `${this.#rootUrl}${API_BASE_PATH}`;
     this.#apiKey = config.apiKey;
     this.#fetch = config.fetch ?? globalFetch;
     this.#readTimeout = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
@@ -212,7 +216,7 @@ export class Transport {
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
     }
-    const url = `${this.#baseUrl}${path}${search}`;
+    const url = `${spec.unversioned ? this.#rootUrl : this.#baseUrl}${path}${search}`;
     const summary: RequestSummary = hasBody
       ? { method, path: url.slice(this.#origin.length), body: sanitizeBody(spec.body ?? {}) }
       : { method, path: url.slice(this.#origin.length) };

@@ -210,10 +210,16 @@ export type ListPoliciesOptions = {
 export type AuditEvent = {
   readonly id: string;
   readonly machineId: string | null;
+  /** `<resourceType>.<verb>`, e.g. `"order.execute"` or `"machine.create"`. */
   readonly action: string;
+  /** Singular kebab-case kind, e.g. `"order"`, `"agent-pairing"`, `"graph-node"`. */
   readonly resourceType: string;
   readonly resourceId: string;
   readonly actor: "platform" | "agent" | "machine-agent" | "system";
+  /** The route that made the change, e.g. `"POST /market/orders/:orderId/execute"`. */
+  readonly route: string;
+  /** HTTP status of the successful response. */
+  readonly statusCode: number;
   readonly occurredAt: string;
 };
 
@@ -236,6 +242,8 @@ export type Run = {
   readonly machineId: string;
   readonly orderId: string | null;
   readonly taskId: string | null;
+  readonly routeId: string | null;
+  readonly outcomeId: string | null;
   readonly providerKey: string;
   readonly operation: string;
   readonly status: "running" | "succeeded" | "failed";
