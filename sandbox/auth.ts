@@ -1,0 +1,151 @@
+/**
+ * Authentication middleware.
+ *
+ * - Platform routes: `x-api-key` must be one of the configured keys (`AUTH_REQUIRED` when
+ *   missing, `AUTH_INVALID` when wrong).
+ * - Agent routes: `x-agent-pairing-token` alone authenticates (an `x-api-key` the SDK may also
+ *   send is ignored there): the HS256 signature, the pairing it names, its `sessionId` and
+ *   `delegationPolicyHash` must all match the pairing's current state (`AGENT_AUTH_INVALID`
+ *   otherwise), `exp` must be in the future (`AGENT_AUTH_EXPIRED`), and the pairing must be
+ *   active (403 `AGENT_PAIRING_INACTIVE`).
+ *
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import type { SandboxContext, SandboxEnv } from "./context.ts";
+import { verifyJwt } from "./crypto.ts";
+import { ApiError } from "./errors.ts";
+import type { PairingRecord } from "./store.ts";
+
+function constantTimeEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  }
+  return diff === 0;
+}
+
+/**
+ * Middleware for platform routes: checks `x-api-key`.
+ *
+ * @example
+ * ```ts ignore
+ * api.use("/machines/*", requirePlatform(ctx));
+ * ```
+ */
+export function requirePlatform(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
+  return async (c, next) => {
+    const key = c.req.header("x-api-key");
+    if (key === undefined || key === "") {
+      throw new ApiError(401, "AUTH_REQUIRED", "Missing 'x-api-key' header");
+    }
+    // Check every key so the time taken does not tell which one was close.
+    let ok = false;
+    for (const candidate of ctx.options.apiKeys) ok = constantTimeEqual(key, candidate) || ok;
+    if (!ok) throw new ApiError(401, "AUTH_INVALID", "Invalid API key");
+    await next();
+  };
+}
+
+/**
+ * Verifies a pairing token and returns the pairing it speaks for; throws the `AGENT_AUTH_*`
+ * codes described in the module doc. Does not check the pairing's status.
+ *
+ * @example
+ * ```ts ignore
+ * const record = await verifyPairingToken(ctx, token);
+ * ```
+ */
+export async function verifyPairingToken(
+  ctx: SandboxContext,
+  token: string,
+): Promise<PairingRecord> {
+  const result = await verifyJwt(token, ctx.jwtSecret, ctx.now().getTime());
+  if (!result.ok) {
+    if (result.reason === "expired") {
+      throw new ApiError(401, "AGENT_AUTH_EXPIRED", "Pairing token expired: create a new session");
+    }
+    throw new ApiError(401, "AGENT_AUTH_INVALID", "Invalid pairing token");
+  }
+  const { pairingId, machineId, sessionId, delegationPolicyHash } = result.claims;
+  const record = typeof pairingId === "string" ? ctx.store.pairings.get(pairingId) : undefined;
+  if (record === undefined || record.pairing.machineId !== machineId) {
+    throw new ApiError(401, "AGENT_AUTH_INVALID", "Invalid pairing token: unknown pairing");
+  }
+  if (record.pairing.sessionId !== sessionId || record.policyHash !== delegationPolicyHash) {
+    throw new ApiError(
+      401,
+      "AGENT_AUTH_INVALID",
+      "Pairing token superseded: the session rotated or the delegation policy changed",
+    );
+  }
+  return record;
+}
+
+/**
+ * Throws 403 `AGENT_PAIRING_INACTIVE` unless the pairing is active. Call it wherever an agent
+ * acts (order creation, execution, payment).
+ *
+ * @example
+ * ```ts ignore
+ * assertPairingActive(c.get("pairing"));
+ * ```
+ */
+export function assertPairingActive(record: PairingRecord): void {
+  if (record.pairing.status !== "active") {
+    throw new ApiError(
+      403,
+      "AGENT_PAIRING_INACTIVE",
+      `Agent pairing is ${record.pairing.status}: '${record.pairing.id}'`,
+    );
+  }
+}
+
+/**
+ * Throws 403 `AGENT_PAIRING_REQUIRED` unless the request's `machineId`/`agentPairingId` are the
+ * token's own (an agent cannot act through another pairing).
+ *
+ * @example
+ * ```ts ignore
+ * assertPairingMatches(c.get("pairing"), body.machineId, body.agentPairingId);
+ * ```
+ */
+export function assertPairingMatches(
+  record: PairingRecord,
+  machineId: string,
+  agentPairingId: string | undefined,
+): void {
+  const pairing = record.pairing;
+  if (
+    pairing.machineId !== machineId ||
+    (agentPairingId !== undefined && agentPairingId !== pairing.id)
+  ) {
+    throw new ApiError(
+      403,
+      "AGENT_PAIRING_REQUIRED",
+      "The pairing token does not belong to this machine and pairing",
+    );
+  }
+}
+
+/**
+ * Middleware for agent routes: verifies `x-agent-pairing-token`, requires an active pairing and
+ * sets it as `c.get("pairing")`.
+ *
+ * @example
+ * ```ts ignore
+ * api.post("/market/search", requireAgent(ctx), async (c) => { const record = c.get("pairing"); ... });
+ * ```
+ */
+export function requireAgent(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
+  return async (c, next) => {
+    const token = c.req.header("x-agent-pairing-token");
+    if (token === undefined || token === "") {
+      throw new ApiError(401, "AGENT_AUTH_REQUIRED", "Missing 'x-agent-pairing-token' header");
+    }
+    const record = await verifyPairingToken(ctx, token);
+    assertPairingActive(record);
+    c.set("pairing", record);
+    await next();
+  };
+}

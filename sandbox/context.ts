@@ -1,0 +1,86 @@
+/**
+ * The per-app sandbox context every route module receives: options, clock, state, ids and the
+ * event hook webhooks hang off.
+ *
+ * @module
+ */
+import type { WebhookEvent, WebhookEventType } from "../src/types/mod.ts";
+import { randomHex, secretBytes } from "./crypto.ts";
+import { type ResolvedSandboxOptions, resolveOptions, type SandboxOptions } from "./options.ts";
+import { createStore, type PairingRecord, type SandboxStore } from "./store.ts";
+
+/** An event raised by a route; the webhook module stamps and delivers it. */
+export type SandboxEvent = {
+  readonly type: WebhookEventType;
+  readonly data: WebhookEvent["data"];
+};
+
+/** Id and sequence generators. */
+export type SandboxIds = {
+  /** A fresh random id with a readable prefix, e.g. `nextId("m")` → `m_Xq3…`. */
+  nextId(prefix: string): string;
+  /** A strictly increasing number: creation order, used by pagination cursors. */
+  nextSeq(): number;
+};
+
+/** Everything a route module needs; one per app. */
+export type SandboxContext = {
+  readonly options: ResolvedSandboxOptions;
+  /** The sandbox clock (the `now` option). */
+  now(): Date;
+  readonly store: SandboxStore;
+  readonly ids: SandboxIds;
+  /** HS256 key of pairing tokens. */
+  readonly jwtSecret: Uint8Array;
+  /**
+   * Raises an order/payment event. A no-op until the webhook module replaces it
+   * (`ctx.emit = ...` from the market routes' registration).
+   */
+  emit: (event: SandboxEvent) => void;
+  /**
+   * Registers cleanup run by `close()` (pending webhook retries, timers): `startSandbox` awaits
+   * every hook before it resolves, so Deno's sanitizers see nothing left open.
+   */
+  onClose(hook: () => void | Promise<void>): void;
+  /** Runs the registered close hooks (called by `startSandbox().close()`). */
+  runCloseHooks(): Promise<void>;
+};
+
+/** Hono environment of the sandbox app: variables set by middleware. */
+export type SandboxEnv = {
+  Variables: {
+    /** The pairing behind a verified `x-agent-pairing-token` (set by `requireAgent`). */
+    pairing: PairingRecord;
+  };
+};
+
+/**
+ * Creates the context of one app.
+ *
+ * @example
+ * ```ts ignore
+ * const ctx = createSandboxContext({ now: () => new Date("2026-01-01T00:00:00Z") });
+ * ```
+ */
+export function createSandboxContext(options: SandboxOptions = {}): SandboxContext {
+  const resolved = resolveOptions(options);
+  let seq = 0;
+  const closeHooks: Array<() => void | Promise<void>> = [];
+  return {
+    options: resolved,
+    now: () => resolved.now(),
+    store: createStore(),
+    ids: {
+      nextId: (prefix) => `${prefix}_${randomHex(8)}`,
+      nextSeq: () => ++seq,
+    },
+    jwtSecret: secretBytes(resolved.jwtSecret),
+    emit: () => {},
+    onClose: (hook) => {
+      closeHooks.push(hook);
+    },
+    runCloseHooks: async () => {
+      for (const hook of closeHooks.splice(0)) await hook();
+    },
+  };
+}

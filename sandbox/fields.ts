@@ -1,0 +1,36 @@
+/**
+ * zod building blocks shared by the route schemas.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** A 20-byte hex address, any case. */
+export const addressSchema = z.string().regex(
+  /^0x[0-9a-fA-F]{40}$/,
+  "must be a 0x-prefixed 20-byte hex address",
+);
+
+/** A non-negative decimal string such as `"12.50"` (money is never a float). */
+export const decimalSchema = z.string().regex(
+  /^\d{1,30}(\.\d{1,18})?$/,
+  "must be a decimal string such as '12.50'",
+);
+
+/** A short identifier-like string (provider keys, roles, types). */
+export const shortTextSchema = z.string().trim().min(1).max(200);
+
+/** A provider key: letters, digits, `.`, `_`, `-`; compared lowercased. */
+export const providerKeySchema = z.string().regex(
+  /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+  "must be 1-64 letters, digits, '.', '_' or '-'",
+);
+
+/** An EIP-191 proof `{ challengeId, signature }`. */
+export const proofSchema = z.strictObject({
+  challengeId: z.string().min(1).max(200),
+  signature: z.string().min(1).max(200),
+});
+
+/** An ISO 8601 timestamp with a zone. */
+export const isoDateTimeSchema = z.iso.datetime({ offset: true });
