@@ -8,6 +8,7 @@ import { readRuntimeEnv } from "./env.ts";
 import { OrchestrationConfigError } from "./errors.ts";
 import { OrchestrationClient } from "./orchestration.ts";
 import { REDACTED } from "./redact.ts";
+import type { Signer } from "./signer.ts";
 import type { RetryOptions } from "./retry.ts";
 import type { FetchLike, RequestHookInfo, ResponseHookInfo, TimeoutOptions } from "./transport.ts";
 import { Transport } from "./transport.ts";
@@ -22,6 +23,12 @@ export type PeaqosClientOptions = {
   readonly rpcUrl?: string | undefined;
   /** Private key for the on-chain side of the SDK; not used by `client.orchestration`, never printed. */
   readonly privateKey?: string | undefined;
+  /**
+   * Signs challenges in the one-call flows (`registerMachine`, `pairAgent`, `rotateAgentSession`):
+   * a viem local account, an ethers `Wallet`, or `privateKeySigner(privateKey)` from
+   * `@peaqos/peaq-os-sdk/signer` (whose `createClient` sets it from `privateKey`).
+   */
+  readonly signer?: Signer | undefined;
   /** Contract addresses for the on-chain side of the SDK; not used by `client.orchestration`. */
   readonly contracts?: Readonly<Record<string, string>> | undefined;
   /** The `fetch` to call; defaults to the global `fetch`, looked up at call time. */
@@ -39,8 +46,24 @@ export type PeaqosClientOptions = {
   readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
 };
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+// localhost, *.localhost, 127.0.0.0/8 and ::1 never leave the machine.
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" ||
+    /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
 const warnedOrigins = new Set<string>();
+
+// Durations are checked when the namespace is created, so a bad option fails as configuration.
+function checkDuration(name: string, value: unknown, min: number): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
+    throw new OrchestrationConfigError(
+      `Invalid '${name}': must be a finite number of milliseconds >= ${min}: received '${
+        String(value)
+      }'`,
+    );
+  }
+}
 
 /**
  * The peaq OS client. `client.orchestration` exposes the Machine Markets API; it is created on
@@ -107,6 +130,11 @@ export class PeaqosClient {
     return this.#orchestration;
   }
 
+  /** The signer the flows use when none is passed to them, if configured. */
+  get signer(): Signer | undefined {
+    return this.#options.signer;
+  }
+
   /** The configured orchestration URL (not secret), if any. */
   get orchestrationUrl(): string | undefined {
     return this.#options.orchestrationUrl;
@@ -137,7 +165,7 @@ export class PeaqosClient {
       throw new OrchestrationConfigError("Invalid 'orchestrationUrl': must not embed credentials");
     }
     if (
-      url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname) &&
+      url.protocol === "http:" && !isLoopback(url.hostname) &&
       !warnedOrigins.has(url.origin)
     ) {
       warnedOrigins.add(url.origin);
@@ -159,6 +187,10 @@ export class PeaqosClient {
         `Invalid 'retry.maxAttempts': must be an integer between 1 and 10: received '${retry.maxAttempts}'`,
       );
     }
+    checkDuration("timeouts.read", timeouts?.read, 1);
+    checkDuration("timeouts.write", timeouts?.write, 1);
+    checkDuration("retry.baseDelayMs", retry?.baseDelayMs, 0);
+    checkDuration("retry.maxDelayMs", retry?.maxDelayMs, 0);
     return new OrchestrationClient(
       new Transport({ orchestrationUrl, apiKey, fetch, timeouts, retry, onRequest, onResponse }),
     );

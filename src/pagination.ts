@@ -17,18 +17,24 @@ export async function* paginate<T, Q extends ListQuery>(
   query: Omit<Q, "cursor">,
 ): AsyncGenerator<T, void, undefined> {
   let cursor: string | undefined;
+  // Every cursor seen so far: a server that cycles (A → B → A) would otherwise loop forever.
+  const seen = new Set<string>();
   do {
     const page: ListResponse<T> = await fetchPage(
       (cursor === undefined ? { ...query } : { ...query, cursor }) as Q,
     );
     yield* page.items;
-    if (page.nextCursor && page.nextCursor === cursor) {
-      throw new OrchestrationApiError({
-        code: "INVALID_RESPONSE_SHAPE",
-        statusCode: 200,
-        message: "The server returned the same cursor twice; stopping to avoid an endless loop",
-      });
+    cursor = page.nextCursor || undefined;
+    if (cursor !== undefined) {
+      if (seen.has(cursor)) {
+        throw new OrchestrationApiError({
+          code: "INVALID_RESPONSE_SHAPE",
+          statusCode: 200,
+          message:
+            `The server returned cursor '${cursor}' twice; stopping to avoid an endless loop`,
+        });
+      }
+      seen.add(cursor);
     }
-    cursor = page.nextCursor ?? undefined;
   } while (cursor);
 }

@@ -7,11 +7,12 @@
 /** What every redacted value is replaced with. */
 export const REDACTED = "[REDACTED]";
 
-const SECRET_NAME = /token|key|secret|password|credential|auth/i;
+// The six names of the SDK document, plus `signature`: proofs are credentials too.
+const SECRET_NAME = /token|key|secret|password|credential|auth|signature/i;
 
 /**
  * Returns a deep copy of `body` in which every field whose name contains `token`, `key`,
- * `secret`, `password`, `credential` or `auth` (case-insensitive) is replaced by
+ * `secret`, `password`, `credential`, `auth` or `signature` (case-insensitive) is replaced by
  * `"[REDACTED]"`, at any depth, inside objects and arrays. The input is never mutated;
  * cycles become `"[Circular]"`.
  *
@@ -35,6 +36,9 @@ function copy(value: unknown, seen: WeakSet<object>): unknown {
   if (seen.has(value)) return "[Circular]";
   seen.add(value);
   try {
+    // Dates and similar become what JSON.stringify would send.
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") return copy(toJSON.call(value), seen);
     if (Array.isArray(value)) return value.map((item) => copy(item, seen));
     const out: Record<string, unknown> = {};
     for (const [name, field] of Object.entries(value)) {

@@ -49,7 +49,7 @@ export function retryDelayMs(
   now: number = Date.now(),
 ): number {
   const cap = options.maxDelayMs ?? 10_000;
-  if (retryAfter) {
+  if (retryAfter?.trim()) {
     const seconds = Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
     if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, cap);

@@ -141,6 +141,8 @@ const RESERVED_HEADERS = new Set([
   "accept",
 ]);
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 // Looked up at call time so a fetch installed (or mocked) after construction is used.
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
@@ -169,7 +171,10 @@ export class Transport {
     this.#rootUrl = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
     this.#baseUrl = `${this.#rootUrl}${API_BASE_PATH}`;
     this.#apiKey = config.apiKey;
-    this.#fetch = config.fetch ?? globalFetch;
+    const injected = config.fetch;
+    // Called as a plain function: a bound method (e.g. a Workers service binding's fetch) must
+    // not receive the transport as `this`, and browsers reject fetch called on a foreign `this`.
+    this.#fetch = injected ? (input, init) => injected(input, init) : globalFetch;
     this.#readTimeout = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
     this.#writeTimeout = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
     this.#retry = config.retry;
@@ -209,7 +214,7 @@ export class Transport {
     else if (spec.required) validateBody(spec.query ?? {}, spec.required);
     const search = encodeQuery(spec.query);
     const headers = this.#headers(spec, options);
-    const body = hasBody ? JSON.stringify(spec.body ?? {}) : undefined;
+    const body = hasBody ? serialize(spec.body ?? {}) : undefined;
     if (body !== undefined) headers.set("content-type", "application/json");
     const timeoutMs = options?.timeoutMs ??
       (method === "GET" ? this.#readTimeout : this.#writeTimeout);
@@ -257,10 +262,11 @@ export class Transport {
     }
     const controller = new AbortController();
     let timedOut = false;
+    // Timers overflow above 2^31-1 ms and would fire at once; longer waits are effectively none.
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, prepared.timeoutMs);
+    }, Math.min(prepared.timeoutMs, MAX_TIMER_MS));
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     const started = Date.now();
@@ -390,6 +396,15 @@ function describe(prepared: Prepared): string {
 
 function causeText(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+function serialize(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    // BigInt values and cycles: report them as bad input rather than a bare TypeError.
+    throw new OrchestrationValidationError("params", "JSON-serialisable");
+  }
 }
 
 function encodeQuery(query: object | undefined): string {

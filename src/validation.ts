@@ -47,6 +47,8 @@ export function validateListQuery(query: ListQuery | undefined): void {
   }
 }
 
+const WELL_FORMED = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+
 /**
  * Rejects a path parameter that is not a non-empty string or that is a dot segment (`.` or
  * `..`), which no encoding can keep from changing the path.
@@ -59,6 +61,10 @@ export function validatePathParam(field: string, value: unknown): string {
   }
   if (value === "." || value === "..") {
     throw new OrchestrationValidationError(field, "an id other than '.' or '..'", value);
+  }
+  // A lone surrogate makes encodeURIComponent throw a bare URIError.
+  if (!WELL_FORMED.test(value)) {
+    throw new OrchestrationValidationError(field, "well-formed Unicode");
   }
   return value;
 }
