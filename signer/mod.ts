@@ -1,0 +1,183 @@
+/**
+ * `@peaqos/peaq-os-sdk/signer`: a {@linkcode Signer} built from a private key, and a
+ * `createClient` that turns the client's `privateKey` option into that signer. This subpath
+ * depends on `@noble/curves` and `@noble/hashes`; the core (`@peaqos/peaq-os-sdk`) stays
+ * dependency-free and never imports it.
+ *
+ * @example Register a machine with a key from the environment
+ * ```ts ignore
+ * import { registerMachine } from "@peaqos/peaq-os-sdk";
+ * import { createClient } from "@peaqos/peaq-os-sdk/signer";
+ *
+ * const client = createClient({
+ *   orchestrationUrl: "http://127.0.0.1:8787",
+ *   apiKey: Deno.env.get("PEAQOS_API_KEY"),
+ *   privateKey: Deno.env.get("PEAQOS_PRIVATE_KEY"),
+ * });
+ * const { machine } = await registerMachine(client, { displayName: "Rover 7", machineType: "rover" });
+ * ```
+ *
+ * @module
+ */
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { PeaqosClient, type PeaqosClientOptions } from "../src/client.ts";
+import { type EnvSource, readRuntimeEnv } from "../src/env.ts";
+import { OrchestrationValidationError } from "../src/errors.ts";
+import type { MessageSigner, Signer } from "../src/signer.ts";
+
+export type { MessageSigner, Signer };
+
+/** A {@linkcode MessageSigner} that holds its key out of sight: it prints as its address only. */
+export type PrivateKeySigner = MessageSigner & {
+  /** `{ address }`: what `JSON.stringify` and `console.log` show. */
+  toJSON(): { readonly address: string };
+};
+
+const encoder = new TextEncoder();
+const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const DENO_INSPECT = Symbol.for("Deno.customInspect");
+
+function bytesToHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+function parsePrivateKey(privateKey: unknown): Uint8Array {
+  const text = typeof privateKey === "string" ? privateKey.replace(/^0x/i, "") : "";
+  const key = /^[0-9a-fA-F]{64}$/.test(text)
+    ? Uint8Array.from(text.match(/../g)!, (pair) => parseInt(pair, 16))
+    : undefined;
+  if (key === undefined || !secp256k1.utils.isValidSecretKey(key)) {
+    // The value never appears: `privateKey` is a secret field name.
+    throw new OrchestrationValidationError(
+      "privateKey",
+      "a secp256k1 private key as 64 hex digits (0x optional)",
+      privateKey,
+    );
+  }
+  return key;
+}
+
+/** EIP-55 mixed-case checksum of a lowercase hex address body (no `0x`). */
+function checksum(lowerHex: string): string {
+  const hash = bytesToHex(keccak_256(encoder.encode(lowerHex)));
+  let out = "0x";
+  for (let i = 0; i < lowerHex.length; i++) {
+    out += parseInt(hash[i]!, 16) >= 8 ? lowerHex[i]!.toUpperCase() : lowerHex[i]!;
+  }
+  return out;
+}
+
+/** keccak256("\x19Ethereum Signed Message:\n" + byte length + message): what personal_sign signs. */
+function personalMessageHash(message: string): Uint8Array {
+  const body = encoder.encode(message);
+  const prefix = encoder.encode(`\x19Ethereum Signed Message:\n${body.length}`);
+  const data = new Uint8Array(prefix.length + body.length);
+  data.set(prefix);
+  data.set(body, prefix.length);
+  return keccak_256(data);
+}
+
+/**
+ * Builds a signer from a secp256k1 private key: EIP-191 `personal_sign` over secp256k1 with
+ * keccak-256, RFC 6979 deterministic nonces and low-s signatures, returned as `0x` + 65 bytes
+ * `r || s || v` with `v` 27 or 28 — byte for byte what viem and ethers produce. The key lives
+ * in a closure: `JSON.stringify`, `console.log` and inspect show only `{ address }`.
+ *
+ * @example Sign a challenge message
+ * ```ts
+ * import { privateKeySigner } from "@peaqos/peaq-os-sdk/signer";
+ *
+ * const signer = privateKeySigner("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
+ * console.assert(signer.address === "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
+ * const signature = await signer.signMessage("peaq challenge");
+ * console.assert(/^0x[0-9a-f]{130}$/.test(signature));
+ * console.assert(!JSON.stringify(signer).includes("4c0883"));
+ * ```
+ *
+ * @param privateKey 32 bytes as 64 hex digits, with or without `0x`.
+ * @returns A {@linkcode PrivateKeySigner}; an invalid key throws
+ * {@linkcode OrchestrationValidationError} on `privateKey` without echoing it.
+ */
+export function privateKeySigner(privateKey: string): PrivateKeySigner {
+  const key = parsePrivateKey(privateKey);
+  const publicKey = secp256k1.getPublicKey(key, false);
+  // The address is the last 20 bytes of keccak256(x || y), without the 0x04 prefix byte.
+  const address = checksum(bytesToHex(keccak_256(publicKey.subarray(1)).subarray(12)));
+  const view = (): { readonly address: string } => ({ address });
+  const signer = {
+    address,
+    signMessage(message: string): Promise<string> {
+      try {
+        if (typeof message !== "string") {
+          throw new OrchestrationValidationError("message", "a string", message);
+        }
+        const signature = secp256k1.sign(personalMessageHash(message), key, {
+          prehash: false,
+          format: "recovered",
+        });
+        // noble's "recovered" layout is recovery || r || s; Ethereum's is r || s || (27 + recovery).
+        const v = (27 + signature[0]!).toString(16);
+        return Promise.resolve(`0x${bytesToHex(signature.subarray(1))}${v}`);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    toJSON: view,
+  };
+  Object.defineProperty(signer, NODE_INSPECT, {
+    value: () => `PrivateKeySigner ${JSON.stringify(view())}`,
+  });
+  Object.defineProperty(signer, DENO_INSPECT, {
+    value: () => `PrivateKeySigner ${JSON.stringify(view())}`,
+  });
+  return Object.freeze(signer);
+}
+
+/**
+ * Creates a {@linkcode PeaqosClient} whose `signer` comes from its `privateKey` option (an
+ * explicit `signer` wins). The flows (`registerMachine`, `pairAgent`, `rotateAgentSession`) then
+ * sign with it; the key itself is never printed.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@peaqos/peaq-os-sdk/signer";
+ *
+ * const client = createClient({
+ *   orchestrationUrl: "http://127.0.0.1:8787",
+ *   apiKey: "sk_test",
+ *   privateKey: "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
+ * });
+ * console.assert(client.signer?.address === "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
+ * console.assert(!JSON.stringify(client).includes("4c0883"));
+ * ```
+ */
+export function createClient(options: PeaqosClientOptions = {}): PeaqosClient {
+  const signer = options.signer ??
+    (options.privateKey === undefined ? undefined : privateKeySigner(options.privateKey));
+  return new PeaqosClient({ ...options, signer });
+}
+
+/**
+ * Like `PeaqosClient.fromEnv`, and also reads `PEAQOS_PRIVATE_KEY` into the client's signer.
+ *
+ * @example
+ * ```ts ignore
+ * const client = createClientFromEnv(); // PEAQOS_ORCHESTRATION_URL, PEAQOS_API_KEY, PEAQOS_PRIVATE_KEY
+ * ```
+ */
+export function createClientFromEnv(
+  env?: EnvSource,
+  overrides: PeaqosClientOptions = {},
+): PeaqosClient {
+  const read = (name: string) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
+  return createClient({
+    orchestrationUrl: read("PEAQOS_ORCHESTRATION_URL"),
+    apiKey: read("PEAQOS_API_KEY"),
+    rpcUrl: read("PEAQOS_RPC_URL"),
+    privateKey: read("PEAQOS_PRIVATE_KEY"),
+    ...overrides,
+  });
+}
