@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
 import { createSandboxContext, type SandboxContext, type SandboxEnv } from "./context.ts";
 import { errorBody, handleError, handleNotFound } from "./errors.ts";
 import type { SandboxOptions } from "./options.ts";
@@ -39,6 +40,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const app = new Hono<SandboxEnv>();
   app.onError(handleError);
   app.notFound(handleNotFound);
+  // Every response, errors included, carries an x-request-id (the SDK surfaces it on errors).
+  app.use("*", requestId({ generator: () => ctx.ids.nextId("req") }));
   app.use(
     "*",
     bodyLimit({

@@ -16,7 +16,7 @@
  */
 import type { Hono } from "hono";
 import { createSandbox } from "./app.ts";
-import type { SandboxEnv } from "./context.ts";
+import type { SandboxContext, SandboxEnv } from "./context.ts";
 import type { SandboxOptions } from "./options.ts";
 
 export type { SandboxOptions, SandboxWebhookSubscription } from "./options.ts";
@@ -38,6 +38,8 @@ export type RunningSandbox = {
   readonly url: string;
   /** A platform API key the sandbox accepts (the first of `apiKeys`). */
   readonly apiKey: string;
+  /** The live state and options, for tests and tooling that inspect what the server holds. */
+  readonly context: SandboxContext;
   /** Stops the server and awaits shutdown and every pending background task. */
   close(): Promise<void>;
   /** Same as `close()`, for `await using`. */
@@ -87,6 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   return {
     url: `http://${host}:${addr.port}`,
     apiKey: ctx.options.apiKeys[0]!,
+    context: ctx,
     close,
     [Symbol.asyncDispose]: close,
   };
