@@ -96,8 +96,8 @@ export function startServer(initial: Responder = { body: { item: {} } }): Record
           hanging.delete(release);
           resolve();
         };
+        // Released when the server closes; the client gives up on its own.
         hanging.add(release);
-        request.signal.addEventListener("abort", release, { once: true });
       });
       return new Response(null, { status: 499 });
     }
