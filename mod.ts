@@ -64,4 +64,19 @@ export type {
 export type { RetryOptions } from "./src/retry.ts";
 export type { EnvSource } from "./src/env.ts";
 export { VERSION } from "./src/version.ts";
+export { toSigner } from "./src/signer.ts";
+export type { MessageSigner, Signer, ViemLocalAccountSigner } from "./src/signer.ts";
+export { buyService, pairAgent, registerMachine, rotateAgentSession } from "./src/flows.ts";
+export type {
+  AgentSession,
+  AgentSessionRef,
+  BuyServiceParams,
+  PairAgentParams,
+  PaymentStep,
+  PurchaseBase,
+  PurchaseResult,
+  RegisteredMachine,
+  RegisterMachineParams,
+  RotateAgentSessionParams,
+} from "./src/flows.ts";
 export type * from "./src/types/mod.ts";

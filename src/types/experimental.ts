@@ -281,7 +281,8 @@ export type MachineReadiness = {
  */
 export type HealthStatus = {
   readonly status: "ok" | "degraded";
-  readonly version: string;
+  /** The service's version, when it reports one. */
+  readonly version?: string;
   readonly time: string;
 };
 
