@@ -45,6 +45,8 @@ export type SandboxOptions = {
   readonly ownerId?: string;
   /** fetch used for outbound calls (webhooks, RPC, runtime endpoints); default global fetch. */
   readonly fetch?: typeof fetch;
+  /** Delay before the first webhook retry, doubled per retry (4 attempts); default 500 ms. */
+  readonly webhookRetryDelayMs?: number;
 };
 
 /** Options with every default filled in. */
@@ -61,6 +63,7 @@ export type ResolvedSandboxOptions = {
   readonly pairingSessionTtlSeconds: number;
   readonly ownerId: string;
   readonly fetch: typeof fetch;
+  readonly webhookRetryDelayMs: number;
 };
 
 /**
@@ -88,5 +91,6 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     pairingSessionTtlSeconds: options.pairingSessionTtlSeconds ?? 3600,
     ownerId: options.ownerId ?? "owner_sandbox",
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    webhookRetryDelayMs: options.webhookRetryDelayMs ?? 500,
   };
 }

@@ -1,29 +1,42 @@
 /**
- * The market half of the sandbox: skills, catalogue, services, search, orders, payments and
- * webhooks. Owned by the market helper.
- *
- * How to plug in: `app.ts` calls `registerMarketRoutes(api, ctx)` once per app, where `api` is
- * the Hono app mounted at `/api/v1` (register paths without that prefix, e.g.
- * `api.get("/skills", requirePlatform(ctx), handler)`) and `ctx` the per-app
- * {@linkcode SandboxContext}. Replace `ctx.emit` here to deliver webhooks, and register cleanup
- * with `ctx.onClose`. Platform helpers to reuse: `requirePlatform`/`requireAgent`/
- * `assertPairingActive`/`assertPairingMatches` (auth.ts), `readJson`/`readQuery` (validate.ts),
- * `paginate`/`listQuerySchema` (pagination.ts), `ApiError` (errors.ts),
- * `findRuntimeEndpoint` (routes/runtime_endpoints.ts), `requireActiveMachine` (routes/machines.ts).
+ * The market half of the sandbox: skills, services, search, orders and payments, plus webhook
+ * delivery of order and payment events. `app.ts` calls {@linkcode registerMarketRoutes} once
+ * per app with the `/api/v1` sub-app and the app's context.
  *
  * @module
  */
 import type { Hono } from "hono";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
+import { WebhookDispatcher } from "../webhooks.ts";
+import { registerOrderRoutes } from "./orders.ts";
+import { registerPaymentRoutes } from "./payments.ts";
+import { registerSearchRoutes } from "./search.ts";
+import { registerServiceRoutes } from "./services.ts";
+import { registerSkillRoutes } from "./skills.ts";
 
 /**
- * Registers the market routes on the `/api/v1` sub-app.
+ * Registers the market routes on the `/api/v1` sub-app and points the context's `emit` hook at
+ * a webhook dispatcher, closed (pending retries cancelled) when the sandbox closes.
  *
  * @example
  * ```ts ignore
  * registerMarketRoutes(api, ctx);
  * ```
  */
-export function registerMarketRoutes(_api: Hono<SandboxEnv>, _ctx: SandboxContext): void {
-  // Filled in by the market helper.
+export function registerMarketRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): void {
+  if (ctx.options.webhooks.length > 0) {
+    const webhooks = new WebhookDispatcher({
+      subscribers: ctx.options.webhooks,
+      now: () => ctx.now(),
+      retryDelayMs: ctx.options.webhookRetryDelayMs,
+      fetch: ctx.options.fetch,
+    });
+    ctx.emit = (event) => webhooks.emit(event.type, event.data);
+    ctx.onClose(() => webhooks.close());
+  }
+  registerSkillRoutes(api, ctx);
+  registerServiceRoutes(api, ctx);
+  registerSearchRoutes(api, ctx);
+  registerOrderRoutes(api, ctx);
+  registerPaymentRoutes(api, ctx);
 }

@@ -1,0 +1,213 @@
+/**
+ * The market half's in-memory state (searches, quotes, orders, payments, disputes, skill
+ * configs), one per sandbox context, plus the helpers every market route shares: record views,
+ * state changes that raise webhook events, and the agent's ownership check on an order.
+ *
+ * @module
+ */
+import type {
+  MarketDispute,
+  MarketOrder,
+  MarketPayment,
+  MarketQuote,
+  MarketSearch,
+  SkillConfigResponse,
+  WebhookEventType,
+} from "../src/types/mod.ts";
+import type { SandboxContext } from "./context.ts";
+import { ApiError, notFound } from "./errors.ts";
+import type { PairingRecord } from "./store.ts";
+
+/** A stored search. */
+export type SearchRecord = { readonly seq: number; readonly search: MarketSearch };
+
+/** A stored quote; single-use: `orderId` is set once an order consumes it. */
+export type QuoteRecord = {
+  readonly quote: MarketQuote;
+  readonly searchId: string;
+  readonly machineId: string;
+  readonly agentPairingId: string;
+  orderId: string | null;
+};
+
+/** A stored order. `order.payment` is filled from `payments` when viewed. */
+export type OrderRecord = {
+  readonly seq: number;
+  order: MarketOrder;
+  /** The price in 10^-18 units and its currency, fixed at creation (quote or list price). */
+  readonly price: { readonly units: bigint; readonly amount: string; readonly currency: string };
+  /** UTC day (`YYYY-MM-DD`) the order counts against for the daily limit. */
+  readonly spendDay: string;
+  dispute: MarketDispute | null;
+};
+
+/** The market state of one sandbox app. */
+export type MarketStore = {
+  readonly searches: Map<string, SearchRecord>;
+  readonly quotes: Map<string, QuoteRecord>;
+  readonly orders: Map<string, OrderRecord>;
+  /** Keyed by order id: an order has at most one payment. */
+  readonly payments: Map<string, MarketPayment>;
+  readonly skillConfigs: Map<string, SkillConfigResponse>;
+};
+
+const stores = new WeakMap<SandboxContext, MarketStore>();
+
+/**
+ * The market store of `ctx`, created on first use.
+ *
+ * @example
+ * ```ts ignore
+ * const market = marketStore(ctx);
+ * market.orders.get(orderId);
+ * ```
+ */
+export function marketStore(ctx: SandboxContext): MarketStore {
+  let store = stores.get(ctx);
+  if (!store) {
+    store = {
+      searches: new Map(),
+      quotes: new Map(),
+      orders: new Map(),
+      payments: new Map(),
+      skillConfigs: new Map(),
+    };
+    stores.set(ctx, store);
+  }
+  return store;
+}
+
+/** Order statuses after which nothing about the order may change. */
+export const TERMINAL_ORDER_STATUSES: ReadonlySet<MarketOrder["status"]> = new Set([
+  "confirmed",
+  "disputed",
+  "cancelled",
+  "failed",
+]);
+
+/**
+ * The order as served: the record's order with its current payment.
+ *
+ * @example
+ * ```ts ignore
+ * return c.json({ item: orderView(ctx, record) });
+ * ```
+ */
+export function orderView(ctx: SandboxContext, record: OrderRecord): MarketOrder {
+  return { ...record.order, payment: marketStore(ctx).payments.get(record.order.id) ?? null };
+}
+
+/**
+ * Finds an order or throws 404 `NOT_FOUND`.
+ *
+ * @example
+ * ```ts ignore
+ * const record = getOrder(ctx, c.req.param("orderId"));
+ * ```
+ */
+export function getOrder(ctx: SandboxContext, orderId: string): OrderRecord {
+  const record = marketStore(ctx).orders.get(orderId);
+  if (!record) throw notFound("Order", orderId);
+  return record;
+}
+
+/**
+ * Finds an order the calling agent may act on: it must have been placed through the token's
+ * pairing (else 403 `AGENT_PAIRING_REQUIRED`).
+ *
+ * @example
+ * ```ts ignore
+ * const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
+ * ```
+ */
+export function getAgentOrder(
+  ctx: SandboxContext,
+  pairing: PairingRecord,
+  orderId: string,
+): OrderRecord {
+  const record = getOrder(ctx, orderId);
+  if (record.order.agentPairingId !== pairing.pairing.id) {
+    throw new ApiError(
+      403,
+      "AGENT_PAIRING_REQUIRED",
+      `Order '${orderId}' was not placed through this agent pairing`,
+    );
+  }
+  return record;
+}
+
+/**
+ * Throws 409 `ORDER_CLOSED` when the order is terminal.
+ *
+ * @example
+ * ```ts ignore
+ * assertOrderOpen(record);
+ * ```
+ */
+export function assertOrderOpen(record: OrderRecord): void {
+  if (TERMINAL_ORDER_STATUSES.has(record.order.status)) {
+    throw new ApiError(
+      409,
+      "ORDER_CLOSED",
+      `Order is closed: '${record.order.id}' is '${record.order.status}'`,
+    );
+  }
+}
+
+/**
+ * Replaces the order with `changes` applied (and a fresh `updatedAt`); raises `event` when given.
+ *
+ * @example
+ * ```ts ignore
+ * updateOrder(ctx, record, { status: "delivered" }, "order.delivered");
+ * ```
+ */
+export function updateOrder(
+  ctx: SandboxContext,
+  record: OrderRecord,
+  changes: Partial<MarketOrder>,
+  event?: WebhookEventType,
+): MarketOrder {
+  record.order = { ...record.order, ...changes, updatedAt: ctx.now().toISOString() };
+  const view = orderView(ctx, record);
+  if (event) ctx.emit({ type: event, data: { order: view } });
+  return view;
+}
+
+/**
+ * Stores the order's payment with `changes` applied; raises `event` when given.
+ *
+ * @example
+ * ```ts ignore
+ * setPayment(ctx, orderId, { ...payment, status: "held" }, "payment.held");
+ * ```
+ */
+export function setPayment(
+  ctx: SandboxContext,
+  payment: MarketPayment,
+  event?: WebhookEventType,
+): MarketPayment {
+  const stored = { ...payment, updatedAt: ctx.now().toISOString() };
+  const market = marketStore(ctx);
+  market.payments.set(payment.orderId, stored);
+  if (event) {
+    const record = market.orders.get(payment.orderId);
+    ctx.emit({
+      type: event,
+      data: record ? { order: orderView(ctx, record), payment: stored } : { payment: stored },
+    });
+  }
+  return stored;
+}
+
+/**
+ * The UTC calendar day of `date`, `YYYY-MM-DD`.
+ *
+ * @example
+ * ```ts ignore
+ * utcDay(new Date("2026-01-02T23:59:59Z")); // "2026-01-02"
+ * ```
+ */
+export function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

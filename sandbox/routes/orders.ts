@@ -1,0 +1,538 @@
+/**
+ * Market orders: list and get (platform auth); create, execute, confirm, dispute and cancel
+ * (agent auth). The state machine is documented in `sandbox/README.md`.
+ *
+ * Creating an order checks, in this order: the body (`VALIDATION_ERROR`), that the token's
+ * pairing is the one named (`AGENT_PAIRING_REQUIRED`) and active (`AGENT_PAIRING_INACTIVE`), the
+ * machine (`MACHINE_NOT_ACTIVATED`, `MACHINE_NOT_ACTIVE`), the service (`NOT_FOUND`), the quote
+ * (`NOT_FOUND`, `QUOTE_EXPIRED`), the operation and input against the skill manifest, the
+ * delegation policy's allow/deny lists (`AGENT_POLICY_DENIED`), the per-transaction limit
+ * (`AGENT_SPEND_LIMIT_EXCEEDED`) and the daily limit (`AGENT_DAILY_LIMIT_EXCEEDED`). Everything
+ * after the body is read runs synchronously, so concurrent orders cannot both pass the daily
+ * limit check before either is recorded.
+ *
+ * @module
+ */
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { z } from "zod";
+import type {
+  MarketDispute,
+  MarketOrder,
+  MarketOutcome,
+  MarketRun,
+  MarketService,
+} from "../../src/types/mod.ts";
+import {
+  assertPairingActive,
+  assertPairingMatches,
+  requireAgent,
+  requirePlatform,
+  verifyPairingToken,
+} from "../auth.ts";
+import { findService, findSkill, serviceRuntime } from "../catalogue.ts";
+import type { SandboxContext, SandboxEnv } from "../context.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { runOnEndpoint, runSimulated } from "../execution.ts";
+import { decimalSchema } from "../fields.ts";
+import {
+  assertOrderOpen,
+  getAgentOrder,
+  getOrder,
+  marketStore,
+  type OrderRecord,
+  orderView,
+  type QuoteRecord,
+  setPayment,
+  updateOrder,
+  utcDay,
+} from "../market_state.ts";
+import { formatMoney, parseMoney } from "../money.ts";
+import { listQuerySchema, paginate } from "../pagination.ts";
+import { checkSchema } from "../schema.ts";
+import type { SimulatedResult } from "../simulator.ts";
+import type { PairingRecord } from "../store.ts";
+import { parseWith, readJson, readQuery, validationError } from "../validate.ts";
+import { requireActiveMachine, requireMachine } from "./machines.ts";
+import { effectivePrice, policyDenial } from "./search.ts";
+import { isSkillEnabled } from "./skills.ts";
+
+const idSchema = z.string().min(1).max(200);
+const inputSchema = z.record(z.string(), z.unknown());
+
+const createOrderBody = z.strictObject({
+  machineId: idSchema,
+  agentPairingId: idSchema,
+  serviceId: idSchema,
+  searchId: idSchema.optional(),
+  quoteId: idSchema.optional(),
+  operation: z.string().min(1).max(200).optional(),
+  input: inputSchema.optional(),
+  budget: z.strictObject({ amount: decimalSchema, currency: z.string().min(1).max(20) }).optional(),
+  // Accepted so adapters can use them; never stored or echoed.
+  providerCredentials: z.record(z.string(), z.record(z.string(), z.string().optional()))
+    .optional(),
+});
+
+const executeBody = z.strictObject({ input: inputSchema.optional() });
+const disputeBody = z.strictObject({
+  reason: z.string().trim().min(1).max(2000),
+  evidence: inputSchema.optional(),
+});
+const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() });
+const listOrdersQuery = listQuerySchema.extend({ machineId: idSchema });
+
+/** Payment statuses that mean the money is with the platform or already paid out. */
+const PAID = new Set(["held", "release_pending", "released"]);
+/** Payment statuses that still move money, and so are frozen by a dispute. */
+const FREEZABLE = new Set(["intent_created", "held", "release_pending"]);
+
+/**
+ * Whether `record` costs anything (free orders need no payment to execute).
+ *
+ * @example
+ * ```ts ignore
+ * if (paymentRequired(record)) ...
+ * ```
+ */
+export function paymentRequired(record: OrderRecord): boolean {
+  return record.price.units > 0n;
+}
+
+/**
+ * Reads an optional JSON body: the SDK sends none for confirm and may send none for release,
+ * refund and cancel; an empty body reads as `{}`.
+ *
+ * @example
+ * ```ts ignore
+ * const body = await readOptionalJson(c, cancelBody);
+ * ```
+ */
+export async function readOptionalJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+): Promise<z.output<S>> {
+  const text = await c.req.text(); // Hono caches the body, so readJson can read it again
+  return text.trim() === "" ? parseWith(schema, {}) : await readJson(c, schema);
+}
+
+// Authenticates the token only; the order route checks the pairing after the body, as specified.
+function agentToken(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
+  return async (c, next) => {
+    const token = c.req.header("x-agent-pairing-token");
+    if (token === undefined || token === "") {
+      throw new ApiError(401, "AGENT_AUTH_REQUIRED", "Missing 'x-agent-pairing-token' header");
+    }
+    c.set("pairing", await verifyPairingToken(ctx, token));
+    await next();
+  };
+}
+
+function checkQuote(
+  ctx: SandboxContext,
+  body: z.output<typeof createOrderBody>,
+  pairing: PairingRecord,
+  now: Date,
+): QuoteRecord | undefined {
+  const market = marketStore(ctx);
+  if (body.searchId !== undefined) {
+    const search = market.searches.get(body.searchId);
+    if (!search || search.search.agentPairingId !== pairing.pairing.id) {
+      throw notFound("Search", body.searchId);
+    }
+  }
+  if (body.quoteId === undefined) return undefined;
+  const quote = market.quotes.get(body.quoteId);
+  if (!quote || quote.agentPairingId !== pairing.pairing.id) throw notFound("Quote", body.quoteId);
+  const issues = [];
+  if (quote.quote.serviceId !== body.serviceId) {
+    issues.push({ path: "quoteId", message: `quote is for service '${quote.quote.serviceId}'` });
+  }
+  if (body.searchId !== undefined && quote.searchId !== body.searchId) {
+    issues.push({ path: "searchId", message: `quote belongs to search '${quote.searchId}'` });
+  }
+  if (issues.length > 0) throw validationError(issues);
+  if (quote.orderId !== null) {
+    throw new ApiError(
+      409,
+      "QUOTE_EXPIRED",
+      `Quote already used by order '${quote.orderId}': '${body.quoteId}'`,
+    );
+  }
+  if (now.getTime() >= Date.parse(quote.quote.expiresAt)) {
+    throw new ApiError(
+      409,
+      "QUOTE_EXPIRED",
+      `Quote expired at ${quote.quote.expiresAt}: '${body.quoteId}'`,
+    );
+  }
+  return quote;
+}
+
+function checkOperation(service: MarketService, operation: string, input: Record<string, unknown>) {
+  if (!service.operations.includes(operation)) {
+    throw validationError([{
+      path: "operation",
+      message: `must be one of ${service.operations.map((op) => `'${op}'`).join(", ")}`,
+    }]);
+  }
+  const declared = findSkill(service.skillKey)?.manifest.operations.find((op) =>
+    op.name === operation
+  );
+  // `simulateFailure` is the simulator's switch, not part of any operation's input.
+  const { simulateFailure: _switch, ...rest } = input;
+  const issues = declared ? checkSchema(declared.inputSchema, rest, "input") : [];
+  if (issues.length > 0) throw validationError(issues);
+}
+
+// Sums what the pairing has committed today: orders not cancelled, failed or refunded.
+function spentToday(ctx: SandboxContext, pairingId: string, day: string, currency: string): bigint {
+  const market = marketStore(ctx);
+  let total = 0n;
+  for (const record of market.orders.values()) {
+    const { order } = record;
+    if (order.agentPairingId !== pairingId || record.spendDay !== day) continue;
+    if (record.price.currency !== currency) continue;
+    if (order.status === "cancelled" || order.status === "failed") continue;
+    if (market.payments.get(order.id)?.status === "refunded") continue;
+    total += record.price.units;
+  }
+  return total;
+}
+
+function checkSpend(
+  ctx: SandboxContext,
+  pairing: PairingRecord,
+  units: bigint,
+  currency: string,
+  day: string,
+): void {
+  const policy = pairing.pairing.delegationPolicy;
+  const hasLimit = Boolean(policy.perTransactionLimit) || Boolean(policy.dailyLimit);
+  if (!hasLimit || units === 0n) return;
+  const limitCurrency = policy.currency ?? "USDT";
+  if (limitCurrency !== currency) {
+    throw new ApiError(
+      403,
+      "AGENT_POLICY_DENIED",
+      `Spend limits are in '${limitCurrency}' but the order is priced in '${currency}'`,
+    );
+  }
+  const perTransaction = policy.perTransactionLimit
+    ? parseMoney(policy.perTransactionLimit)
+    : undefined;
+  if (perTransaction !== undefined && units > perTransaction) {
+    throw new ApiError(
+      403,
+      "AGENT_SPEND_LIMIT_EXCEEDED",
+      `Price exceeds the per-transaction limit: '${
+        formatMoney(units)
+      }' > '${policy.perTransactionLimit}'`,
+      { price: formatMoney(units), limit: policy.perTransactionLimit, currency },
+    );
+  }
+  const daily = policy.dailyLimit ? parseMoney(policy.dailyLimit) : undefined;
+  if (daily !== undefined) {
+    const spent = spentToday(ctx, pairing.pairing.id, day, currency);
+    if (spent + units > daily) {
+      throw new ApiError(
+        403,
+        "AGENT_DAILY_LIMIT_EXCEEDED",
+        `Order would exceed the daily limit: '${
+          formatMoney(spent + units)
+        }' > '${policy.dailyLimit}'`,
+        {
+          spentToday: formatMoney(spent),
+          price: formatMoney(units),
+          limit: policy.dailyLimit,
+          currency,
+        },
+      );
+    }
+  }
+}
+
+function createOrder(
+  ctx: SandboxContext,
+  body: z.output<typeof createOrderBody>,
+  pairing: PairingRecord,
+): MarketOrder {
+  assertPairingMatches(pairing, body.machineId, body.agentPairingId);
+  assertPairingActive(pairing);
+  requireActiveMachine(ctx, body.machineId);
+  const service = findService(body.serviceId);
+  if (!service) throw notFound("Service", body.serviceId);
+  const now = ctx.now();
+  const quote = checkQuote(ctx, body, pairing, now);
+  if (!isSkillEnabled(ctx, service.skillKey)) {
+    throw new ApiError(422, "EXECUTION_UNSUPPORTED", `Skill is disabled: '${service.skillKey}'`);
+  }
+
+  const operation = body.operation ?? quote?.quote.operation ?? service.operations[0] ?? "";
+  const input = body.input ?? {};
+  checkOperation(service, operation, input);
+
+  const amount = quote?.quote.pricing.amount ?? effectivePrice(service);
+  if (amount === null || service.pricing.mode === "quote-required" && !quote) {
+    throw validationError([{ path: "quoteId", message: "this service is priced per quote" }]);
+  }
+  const units = parseMoney(amount) ?? 0n;
+  const currency = quote?.quote.pricing.currency ?? service.pricing.currency ?? "USDT";
+  if (body.budget) {
+    const budgetUnits = parseMoney(body.budget.amount);
+    if (body.budget.currency !== currency) {
+      throw validationError([{
+        path: "budget.currency",
+        message: `the price is in '${currency}'`,
+      }]);
+    }
+    if (budgetUnits !== undefined && units > budgetUnits) {
+      throw validationError([{
+        path: "budget.amount",
+        message: `the price '${formatMoney(units)}' exceeds the budget`,
+      }]);
+    }
+  }
+
+  const denial = policyDenial(pairing.pairing.delegationPolicy, service);
+  if (denial) throw new ApiError(403, "AGENT_POLICY_DENIED", denial);
+  const day = utcDay(now);
+  checkSpend(ctx, pairing, units, currency, day);
+
+  // Checked and recorded in one synchronous step: no await since the body was read.
+  const id = ctx.ids.nextId("ord");
+  const timestamp = now.toISOString();
+  const order: MarketOrder = {
+    id,
+    machineId: body.machineId,
+    agentPairingId: pairing.pairing.id,
+    searchId: body.searchId ?? quote?.searchId ?? null,
+    quoteId: body.quoteId ?? null,
+    serviceId: service.id,
+    skillKey: service.skillKey,
+    providerKey: service.providerKey,
+    serviceType: service.serviceType,
+    operation,
+    executionMode: service.executionMode,
+    integrationStatus: service.integrationStatus,
+    status: units > 0n ? "created" : "ready",
+    input,
+    budget: body.budget ?? null,
+    payment: null,
+    serviceSnapshot: service,
+    taskId: null,
+    routeId: null,
+    runId: null,
+    outcomeId: null,
+    handoff: null,
+    errorMessage: null,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  };
+  const record: OrderRecord = {
+    seq: ctx.ids.nextSeq(),
+    order,
+    price: { units, amount: formatMoney(units), currency },
+    spendDay: day,
+    dispute: null,
+  };
+  marketStore(ctx).orders.set(id, record);
+  if (quote) quote.orderId = id;
+  const view = orderView(ctx, record);
+  ctx.emit({ type: "order.created", data: { order: view } });
+  return view;
+}
+
+async function execute(
+  ctx: SandboxContext,
+  record: OrderRecord,
+  extraInput: Record<string, unknown> | undefined,
+): Promise<{ status: 200 | 202; body: unknown }> {
+  assertOrderOpen(record);
+  const { order } = record;
+  if (!["created", "payment_pending", "ready"].includes(order.status)) {
+    throw new ApiError(
+      409,
+      "ORDER_CLOSED",
+      `Order was already executed: '${order.id}' is '${order.status}'`,
+    );
+  }
+  const payment = marketStore(ctx).payments.get(order.id);
+  if (paymentRequired(record) && !(payment && PAID.has(payment.status))) {
+    throw new ApiError(
+      402,
+      "PAYMENT_REQUIRED",
+      `Payment of ${record.price.amount} ${record.price.currency} must be held before execution: '${order.id}'`,
+      { amount: record.price.amount, currency: record.price.currency, payment: payment ?? null },
+    );
+  }
+  requireActiveMachine(ctx, order.machineId);
+  const service = order.serviceSnapshot;
+  const runtime = serviceRuntime(service);
+  if (runtime === "unsupported") {
+    throw new ApiError(
+      422,
+      "EXECUTION_UNSUPPORTED",
+      `Service cannot be executed in the sandbox: '${service.id}'`,
+    );
+  }
+  if (runtime === "handoff") {
+    if (!service.handoff) {
+      throw new ApiError(422, "EXECUTION_UNSUPPORTED", `Service has no handoff: '${service.id}'`);
+    }
+    const handoff = service.handoff;
+    const updated = updateOrder(ctx, record, { status: "handoff", handoff }, "order.handoff");
+    return {
+      status: 202,
+      body: { order: updated, execution: { statusCode: 202, mode: "external-handoff", handoff } },
+    };
+  }
+
+  const input = { ...order.input, ...extraInput };
+  if (extraInput) checkOperation(service, order.operation, input);
+  const previous = order.status;
+  // Marked executing before the first await, so a concurrent execute sees it and refuses.
+  updateOrder(ctx, record, { status: "executing", input }, "order.executing");
+  const startedAt = ctx.now().toISOString();
+  let result: SimulatedResult;
+  try {
+    result = runtime === "endpoint"
+      ? await runOnEndpoint(ctx, record.order, input)
+      : runSimulated(record.order, input);
+  } catch (err) {
+    // The endpoint was not reached: nothing ran, so the order can be executed again.
+    updateOrder(ctx, record, { status: previous });
+    throw err;
+  }
+  const run: MarketRun = {
+    id: ctx.ids.nextId("run"),
+    orderId: order.id,
+    providerKey: order.providerKey,
+    operation: order.operation,
+    status: result.status,
+    startedAt,
+    completedAt: ctx.now().toISOString(),
+  };
+  const outcome: MarketOutcome = {
+    id: ctx.ids.nextId("out"),
+    runId: run.id,
+    status: result.status,
+    output: result.output,
+    summary: result.summary,
+  };
+  const updated = result.status === "succeeded"
+    ? updateOrder(
+      ctx,
+      record,
+      { status: "delivered", runId: run.id, outcomeId: outcome.id },
+      "order.delivered",
+    )
+    : updateOrder(ctx, record, {
+      status: "failed",
+      runId: run.id,
+      outcomeId: outcome.id,
+      errorMessage: result.summary,
+    }, "order.failed");
+  return {
+    status: 200,
+    body: { order: updated, execution: { statusCode: 200, mode: "native", run, outcome } },
+  };
+}
+
+/**
+ * Registers the order routes.
+ *
+ * @example
+ * ```ts ignore
+ * registerOrderRoutes(api, ctx);
+ * ```
+ */
+export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): void {
+  const platform = requirePlatform(ctx);
+  const agent = requireAgent(ctx);
+
+  api.get("/market/orders", platform, (c) => {
+    const query = readQuery(c, listOrdersQuery);
+    requireMachine(ctx, query.machineId);
+    const records = [...marketStore(ctx).orders.values()].filter((record) =>
+      record.order.machineId === query.machineId
+    );
+    return c.json(paginate(records, query, (record) => orderView(ctx, record)));
+  });
+
+  api.post("/market/orders", agentToken(ctx), async (c) => {
+    const body = await readJson(c, createOrderBody);
+    return c.json({ item: createOrder(ctx, body, c.get("pairing")) }, 201);
+  });
+
+  api.get("/market/orders/:orderId", platform, (c) => {
+    return c.json({ item: orderView(ctx, getOrder(ctx, c.req.param("orderId"))) });
+  });
+
+  api.post("/market/orders/:orderId/execute", agent, async (c) => {
+    const body = await readOptionalJson(c, executeBody);
+    const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
+    const result = await execute(ctx, record, body.input);
+    return c.json(result.body, result.status);
+  });
+
+  api.post("/market/orders/:orderId/confirm", agent, (c) => {
+    const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
+    assertOrderOpen(record);
+    if (record.order.status !== "delivered" && record.order.status !== "handoff") {
+      throw new ApiError(
+        409,
+        "ORDER_NOT_DELIVERED",
+        `Order is not delivered yet: '${record.order.id}' is '${record.order.status}'`,
+      );
+    }
+    const held = marketStore(ctx).payments.get(record.order.id);
+    const payment = held && (held.status === "held" || held.status === "release_pending")
+      ? setPayment(ctx, { ...held, status: "released" }, "payment.released")
+      : held ?? null;
+    const order = updateOrder(ctx, record, { status: "confirmed" }, "order.confirmed");
+    return c.json({ order, payment });
+  });
+
+  api.post("/market/orders/:orderId/dispute", agent, async (c) => {
+    const body = await readJson(c, disputeBody);
+    const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
+    assertOrderOpen(record);
+    const dispute: MarketDispute = {
+      id: ctx.ids.nextId("dsp"),
+      orderId: record.order.id,
+      reason: body.reason,
+      evidence: body.evidence ?? null,
+      status: "open",
+      createdAt: ctx.now().toISOString(),
+    };
+    record.dispute = dispute;
+    const current = marketStore(ctx).payments.get(record.order.id);
+    const payment = current && FREEZABLE.has(current.status)
+      ? setPayment(ctx, { ...current, status: "frozen" }, "payment.frozen")
+      : current ?? null;
+    const order = updateOrder(ctx, record, { status: "disputed" }, "order.disputed");
+    return c.json({ order, payment, dispute });
+  });
+
+  api.post("/market/orders/:orderId/cancel", agent, async (c) => {
+    const body = await readOptionalJson(c, cancelBody);
+    const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
+    assertOrderOpen(record);
+    if (!["created", "payment_pending", "ready"].includes(record.order.status)) {
+      throw new ApiError(
+        409,
+        "ORDER_CLOSED",
+        `Order can no longer be cancelled: '${record.order.id}' is '${record.order.status}'`,
+      );
+    }
+    const current = marketStore(ctx).payments.get(record.order.id);
+    const payment = current?.status === "held"
+      ? setPayment(ctx, { ...current, status: "refunded" }, "payment.refunded")
+      : current ?? null;
+    const order = updateOrder(ctx, record, {
+      status: "cancelled",
+      errorMessage: body.reason ? `Cancelled: ${body.reason}` : null,
+    }, "order.cancelled");
+    return c.json({ order, payment });
+  });
+}
