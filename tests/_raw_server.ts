@@ -52,7 +52,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-async function readRequest(conn: Deno.Conn): Promise<RawRequest | undefined> {
+async function readRequest(conn: Deno.Conn, readBody: boolean): Promise<RawRequest | undefined> {
   let data: Uint8Array = new Uint8Array(0);
   const chunk = new Uint8Array(16 * 1024);
   let headEnd = -1;
@@ -66,7 +66,7 @@ async function readRequest(conn: Deno.Conn): Promise<RawRequest | undefined> {
   const head = new TextDecoder().decode(data.subarray(0, headEnd));
   const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
   let body = data.subarray(headEnd + 4);
-  while (body.length < length) {
+  while (readBody && body.length < length) {
     const n = await conn.read(chunk);
     if (n === null) break;
     body = concat(body, chunk.subarray(0, n));
@@ -80,9 +80,19 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
 }
 
+/** Options of {@linkcode startRawServer}. */
+export type RawServerOptions = {
+  /**
+   * Read each request's body before answering (default true). With false, closing the socket
+   * while the body is still unread makes the kernel send a TCP reset instead of a clean close.
+   */
+  readonly readBody?: boolean;
+};
+
 /** Starts a raw server; `respond` picks the action for each request. */
 export function startRawServer(
   respond: (request: RawRequest, index: number) => RawAction,
+  options: RawServerOptions = {},
 ): RawServer {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
@@ -97,7 +107,7 @@ export function startRawServer(
 
   async function handle(conn: Deno.Conn): Promise<void> {
     try {
-      const request = await readRequest(conn);
+      const request = await readRequest(conn, options.readBody ?? true);
       if (!request) return;
       const action = respond(request, requests.length);
       requests.push(request);
