@@ -52,7 +52,8 @@ export function retryDelayMs(
   if (retryAfter?.trim()) {
     const seconds = Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
-    if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, cap);
+    // A date already past (clock skew included) means "now", as RFC 9110 reads.
+    if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), cap);
   }
   const exponential = (options.baseDelayMs ?? 250) * 2 ** (retry - 1);
   return Math.min(cap, Math.random() * exponential);

@@ -1,0 +1,400 @@
+/**
+ * Request control: per-call `{ signal, timeoutMs, headers }`, client `timeouts`, opt-in
+ * `retry` (safe requests only, backoff, `Retry-After` within a cap), and the
+ * `onRequest`/`onResponse` hooks.
+ */
+import {
+  assert,
+  assertEquals,
+  assertFalse,
+  assertGreaterOrEqual,
+  assertRejects,
+  assertStrictEquals,
+} from "@std/assert";
+import {
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  OrchestrationApiError,
+  OrchestrationNetworkError,
+  REDACTED,
+  type RequestHookInfo,
+  type ResponseHookInfo,
+  VERSION,
+} from "../mod.ts";
+import {
+  API_KEY,
+  orchestrationFor,
+  PAIRING_TOKEN,
+  type Reply,
+  startServer,
+} from "./_recording_server.ts";
+
+const unavailable: Reply = {
+  status: 503,
+  body: { error: { code: "UNAVAILABLE", message: "Try again" } },
+};
+
+/** Records the delay of every timer created while installed, and which were cleared. */
+function spyTimers() {
+  const originalSet = globalThis.setTimeout;
+  const originalClear = globalThis.clearTimeout;
+  const delays = new Map<unknown, number>();
+  const cleared = new Set<unknown>();
+  globalThis.setTimeout = ((handler: () => void, delay?: number) => {
+    const id = originalSet(handler, delay);
+    delays.set(id, delay ?? 0);
+    return id;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((id?: Parameters<typeof clearTimeout>[0]) => {
+    if (id !== undefined) cleared.add(id);
+    originalClear(id);
+  }) as typeof clearTimeout;
+  return {
+    /** Delays of the timers created, in order. */
+    delays: () => [...delays.values()],
+    /** Timers with `delay` that were not cleared. */
+    uncleared: (delay: number) =>
+      [...delays].filter(([id, d]) => d === delay && !cleared.has(id)).length,
+    [Symbol.dispose]() {
+      globalThis.setTimeout = originalSet;
+      globalThis.clearTimeout = originalClear;
+    },
+  };
+}
+
+// ---- timeouts ----
+
+Deno.test("DEFAULT_READ_TIMEOUT_MS and DEFAULT_WRITE_TIMEOUT_MS are 30 s and 60 s", () => {
+  assertEquals(DEFAULT_READ_TIMEOUT_MS, 30_000);
+  assertEquals(DEFAULT_WRITE_TIMEOUT_MS, 60_000);
+});
+
+Deno.test("request() arms the default timeouts and clears them once the call settles", async () => {
+  await using server = startServer();
+  const api = orchestrationFor(server);
+  {
+    using timers = spyTimers();
+    await api.getMachine("m-1");
+    await api.updateMachine("m-1", { displayName: "x" });
+    await api.archiveMachine("m-1").catch(() => {});
+    assertEquals(
+      timers.delays().filter((d) => d >= 1000),
+      [DEFAULT_READ_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS],
+    );
+    assertEquals(timers.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
+    assertEquals(timers.uncleared(DEFAULT_WRITE_TIMEOUT_MS), 0);
+  }
+  // A failed call clears its timer too.
+  server.respond({ status: 500, raw: "oops" });
+  {
+    using timers = spyTimers();
+    await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
+    assertEquals(timers.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
+  }
+});
+
+Deno.test("request() uses the client's timeouts option per method family", async () => {
+  await using server = startServer();
+  const api = orchestrationFor(server, { timeouts: { read: 1234, write: 5678 } });
+  using timers = spyTimers();
+  await api.getMachine("m-1");
+  await api.createMachine({ displayName: "x", machineType: "rover" });
+  assertEquals(timers.delays().filter((d) => d >= 1000), [1234, 5678]);
+  assertEquals(timers.uncleared(1234) + timers.uncleared(5678), 0);
+});
+
+Deno.test("request() lets a per-call timeoutMs override the client's timeouts", async () => {
+  await using server = startServer();
+  server.respond(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    return { body: { item: { id: "m-1" } } };
+  });
+  const api = orchestrationFor(server, { timeouts: { read: 20 } });
+  // Longer than the client's 20 ms: the slow answer arrives.
+  const { item } = await api.getMachine("m-1", { timeoutMs: 5_000 });
+  assertEquals(item.id, "m-1");
+  // Shorter than the default: the call times out.
+  server.respond({ hang: true });
+  const error = await assertRejects(
+    () => orchestrationFor(server).getMachine("m-1", { timeoutMs: 25 }),
+    OrchestrationNetworkError,
+  );
+  assert(error.timedOut);
+});
+
+Deno.test("request() caps a huge timeoutMs instead of letting the timer overflow", async () => {
+  await using server = startServer();
+  using timers = spyTimers();
+  await orchestrationFor(server).getMachine("m-1", { timeoutMs: 10_000_000_000 });
+  assertEquals(timers.delays().filter((d) => d >= 1000), [2_147_483_647]);
+});
+
+// ---- headers ----
+
+Deno.test("request() sends per-call headers but never lets them replace the SDK's own", async () => {
+  await using server = startServer();
+  const api = orchestrationFor(server);
+  await api.createPaymentIntent("o-1", { rail: "wallet" }, PAIRING_TOKEN, {
+    headers: {
+      traceparent: "00-abc-def-01",
+      "Idempotency-Key": "idem-1",
+      "X-Api-Key": "attacker-key",
+      "x-agent-pairing-token": "attacker-token",
+      "Content-Type": "text/plain",
+      "user-agent": "evil/1.0",
+      accept: "text/html",
+    },
+  });
+  const seen = server.requests[0]!.headers;
+  assertEquals(seen["traceparent"], "00-abc-def-01");
+  assertEquals(seen["idempotency-key"], "idem-1");
+  assertEquals(seen["x-api-key"], API_KEY);
+  assertEquals(seen["x-agent-pairing-token"], PAIRING_TOKEN);
+  assertEquals(seen["content-type"], "application/json");
+  assertEquals(seen["user-agent"], `peaq-os-sdk-js/${VERSION}`);
+  assertEquals(seen["accept"], "application/json");
+});
+
+Deno.test("machineAgentHeartbeat() ignores an x-api-key passed in per-call headers", async () => {
+  await using server = startServer({ body: { agent: { id: "a-1" }, endpoints: [] } });
+  await orchestrationFor(server).machineAgentHeartbeat({ agentToken: "agent-token" }, {
+    headers: { "x-api-key": "smuggled" },
+  });
+  assertEquals(server.requests[0]!.headers["x-api-key"], undefined);
+});
+
+// ---- retry ----
+
+const fastRetry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } as const;
+
+Deno.test("request() does not retry by default", async () => {
+  await using server = startServer(unavailable);
+  const error = await assertRejects(
+    () => orchestrationFor(server).listMachines(),
+    OrchestrationApiError,
+  );
+  assertEquals(error.statusCode, 503);
+  assertEquals(server.requests.length, 1);
+});
+
+Deno.test("request() with retry retries a GET on 503 and then succeeds", async () => {
+  await using server = startServer({ body: { items: [{ id: "m-1" }] } });
+  server.enqueue(unavailable, unavailable);
+  const page = await orchestrationFor(server, { retry: fastRetry }).listMachines({ limit: 5 });
+  assertEquals(page.items.length, 1);
+  assertEquals(server.requests.length, 3);
+  assertEquals(server.requests.map((r) => r.search), ["?limit=5", "?limit=5", "?limit=5"]);
+});
+
+Deno.test("request() with retry gives up after maxAttempts with the last error", async () => {
+  await using server = startServer(unavailable);
+  const error = await assertRejects(
+    () => orchestrationFor(server, { retry: fastRetry }).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertEquals(error.statusCode, 503);
+  assertEquals(server.requests.length, 3);
+});
+
+Deno.test("request() with retry does not retry a 4xx other than 408/425/429", async () => {
+  await using server = startServer({
+    status: 404,
+    body: { error: { code: "NOT_FOUND", message: "gone" } },
+  });
+  await assertRejects(
+    () => orchestrationFor(server, { retry: fastRetry }).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertEquals(server.requests.length, 1);
+});
+
+Deno.test("request() with retry retries PUT and DELETE, which are idempotent", async () => {
+  await using server = startServer({ status: 204 });
+  const api = orchestrationFor(server, { retry: fastRetry });
+  server.enqueue(unavailable);
+  await api.deleteRuntimeEndpoint("m-1", "ollama");
+  server.respond({ body: { item: { providerKey: "ollama" } } });
+  server.enqueue(unavailable);
+  await api.upsertRuntimeEndpoint("m-1", "ollama", { endpointBaseUrl: "http://127.0.0.1:1" });
+  assertEquals(server.requests.map((r) => `${r.method}`), ["DELETE", "DELETE", "PUT", "PUT"]);
+});
+
+Deno.test("request() with retry does not retry a POST without an idempotency key", async () => {
+  await using server = startServer();
+  server.enqueue(unavailable);
+  const error = await assertRejects(
+    () =>
+      orchestrationFor(server, { retry: fastRetry }).createMachine({
+        displayName: "x",
+        machineType: "rover",
+      }),
+    OrchestrationApiError,
+  );
+  assertEquals(error.statusCode, 503);
+  assertEquals(server.requests.length, 1);
+});
+
+Deno.test("request() with retry retries a POST that carries an idempotency-key", async () => {
+  await using server = startServer({ body: { item: { id: "pay-1" } } });
+  server.enqueue(unavailable);
+  const { item } = await orchestrationFor(server, { retry: fastRetry }).createPaymentIntent(
+    "o-1",
+    { rail: "wallet" },
+    PAIRING_TOKEN,
+    { headers: { "idempotency-key": "intent-o-1" } },
+  );
+  assertEquals(item?.id, "pay-1");
+  assertEquals(server.requests.length, 2);
+  assertEquals(server.requests.map((r) => r.headers["idempotency-key"]), [
+    "intent-o-1",
+    "intent-o-1",
+  ]);
+  assertEquals(server.requests[1]!.body, { rail: "wallet" });
+});
+
+Deno.test("request() with retry honours Retry-After within maxDelayMs", async () => {
+  await using server = startServer({ body: { item: { id: "m-1" } } });
+  const api = orchestrationFor(server, {
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 40 },
+  });
+  using timers = spyTimers();
+  // 20 ms asked for, under the cap: waited exactly.
+  server.enqueue({ ...unavailable, headers: { "retry-after": "0.02" } });
+  await api.getMachine("m-1");
+  // An hour asked for: capped at 40 ms rather than waited.
+  server.enqueue({ status: 429, headers: { "retry-after": "3600" }, body: unavailable.body });
+  await api.getMachine("m-1");
+  // An HTTP date in the past: no wait.
+  server.enqueue({
+    ...unavailable,
+    headers: { "retry-after": new Date(Date.now() - 60_000).toUTCString() },
+  });
+  await api.getMachine("m-1");
+  const waits = timers.delays().filter((d) => d < 1000);
+  assertEquals(waits.slice(0, 3), [20, 40, 0]);
+  assertEquals(server.requests.length, 6);
+});
+
+Deno.test("request() with retry backs off exponentially with jitter under the cap", async () => {
+  await using server = startServer(unavailable);
+  const api = orchestrationFor(server, {
+    retry: { maxAttempts: 4, baseDelayMs: 4, maxDelayMs: 10 },
+  });
+  using timers = spyTimers();
+  await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
+  const waits = timers.delays().filter((d) => d < 1000);
+  assertEquals(waits.length, 3);
+  // Full jitter: each wait is within [0, min(cap, base * 2^(n-1))).
+  assert(waits[0]! >= 0 && waits[0]! < 4, `first wait ${waits[0]}`);
+  assert(waits[1]! >= 0 && waits[1]! < 8, `second wait ${waits[1]}`);
+  assert(waits[2]! >= 0 && waits[2]! <= 10, `third wait ${waits[2]}`);
+  assertEquals(server.requests.length, 4);
+});
+
+Deno.test("request() with retry retries a network error (timeout) and then succeeds", async () => {
+  await using server = startServer({ body: { item: { id: "m-1" } } });
+  server.enqueue({ hang: true });
+  const api = orchestrationFor(server, {
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    timeouts: { read: 40 },
+  });
+  const { item } = await api.getMachine("m-1");
+  assertEquals(item.id, "m-1");
+  assertEquals(server.requests.length, 2);
+});
+
+Deno.test("request() with retry never retries an abort asked for by the caller", async () => {
+  await using server = startServer({ hang: true });
+  const api = orchestrationFor(server, { retry: { maxAttempts: 5, baseDelayMs: 1 } });
+  const controller = new AbortController();
+  const pending = api.getMachine("m-1", { signal: controller.signal });
+  while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 2));
+  controller.abort();
+  const error = await assertRejects(() => pending, OrchestrationNetworkError);
+  assertFalse(error.timedOut);
+  assertEquals(server.requests.length, 1);
+});
+
+Deno.test("request() with retry stops waiting when the caller aborts during backoff", async () => {
+  await using server = startServer(unavailable);
+  const api = orchestrationFor(server, {
+    retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+  });
+  const controller = new AbortController();
+  server.respond(() => {
+    // Abort once the first attempt has been answered and the SDK is backing off.
+    setTimeout(() => controller.abort(), 20);
+    return unavailable;
+  });
+  const error = await assertRejects(
+    () => api.getMachine("m-1", { signal: controller.signal }),
+    OrchestrationNetworkError,
+  );
+  assertFalse(error.timedOut);
+  assertEquals(server.requests.length, 1);
+});
+
+// ---- hooks ----
+
+Deno.test("onRequest and onResponse see redacted headers, attempts and the request id", async () => {
+  await using server = startServer({
+    body: { item: { id: "pay-1" } },
+    headers: { "x-request-id": "req-ok" },
+  });
+  server.enqueue({ ...unavailable, headers: { "x-request-id": "req-503" } });
+  const requests: RequestHookInfo[] = [];
+  const responses: ResponseHookInfo[] = [];
+  const api = orchestrationFor(server, {
+    retry: fastRetry,
+    onRequest: (info) => {
+      requests.push(info);
+    },
+    onResponse: async (info) => {
+      await Promise.resolve();
+      responses.push(info);
+    },
+  });
+  await api.createPaymentIntent("o-1", {}, PAIRING_TOKEN, {
+    headers: { "idempotency-key": "k-1", traceparent: "00-t-s-01" },
+  });
+  assertEquals(requests.map((r) => r.attempt), [1, 2]);
+  assertEquals(responses.map((r) => r.attempt), [1, 2]);
+  assertEquals(responses.map((r) => r.status), [503, 200]);
+  assertEquals(responses.map((r) => r.requestId), ["req-503", "req-ok"]);
+  const first = requests[0]!;
+  assertEquals(first.method, "POST");
+  assertEquals(first.url, `${server.url}/api/v1/market/orders/o-1/payment-intent`);
+  assertEquals(first.headers["x-api-key"], REDACTED);
+  assertEquals(first.headers["x-agent-pairing-token"], REDACTED);
+  assertEquals(first.headers["traceparent"], "00-t-s-01");
+  assertEquals(first.headers["user-agent"], `peaq-os-sdk-js/${VERSION}`);
+  for (const info of [...requests, ...responses]) {
+    const text = JSON.stringify(info);
+    assertFalse(text.includes(API_KEY));
+    assertFalse(text.includes(PAIRING_TOKEN));
+  }
+  for (const info of responses) assertGreaterOrEqual(info.durationMs, 0);
+});
+
+Deno.test("OrchestrationApiError.requestId comes from the server's x-request-id", async () => {
+  await using server = startServer({
+    status: 429,
+    body: { error: { code: "RATE_LIMITED", message: "Slow down" } },
+    headers: { "x-request-id": "req-429", "retry-after": "0" },
+  });
+  const error = await assertRejects(
+    () => orchestrationFor(server, { retry: { maxAttempts: 2, baseDelayMs: 1 } }).getSkill("s"),
+    OrchestrationApiError,
+  );
+  assertEquals(error.requestId, "req-429");
+  assertEquals(error.statusCode, 429);
+  assertEquals(server.requests.length, 2);
+});
+
+Deno.test("onResponse reports an undefined requestId when the server sends none", async () => {
+  await using server = startServer();
+  let seen: ResponseHookInfo | undefined;
+  await orchestrationFor(server, { onResponse: (info) => void (seen = info) }).getMachine("m-1");
+  assertStrictEquals(seen?.requestId, undefined);
+  assertEquals(seen?.status, 200);
+});
