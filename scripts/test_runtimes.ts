@@ -1,0 +1,308 @@
+/**
+ * The cross-runtime suite (`deno task test:runtimes`): builds the npm package, packs it,
+ * installs the tarball into a temporary project as a user would, lints the package (publint,
+ * attw, npm/JSR exports, JSR slow types, `deno doc --lint`), then runs the same smoke story on
+ * Node (import and require, plus a strict `tsc` consumer), Bun and workerd (miniflare) against
+ * a real sandbox started in this process on 127.0.0.1.
+ *
+ * Prints each check's and suite's outcome and ends with one line, `N passed, M failed`,
+ * summing every individual test. Exits 1 when anything failed.
+ *
+ * @module
+ */
+import { startSandbox } from "../sandbox/mod.ts";
+import { validateExports } from "./npm_package.ts";
+import { runtimeDevDependencies } from "./runtimes_tools.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const DENO = Deno.execPath();
+const PACKAGE = "@peaqos/peaq-os-sdk";
+/** No single command may run longer than this. */
+const COMMAND_TIMEOUT_MS = 180_000;
+
+type Outcome = { readonly name: string; readonly passed: number; readonly failed: number };
+const outcomes: Outcome[] = [];
+
+function record(name: string, passed: number, failed: number, note = ""): void {
+  outcomes.push({ name, passed, failed });
+  const status = failed === 0 && passed > 0 ? "ok" : "FAILED";
+  console.log(
+    `--- ${status} ${name}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ""}`,
+  );
+}
+
+type RunResult = { readonly code: number; readonly output: string; readonly seconds: number };
+
+/**
+ * Runs a command to completion with a timeout, echoing its output (stdout and stderr
+ * interleaved as they arrive) unless `quiet`, and returns it.
+ */
+async function run(
+  cmd: string,
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; quiet?: boolean },
+): Promise<RunResult> {
+  const started = performance.now();
+  const child = new Deno.Command(cmd, {
+    args: [...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => {
+    console.log(`!!! '${cmd} ${args.join(" ")}' exceeded ${COMMAND_TIMEOUT_MS} ms: killing it`);
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, COMMAND_TIMEOUT_MS);
+  const decoder = new TextDecoder();
+  let output = "";
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      const text = decoder.decode(chunk, { stream: true });
+      output += text;
+      if (!options.quiet) await Deno.stdout.write(chunk);
+    }
+  };
+  try {
+    const [status] = await Promise.all([child.status, pump(child.stdout), pump(child.stderr)]);
+    return { code: status.code, output, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A check that is one test: passes when `body` returns, fails (printing why) when it throws. */
+async function check(name: string, body: () => Promise<string | void>): Promise<boolean> {
+  const started = performance.now();
+  try {
+    const note = await body();
+    record(name, 1, 0, note || `${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  } catch (error) {
+    console.log(error instanceof Error ? error.message : String(error));
+    record(name, 0, 1);
+    return false;
+  }
+}
+
+function mustSucceed(result: RunResult, what: string): void {
+  if (result.code !== 0) throw new Error(`${what} exited with code ${result.code}`);
+}
+
+/** A suite of many tests: counts parsed from its runner's summary; no summary = one failure. */
+function suite(
+  name: string,
+  result: RunResult,
+  parse: (output: string) => [number, number] | undefined,
+): void {
+  const counts = parse(result.output);
+  const note = `${result.seconds.toFixed(1)} s`;
+  if (!counts) {
+    record(name, 0, 1, `no test summary in its output, exit code ${result.code}; ${note}`);
+    return;
+  }
+  const [passed, failed] = counts;
+  // A runner that exits non-zero with every test passed still failed (a crash, a leak).
+  record(name, passed, failed + (result.code !== 0 && failed === 0 ? 1 : 0), note);
+}
+
+/** node --test spec reporter: "ℹ pass 14" / "ℹ fail 0" (or TAP's "# pass 14"). */
+function parseNode(output: string): [number, number] | undefined {
+  const pass = [...output.matchAll(/^(?:ℹ|#) pass (\d+)$/gm)].at(-1);
+  const fail = [...output.matchAll(/^(?:ℹ|#) fail (\d+)$/gm)].at(-1);
+  return pass && fail ? [Number(pass[1]), Number(fail[1])] : undefined;
+}
+
+/** bun test: " 14 pass" / " 0 fail". */
+function parseBun(output: string): [number, number] | undefined {
+  const pass = [...output.matchAll(/^\s*(\d+) pass$/gm)].at(-1);
+  const fail = [...output.matchAll(/^\s*(\d+) fail$/gm)].at(-1);
+  return pass && fail ? [Number(pass[1]), Number(fail[1])] : undefined;
+}
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) await copyDir(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
+  }
+}
+
+/** Runs `body` with a fresh sandbox whose URL and API key are in the returned env. */
+async function withSandbox(body: (env: Record<string, string>) => Promise<void>): Promise<void> {
+  const sandbox = await startSandbox({ port: 0, hostname: "127.0.0.1" });
+  try {
+    await body({ PEAQOS_ORCHESTRATION_URL: sandbox.url, PEAQOS_API_KEY: sandbox.apiKey });
+  } finally {
+    await sandbox.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const denoJson = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
+  const jsrExports: Record<string, string> = typeof denoJson.exports === "string"
+    ? { ".": denoJson.exports }
+    : denoJson.exports;
+  const tmp = await Deno.makeTempDir({ prefix: "peaqos-runtimes-" });
+  const project = `${tmp}/project`;
+  const bin = (name: string) => `${project}/node_modules/.bin/${name}`;
+  try {
+    // 1. Build and pack, as a release would.
+    const built = await check("build:npm builds npm/ from deno.json", async () => {
+      const result = await run(DENO, ["run", "-A", "scripts/build_npm.ts"], { cwd: ROOT });
+      mustSucceed(result, "build_npm.ts");
+    });
+    if (!built) return;
+
+    let tarball = "";
+    const packed = await check("npm pack ships only esm/, cjs/, README.md, LICENSE", async () => {
+      const result = await run("npm", ["pack", "--json", "--pack-destination", tmp], {
+        cwd: `${ROOT}/npm`,
+        quiet: true,
+      });
+      mustSucceed(result, "npm pack");
+      const [info] = JSON.parse(result.output.slice(result.output.indexOf("["))) as {
+        filename: string;
+        files: { path: string }[];
+        size: number;
+      }[];
+      tarball = `${tmp}/${info!.filename}`;
+      const stray = info!.files.map((f) => f.path).filter((path) =>
+        !/^(esm|cjs)\/.+\.(js|d\.ts)$/.test(path) &&
+        !["package.json", "cjs/package.json", "README.md", "LICENSE"].includes(path)
+      );
+      if (stray.length > 0) throw new Error(`unexpected files in the tarball: ${stray.join(", ")}`);
+      return `${info!.filename}, ${info!.files.length} files, ${
+        (info!.size / 1024).toFixed(1)
+      } KiB`;
+    });
+    if (!packed) return;
+
+    // 2. A consumer project with the tarball installed from the registry's point of view.
+    const installed = await check("npm install of the tarball into a fresh project", async () => {
+      await copyDir(`${ROOT}/tests/runtimes`, `${project}/tests/runtimes`);
+      const manifest = {
+        name: "peaqos-runtime-smoke",
+        private: true,
+        type: "module",
+        dependencies: { [PACKAGE]: `file:${tarball}` },
+        devDependencies: runtimeDevDependencies(denoJson.imports ?? {}),
+      };
+      await Deno.writeTextFile(`${project}/package.json`, JSON.stringify(manifest, null, 2));
+      const result = await run(
+        "npm",
+        ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+        { cwd: project },
+      );
+      mustSucceed(result, "npm install");
+      return `${result.seconds.toFixed(1)} s`;
+    });
+    if (!installed) return;
+    const installedDir = `${project}/node_modules/${PACKAGE}`;
+
+    // 3. Package lint: each is one test.
+    await check("publint reports no problems", async () => {
+      const result = await run(
+        bin("publint"),
+        ["run", installedDir, "--strict", "--pack", "false"],
+        {
+          cwd: project,
+        },
+      );
+      mustSucceed(result, "publint");
+      if (!/All good!/.test(result.output)) throw new Error("publint did not say 'All good!'");
+    });
+    await check("@arethetypeswrong/cli reports no problems", async () => {
+      const result = await run(bin("attw"), [tarball, "--format", "table-flipped"], {
+        cwd: project,
+      });
+      mustSucceed(result, "attw");
+      if (!/No problems found/.test(result.output)) throw new Error("attw found problems");
+    });
+    await check("npm exports map matches the JSR exports", async () => {
+      const pkg = JSON.parse(await Deno.readTextFile(`${installedDir}/package.json`));
+      const problems = validateExports(jsrExports, pkg.exports);
+      if (problems.length > 0) throw new Error(problems.join("\n"));
+      return Object.keys(jsrExports).join(" ");
+    });
+    await check("deno publish --dry-run finds no slow types", async () => {
+      const result = await run(DENO, ["publish", "--dry-run", "--allow-dirty"], { cwd: ROOT });
+      mustSucceed(result, "deno publish --dry-run");
+      if (/slow[- ]type/i.test(result.output.replace("Checking for slow types", ""))) {
+        throw new Error("slow types reported");
+      }
+    });
+    // One run over every entry, as JSR sees the package: a type exported by one entry is
+    // public for the others.
+    const entries = Object.values(jsrExports);
+    await check(`deno doc --lint is clean for every export (${entries.join(" ")})`, async () => {
+      const result = await run(DENO, ["doc", "--lint", ...entries], { cwd: ROOT });
+      mustSucceed(result, "deno doc --lint");
+    });
+
+    // 4. The same smoke story on every runtime, each against its own sandbox.
+    await withSandbox(async (env) => {
+      const result = await run("node", [
+        "--test",
+        "--test-reporter=spec",
+        "tests/runtimes/node/smoke_esm_test.mjs",
+        "tests/runtimes/node/smoke_cjs_test.cjs",
+      ], { cwd: project, env });
+      suite(`node ${await nodeVersion()} (import + require)`, result, parseNode);
+    });
+    await check("tsc --strict consumer type-checks against the shipped .d.ts", async () => {
+      const result = await run(bin("tsc"), ["-p", "tests/runtimes/node/tsconfig.json"], {
+        cwd: project,
+      });
+      mustSucceed(result, "tsc --noEmit");
+    });
+    await withSandbox(async (env) => {
+      const result = await run(bin("bun"), ["test", "tests/runtimes/bun/"], { cwd: project, env });
+      const version = (await run(bin("bun"), ["--version"], { cwd: project, quiet: true })).output;
+      suite(`bun ${version.trim()}`, result, parseBun);
+    });
+    await withSandbox(async (env) => {
+      const result = await run("node", [
+        "--test",
+        "--test-reporter=spec",
+        "tests/runtimes/workerd/workerd_test.mjs",
+      ], { cwd: project, env });
+      const version = (await run(bin("workerd"), ["--version"], { cwd: project, quiet: true }))
+        .output;
+      suite(
+        `workerd ${version.trim().replace(/^workerd /, "")} (miniflare)`,
+        result,
+        parseNode,
+      );
+    });
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
+
+async function nodeVersion(): Promise<string> {
+  return (await run("node", ["--version"], { cwd: ROOT, quiet: true })).output.trim();
+}
+
+const started = performance.now();
+try {
+  await main();
+} catch (error) {
+  console.log(`test_runtimes: ${error instanceof Error ? error.stack : error}`);
+  record("test_runtimes.ts itself", 0, 1);
+}
+const passed = outcomes.reduce((sum, o) => sum + o.passed, 0);
+const failed = outcomes.reduce((sum, o) => sum + o.failed, 0);
+console.log(`\nruntimes: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+for (const o of outcomes) {
+  console.log(
+    `  ${o.failed === 0 ? "ok    " : "FAILED"} ${o.name}: ${o.passed}/${o.passed + o.failed}`,
+  );
+}
+console.log(`${passed} passed, ${failed} failed`);
+Deno.exit(failed === 0 && passed > 0 ? 0 : 1);
