@@ -9,6 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { createSandboxContext, type SandboxContext, type SandboxEnv } from "./context.ts";
 import { errorBody, handleError, handleNotFound } from "./errors.ts";
+import { registerExperimentalRoutes } from "./experimental_routes.ts";
 import type { SandboxOptions } from "./options.ts";
 import { registerIdentityRoutes } from "./routes/identity.ts";
 import { registerMachineAgentRoutes } from "./routes/machine_agents.ts";
@@ -73,6 +74,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   app.get("/health", (c) => c.json({ status: "ok", time: ctx.now().toISOString() }));
 
   const api = new Hono<SandboxEnv>();
+  registerExperimentalRoutes(api, ctx); // first: its audit middleware wraps every route
   registerMachineRoutes(api, ctx);
   registerIdentityRoutes(api, ctx);
   registerPairingRoutes(api, ctx);

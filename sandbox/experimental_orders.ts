@@ -1,0 +1,94 @@
+/**
+ * The order-family extras of the "coming next" set, over the market store:
+ *
+ * - A middleware around `POST /market/orders/:orderId/execute` that records each execution's
+ *   task, route, run and outcome ({@linkcode recordOrderExecution}) and writes `taskId` and
+ *   `routeId` on the order before the response leaves.
+ * - `POST /market/orders/:orderId/retry` (agent auth): a `failed` order becomes executable again
+ *   (`ready`, or `payment_pending`/`created` while its payment is not held); any other status,
+ *   or a refunded payment, is 409 `ORDER_CLOSED`. (`cancel` lives with the market's order routes.)
+ *
+ * @module
+ */
+import type { Hono, MiddlewareHandler } from "hono";
+import type { MarketOrder } from "../src/types/mod.ts";
+import { requireAgent } from "./auth.ts";
+import type { SandboxContext, SandboxEnv } from "./context.ts";
+import { ApiError } from "./errors.ts";
+import { type OrderExecution, recordOrderExecution } from "./experimental_store.ts";
+import { getAgentOrder, getOrder, marketStore, orderView, updateOrder } from "./market_state.ts";
+import { paymentRequired } from "./routes/orders.ts";
+
+const PAID = new Set(["held", "release_pending", "released"]);
+
+/**
+ * Middleware for the execute route: after a 200/202, records the execution and answers with the
+ * order carrying its `taskId` and `routeId`.
+ *
+ * @example
+ * ```ts ignore
+ * api.post("/market/orders/:orderId/execute", recordExecutions(ctx));
+ * ```
+ */
+export function recordExecutions(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
+  return async (c, next) => {
+    await next();
+    if (c.res.status !== 200 && c.res.status !== 202) return;
+    const body = await c.res.clone().json() as {
+      order: MarketOrder;
+      execution: OrderExecution;
+    };
+    const record = getOrder(ctx, body.order.id);
+    const ids = recordOrderExecution(ctx, record.order, body.execution);
+    const order = updateOrder(ctx, record, ids);
+    c.res = new Response(JSON.stringify({ ...body, order }), {
+      status: c.res.status,
+      headers: { "content-type": "application/json" },
+    });
+  };
+}
+
+function retryStatus(ctx: SandboxContext, orderId: string): MarketOrder["status"] {
+  const record = getOrder(ctx, orderId);
+  const payment = marketStore(ctx).payments.get(orderId);
+  if (!paymentRequired(record) || (payment && PAID.has(payment.status))) return "ready";
+  return payment ? "payment_pending" : "created";
+}
+
+/**
+ * Registers `POST /market/orders/:orderId/retry` and the execution recorder. Call it before the
+ * market routes so the recorder wraps their execute handler.
+ *
+ * @example
+ * ```ts ignore
+ * registerOrderExtraRoutes(api, ctx);
+ * ```
+ */
+export function registerOrderExtraRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): void {
+  api.post("/market/orders/:orderId/execute", recordExecutions(ctx));
+
+  api.post("/market/orders/:orderId/retry", requireAgent(ctx), (c) => {
+    const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
+    const { order } = record;
+    if (order.status !== "failed") {
+      throw new ApiError(
+        409,
+        "ORDER_CLOSED",
+        `Only a failed order can be retried: '${order.id}' is '${order.status}'`,
+      );
+    }
+    const payment = marketStore(ctx).payments.get(order.id) ?? null;
+    if (payment?.status === "refunded") {
+      throw new ApiError(
+        409,
+        "ORDER_CLOSED",
+        `Order's payment was refunded; place a new order: '${order.id}'`,
+      );
+    }
+    const updated = updateOrder(ctx, record, {
+      status: retryStatus(ctx, order.id),
+      errorMessage: null,
+    });
+    return c.json({ order: updated, payment: orderView(ctx, record).payment });
+  });
+}
