@@ -31,9 +31,10 @@ export function validateListQuery(query: ListQuery | undefined): void {
   if (typeof query !== "object") {
     throw new OrchestrationValidationError("options", "an object", query);
   }
-  const { limit, cursor } = query;
+  // `null` means absent, as in the query string (a server may send `nextCursor: null`).
+  const { limit, cursor } = query as { limit?: unknown; cursor?: unknown };
   if (
-    limit !== undefined &&
+    limit !== undefined && limit !== null &&
     (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
   ) {
     throw new OrchestrationValidationError(
@@ -42,7 +43,7 @@ export function validateListQuery(query: ListQuery | undefined): void {
       limit,
     );
   }
-  if (cursor !== undefined && (typeof cursor !== "string" || cursor === "")) {
+  if (cursor !== undefined && cursor !== null && (typeof cursor !== "string" || cursor === "")) {
     throw new OrchestrationValidationError("cursor", "a non-empty string", cursor);
   }
 }

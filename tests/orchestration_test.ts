@@ -361,7 +361,10 @@ const CASES: readonly Case[] = [
   {
     method: "listMarketServices",
     variant: "with undefined filters",
-    call: (api) => api.listMarketServices({ machineId: "m-1" }),
+    call: (api) =>
+      api.listMarketServices(
+        { machineId: "m-1", serviceType: undefined, limit: undefined, cursor: null } as never,
+      ),
     route: "GET /market/services",
     query: { machineId: "m-1" },
     auth: "platform",

@@ -27,6 +27,8 @@ Deno.test("validateListQuery() accepts limits 1..500 and an absent query", () =>
   validateListQuery({});
   validateListQuery({ limit: 1 });
   validateListQuery({ limit: 500, cursor: "c-1" });
+  // null is absent, as a server's `nextCursor: null` fed back in would be.
+  validateListQuery({ limit: null, cursor: null } as never);
 });
 
 for (const limit of [0, 501, 1.5, NaN, -1, Infinity, "5"]) {
