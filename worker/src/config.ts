@@ -1,0 +1,43 @@
+/**
+ * The Worker's tunables, read from `env` with defaults. Secrets are read where they are used.
+ *
+ * @module
+ */
+import type { Env } from "./env.ts";
+
+/** Resolved configuration of the handoff runner, rate limiter and body limits. */
+export type Config = {
+  readonly allowedHosts: readonly string[];
+  readonly allowLoopbackHttp: boolean;
+  readonly handoffTimeoutMs: number;
+  readonly handoffMaxAttempts: number;
+  readonly retryBaseSeconds: number;
+  readonly rateLimitPerMinute: number;
+};
+
+/** Largest webhook body accepted, in bytes. */
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+/** Largest proxied request body accepted, in bytes. */
+export const MAX_PROXY_BODY_BYTES = 64 * 1024;
+
+function positiveInt(raw: string | undefined, fallback: number): number {
+  const value = Number(raw);
+  return raw !== undefined && raw !== "" && Number.isInteger(value) &&
+      value >= 0
+    ? value
+    : fallback;
+}
+
+/** Reads the configuration from the Worker's `env`. */
+export function readConfig(env: Env): Config {
+  return {
+    allowedHosts: (env.HANDOFF_ALLOWED_HOSTS ?? "").split(",").map((host) =>
+      host.trim().toLowerCase()
+    ).filter((host) => host.length > 0),
+    allowLoopbackHttp: env.HANDOFF_ALLOW_LOOPBACK_HTTP === "true",
+    handoffTimeoutMs: positiveInt(env.HANDOFF_TIMEOUT_MS, 10_000) || 10_000,
+    handoffMaxAttempts: positiveInt(env.HANDOFF_MAX_ATTEMPTS, 5) || 1,
+    retryBaseSeconds: positiveInt(env.HANDOFF_RETRY_BASE_SECONDS, 5),
+    rateLimitPerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 120),
+  };
+}

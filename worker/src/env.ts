@@ -1,0 +1,89 @@
+/**
+ * The Worker's bindings and the small slice of the Workers runtime types it uses, declared
+ * here so the source type-checks with `deno check` without `@cloudflare/workers-types`.
+ *
+ * @module
+ */
+
+/** One SQL cursor of a SQLite-backed Durable Object. */
+export type SqlCursor = {
+  toArray(): Record<string, unknown>[];
+};
+
+/** The synchronous SQL API of a SQLite-backed Durable Object. */
+export type SqlStorage = {
+  exec(query: string, ...bindings: unknown[]): SqlCursor;
+};
+
+/** What a Durable Object receives as its first constructor argument. */
+export type DurableObjectState = {
+  readonly storage: {
+    readonly sql: SqlStorage;
+    transactionSync<T>(fn: () => T): T;
+  };
+};
+
+/** A Durable Object stub: requests go to one named instance. */
+export type DurableObjectStub = {
+  fetch(input: Request | string, init?: RequestInit): Promise<Response>;
+};
+
+/** A Durable Object namespace binding. */
+export type DurableObjectNamespace = {
+  idFromName(name: string): unknown;
+  get(id: unknown): DurableObjectStub;
+};
+
+/** A Queue producer binding. */
+export type Queue<T> = {
+  send(body: T, options?: { delaySeconds?: number }): Promise<void>;
+};
+
+/** One message of a Queue batch. */
+export type QueueMessage<T> = {
+  readonly id: string;
+  readonly body: T;
+  readonly attempts: number;
+  ack(): void;
+  retry(options?: { delaySeconds?: number }): void;
+};
+
+/** A batch delivered to the Queue consumer. */
+export type MessageBatch<T> = {
+  readonly queue: string;
+  readonly messages: readonly QueueMessage<T>[];
+};
+
+/** The job the webhook route enqueues for an `order.handoff` event. */
+export type HandoffJob = {
+  readonly orderId: string;
+  readonly webhookId: string;
+};
+
+/** A job parked on the dead-letter queue, with why. */
+export type DeadLetter = HandoffJob & { readonly reason: string };
+
+/** Every binding, variable and secret of the Worker (see `.dev.vars.example`). */
+export type Env = {
+  readonly LEDGER: DurableObjectNamespace;
+  readonly HANDOFF_QUEUE: Queue<HandoffJob>;
+  readonly HANDOFF_DLQ: Queue<DeadLetter>;
+  readonly PEAQOS_ORCHESTRATION_URL?: string;
+  readonly PEAQOS_API_KEY?: string;
+  readonly PEAQOS_WEBHOOK_SECRET?: string;
+  readonly EDGE_CLIENT_KEYS?: string;
+  readonly SESSION_ENCRYPTION_KEY?: string;
+  readonly HANDOFF_ALLOWED_HOSTS?: string;
+  readonly HANDOFF_ALLOW_LOOPBACK_HTTP?: string;
+  readonly HANDOFF_TIMEOUT_MS?: string;
+  readonly HANDOFF_MAX_ATTEMPTS?: string;
+  readonly HANDOFF_RETRY_BASE_SECONDS?: string;
+  readonly PROVIDER_CREDENTIALS?: string;
+  readonly RATE_LIMIT_PER_MINUTE?: string;
+};
+
+/** Hono's environment type for this app. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { clientKeyHash: string };
+};

@@ -1,0 +1,99 @@
+/**
+ * The contract's error envelope, `{ "error": { code, message, details } }`, for every refusal
+ * and failure the Worker answers. SDK errors keep the upstream status and code; anything else
+ * becomes a bare 500 without a message from the error, so no stack or secret leaves the Worker.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import {
+  OrchestrationApiError,
+  OrchestrationConfigError,
+  OrchestrationNetworkError,
+  OrchestrationValidationError,
+} from "../../mod.ts";
+
+/** An error body of the contract. */
+export type ErrorEnvelope = {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly details: unknown;
+  };
+};
+
+/** A refusal the Worker raises itself, answered as the envelope with `status`. */
+export class EdgeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "EdgeError";
+  }
+}
+
+/** Builds an envelope response. */
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  details: unknown = null,
+  headers: Record<string, string> = {},
+): Response {
+  const body: ErrorEnvelope = { error: { code, message, details } };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** Maps any error to an envelope response; the `onError` handler of the app. */
+export function toErrorResponse(err: unknown, _c?: Context): Response {
+  if (err instanceof EdgeError) {
+    return errorResponse(
+      err.status,
+      err.code,
+      err.message,
+      err.details,
+      err.headers,
+    );
+  }
+  if (err instanceof OrchestrationApiError) {
+    // Upstream codes and details pass through; a 2xx with a bad body is a gateway failure.
+    const status = err.statusCode >= 400 && err.statusCode <= 599
+      ? err.statusCode
+      : 502;
+    const message = err.message.startsWith(`${err.code}: `)
+      ? err.message.slice(err.code.length + 2)
+      : err.message;
+    return errorResponse(status, err.code, message, err.details ?? null);
+  }
+  if (err instanceof OrchestrationValidationError) {
+    return errorResponse(400, "VALIDATION_ERROR", err.message, {
+      field: err.field,
+    });
+  }
+  if (err instanceof OrchestrationNetworkError) {
+    return errorResponse(
+      err.timedOut ? 504 : 502,
+      "UPSTREAM_UNAVAILABLE",
+      err.timedOut ? "Upstream API timed out" : "Upstream API is unreachable",
+    );
+  }
+  if (err instanceof OrchestrationConfigError) {
+    return errorResponse(
+      500,
+      "EDGE_MISCONFIGURED",
+      "Worker is not configured for the upstream API",
+    );
+  }
+  console.error(
+    "edge: unhandled error:",
+    err instanceof Error ? err.name : typeof err,
+  );
+  return errorResponse(500, "INTERNAL_ERROR", "Internal error");
+}

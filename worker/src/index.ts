@@ -1,0 +1,69 @@
+/**
+ * The peaq OS Edge Worker: a Hono app on Cloudflare Workers that receives the orchestration
+ * service's webhooks, runs external handoffs from a Queue, and proxies the market routes of the
+ * Machine Markets API for edge clients. Where a request goes:
+ *
+ * - `GET /health` → `routes/health.ts`
+ * - `POST /webhooks/orchestration` → `routes/webhooks.ts` (→ `dedupe.ts`, the Queue)
+ * - `/v1/market/...` → `routes/proxy.ts` (edge key, rate limit, zod, SDK)
+ * - `/v1/sessions/:agentPairingId` → `routes/sessions.ts` (AES-GCM at rest)
+ * - `GET /v1/edge/orders/:orderId` → `routes/records.ts`
+ * - Queue `HANDOFF_QUEUE` → `handoff.ts`
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { rateLimit, requireClientKey } from "./auth.ts";
+import { MAX_PROXY_BODY_BYTES } from "./config.ts";
+import type { AppEnv, Env, HandoffJob, MessageBatch } from "./env.ts";
+import { errorResponse, toErrorResponse } from "./errors.ts";
+import { handleHandoffBatch } from "./handoff.ts";
+import { health } from "./routes/health.ts";
+import { proxy } from "./routes/proxy.ts";
+import { records } from "./routes/records.ts";
+import { sessions } from "./routes/sessions.ts";
+import { webhooks } from "./routes/webhooks.ts";
+
+export { Ledger } from "./dedupe.ts";
+
+/** The Worker's HTTP app. */
+export const app = new Hono<AppEnv>();
+
+app.route("/health", health);
+app.route("/webhooks", webhooks);
+
+app.use(
+  "/v1/*",
+  requireClientKey,
+  rateLimit,
+  bodyLimit({
+    maxSize: MAX_PROXY_BODY_BYTES,
+    onError: () =>
+      errorResponse(413, "PAYLOAD_TOO_LARGE", "Request body is too large"),
+  }),
+);
+app.route("/v1/market", proxy);
+app.route("/v1/sessions", sessions);
+app.route("/v1/edge", records);
+
+// Anything else is not ours to forward: no open proxy.
+app.notFound(() => errorResponse(404, "NOT_FOUND", "Route not found"));
+app.onError((err, c) => {
+  if (err instanceof HTTPException) {
+    return errorResponse(
+      err.status,
+      err.status === 400 ? "VALIDATION_ERROR" : "HTTP_ERROR",
+      err.message,
+    );
+  }
+  return toErrorResponse(err, c);
+});
+
+export default {
+  fetch: app.fetch,
+  async queue(batch: MessageBatch<HandoffJob>, env: Env): Promise<void> {
+    await handleHandoffBatch(batch, env);
+  },
+};
