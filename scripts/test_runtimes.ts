@@ -250,8 +250,8 @@ async function main(): Promise<void> {
       const result = await run("node", [
         "--test",
         "--test-reporter=spec",
-        "tests/runtimes/node/smoke_esm_test.mjs",
-        "tests/runtimes/node/smoke_cjs_test.cjs",
+        "tests/runtimes/node/esm_smoke.mjs",
+        "tests/runtimes/node/cjs_smoke.cjs",
       ], { cwd: project, env });
       suite(`node ${await nodeVersion()} (import + require)`, result, parseNode);
     });
@@ -262,7 +262,10 @@ async function main(): Promise<void> {
       mustSucceed(result, "tsc --noEmit");
     });
     await withSandbox(async (env) => {
-      const result = await run(bin("bun"), ["test", "tests/runtimes/bun/"], { cwd: project, env });
+      const result = await run(bin("bun"), ["test", "./tests/runtimes/bun/smoke.mjs"], {
+        cwd: project,
+        env,
+      });
       const version = (await run(bin("bun"), ["--version"], { cwd: project, quiet: true })).output;
       suite(`bun ${version.trim()}`, result, parseBun);
     });
@@ -270,7 +273,7 @@ async function main(): Promise<void> {
       const result = await run("node", [
         "--test",
         "--test-reporter=spec",
-        "tests/runtimes/workerd/workerd_test.mjs",
+        "tests/runtimes/workerd/workerd_smoke.mjs",
       ], { cwd: project, env });
       const version = (await run(bin("workerd"), ["--version"], { cwd: project, quiet: true }))
         .output;

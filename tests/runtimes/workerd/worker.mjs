@@ -1,4 +1,4 @@
-// The Worker that runs the shared smoke story inside workerd. The driver (workerd_test.mjs)
+// The Worker that runs the shared smoke story inside workerd. The driver (workerd_smoke.mjs)
 // bundles it with esbuild behind an entry that imports every subpath of the packed package.
 import { createWallet } from "../eip191.mjs";
 import { smokeStory } from "../story.mjs";
