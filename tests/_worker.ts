@@ -5,11 +5,7 @@
  * forwards it over real HTTP, so tests can assert exactly what left the Worker.
  */
 import { createRequire } from "node:module";
-import {
-  Miniflare,
-  type Request as MfRequest,
-  Response as MfResponse,
-} from "miniflare";
+import { Miniflare, type Request as MfRequest, Response as MfResponse } from "miniflare";
 
 const WORKER_ENTRY = new URL("../worker/src/index.ts", import.meta.url);
 
@@ -226,7 +222,10 @@ export async function startWorker(
         if (options.rewrite) text = options.rewrite(url, text);
         return new MfResponse(response.status === 204 ? null : text, {
           status: response.status,
-          headers: Object.fromEntries(response.headers),
+          // The body may have been rewritten: let the length be recomputed.
+          headers: Object.fromEntries(
+            [...response.headers].filter(([name]) => name !== "content-length"),
+          ),
         });
       } catch {
         return new MfResponse("upstream unreachable", { status: 502 });
@@ -242,8 +241,7 @@ export async function startWorker(
     throw err;
   }
   const origin = url.origin;
-  const send = (path: string, init?: RequestInit) =>
-    fetch(`${origin}${path}`, init);
+  const send = (path: string, init?: RequestInit) => fetch(`${origin}${path}`, init);
   const authed = (path: string, init: RequestInit = {}, key = CLIENT_KEY) => {
     const headers = new Headers(init.headers);
     headers.set("authorization", `Bearer ${key}`);
@@ -265,8 +263,7 @@ export async function startWorker(
       }
       return body.item as OrderRecordView;
     },
-    [Symbol.asyncDispose]:
-      () => (disposed ??= mf.dispose().then(settleMiniflareLeftovers)),
+    [Symbol.asyncDispose]: () => (disposed ??= mf.dispose().then(settleMiniflareLeftovers)),
   };
 }
 
