@@ -1,0 +1,77 @@
+/**
+ * `deno task demo` as a user runs it: a subprocess with the task's permissions. It must exit 0,
+ * print every step of the story and the summary, and print no secret.
+ */
+import { assert, assertEquals, assertMatch } from "@std/assert";
+
+const root = new URL("../", import.meta.url);
+
+async function runDemo(): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net=127.0.0.1", "--allow-read", "--allow-env", "scripts/demo.ts"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+Deno.test("demo runs the whole story offline, exits 0 and prints no secrets", async () => {
+  const { code, stdout, stderr } = await runDemo();
+  assertEquals(code, 0, `demo failed:\n${stdout}\n${stderr}`);
+  const expected = [
+    /^Identity +challenge \S+ for did:peaq:0x[0-9a-fA-F]{40}$/m,
+    /^Machine +m_\S+ "Demo Rover" created: active, identity verified$/m,
+    /^Agent +machine agent \S+ enrolled for 'ollama' and heartbeating$/m,
+    /endpoint http:\/\/127\.0\.0\.1:\d+ \(source agent, lease until /,
+    /^Pairing +agent 0x[0-9a-fA-F]{40} paired as \S+ with a signed proof$/m,
+    /^Search +'chat llm' under 1\.00 USDT: matched/m,
+    /^Order +ord_\S+ for svc_ollama_chat: created$/m,
+    /^Payment +intent \S+: 0\.20 USDT on 'offchain-record' → proof recorded → held$/m,
+    /^Execute +native run \S+ succeeded on the machine's 'ollama' endpoint$/m,
+    /output: "Route A is clear; battery at 82%\. \(Is route A clear\?\)"/,
+    /^Confirm +order confirmed, payment released$/m,
+    /^Handoff +202 → Continue on RideHail Co: https:\/\/partners\.ridehail\.example\/book$/m,
+    /^Payment +intent \S+: 25\.00 USDT on 'escrow' → escrow locked → held$/m,
+    /^Dispute +\S+ opened: order disputed, payment frozen$/m,
+    /3 orders: svc_ollama_chat confirmed, svc_ride_handoff confirmed, svc_sim_route disputed/,
+    /spent 43\.60 of 50\.00 USDT today; payments released, released, frozen/,
+    /20 webhooks delivered and verified/,
+  ];
+  for (const pattern of expected) assertMatch(stdout, pattern);
+  // Steps appear in story order.
+  const order = [
+    "Identity",
+    "Machine",
+    "Agent",
+    "Pairing",
+    "Search",
+    "Order",
+    "Payment",
+    "Execute",
+    "Confirm",
+    "Handoff",
+    "Dispute",
+    "Summary",
+  ];
+  const positions = order.map((label) => stdout.search(new RegExp(`^${label}`, "m")));
+  assert(
+    positions.every((position, i) => position >= 0 && (i === 0 || position > positions[i - 1]!)),
+    positions.join(","),
+  );
+
+  const output = stdout + stderr;
+  for (
+    const secret of [
+      /eyJ[\w-]+\./,
+      /sk_sandbox/,
+      /whsec_/,
+      /mat_/,
+      /0x[0-9a-fA-F]{64}(?![0-9a-fA-F])/,
+    ]
+  ) {
+    assert(!secret.test(output), `demo output leaks ${secret}`);
+  }
+});
