@@ -13,7 +13,12 @@
  * @module
  */
 import ts from "npm:typescript@5.9.3";
-import { buildPackageJson, npmSpecifier, type PackageJson } from "./npm_package.ts";
+import {
+  buildPackageJson,
+  npmSpecifier,
+  type PackageJson,
+  validateExports,
+} from "./npm_package.ts";
 
 /** Where the build runs from and writes to. */
 export type BuildPaths = {
@@ -414,6 +419,8 @@ function finishBuild(
       }
     }
   }
+  const problems = validateExports(exportsField, packageJson.exports);
+  if (problems.length > 0) throw new BuildError(problems.join("\n"));
   write("package.json", `${JSON.stringify(packageJson, null, 2)}\n`);
   Deno.copyFileSync(`${paths.root}/README.md`, `${paths.outDir}/README.md`);
   Deno.copyFileSync(`${paths.root}/LICENSE`, `${paths.outDir}/LICENSE`);

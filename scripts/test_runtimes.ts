@@ -228,6 +228,12 @@ async function main(): Promise<void> {
       const pkg = JSON.parse(await Deno.readTextFile(`${installedDir}/package.json`));
       const problems = validateExports(jsrExports, pkg.exports);
       if (problems.length > 0) throw new Error(problems.join("\n"));
+      // The validator must notice a subpath going missing.
+      const last = Object.keys(jsrExports).at(-1)!;
+      const { [last]: _dropped, ...fewer } = pkg.exports;
+      if (validateExports(jsrExports, fewer).length === 0) {
+        throw new Error(`validateExports() accepted an exports map without '${last}'`);
+      }
       return Object.keys(jsrExports).join(" ");
     });
     await check("deno publish --dry-run finds no slow types", async () => {

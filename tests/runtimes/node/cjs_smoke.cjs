@@ -1,5 +1,6 @@
 // Node, CommonJS: the packed package loaded with `require`, running the shared smoke story.
 const assert = require("node:assert/strict");
+const { execFileSync } = require("node:child_process");
 const { test } = require("node:test");
 const sdk = require("@peaqos/peaq-os-sdk");
 
@@ -26,6 +27,33 @@ test("the CommonJS build is CommonJS: its classes are not the ESM ones", async (
   assert.equal(typeof sdk.PeaqosClient, "function");
   assert.notEqual(sdk.PeaqosClient, esm.PeaqosClient);
   assert.equal(sdk.VERSION, esm.VERSION);
+});
+
+// Node 20.0-20.18 cannot require() ES modules; --no-experimental-require-module turns that
+// ability off on this Node, so the core's CommonJS build is proven not to depend on it.
+function requireWithoutEsm(code) {
+  return execFileSync(process.execPath, ["--no-experimental-require-module", "-e", code], {
+    cwd: __dirname,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+test("require() of the core works without require(esm), as on Node 20.0", () => {
+  const out = requireWithoutEsm(
+    `const sdk = require("${PACKAGE}");
+     const client = new sdk.PeaqosClient({ orchestrationUrl: "http://127.0.0.1:1" });
+     process.stdout.write(JSON.stringify([sdk.VERSION, typeof client.orchestration.listMachines]));`,
+  );
+  assert.deepEqual(JSON.parse(out), [sdk.VERSION, "function"]);
+});
+
+test("require() of ./signer needs require(esm) (Node >= 20.19): @noble is ESM-only", () => {
+  const out = requireWithoutEsm(
+    `try { require("${PACKAGE}/signer"); process.stdout.write("loaded"); }
+     catch (error) { process.stdout.write(String(error.code)); }`,
+  );
+  assert.equal(out, "ERR_REQUIRE_ESM");
 });
 
 // The story is ESM (shared with Bun and workerd); tests registered once it has loaded still run.
