@@ -229,14 +229,17 @@ export class Transport {
   }
 
   #headers(spec: RequestSpec, options: RequestOptions | undefined): Headers {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(options?.headers ?? {})) {
-      try {
-        if (!RESERVED_HEADERS.has(name.toLowerCase())) headers.set(name, value);
-      } catch {
-        throw new OrchestrationValidationError("headers", "valid HTTP header names and values");
-      }
+    let extra: Headers;
+    try {
+      // Via the Headers constructor, so a Headers instance from JavaScript is not dropped silently.
+      extra = new Headers(options?.headers as HeadersInit | undefined);
+    } catch {
+      throw new OrchestrationValidationError("headers", "valid HTTP header names and values");
     }
+    const headers = new Headers();
+    extra.forEach((value, name) => {
+      if (!RESERVED_HEADERS.has(name)) headers.set(name, value);
+    });
     headers.set("accept", "application/json");
     headers.set("user-agent", USER_AGENT);
     if (spec.auth === "none") return headers;

@@ -155,6 +155,14 @@ Deno.test("request() sends per-call headers but never lets them replace the SDK'
   assertEquals(seen["accept"], "application/json");
 });
 
+Deno.test("request() accepts per-call headers given as a Headers instance from JavaScript", async () => {
+  await using server = startServer();
+  const headers = new Headers({ "idempotency-key": "idem-2", "x-api-key": "attacker-key" });
+  await orchestrationFor(server).getMachine("m-1", { headers: headers as never });
+  assertEquals(server.requests[0]!.headers["idempotency-key"], "idem-2");
+  assertEquals(server.requests[0]!.headers["x-api-key"], API_KEY);
+});
+
 Deno.test("machineAgentHeartbeat() ignores an x-api-key passed in per-call headers", async () => {
   await using server = startServer({ body: { agent: { id: "a-1" }, endpoints: [] } });
   await orchestrationFor(server).machineAgentHeartbeat({ agentToken: "agent-token" }, {
