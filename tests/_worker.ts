@@ -118,6 +118,8 @@ export type WorkerOptions = {
   /** Maps outbound URLs to real 127.0.0.1 targets (e.g. a provider host to a local server). */
   readonly route?: OutboundRoute;
   readonly rewrite?: ResponseRewrite;
+  /** Let the Worker's fetch go straight out (no recording, no routing). */
+  readonly direct?: boolean;
   /** Port for the Worker's HTTP server; default any free one. */
   readonly port?: number;
 };
@@ -194,7 +196,7 @@ export async function startWorker(
         deadLetterQueue: "peaqos-handoffs-dlq",
       },
     },
-    outboundService: async (request: MfRequest) => {
+    outboundService: options.direct ? undefined : async (request: MfRequest) => {
       const body = request.method === "GET" || request.method === "HEAD"
         ? ""
         : await request.text();
