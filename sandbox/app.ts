@@ -5,7 +5,6 @@
  * @module
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { createSandboxContext, type SandboxContext, type SandboxEnv } from "./context.ts";
 import { errorBody, handleError, handleNotFound } from "./errors.ts";
@@ -21,30 +20,55 @@ import { registerRuntimeEndpointRoutes } from "./routes/runtime_endpoints.ts";
 /** Largest request body accepted, in bytes (1 MiB); larger is 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function tooLarge(c: Context): Response {
+async function tooLarge(c: Context): Promise<Response> {
+  // Drop the unread rest of the body, so no request-body resource outlives the response.
+  await c.req.raw.body?.cancel().catch(() => {});
   return c.json(errorBody("PAYLOAD_TOO_LARGE", "Request body too large: the limit is 1 MiB"), 413);
 }
 
-/**
- * 413 for bodies over {@linkcode MAX_BODY_BYTES}. A declared `content-length` is checked up
- * front; other bodies go through Hono's streaming `bodyLimit`, except on methods whose routes
- * never read one: it re-creates the request, and doing that for every bodiless DELETE (which
- * Deno serves with an empty stream) would touch `request.signal` for nothing.
- */
 const BODILESS = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
 
+/**
+ * 413 for bodies over {@linkcode MAX_BODY_BYTES}. A declared `content-length` is checked up
+ * front; a body without one (chunked) is read here with a running count and handed on through
+ * Hono's body cache, so `c.req.text()` and `readJson` see it. Methods whose routes never read a
+ * body are passed through untouched (Deno serves a bodiless DELETE with an empty stream).
+ */
 function limitBody(): MiddlewareHandler<SandboxEnv> {
-  const streaming = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   return async (c, next) => {
     const declared = c.req.header("content-length");
     if (declared !== undefined && !c.req.header("transfer-encoding")) {
       const length = Number(declared);
-      if (!Number.isFinite(length) || length > MAX_BODY_BYTES) return tooLarge(c);
+      if (!Number.isFinite(length) || length > MAX_BODY_BYTES) return await tooLarge(c);
       return await next();
     }
-    // No declared length: stream-count the body, except where no route reads one.
-    if (BODILESS.has(c.req.method)) return await next();
-    return await streaming(c, next);
+    const body = c.req.raw.body;
+    if (body === null || BODILESS.has(c.req.method)) return await next();
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        return c.json(
+          errorBody("PAYLOAD_TOO_LARGE", "Request body too large: the limit is 1 MiB"),
+          413,
+        );
+      }
+      chunks.push(value);
+    }
+    const buffer = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      buffer.set(chunk, offset);
+      offset += chunk.length;
+    }
+    // Hono stores promises in its body cache (its type says otherwise); c.req.text() reads it.
+    (c.req.bodyCache as Record<string, unknown>).arrayBuffer = Promise.resolve(buffer.buffer);
+    await next();
   };
 }
 
