@@ -33,9 +33,30 @@ function record(name: string, passed: number, failed: number, note = ""): void {
 
 type RunResult = { readonly code: number; readonly output: string; readonly seconds: number };
 
+/** Process groups of the commands running now, for the timeout and Ctrl-C. */
+const running = new Set<number>();
+const HAS_SETSID = (() => {
+  try {
+    return Deno.statSync("/usr/bin/setsid").isFile;
+  } catch {
+    return false;
+  }
+})();
+
+/** Ends the process group a command leads (it and anything it started); never another one. */
+function killGroup(pid: number): void {
+  try {
+    Deno.kill(HAS_SETSID ? -pid : pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
 /**
  * Runs a command to completion with a timeout, echoing its output (stdout and stderr
- * interleaved as they arrive) unless `quiet`, and returns it.
+ * interleaved as they arrive) unless `quiet`, and returns it. The command leads its own
+ * process group (`setsid`), so what it leaves behind (a test runner's children, workerd) is
+ * ended with it.
  */
 async function run(
   cmd: string,
@@ -43,36 +64,36 @@ async function run(
   options: { cwd: string; env?: Record<string, string>; quiet?: boolean },
 ): Promise<RunResult> {
   const started = performance.now();
-  const child = new Deno.Command(cmd, {
-    args: [...args],
+  const child = new Deno.Command(HAS_SETSID ? "/usr/bin/setsid" : cmd, {
+    args: HAS_SETSID ? [cmd, ...args] : [...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  running.add(child.pid);
   const timer = setTimeout(() => {
     console.log(`!!! '${cmd} ${args.join(" ")}' exceeded ${COMMAND_TIMEOUT_MS} ms: killing it`);
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
+    killGroup(child.pid);
   }, COMMAND_TIMEOUT_MS);
   const decoder = new TextDecoder();
   let output = "";
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream) {
-      const text = decoder.decode(chunk, { stream: true });
-      output += text;
+      output += decoder.decode(chunk, { stream: true });
       if (!options.quiet) await Deno.stdout.write(chunk);
     }
   };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
   try {
-    const [status] = await Promise.all([child.status, pump(child.stdout), pump(child.stderr)]);
+    const status = await child.status;
+    killGroup(child.pid); // stragglers holding the pipes open
+    await pumps;
     return { code: status.code, output, seconds: (performance.now() - started) / 1000 };
   } finally {
     clearTimeout(timer);
+    running.delete(child.pid);
   }
 }
 
@@ -149,6 +170,12 @@ async function main(): Promise<void> {
     ? { ".": denoJson.exports }
     : denoJson.exports;
   const tmp = await Deno.makeTempDir({ prefix: "peaqos-runtimes-" });
+  const onInterrupt = () => {
+    for (const pid of running) killGroup(pid);
+    Deno.removeSync(tmp, { recursive: true });
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
   const project = `${tmp}/project`;
   const bin = (name: string) => `${project}/node_modules/.bin/${name}`;
   try {
@@ -290,6 +317,7 @@ async function main(): Promise<void> {
       );
     });
   } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
 }
