@@ -1,0 +1,190 @@
+/**
+ * Benchmark 3, bundle size: esbuild (npm `esbuild@0.28.2`) bundles, minified, for the browser,
+ * of `import { PeaqosClient } from "@peaqos/peaq-os-sdk"` (our `mod.ts`) and of the same kind of
+ * import from `openai`, `stripe` and `@octokit/core`, which are npm-installed into `bench/.tmp/`
+ * (gitignored) for this benchmark only. Reports minified and gzip (level 9) bytes.
+ *
+ * The orchestration namespace is a class, so a bundler cannot drop the methods an app does not
+ * call; what one method costs is measured instead as the difference between the whole client
+ * and the transport alone (the floor any single method would pay), divided per method.
+ *
+ * @module
+ */
+import { createRequire } from "node:module";
+import { gzipSync } from "node:zlib";
+import { emit } from "./_lib.ts";
+
+const ESBUILD = "esbuild@0.28.2";
+const PEERS = ["openai", "stripe", "@octokit/core"] as const;
+const TMP = new URL("./.tmp/", import.meta.url);
+const ROOT = new URL("../", import.meta.url);
+
+type Entry = { readonly name: string; readonly contents: string };
+type Size = {
+  readonly name: string;
+  readonly version: string;
+  readonly minBytes: number;
+  readonly gzipBytes: number;
+};
+
+export type BundleResult = {
+  readonly esbuild: string;
+  readonly sizes: readonly Size[];
+  /** Bytes of our bundle by source file (minified output), largest first. */
+  readonly ourBreakdown: readonly { readonly file: string; readonly bytes: number }[];
+  readonly methods: number;
+  /** Min/gzip bytes of the transport, errors and validation alone (no namespace methods). */
+  readonly transportOnly: Size;
+  /** (whole client gzip - transport-only gzip) / methods. */
+  readonly gzipBytesPerMethod: number;
+};
+
+type Esbuild = {
+  build(options: Record<string, unknown>): Promise<{
+    outputFiles: { contents: Uint8Array }[];
+    metafile: { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+  }>;
+  version: string;
+};
+
+/** Installs esbuild and the peers into `bench/.tmp/` unless already there. */
+async function install(): Promise<void> {
+  await Deno.mkdir(TMP, { recursive: true });
+  const manifest = new URL("package.json", TMP);
+  try {
+    await Deno.stat(new URL("node_modules/esbuild/package.json", TMP));
+    await Promise.all(PEERS.map((p) => Deno.stat(new URL(`node_modules/${p}/package.json`, TMP))));
+    return;
+  } catch {
+    // not installed yet
+  }
+  await Deno.writeTextFile(manifest, JSON.stringify({ name: "bench-tmp", private: true }));
+  const npm = new Deno.Command("npm", {
+    args: ["install", "--no-audit", "--no-fund", "--silent", ESBUILD, ...PEERS],
+    cwd: TMP,
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  const { success } = await npm.output();
+  if (!success) throw new Error(`npm install failed in '${TMP.pathname}'`);
+}
+
+// Read from disk: some packages' "exports" do not expose their package.json to require().
+async function versionOf(name: string): Promise<string> {
+  const text = await Deno.readTextFile(new URL(`node_modules/${name}/package.json`, TMP));
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+async function measure(
+  esbuild: Esbuild,
+  entry: Entry,
+  version: string,
+  resolveDir: string,
+): Promise<{ size: Size; inputs: Record<string, { bytesInOutput: number }> }> {
+  const result = await esbuild.build({
+    stdin: { contents: entry.contents, resolveDir, loader: "ts", sourcefile: "entry.ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]!.contents;
+  const inputs = Object.values(result.metafile.outputs)[0]!.inputs;
+  return {
+    size: {
+      name: entry.name,
+      version,
+      minBytes: code.byteLength,
+      gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    },
+    inputs,
+  };
+}
+
+/** Builds every bundle and returns the sizes. */
+export async function measureBundles(): Promise<BundleResult> {
+  await install();
+  const require = createRequire(new URL("package.json", TMP));
+  const esbuild = require("esbuild") as Esbuild;
+  const root = ROOT.pathname;
+  const ourVersion = (JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))) as {
+    version: string;
+  }).version;
+
+  const ours = await measure(
+    esbuild,
+    {
+      name: "@peaqos/peaq-os-sdk",
+      contents: `export { PeaqosClient } from "./mod.ts";`,
+    },
+    ourVersion,
+    root,
+  );
+  // The floor one method pays: the transport and everything it pulls in, with one route call.
+  const floor = await measure(
+    esbuild,
+    {
+      name: "transport only",
+      contents: `import { Transport } from "./src/transport.ts";
+export const getMachine = (orchestrationUrl: string, apiKey: string, machineId: string) =>
+  new Transport({ orchestrationUrl, apiKey })
+    .request({ route: "GET /machines/:machineId", params: { machineId }, expect: "item" });`,
+    },
+    ourVersion,
+    root,
+  );
+  const peers: Size[] = [];
+  const peerEntries: Record<(typeof PEERS)[number], string> = {
+    openai: `export { OpenAI } from "openai";`,
+    stripe: `export { default } from "stripe";`,
+    "@octokit/core": `export { Octokit } from "@octokit/core";`,
+  };
+  for (const name of PEERS) {
+    const { size } = await measure(
+      esbuild,
+      { name, contents: peerEntries[name] },
+      await versionOf(name),
+      TMP.pathname,
+    );
+    peers.push(size);
+  }
+  const source = await Deno.readTextFile(new URL("src/orchestration.ts", ROOT));
+  const methods = countMethods(source);
+  return {
+    esbuild: esbuild.version,
+    sizes: [ours.size, ...peers],
+    ourBreakdown: Object.entries(ours.inputs)
+      .map(([file, { bytesInOutput }]) => ({
+        file: file.replace(/^.*?(src\/|mod\.ts)/, "$1"),
+        bytes: bytesInOutput,
+      }))
+      .filter((row) => row.bytes > 0)
+      .sort((a, b) => b.bytes - a.bytes),
+    methods,
+    transportOnly: floor.size,
+    gzipBytesPerMethod: Math.round((ours.size.gzipBytes - floor.size.gzipBytes) / methods),
+  };
+}
+
+/** Public methods of `OrchestrationClient`: lines like `  name(` or `  async *name(` in the class. */
+function countMethods(source: string): number {
+  const body = source.slice(source.indexOf("export class OrchestrationClient"));
+  return [...body.matchAll(/^ {2}(?:async \*?)?([a-z][A-Za-z0-9]*)\(/gm)]
+    .filter((m) => m[1] !== "constructor").length;
+}
+
+if (import.meta.main) {
+  const figures = await measureBundles();
+  for (const size of figures.sizes) {
+    console.log(`${size.name}@${size.version}: ${size.minBytes} B min, ${size.gzipBytes} B gzip`);
+  }
+  console.log(
+    `transport only: ${figures.transportOnly.gzipBytes} B gzip; ${figures.methods} methods, ` +
+      `~${figures.gzipBytesPerMethod} B gzip each`,
+  );
+  emit({ bundle: figures });
+}

@@ -1,0 +1,231 @@
+/**
+ * Benchmark 4a, edge overhead: the Edge Worker's market proxy (`worker/`, bundled as the tests
+ * bundle it, run in workerd through Miniflare) in front of the sandbox, against direct SDK calls
+ * to the same sandbox in the same run. Two routes: `GET /v1/market/services/:id` (platform
+ * auth) against `getMarketService(id)`, and `POST /v1/market/search` (agent auth) against
+ * `searchMarket(...)`. Sequential calls interleaved in rounds give p50/p99 latency; short
+ * interleaved bursts with `--concurrency` (8) clients give requests/s. A third row, `GET /health`
+ * on the Worker against `GET /health` on the sandbox (neither calls anything), is the floor: what
+ * the extra workerd hop costs by itself. The Worker runs twice: with its per-client rate limiter
+ * on (a Durable Object SQLite write per request, as deployed; limit too high to trip) and off.
+ *
+ * Settings: `--edge-calls=1000` per contender and route, `--edge-burst=400` requests per route.
+ *
+ * @module
+ */
+import { Miniflare } from "miniflare";
+import { PeaqosClient } from "../mod.ts";
+import { CLIENT_KEY, SESSION_KEY, WEBHOOK_SECRET, WORKER_BUNDLE } from "../tests/_worker.ts";
+import {
+  consume,
+  emit,
+  interleaved,
+  median,
+  quantile,
+  round,
+  setting,
+  startChild,
+} from "./_lib.ts";
+
+const SERVICE_ID = "svc_sim_route";
+
+type Seed = {
+  readonly apiKey: string;
+  readonly machineId: string;
+  readonly agentPairingId: string;
+  readonly pairingToken: string;
+};
+
+export type EdgeRoute = {
+  readonly route: string;
+  readonly edgeP50Ms: number;
+  readonly edgeP99Ms: number;
+  readonly directP50Ms: number;
+  readonly directP99Ms: number;
+  /** Edge p50 ÷ direct p50; target <= 1.2. */
+  readonly ratio: number;
+  readonly edgeRps: number;
+  readonly directRps: number;
+  /** Direct requests/s ÷ edge requests/s. */
+  readonly rpsRatio: number;
+};
+
+export type EdgeRun = {
+  readonly rateLimiter: boolean;
+  readonly routes: readonly EdgeRoute[];
+};
+
+export type EdgeResult = {
+  readonly calls: number;
+  readonly concurrency: number;
+  readonly runs: readonly EdgeRun[];
+};
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
+  );
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Requests/s of `call` with `concurrency` workers over `count` calls. */
+async function burst(call: () => Promise<unknown>, concurrency: number, count: number) {
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (issued++ < count) await call();
+  }));
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** Runs the benchmark against a fresh sandbox, with the Worker's rate limiter on and off. */
+export async function measureEdge(): Promise<EdgeResult> {
+  const calls = setting("edge-calls", 1_000);
+  const burstSize = setting("edge-burst", 400);
+  const concurrency = setting("concurrency", 8);
+  const sandbox = await startChild(new URL("./_sandbox_server.ts", import.meta.url).pathname);
+  try {
+    const seed = sandbox.meta as Seed;
+    const runs: EdgeRun[] = [];
+    for (const rateLimiter of [true, false]) {
+      runs.push({
+        rateLimiter,
+        routes: await measureWorker(sandbox.url, seed, rateLimiter, calls, burstSize, concurrency),
+      });
+    }
+    return { calls, concurrency, runs };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+async function measureWorker(
+  origin: string,
+  seed: Seed,
+  rateLimiter: boolean,
+  calls: number,
+  burstSize: number,
+  concurrency: number,
+): Promise<EdgeRoute[]> {
+  const mf = new Miniflare({
+    modules: true,
+    script: WORKER_BUNDLE,
+    scriptPath: "index.js",
+    compatibilityDate: "2026-04-01",
+    host: "127.0.0.1",
+    port: 0,
+    bindings: {
+      PEAQOS_ORCHESTRATION_URL: origin,
+      PEAQOS_API_KEY: seed.apiKey,
+      PEAQOS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      EDGE_CLIENT_KEYS: `bench=${await sha256Hex(CLIENT_KEY)}`,
+      SESSION_ENCRYPTION_KEY: SESSION_KEY,
+      HANDOFF_ALLOWED_HOSTS: "",
+      HANDOFF_ALLOW_LOOPBACK_HTTP: "false",
+      RATE_LIMIT_PER_MINUTE: rateLimiter ? "100000000" : "0",
+    },
+    durableObjects: { LEDGER: { className: "Ledger", useSQLite: true } },
+    queueProducers: {
+      HANDOFF_QUEUE: { queueName: "peaqos-handoffs" },
+      HANDOFF_DLQ: { queueName: "peaqos-handoffs-dlq" },
+    },
+  });
+  try {
+    const edge = (await mf.ready).origin;
+    const market = new PeaqosClient({ orchestrationUrl: origin, apiKey: seed.apiKey })
+      .orchestration;
+    const search = {
+      machineId: seed.machineId,
+      agentPairingId: seed.agentPairingId,
+      query: "mapping",
+    };
+    const searchBody = JSON.stringify(search);
+    const edgeCall = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${edge}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${CLIENT_KEY}`, ...init.headers },
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`Edge answered ${response.status}: ${text}`);
+      consume(text);
+    };
+    const routes = [
+      {
+        route: "GET /health (floor: no upstream call)",
+        edge: async () => consume(await (await fetch(`${edge}/health`)).text()),
+        direct: async () => consume(await (await fetch(`${origin}/health`)).text()),
+      },
+      {
+        route: "GET /v1/market/services/:id",
+        edge: () => edgeCall(`/v1/market/services/${SERVICE_ID}`),
+        direct: async () => consume((await market.getMarketService(SERVICE_ID)).item.id),
+      },
+      {
+        route: "POST /v1/market/search",
+        edge: () =>
+          edgeCall("/v1/market/search", {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "x-agent-pairing-token": seed.pairingToken,
+            },
+            body: searchBody,
+          }),
+        direct: async () => consume((await market.searchMarket(search, seed.pairingToken)).item.id),
+      },
+    ];
+    const results: EdgeRoute[] = [];
+    for (const { route, edge: viaEdge, direct } of routes) {
+      const timed = await interleaved({ edge: viaEdge, direct }, {
+        calls,
+        roundSize: 200,
+        warmup: 100,
+      });
+      const edgeRps: number[] = [];
+      const directRps: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        if (i % 2 === 0) {
+          edgeRps.push(await burst(viaEdge, concurrency, burstSize / 4));
+          directRps.push(await burst(direct, concurrency, burstSize / 4));
+        } else {
+          directRps.push(await burst(direct, concurrency, burstSize / 4));
+          edgeRps.push(await burst(viaEdge, concurrency, burstSize / 4));
+        }
+      }
+      const e = timed.edge!.samples;
+      const d = timed.direct!.samples;
+      results.push({
+        route,
+        edgeP50Ms: round(median(e), 3),
+        edgeP99Ms: round(quantile(e, 0.99), 3),
+        directP50Ms: round(median(d), 3),
+        directP99Ms: round(quantile(d, 0.99), 3),
+        ratio: round(median(e) / median(d)),
+        edgeRps: Math.round(median(edgeRps)),
+        directRps: Math.round(median(directRps)),
+        rpsRatio: round(median(directRps) / median(edgeRps)),
+      });
+    }
+    return results;
+  } finally {
+    await mf.dispose();
+  }
+}
+
+if (import.meta.main) {
+  const figures = await measureEdge();
+  for (const run of figures.runs) {
+    for (const r of run.routes) {
+      console.log(
+        `[rate limiter ${
+          run.rateLimiter ? "on" : "off"
+        }] ${r.route}: edge p50 ${r.edgeP50Ms} ms / p99 ${r.edgeP99Ms} ms, direct p50 ${r.directP50Ms} ms / ` +
+          `p99 ${r.directP99Ms} ms, ratio ${r.ratio}; x${figures.concurrency}: edge ${r.edgeRps} req/s, ` +
+          `direct ${r.directRps} req/s (ratio ${r.rpsRatio})`,
+      );
+    }
+  }
+  emit({ edge: figures });
+  // Miniflare's Node-side bridge can keep handles open after dispose; the figures are out.
+  Deno.exit(0);
+}
