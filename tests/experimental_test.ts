@@ -16,6 +16,7 @@ import {
   PeaqosClient,
   registerMachine,
 } from "../mod.ts";
+import { describeRoute } from "../sandbox/routes/observability.ts";
 import { generatePrivateKey, startSandbox } from "../sandbox/mod.ts";
 import { createClient, privateKeySigner } from "../signer/mod.ts";
 
@@ -394,4 +395,63 @@ Deno.test("listAuditEvents() records every successful mutation and nothing else"
   assertArrayIncludes(all.map((e) => e.action), ["identity-challenge.create"]);
   // Failed calls (an immutable identity, a missing policy) left no trace.
   assertFalse(all.some((e) => e.action === "machine.update"));
+});
+
+Deno.test("describeRoute() names the resource and action of every route family", () => {
+  const cases: [string, string, string, string | null][] = [
+    ["POST", "/machines", "machine.create", null],
+    ["PATCH", "/machines/:machineId", "machine.update", "machineId"],
+    ["POST", "/machine-identity/challenges", "identity-challenge.create", null],
+    ["POST", "/machines/:machineId/agent-pairings/challenges", "pairing-challenge.create", null],
+    [
+      "POST",
+      "/machines/:machineId/agent-pairings/:pairingId/sessions",
+      "agent-pairing-session.create",
+      null,
+    ],
+    [
+      "DELETE",
+      "/machines/:machineId/agent-pairings/:pairingId",
+      "agent-pairing.delete",
+      "pairingId",
+    ],
+    ["POST", "/machines/:machineId/agents/enrollment", "machine-agent.enroll", null],
+    ["POST", "/machine-agents/heartbeat", "machine-agent.heartbeat", null],
+    [
+      "PUT",
+      "/machines/:machineId/runtime-endpoints/:providerKey",
+      "runtime-endpoint.upsert",
+      "providerKey",
+    ],
+    ["PATCH", "/skills/:skillKey/config", "skill-config.update", null],
+    ["POST", "/market/search", "market-search.create", null],
+    ["POST", "/market/orders/:orderId/retry", "order.retry", "orderId"],
+    ["POST", "/market/orders/:orderId/payment-intent", "payment-intent.create", null],
+    ["POST", "/market/orders/:orderId/payment/escrow-lock", "payment.escrow-lock", null],
+    ["POST", "/machines/:machineId/tasks/:taskId/discover", "task.discover", "taskId"],
+    ["DELETE", "/machines/:machineId/graph/edges/:edgeId", "graph-edge.delete", "edgeId"],
+    ["PATCH", "/policies/:policyId", "policy.update", "policyId"],
+  ];
+  for (const [method, pattern, action, idParam] of cases) {
+    const described = describeRoute(method, pattern);
+    assertEquals([described.action, described.idParam], [action, idParam], pattern);
+  }
+});
+
+Deno.test("discoverTask() keeps only services offering the task's operation", async () => {
+  await using w = await world();
+  const { item: task } = await w.api.createTask(w.machineId, {
+    intent: "complete a prompt",
+    operation: "complete",
+    input: { prompt: "Hi" },
+  });
+  const { item } = await w.api.discoverTask(w.machineId, task.id);
+  const ids = item.candidates.map((c) => c.serviceId).sort();
+  assertEquals(ids, ["svc_ollama_chat", "svc_sim_complete", "svc_vllm_complete"]);
+  const { item: resolved } = await w.api.resolveTask(w.machineId, task.id, {
+    serviceId: "svc_sim_complete",
+  });
+  const { item: done } = await w.api.executeTask(w.machineId, resolved.id);
+  const { item: run } = await w.api.getRun(done.runId!);
+  assertEquals([run.operation, run.providerKey, run.status], ["complete", "peaq-sim", "succeeded"]);
 });

@@ -61,7 +61,13 @@ function singular(segment: string): string {
 
 /**
  * Derives `action`, `resourceType` and the path parameter naming the resource from a route
- * pattern such as `/market/orders/:orderId/execute` → `order.execute`, `orderId`.
+ * pattern, so new routes are audited without a table to keep in sync.
+ *
+ * @example
+ * ```ts ignore
+ * describeRoute("POST", "/market/orders/:orderId/execute");
+ * // { resourceType: "order", action: "order.execute", idParam: "orderId" }
+ * ```
  */
 export function describeRoute(
   method: string,

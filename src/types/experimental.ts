@@ -50,8 +50,12 @@ export type Task = {
  * @experimental
  */
 export type CreateTaskRequest = {
+  /** What the machine should get done, in words; `discoverTask` ranks services against it. */
   readonly intent: string;
+  /** Only consider services of this skill. */
   readonly skillKey?: string;
+  /** Only consider services offering this operation, and run it. */
+  readonly operation?: string;
   readonly input?: Readonly<Record<string, unknown>>;
 };
 
