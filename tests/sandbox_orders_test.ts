@@ -482,6 +482,12 @@ Deno.test("executeMarketOrder() marks the order failed when the provider fails, 
   assertEquals(result.order.status, "failed");
   assertExists(result.order.errorMessage);
   await assertApiError(m.api.confirmMarketOrder(created.id, m.token), "ORDER_CLOSED", 409);
+  await assertApiError(m.api.createPaymentIntent(created.id, {}, m.token), "ORDER_CLOSED", 409);
+  await assertApiError(
+    m.api.cancelMarketOrder(created.id, undefined, m.token),
+    "ORDER_CLOSED",
+    409,
+  );
 });
 
 Deno.test("executeMarketOrder() hands external services off with 202 and status handoff", async () => {

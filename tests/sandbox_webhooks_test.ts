@@ -139,6 +139,40 @@ Deno.test("webhooks honour a subscriber's event filter and report handoff, dispu
   ]);
 });
 
+Deno.test("webhooks report failed, cancelled and refunded orders", async () => {
+  await using hook = await receiver();
+  await using m = await market({ webhooks: [{ url: hook.url, secret: newSecret() }] });
+  const { item: failing } = await m.api.createMarketOrder(
+    { ...ids(m), serviceId: "svc_sim_echo", input: { simulateFailure: true } },
+    m.token,
+  );
+  await m.api.executeMarketOrder(failing.id, {}, m.token);
+  const { item: paid } = await m.api.createMarketOrder(
+    { ...ids(m), serviceId: "svc_sim_complete", input: { prompt: "Hi" } },
+    m.token,
+  );
+  await m.api.createPaymentIntent(paid.id, {}, m.token);
+  await m.api.submitPaymentProof(paid.id, { transactionHash: `0x${"c".repeat(64)}` }, m.token);
+  await m.api.cancelMarketOrder(paid.id, { reason: "Not needed" }, m.token);
+  await until(() => hook.deliveries.length >= 8, "8 deliveries");
+  const events = hook.deliveries.map((d) => JSON.parse(d.body) as WebhookEvent);
+  assertEquals(events.map((event) => event.type).sort(), [
+    "order.cancelled",
+    "order.created",
+    "order.created",
+    "order.executing",
+    "order.failed",
+    "payment.held",
+    "payment.intent_created",
+    "payment.refunded",
+  ]);
+  const failed = events.find((event) => event.type === "order.failed")!;
+  assertEquals(failed.data.order?.id, failing.id);
+  assertEquals(failed.data.order?.status, "failed");
+  const refunded = events.find((event) => event.type === "payment.refunded")!;
+  assertEquals(refunded.data.payment?.status, "refunded");
+});
+
 Deno.test("webhooks retry after a 500 with the same webhook-id, timestamp and signature", async () => {
   const secret = newSecret();
   await using hook = await receiver((_delivery, index) => (index === 0 ? 500 : 200));
