@@ -6,7 +6,10 @@
  *   `routeId` on the order before the response leaves.
  * - `POST /market/orders/:orderId/retry` (agent auth): a `failed` order becomes executable again
  *   (`ready`, or `payment_pending`/`created` while its payment is not held); any other status,
- *   or a refunded payment, is 409 `ORDER_CLOSED`. (`cancel` lives with the market's order routes.)
+ *   or a refunded payment, is 409 `ORDER_CLOSED`. A failed order stops counting against the
+ *   pairing's spend limits, so a retry is checked against them again, as a new order would be
+ *   (`AGENT_SPEND_LIMIT_EXCEEDED`, `AGENT_DAILY_LIMIT_EXCEEDED`). (`cancel` lives with the
+ *   market's order routes.)
  *
  * @module
  */
@@ -16,8 +19,17 @@ import { requireAgent } from "./auth.ts";
 import type { SandboxContext, SandboxEnv } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { type OrderExecution, recordOrderExecution } from "./experimental_store.ts";
-import { getAgentOrder, getOrder, marketStore, orderView, updateOrder } from "./market_state.ts";
+import {
+  getAgentOrder,
+  getOrder,
+  marketStore,
+  type OrderRecord,
+  orderView,
+  updateOrder,
+} from "./market_state.ts";
+import { formatMoney, parseMoney } from "./money.ts";
 import { paymentRequired } from "./routes/orders.ts";
+import type { PairingRecord } from "./store.ts";
 
 const PAID = new Set(["held", "release_pending", "released"]);
 
@@ -48,6 +60,60 @@ export function recordExecutions(ctx: SandboxContext): MiddlewareHandler<Sandbox
   };
 }
 
+// What the pairing has committed on the order's spend day, counted as order creation counts it.
+function committed(ctx: SandboxContext, record: OrderRecord): bigint {
+  const market = marketStore(ctx);
+  let total = 0n;
+  for (const other of market.orders.values()) {
+    const { order } = other;
+    if (order.agentPairingId !== record.order.agentPairingId) continue;
+    if (other.spendDay !== record.spendDay || other.price.currency !== record.price.currency) {
+      continue;
+    }
+    if (order.status === "cancelled" || order.status === "failed") continue;
+    if (market.payments.get(order.id)?.status === "refunded") continue;
+    total += other.price.units;
+  }
+  return total;
+}
+
+function assertWithinLimits(ctx: SandboxContext, pairing: PairingRecord, record: OrderRecord) {
+  const policy = pairing.pairing.delegationPolicy;
+  const { units, currency } = record.price;
+  if (units === 0n || (!policy.perTransactionLimit && !policy.dailyLimit)) return;
+  if ((policy.currency ?? "USDT") !== currency) {
+    throw new ApiError(
+      403,
+      "AGENT_POLICY_DENIED",
+      `Spend limits are in '${policy.currency ?? "USDT"}' but the order is priced in '${currency}'`,
+    );
+  }
+  const perTransaction = policy.perTransactionLimit
+    ? parseMoney(policy.perTransactionLimit)
+    : undefined;
+  if (perTransaction !== undefined && units > perTransaction) {
+    throw new ApiError(
+      403,
+      "AGENT_SPEND_LIMIT_EXCEEDED",
+      `Price exceeds the per-transaction limit: '${
+        formatMoney(units)
+      }' > '${policy.perTransactionLimit}'`,
+    );
+  }
+  const daily = policy.dailyLimit ? parseMoney(policy.dailyLimit) : undefined;
+  const spent = committed(ctx, record);
+  if (daily !== undefined && spent + units > daily) {
+    throw new ApiError(
+      403,
+      "AGENT_DAILY_LIMIT_EXCEEDED",
+      `Retry would exceed the daily limit: '${
+        formatMoney(spent + units)
+      }' > '${policy.dailyLimit}'`,
+      { spentToday: formatMoney(spent), price: formatMoney(units), limit: policy.dailyLimit },
+    );
+  }
+}
+
 function retryStatus(ctx: SandboxContext, orderId: string): MarketOrder["status"] {
   const record = getOrder(ctx, orderId);
   const payment = marketStore(ctx).payments.get(orderId);
@@ -68,7 +134,8 @@ export function registerOrderExtraRoutes(api: Hono<SandboxEnv>, ctx: SandboxCont
   api.post("/market/orders/:orderId/execute", recordExecutions(ctx));
 
   api.post("/market/orders/:orderId/retry", requireAgent(ctx), (c) => {
-    const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
+    const pairing = c.get("pairing");
+    const record = getAgentOrder(ctx, pairing, c.req.param("orderId"));
     const { order } = record;
     if (order.status !== "failed") {
       throw new ApiError(
@@ -85,6 +152,7 @@ export function registerOrderExtraRoutes(api: Hono<SandboxEnv>, ctx: SandboxCont
         `Order's payment was refunded; place a new order: '${order.id}'`,
       );
     }
+    assertWithinLimits(ctx, pairing, record);
     const updated = updateOrder(ctx, record, {
       status: retryStatus(ctx, order.id),
       errorMessage: null,

@@ -30,7 +30,7 @@ type World = {
 };
 
 // A sandbox with an active, identity-verified machine and a paired buyer agent.
-async function world(): Promise<World> {
+async function world(dailyLimit?: string): Promise<World> {
   const sandbox = await startSandbox();
   const client = createClient({
     orchestrationUrl: sandbox.url,
@@ -46,6 +46,7 @@ async function world(): Promise<World> {
     signer: privateKeySigner(generatePrivateKey()),
     agentProvider: "anthropic",
     agentRole: "buyer",
+    ...(dailyLimit ? { delegationPolicy: { dailyLimit, currency: "USDT" } } : {}),
   });
   return {
     url: sandbox.url,
@@ -454,4 +455,28 @@ Deno.test("discoverTask() keeps only services offering the task's operation", as
   const { item: done } = await w.api.executeTask(w.machineId, resolved.id);
   const { item: run } = await w.api.getRun(done.runId!);
   assertEquals([run.operation, run.providerKey, run.status], ["complete", "peaq-sim", "succeeded"]);
+});
+
+Deno.test("retryMarketOrder() re-checks the daily limit a failed order stopped counting against", async () => {
+  await using w = await world("0.15");
+  const pay = async (orderId: string) => {
+    await w.api.createPaymentIntent(orderId, { rail: "wallet" }, w.token);
+    await w.api.submitPaymentProof(orderId, {
+      transactionHash: `0x${crypto.randomUUID().replaceAll("-", "").repeat(2)}`,
+      verificationMode: "recorded",
+    }, w.token);
+  };
+  const first = await order(w, "complete", { prompt: "a", simulateFailure: true });
+  await pay(first.id);
+  assertEquals((await w.api.executeMarketOrder(first.id, {}, w.token)).order.status, "failed");
+  // The failed order no longer counts, so a second one fits under the limit...
+  const second = await order(w, "complete", { prompt: "b" });
+  // ...and reopening the first would put 0.20 against a 0.15 limit.
+  const error = await apiError(w.api.retryMarketOrder(first.id, w.token));
+  assertEquals([error.code, error.statusCode], ["AGENT_DAILY_LIMIT_EXCEEDED", 403]);
+  assertEquals((await w.api.getMarketOrder(first.id)).item.status, "failed");
+
+  await w.api.cancelMarketOrder(second.id, undefined, w.token);
+  const { order: reopened, payment } = await w.api.retryMarketOrder(first.id, w.token);
+  assertEquals([reopened.status, payment?.status], ["ready", "held"]);
 });
