@@ -64,9 +64,7 @@ Deno.test("POST /webhooks/orchestration takes concurrent deliveries of one id ex
   const results = await Promise.all(
     Array.from({ length: 8 }, () => deliver(worker, body, headers)),
   );
-  const fresh = results.filter((r) =>
-    r.status === 200 && r.body.duplicate === false
-  );
+  const fresh = results.filter((r) => r.status === 200 && r.body.duplicate === false);
   assertEquals(fresh.length, 1, JSON.stringify(results));
   for (const result of results) {
     // The others are duplicates, or (while the first is mid-flight) 409 so the sender retries.

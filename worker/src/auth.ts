@@ -15,9 +15,7 @@ import { EdgeError } from "./errors.ts";
 
 /** Parses `EDGE_CLIENT_KEYS` into the list of allowed key hashes. */
 export function clientKeyHashes(raw: string | undefined): string[] {
-  return (raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) =>
-    entry.length > 0
-  )
+  return (raw ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0)
     .map((entry) => entry.slice(entry.indexOf("=") + 1).trim().toLowerCase())
     .filter((hash) => /^[0-9a-f]{64}$/.test(hash));
 }

@@ -123,9 +123,8 @@ const OPERATIONS: Record<string, Operation> = {
 
   /** Records an order event once per webhook id. */
   recordEvent(sql, { webhookId, type, timestamp, status, now }) {
-    const before =
-      sql.exec("SELECT webhook_id FROM events WHERE webhook_id = ?", webhookId)
-        .toArray().length;
+    const before = sql.exec("SELECT webhook_id FROM events WHERE webhook_id = ?", webhookId)
+      .toArray().length;
     if (before > 0) return { recorded: false };
     sql.exec(
       "INSERT INTO events (webhook_id, type, timestamp, status, received_at) VALUES (?, ?, ?, ?, ?)",
@@ -249,9 +248,7 @@ const OPERATIONS: Record<string, Operation> = {
   hitRate(sql, { now, limit }) {
     const windowStart = Math.floor(num(now) / 60_000) * 60_000;
     const row = first(sql, "SELECT window_start, count FROM rate");
-    const count = row && num(row.window_start) === windowStart
-      ? num(row.count) + 1
-      : 1;
+    const count = row && num(row.window_start) === windowStart ? num(row.count) + 1 : 1;
     sql.exec(
       `INSERT INTO rate (id, window_start, count) VALUES (1, ?, ?)
        ON CONFLICT(id) DO UPDATE SET window_start = excluded.window_start, count = excluded.count`,

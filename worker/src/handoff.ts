@@ -99,9 +99,7 @@ async function callProvider(
     return {
       kind: "retryable",
       statusCode: null,
-      detail: timedOut
-        ? `Provider timed out after ${timeoutMs} ms`
-        : "Provider is unreachable",
+      detail: timedOut ? `Provider timed out after ${timeoutMs} ms` : "Provider is unreachable",
     };
   }
   await response.body?.cancel();
@@ -145,9 +143,7 @@ async function finalize(
       await market.confirmMarketOrder(order.id, token);
     } else {
       await market.disputeMarketOrder(order.id, {
-        reason: `Handoff failed: ${
-          detail ?? "provider did not accept the order"
-        }`,
+        reason: `Handoff failed: ${detail ?? "provider did not accept the order"}`,
         evidence: { handoffUrl: order.handoff?.url ?? null, detail },
       }, token);
     }
@@ -265,9 +261,7 @@ async function runJob(env: Env, config: Config, job: HandoffJob): Promise<
     await finalize(env, order, "dispute", outcome.detail, record, job);
     return { ack: true };
   } catch (err) {
-    await record.call("settleHandoff", { state: resume }).catch(() =>
-      undefined
-    );
+    await record.call("settleHandoff", { state: resume }).catch(() => undefined);
     throw err;
   }
 }

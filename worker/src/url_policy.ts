@@ -85,8 +85,7 @@ function expandIpv6(host: string): number[] | undefined {
 /** Whether an IPv6 address is anything but global unicast. */
 function isNonPublicIpv6(groups: number[]): boolean {
   const [g0 = 0, g1 = 0, , , , g5 = 0, g6 = 0, g7 = 0] = groups;
-  const allZeroUpTo = (n: number) =>
-    groups.slice(0, n).every((group) => group === 0);
+  const allZeroUpTo = (n: number) => groups.slice(0, n).every((group) => group === 0);
   if (allZeroUpTo(7) && (g7 === 0 || g7 === 1)) return true; // :: and ::1
   if (allZeroUpTo(5) && g5 === 0xffff) { // IPv4-mapped
     return isNonPublicIpv4([g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff]);
@@ -126,7 +125,7 @@ function isAllowedHost(url: URL, allowed: readonly string[]): boolean {
  * Checks a handoff URL against the policy; the verdict's `reason` is safe to log.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const verdict = checkHandoffUrl("https://partner.example/book", {
  *   allowedHosts: ["partner.example"],
  *   allowLoopbackHttp: false,
@@ -155,9 +154,7 @@ export function checkHandoffUrl(raw: string, policy: UrlPolicy): UrlVerdict {
   }
   if (!devLoopback) {
     const v4 = parseIpv4(hostname);
-    const v6 = hostname.startsWith("[")
-      ? expandIpv6(hostname.slice(1, -1))
-      : undefined;
+    const v6 = hostname.startsWith("[") ? expandIpv6(hostname.slice(1, -1)) : undefined;
     if (hostname.startsWith("[") && !v6) {
       return {
         ok: false,
@@ -171,8 +168,7 @@ export function checkHandoffUrl(raw: string, policy: UrlPolicy): UrlVerdict {
     ) {
       return {
         ok: false,
-        reason:
-          `Handoff URL host is a private or reserved address: '${hostname}'`,
+        reason: `Handoff URL host is a private or reserved address: '${hostname}'`,
       };
     }
   }

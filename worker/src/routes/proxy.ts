@@ -141,12 +141,9 @@ async function orderPairing(env: Env, orderId: string): Promise<string> {
   return item.agentPairingId;
 }
 
-const json = <S extends z.ZodType>(schema: S) =>
-  zValidator("json", schema, validationHook);
-const query = <S extends z.ZodType>(schema: S) =>
-  zValidator("query", schema, validationHook);
-const param = <S extends z.ZodType>(schema: S) =>
-  zValidator("param", schema, validationHook);
+const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook);
+const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook);
+const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook);
 
 /** The allowlisted market routes. */
 export const proxy = new Hono<AppEnv>()
