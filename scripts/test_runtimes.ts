@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { startSandbox } from "../sandbox/mod.ts";
 import { validateExports } from "./npm_package.ts";
 import { runtimeDevDependencies } from "./runtimes_tools.ts";
 
@@ -154,11 +153,29 @@ async function copyDir(from: string, to: string): Promise<void> {
   }
 }
 
-/** Runs `body` with a fresh sandbox whose URL and API key are in the returned env. */
-async function withSandbox(body: (env: Record<string, string>) => Promise<void>): Promise<void> {
-  const sandbox = await startSandbox({ port: 0, hostname: "127.0.0.1" });
+/**
+ * Runs one runtime suite with a fresh sandbox whose URL and API key are in `env`. The sandbox
+ * is imported here, not at the top, so a sandbox that fails to load fails the runtime suites
+ * alone (each counted as one failure) and the package checks still report.
+ */
+async function withSandbox(
+  name: string,
+  body: (env: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  let sandbox: { url: string; apiKey: string; close(): Promise<void> };
+  try {
+    const { startSandbox } = await import("../sandbox/mod.ts");
+    sandbox = await startSandbox({ port: 0, hostname: "127.0.0.1" });
+  } catch (error) {
+    console.log(`The sandbox did not start: ${error instanceof Error ? error.stack : error}`);
+    record(name, 0, 1, "no sandbox");
+    return;
+  }
   try {
     await body({ PEAQOS_ORCHESTRATION_URL: sandbox.url, PEAQOS_API_KEY: sandbox.apiKey });
+  } catch (error) {
+    console.log(error instanceof Error ? error.stack : String(error));
+    record(name, 0, 1, "the suite could not run");
   } finally {
     await sandbox.close();
   }
@@ -279,7 +296,7 @@ async function main(): Promise<void> {
     });
 
     // 4. The same smoke story on every runtime, each against its own sandbox.
-    await withSandbox(async (env) => {
+    await withSandbox("node (import + require)", async (env) => {
       const result = await run("node", [
         "--test",
         "--test-reporter=spec",
@@ -294,7 +311,7 @@ async function main(): Promise<void> {
       });
       mustSucceed(result, "tsc --noEmit");
     });
-    await withSandbox(async (env) => {
+    await withSandbox("bun", async (env) => {
       const result = await run(bin("bun"), ["test", "./tests/runtimes/bun/smoke.mjs"], {
         cwd: project,
         env,
@@ -302,7 +319,7 @@ async function main(): Promise<void> {
       const version = (await run(bin("bun"), ["--version"], { cwd: project, quiet: true })).output;
       suite(`bun ${version.trim()}`, result, parseBun);
     });
-    await withSandbox(async (env) => {
+    await withSandbox("workerd (miniflare)", async (env) => {
       const result = await run("node", [
         "--test",
         "--test-reporter=spec",
