@@ -345,3 +345,18 @@ Deno.test("createMachine() names the invalid fields in VALIDATION_ERROR details"
   );
   assertEquals((error.details as { path: string }[]).map((d) => d.path), ["identityRef"]);
 });
+
+Deno.test("updateMachine() lets exactly one of several concurrent requests spend a proof", async () => {
+  await using h = await harness();
+  const wallet = createWallet();
+  const identityRef = `did:peaq:${wallet.address}`;
+  const drafts = await Promise.all(
+    [1, 2, 3, 4, 5].map((i) => h.api.createMachine({ displayName: `D${i}`, machineType: "drone" })),
+  );
+  const proof = await identityProof(h.api, wallet, identityRef);
+  const results = await Promise.allSettled(
+    drafts.map(({ item }) => h.api.updateMachine(item.id, { identityRef, identityProof: proof })),
+  );
+  assertEquals(results.filter((r) => r.status === "fulfilled").length, 1);
+  assertEquals((await h.api.listMachines()).items.length, 1);
+});

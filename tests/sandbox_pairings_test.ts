@@ -403,3 +403,37 @@ Deno.test("a token of one pairing cannot act for another pairing (AGENT_PAIRING_
   assertEquals(page2.items.map((p) => p.id), [second.pairing.id]);
   assertEquals(page2.nextCursor, undefined);
 });
+
+Deno.test("createAgentPairing() accepts one proof once even under concurrent requests", async () => {
+  await using h = await harness();
+  const { machine } = await verifiedMachine(h.api);
+  const agent = createWallet();
+  const proof = await pairingProof(h.api, machine.id, agent);
+  const results = await Promise.allSettled(
+    Array.from(
+      { length: 8 },
+      () => h.api.createAgentPairing(machine.id, { ...agentFields(agent), agentProof: proof }),
+    ),
+  );
+  assertEquals(results.filter((r) => r.status === "fulfilled").length, 1);
+  for (const result of results) {
+    if (result.status === "rejected") {
+      assertEquals((result.reason as { code: string }).code, "AGENT_PAIRING_PROOF_INVALID");
+    }
+  }
+  assertEquals((await h.api.listAgentPairings(machine.id)).items.length, 1);
+});
+
+Deno.test("spent and long-expired challenges are pruned when new ones are issued", async () => {
+  const clock = manualClock();
+  await using h = await harness({ now: clock.now, challengeTtlSeconds: 60 });
+  const { machine } = await verifiedMachine(h.api);
+  const agent = createWallet();
+  const stale = await pairingProof(h.api, machine.id, agent);
+  clock.advance(60 + 3600 + 1);
+  await pairingProof(h.api, machine.id, agent);
+  const store = h.sandbox.context.store;
+  assertFalse(store.pairingChallenges.has(stale.challengeId));
+  assertEquals(store.pairingChallenges.size, 1);
+  assertEquals(store.identityChallenges.size, 0); // the machine's spent challenge went too
+});

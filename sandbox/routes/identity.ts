@@ -20,6 +20,7 @@ import {
   toChecksumAddress,
 } from "../crypto.ts";
 import { ApiError } from "../errors.ts";
+import { pruneChallenges } from "../store.ts";
 import { readJson } from "../validate.ts";
 
 const DID_PEAQ = /^did:peaq:(0x[0-9a-fA-F]{40})$/;
@@ -141,6 +142,7 @@ export function registerIdentityRoutes(api: Hono<SandboxEnv>, ctx: SandboxContex
       `Issued At: ${now.toISOString()}`,
       `Expiration Time: ${expiresAt.toISOString()}`,
     ].join("\n");
+    pruneChallenges(ctx.store, now);
     ctx.store.identityChallenges.set(challengeId, {
       challengeId,
       identityRef,

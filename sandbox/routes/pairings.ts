@@ -25,7 +25,7 @@ import {
 import { ApiError, notFound } from "../errors.ts";
 import { addressSchema, decimalSchema, proofSchema, shortTextSchema } from "../fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
-import type { PairingChallengeRecord, PairingRecord } from "../store.ts";
+import { type PairingChallengeRecord, type PairingRecord, pruneChallenges } from "../store.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
 import { requireActiveMachine, requireMachine } from "./machines.ts";
 
@@ -187,7 +187,10 @@ async function issueSession(
   record: PairingRecord,
 ): Promise<AgentPairingWithToken> {
   const now = ctx.now();
-  const expiresAt = new Date(now.getTime() + ctx.options.pairingSessionTtlSeconds * 1000);
+  // Whole seconds, so `sessionExpiresAt` is exactly the token's `exp`.
+  const expiresAt = new Date(
+    Math.floor(now.getTime() / 1000) * 1000 + ctx.options.pairingSessionTtlSeconds * 1000,
+  );
   const pairing: AgentPairing = {
     ...record.pairing,
     sessionId: ctx.ids.nextId("ses"),
@@ -256,6 +259,7 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
       `Issued At: ${now.toISOString()}`,
       `Expiration Time: ${expiresAt.toISOString()}`,
     ].join("\n");
+    pruneChallenges(ctx.store, now);
     ctx.store.pairingChallenges.set(challengeId, {
       challengeId,
       machineId,
