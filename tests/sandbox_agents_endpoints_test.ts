@@ -83,6 +83,15 @@ Deno.test("machineAgentHeartbeat() upserts endpoints with source agent and a lea
     "2026-03-01T12:00:30.000Z",
   );
 
+  // A manual endpoint sits beside it; the source filter tells them apart.
+  await h.api.upsertRuntimeEndpoint(machine.id, "vllm", {
+    endpointBaseUrl: "http://127.0.0.1:8000",
+  });
+  const agentOnly = await h.api.listRuntimeEndpoints(machine.id, { source: "agent" });
+  assertEquals(agentOnly.items.map((e) => e.providerKey), ["ollama"]);
+  const manualOnly = await h.api.listRuntimeEndpoints(machine.id, { source: "manual" });
+  assertEquals(manualOnly.items.map((e) => e.providerKey), ["vllm"]);
+
   // Once the lease lapses the market no longer routes to the endpoint.
   assertExists(findRuntimeEndpoint(h.sandbox.context, machine.id, "OLLAMA"));
   clock.advance(61);
