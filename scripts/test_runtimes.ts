@@ -244,6 +244,13 @@ async function main(): Promise<void> {
         { cwd: project },
       );
       mustSucceed(result, "npm install");
+      // Where npm is set not to run install scripts, Bun's binary is not linked into place;
+      // its own install script does that from the platform package npm already fetched.
+      const bun = await run(bin("bun"), ["--version"], { cwd: project, quiet: true });
+      if (bun.code !== 0) {
+        const linked = await run("node", ["install.js"], { cwd: `${project}/node_modules/bun` });
+        mustSucceed(linked, "bun's install script");
+      }
       return `${result.seconds.toFixed(1)} s`;
     });
     if (!installed) return;
