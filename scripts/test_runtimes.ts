@@ -30,7 +30,13 @@ function record(name: string, passed: number, failed: number, note = ""): void {
   );
 }
 
-type RunResult = { readonly code: number; readonly output: string; readonly seconds: number };
+type RunResult = {
+  readonly code: number;
+  /** stdout and stderr interleaved. */
+  readonly output: string;
+  readonly stdout: string;
+  readonly seconds: number;
+};
 
 /** Process groups of the commands running now, for the timeout and Ctrl-C. */
 const running = new Set<number>();
@@ -78,18 +84,21 @@ async function run(
   }, COMMAND_TIMEOUT_MS);
   const decoder = new TextDecoder();
   let output = "";
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
+  let stdout = "";
+  const pump = async (stream: ReadableStream<Uint8Array>, isStdout: boolean) => {
+    const own = new TextDecoder();
     for await (const chunk of stream) {
       output += decoder.decode(chunk, { stream: true });
+      if (isStdout) stdout += own.decode(chunk, { stream: true });
       if (!options.quiet) await Deno.stdout.write(chunk);
     }
   };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const pumps = Promise.all([pump(child.stdout, true), pump(child.stderr, false)]);
   try {
     const status = await child.status;
     killGroup(child.pid); // stragglers holding the pipes open
     await pumps;
-    return { code: status.code, output, seconds: (performance.now() - started) / 1000 };
+    return { code: status.code, output, stdout, seconds: (performance.now() - started) / 1000 };
   } finally {
     clearTimeout(timer);
     running.delete(child.pid);
@@ -210,7 +219,7 @@ async function main(): Promise<void> {
         quiet: true,
       });
       mustSucceed(result, "npm pack");
-      const [info] = JSON.parse(result.output.slice(result.output.indexOf("["))) as {
+      const [info] = JSON.parse(result.stdout) as {
         filename: string;
         files: { path: string }[];
         size: number;
