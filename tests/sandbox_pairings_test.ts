@@ -5,7 +5,7 @@
  * `searchMarket`, an agent route).
  */
 import { assert, assertEquals, assertExists, assertFalse, assertNotEquals } from "@std/assert";
-import type { OrchestrationClient } from "../mod.ts";
+import { type OrchestrationClient, PeaqosClient } from "../mod.ts";
 import { createWallet } from "../sandbox/mod.ts";
 import {
   agentFields,
@@ -436,4 +436,19 @@ Deno.test("spent and long-expired challenges are pruned when new ones are issued
   assertFalse(store.pairingChallenges.has(stale.challengeId));
   assertEquals(store.pairingChallenges.size, 1);
   assertEquals(store.identityChallenges.size, 0); // the machine's spent challenge went too
+});
+
+Deno.test("agent routes accept the pairing token alone, without an API key", async () => {
+  await using h = await harness();
+  const { machine } = await verifiedMachine(h.api);
+  const { pairing } = await pairAgent(h.api, machine.id);
+  const agentOnly = new PeaqosClient({ orchestrationUrl: h.sandbox.url }).orchestration;
+  const { item } = await probe(agentOnly, machine.id, pairing.id, pairing.pairingToken);
+  assertEquals(item.machineId, machine.id);
+  // ...while platform routes still need the key.
+  const res = await rawRequest(h.sandbox, `/api/v1/machines/${machine.id}/agent-pairings`, {
+    headers: { "x-agent-pairing-token": pairing.pairingToken },
+  });
+  assertEquals(res.status, 401);
+  assertEquals((res.body as { error: { code: string } }).error.code, "AUTH_REQUIRED");
 });
