@@ -98,11 +98,19 @@ export function render(input: ReportInput): string {
   if (bundle) {
     const ours = bundle.sizes[0]!;
     headline.push([
-      "3. `import { PeaqosClient }`, esbuild minified + gzip",
+      `3. \`import { PeaqosClient }\`, esbuild minified + gzip (${bundle.methods} methods)`,
       "≤ 6 KB",
       `${kb(ours.gzipBytes)} (${kb(ours.minBytes)} min)`,
       verdict(ours.gzipBytes <= 6 * 1024),
     ]);
+    if (bundle.stableOnly) {
+      headline.push([
+        `3. same without the \`@experimental\` methods (${bundle.stableOnly.methods} methods)`,
+        "≤ 6 KB",
+        `${kb(bundle.stableOnly.gzipBytes)} (${kb(bundle.stableOnly.minBytes)} min)`,
+        verdict(bundle.stableOnly.gzipBytes <= 6 * 1024),
+      ]);
+    }
   }
   if (edge) {
     for (const run of edge.runs) {
@@ -249,6 +257,16 @@ export function render(input: ReportInput): string {
         ]),
       ),
       "",
+      ...(bundle.stableOnly
+        ? [
+          `Without the ${bundle.methods - bundle.stableOnly.methods} \`@experimental\` methods ` +
+          `(a copy of \`src/\` cut at the "Coming next (experimental)" marker), the client is ` +
+          `${kb(bundle.stableOnly.minBytes)} minified, **${
+            kb(bundle.stableOnly.gzipBytes)
+          } gzip**.`,
+          "",
+        ]
+        : []),
       `Tree-shaking one method: not possible by design. \`client.orchestration\` is one class with ` +
         `${bundle.methods} methods, and bundlers cannot drop unused class methods. What one method ` +
         `costs is estimated instead: the transport alone with a single route call (everything any ` +

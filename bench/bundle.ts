@@ -37,6 +37,11 @@ export type BundleResult = {
   readonly transportOnly: Size;
   /** (whole client gzip - transport-only gzip) / methods. */
   readonly gzipBytesPerMethod: number;
+  /**
+   * The client without the `@experimental` methods (cut from a copy of `src/` at the
+   * "Coming next (experimental)" marker), when the marker is there.
+   */
+  readonly stableOnly: (Size & { readonly methods: number }) | undefined;
 };
 
 type Esbuild = {
@@ -154,6 +159,7 @@ export const getMachine = (orchestrationUrl: string, apiKey: string, machineId: 
   }
   const source = await Deno.readTextFile(new URL("src/orchestration.ts", ROOT));
   const methods = countMethods(source);
+  const stableOnly = await measureStable(esbuild, source, ourVersion);
   return {
     esbuild: esbuild.version,
     sizes: [ours.size, ...peers],
@@ -167,7 +173,38 @@ export const getMachine = (orchestrationUrl: string, apiKey: string, machineId: 
     methods,
     transportOnly: floor.size,
     gzipBytesPerMethod: Math.round((ours.size.gzipBytes - floor.size.gzipBytes) / methods),
+    stableOnly,
   };
+}
+
+const EXPERIMENTAL_MARKER = "// ---- Coming next (experimental)";
+
+/** Bundles a copy of the package whose namespace stops at the experimental marker. */
+async function measureStable(
+  esbuild: Esbuild,
+  source: string,
+  version: string,
+): Promise<(Size & { methods: number }) | undefined> {
+  const cut = source.indexOf(EXPERIMENTAL_MARKER);
+  if (cut < 0) return undefined;
+  const copy = new URL("stable/", TMP);
+  await Deno.remove(copy, { recursive: true }).catch(() => {});
+  await Deno.mkdir(copy, { recursive: true });
+  await new Deno.Command("cp", {
+    args: ["-r", new URL("src", ROOT).pathname, new URL("mod.ts", ROOT).pathname, copy.pathname],
+  }).output();
+  const stable = `${source.slice(0, cut).trimEnd()}\n}\n`;
+  await Deno.writeTextFile(new URL("src/orchestration.ts", copy), stable);
+  const { size } = await measure(
+    esbuild,
+    {
+      name: "stable methods only",
+      contents: `export { PeaqosClient } from "./mod.ts";`,
+    },
+    version,
+    copy.pathname,
+  );
+  return { ...size, methods: countMethods(stable) };
 }
 
 /** Public methods of `OrchestrationClient`: lines like `  name(` or `  async *name(` in the class. */
@@ -181,6 +218,12 @@ if (import.meta.main) {
   const figures = await measureBundles();
   for (const size of figures.sizes) {
     console.log(`${size.name}@${size.version}: ${size.minBytes} B min, ${size.gzipBytes} B gzip`);
+  }
+  if (figures.stableOnly) {
+    console.log(
+      `without the experimental methods (${figures.stableOnly.methods} methods): ` +
+        `${figures.stableOnly.minBytes} B min, ${figures.stableOnly.gzipBytes} B gzip`,
+    );
   }
   console.log(
     `transport only: ${figures.transportOnly.gzipBytes} B gzip; ${figures.methods} methods, ` +

@@ -1,0 +1,84 @@
+/**
+ * The benchmark runner's pure parts: statistics, the Markdown it renders, and how it writes into
+ * `BENCHMARKS.md` without touching other sections. No timing is asserted here.
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { median, quantile } from "../bench/_lib.ts";
+import { MARKERS, render, splice } from "../bench/_report.ts";
+
+Deno.test("quantile() picks the nearest rank and median() the middle", () => {
+  const values = [5, 1, 4, 2, 3];
+  assertEquals(median(values), 3);
+  assertEquals(quantile(values, 0), 1);
+  assertEquals(quantile(values, 0.99), 5);
+  assertEquals(quantile([10, 20, 30, 40], 0.5), 20);
+  assert(Number.isNaN(median([])));
+  assertEquals(values, [5, 1, 4, 2, 3], "input is not sorted in place");
+});
+
+Deno.test("splice() creates the file with the generated block between markers", () => {
+  const text = splice(undefined, "figures");
+  assertEquals(text, `# Benchmarks\n\n${MARKERS.start}\nfigures\n${MARKERS.end}\n`);
+});
+
+Deno.test("splice() replaces only the block and keeps the Reliability section intact", () => {
+  const reliability = "## Reliability\n\nRetries held under faults.\n";
+  const first = splice(`# Benchmarks\n\n${reliability}`, "old figures");
+  assertStringIncludes(first, reliability);
+  assert(first.indexOf(MARKERS.start) < first.indexOf("## Reliability"));
+  const notes = "\n## Notes by hand\n\nkept\n";
+  const second = splice(first + notes, "new figures");
+  assertStringIncludes(second, "new figures");
+  assert(!second.includes("old figures"));
+  assertStringIncludes(second, reliability);
+  assertStringIncludes(second, notes);
+  assertEquals(splice(second, "new figures"), second);
+});
+
+Deno.test("render() marks targets as met or missed from the ratios", () => {
+  const base = {
+    server: "minimal" as const,
+    calls: 100,
+    roundSize: 10,
+    sdkMedianUs: 50,
+    fetchMedianUs: 49,
+    timeoutFetchMedianUs: 49.5,
+    sdkP99Us: 80,
+    fetchP99Us: 79,
+    roundRatio: 1.02,
+    ratioVsTimeoutFetch: 1.01,
+    timerCost: 1.01,
+  };
+  const input = (ratio: number) => ({
+    results: { overhead: { ...base, ratio } },
+    machine: {
+      cpu: "test",
+      cores: "2",
+      memory: "1 GiB",
+      os: "linux",
+      loadavg: "1",
+      loadavgAfter: "1",
+    },
+    versions: {
+      sdk: "0.0.0",
+      deno: "2",
+      v8: "x",
+      typescript: "x",
+      node: "x",
+      miniflare: "x",
+      hono: "x",
+      commit: "abc",
+    },
+    started: new Date("2026-01-01T00:00:00Z"),
+    finished: new Date("2026-01-01T00:01:00Z"),
+    quick: false,
+  });
+  const met = render(input(1.02));
+  assertStringIncludes(
+    met,
+    "| 1. `getMachine` per call vs hand-written `fetch` + `json()` | ≤ 1.05 | 1.02",
+  );
+  assert(!met.includes("**missed**"));
+  assertStringIncludes(render(input(1.3)), "**missed**");
+  assertStringIncludes(met, "shared, loaded 2-core machine");
+});
