@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { randomToken } from "./crypto.ts";
+import { isAddress, randomToken } from "./crypto.ts";
 
 /** A webhook subscriber the sandbox POSTs events to. */
 export type SandboxWebhookSubscription = {
@@ -75,6 +75,19 @@ export type ResolvedSandboxOptions = {
  * ```
  */
 export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOptions {
+  // Misconfiguration fails at startup with a clear message, not later as a puzzling 4xx.
+  for (const [identityRef, controllers] of Object.entries(options.identities ?? {})) {
+    for (const address of controllers) {
+      if (!isAddress(address)) {
+        throw new TypeError(
+          `Invalid 'identities': controller of '${identityRef}' must be a 0x address: '${address}'`,
+        );
+      }
+    }
+  }
+  if (options.apiKeys?.some((key) => typeof key !== "string" || key.trim() === "")) {
+    throw new TypeError("Invalid 'apiKeys': every key must be a non-empty string");
+  }
   const apiKeys = options.apiKeys && options.apiKeys.length > 0
     ? [...options.apiKeys]
     : [randomToken("sk_sandbox", 24)];

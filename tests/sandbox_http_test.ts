@@ -3,7 +3,14 @@
  * JSON, oversized bodies and API-key auth; x-request-id; `createSandboxApp()` without a
  * server; and `deno task sandbox` (`sandbox/serve.ts`) serving and printing its URL and key.
  */
-import { assert, assertEquals, assertExists, assertMatch, assertStringIncludes } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertExists,
+  assertMatch,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { PeaqosClient } from "../mod.ts";
 import { createSandboxApp, MAX_BODY_BYTES, startSandbox } from "../sandbox/mod.ts";
 import { assertApiError, harness, rawRequest } from "./_sandbox_platform.ts";
@@ -229,4 +236,13 @@ Deno.test("deno task sandbox (serve.ts) prints the URL and API key and serves un
     await reader.cancel();
     await child.status;
   }
+});
+
+Deno.test("createSandboxApp() refuses a malformed identities option at startup", () => {
+  assertThrows(
+    () => createSandboxApp({ identities: { "peaqos:machine:1": ["not-an-address"] } }),
+    TypeError,
+    "controller of 'peaqos:machine:1'",
+  );
+  assertThrows(() => createSandboxApp({ apiKeys: [""] }), TypeError, "apiKeys");
 });
