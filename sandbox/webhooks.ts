@@ -22,8 +22,13 @@ export type WebhookSubscriber = {
 /** Options of {@linkcode WebhookDispatcher}. */
 export type WebhookDispatcherOptions = {
   readonly subscribers: readonly WebhookSubscriber[];
-  /** Clock for event timestamps and the `webhook-timestamp` header. */
+  /** Clock of the events' `timestamp` (the sandbox clock). */
   readonly now: () => Date;
+  /**
+   * Clock of the `webhook-timestamp` header, in milliseconds; default `Date.now`. The wall clock,
+   * so receivers' tolerance checks pass even when the sandbox runs on a test clock.
+   */
+  readonly sendClock?: () => number;
   /** Attempts per delivery, first included; default 4. */
   readonly maxAttempts?: number;
   /** Delay before the first retry; doubles on each retry. Default 500 ms. */
@@ -85,7 +90,7 @@ export class WebhookDispatcher {
     const timestamp = this.#options.now();
     const event: WebhookEvent = { type, timestamp: timestamp.toISOString(), data };
     const body = JSON.stringify(event);
-    const timestampSeconds = Math.floor(timestamp.getTime() / 1000);
+    const timestampSeconds = Math.floor((this.#options.sendClock ?? Date.now)() / 1000);
     for (const subscriber of this.#options.subscribers) {
       if (subscriber.events?.length && !subscriber.events.includes(type)) continue;
       const delivery: WebhookDelivery = {
