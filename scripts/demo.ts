@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   });
   try {
     await story(sandbox.url, sandbox.apiKey, runtime.url);
-    for (let i = 0; i < 300 && verified.length < EXPECTED_WEBHOOKS; i++) {
+    for (let i = 0; i < 1000 && verified.length < EXPECTED_WEBHOOKS; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     console.log(
