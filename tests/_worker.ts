@@ -36,7 +36,14 @@ nodeFs.promises.rm = (path, options) => {
   return removal;
 };
 
+// Miniflare talks to workerd through undici, whose connect timeouts share one coarse timer that
+// outlives the connections by up to a second; its own `reset()` (meant for tests) stops it.
+const undiciTimers = createRequire(import.meta.resolve("miniflare"))(
+  "undici/lib/util/timers.js",
+) as { reset(): void };
+
 async function settleMiniflareLeftovers(): Promise<void> {
+  undiciTimers.reset();
   for (const channel of openChannels) {
     channel.port1.close();
     channel.port2.close();

@@ -21,6 +21,8 @@ import {
 
 const HANDOFF_SERVICE = "svc_manual_handoff"; // free, https://manualhub.example/search
 const PROVIDER_HOST = "manualhub.example";
+const PAID_SERVICE = "svc_charging_handoff"; // 7.50 USDT, https://chargenet.example/reserve
+const PAID_PROVIDER_HOST = "chargenet.example";
 const CREDENTIALS = { manualhub: { apiKey: "mh_secret_key_1" } };
 
 type ProviderCall = { headers: Headers; body: Record<string, unknown> };
@@ -52,12 +54,15 @@ async function setup(
   try {
     worker = await startWorker({
       port,
-      route: (url) => url.hostname === PROVIDER_HOST ? `${provider.url}${url.pathname}` : undefined,
+      route: (url) =>
+        [PROVIDER_HOST, PAID_PROVIDER_HOST].includes(url.hostname)
+          ? `${provider.url}${url.pathname}`
+          : undefined,
       ...workerOptions,
       vars: {
         PEAQOS_ORCHESTRATION_URL: m.sandbox.url,
         PEAQOS_API_KEY: m.sandbox.apiKey,
-        HANDOFF_ALLOWED_HOSTS: PROVIDER_HOST,
+        HANDOFF_ALLOWED_HOSTS: `${PROVIDER_HOST},${PAID_PROVIDER_HOST}`,
         PROVIDER_CREDENTIALS: JSON.stringify(CREDENTIALS),
         ...workerOptions.vars,
       },
@@ -251,4 +256,75 @@ Deno.test("Worker refuses a handoff URL on a metadata or private address even wh
     assert(!t.worker.outbound.some((r) => new URL(r.url).hostname === host), target);
     assertEquals((await t.m.api.getMarketOrder(order.id)).item.status, "handoff", target);
   }
+});
+
+/** Places a paid order through the proxy, pays it (recorded proof) and executes it. */
+async function placePayAndExecute(m: Market, worker: EdgeWorker): Promise<MarketOrder> {
+  const post = (path: string, body: unknown) =>
+    worker.authed(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const stored = await worker.authed(`/v1/sessions/${m.pairing.id}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ pairingToken: m.token }),
+  });
+  assertEquals(stored.status, 200, JSON.stringify(await json(stored)));
+  const created = await post("/v1/market/orders", {
+    ...ids(m),
+    serviceId: PAID_SERVICE,
+    input: { location: "Munich HQ" },
+  });
+  const createdBody = await json(created);
+  assertEquals(created.status, 201, JSON.stringify(createdBody));
+  const order = (createdBody as { item: MarketOrder }).item;
+  // Agent routes without a token header: the Worker finds the order's pairing and its session.
+  const intent = await post(`/v1/market/orders/${order.id}/payment-intent`, {
+    rail: "offchain-record",
+  });
+  assertEquals(intent.status, 200, JSON.stringify(await json(intent)));
+  const proof = await post(`/v1/market/orders/${order.id}/payment-proof`, {
+    transactionHash: `0x${"ab".repeat(32)}`,
+    verificationMode: "recorded",
+  });
+  const proofBody = await json(proof);
+  assertEquals(proof.status, 200, JSON.stringify(proofBody));
+  assertEquals((proofBody as { item: { status: string } }).item.status, "held");
+  const executed = await post(`/v1/market/orders/${order.id}/execute`, {});
+  assertEquals(executed.status, 202, JSON.stringify(await json(executed)));
+  return order;
+}
+
+async function paymentStatus(worker: EdgeWorker, orderId: string): Promise<string> {
+  const response = await worker.authed(`/v1/market/orders/${orderId}/payment`);
+  const body = await json(response);
+  assertEquals(response.status, 200, JSON.stringify(body));
+  return (body as { item: { status: string } }).item.status;
+}
+
+Deno.test("Worker confirming a paid handoff order releases its held payment", async () => {
+  await using t = await setup(200);
+  const order = await placePayAndExecute(t.m, t.worker);
+  await settledStatus(t.m, order.id, "confirmed");
+  assertEquals(await paymentStatus(t.worker, order.id), "released");
+  assertEquals(t.calls.length, 1);
+  assertEquals(t.calls[0]!.body.input, { location: "Munich HQ" });
+  assertEquals(t.calls[0]!.body.credentials, undefined, "no credentials configured for chargenet");
+  const record = await waitFor("payment events", async () => {
+    const view = await t.worker.orderRecord(order.id);
+    return view.events.some((e) => e.type === "payment.released") ? view : undefined;
+  });
+  for (const type of ["payment.intent_created", "payment.held", "payment.released"]) {
+    assert(record.events.some((e) => e.type === type), type);
+  }
+});
+
+Deno.test("Worker disputing a paid handoff order freezes its payment", async () => {
+  await using t = await setup(400);
+  const order = await placePayAndExecute(t.m, t.worker);
+  await settledStatus(t.m, order.id, "disputed");
+  assertEquals(await paymentStatus(t.worker, order.id), "frozen");
+  assertEquals(t.calls.length, 1);
 });

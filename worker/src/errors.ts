@@ -65,9 +65,12 @@ export function toErrorResponse(err: unknown, _c?: Context): Response {
   if (err instanceof OrchestrationApiError) {
     // Upstream codes and details pass through; a 2xx with a bad body is a gateway failure.
     const status = err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 502;
-    const message = err.message.startsWith(`${err.code}: `)
-      ? err.message.slice(err.code.length + 2)
-      : err.message;
+    // The SDK's message is "<CODE>: <server message> (<METHOD> <path>, status <n>)": answer
+    // the server's message only, as the API itself would.
+    const message = err.message.replace(`${err.code}: `, "").replace(
+      / \([A-Z]+ \/[^ ]*, status \d+\)$/,
+      "",
+    );
     return errorResponse(status, err.code, message, err.details ?? null);
   }
   if (err instanceof OrchestrationValidationError) {

@@ -34,12 +34,7 @@ type CallOutcome =
     readonly detail: string;
   };
 
-const CLOSED: readonly string[] = [
-  "confirmed",
-  "disputed",
-  "cancelled",
-  "failed",
-];
+const CLOSED: readonly string[] = ["confirmed", "disputed", "cancelled", "failed"];
 
 function backoffSeconds(config: Config, attempts: number): number {
   return Math.min(
@@ -191,21 +186,20 @@ async function runJob(env: Env, config: Config, job: HandoffJob): Promise<
     : "failed";
   try {
     const order = (await orchestration(env).getMarketOrder(job.orderId)).item;
-    if (lease.action !== "call") {
-      await finalize(
-        env,
-        order,
-        lease.action,
-        lease.detail ?? null,
-        record,
-        job,
-      );
+    if (CLOSED.includes(order.status)) {
+      // Settled elsewhere (the agent confirmed or disputed by hand): nothing left to do.
+      await record.call("settleHandoff", {
+        state: "skipped",
+        detail: `Order is '${order.status}'`,
+      });
       return { ack: true };
     }
-    if (
-      CLOSED.includes(order.status) ||
-      order.executionMode !== "external-handoff" || !order.handoff
-    ) {
+    if (lease.action !== "call") {
+      await finalize(env, order, lease.action, lease.detail ?? null, record, job);
+      return { ack: true };
+    }
+    // Only an order waiting in `handoff` is handed off; anything else was settled elsewhere.
+    if (order.status !== "handoff" || !order.handoff) {
       await record.call("settleHandoff", {
         state: "skipped",
         detail: `Order is '${order.status}'`,
