@@ -272,7 +272,7 @@ function createOrder(
   checkOperation(service, operation, input);
 
   const amount = quote?.quote.pricing.amount ?? effectivePrice(service);
-  if (amount === null || service.pricing.mode === "quote-required" && !quote) {
+  if (amount === null || (service.pricing.mode === "quote-required" && !quote)) {
     throw validationError([{ path: "quoteId", message: "this service is priced per quote" }]);
   }
   const units = parseMoney(amount) ?? 0n;
