@@ -23,6 +23,7 @@ import type { MarketOrder } from "../mod.ts";
 import { ids, type LocalServer, localServer, type Market, market } from "./_market.ts";
 import { type EdgeWorker, json, startWorker, waitFor, WEBHOOK_SECRET } from "./_worker.ts";
 import { fuzzParams } from "./_fuzz.ts";
+import { type EdgeInstance, startEdge } from "./_edge.ts";
 
 const PROVIDER_HOST = "manualhub.example";
 const HANDOFF_SERVICE = "svc_manual_handoff";
@@ -56,6 +57,25 @@ const edits: fc.Arbitrary<Edit> = fc.oneof(
   }),
   fc.record({ part: fc.constant("signature-char" as const), at: fc.nat() }),
 );
+
+/**
+ * Whether two `v1,<base64>` headers carry the same bytes. base64 has spellings that decode
+ * alike (the unused low bits of the last character, optional padding), so a "change" is
+ * judged on the decoded signature, as in `fuzz_webhooks_test.ts`.
+ */
+function sameSignatureBytes(a: string, b: string): boolean {
+  const decode = (header: string) => {
+    const text = header.trim();
+    if (!text.startsWith("v1,") || text.includes(" ")) return undefined;
+    try {
+      return atob(text.slice(3));
+    } catch {
+      return undefined;
+    }
+  };
+  const left = decode(a);
+  return left !== undefined && left === decode(b);
+}
 
 Deno.test("Worker refuses any changed webhook delivery with 400 and records nothing", async () => {
   await using worker = await startWorker();
@@ -92,7 +112,7 @@ Deno.test("Worker refuses any changed webhook delivery with 400 and records noth
       const same = mutated === original.body &&
         headers["webhook-id"]!.trim() === original["webhook-id"] &&
         headers["webhook-timestamp"]!.trim() === original["webhook-timestamp"] &&
-        headers["webhook-signature"]!.trim() === original["webhook-signature"];
+        sameSignatureBytes(headers["webhook-signature"]!, original["webhook-signature"]!);
       if (same) return;
       let init: RequestInit;
       try {
@@ -427,4 +447,154 @@ Deno.test("Worker proxy answers a clear error, once, when the orchestration API 
   r.fault = undefined;
   const ok = await r.worker.authed(`/v1/market/orders?machineId=${r.m.machine.id}`);
   assertEquals(ok.status, 200, JSON.stringify(await json(ok)));
+});
+
+// ---- Restarts on the same storage ----
+
+type RestartRig = {
+  readonly m: Market;
+  readonly dir: string;
+  readonly providerCalls: number[];
+  readonly start: () => Promise<EdgeInstance>;
+  [Symbol.asyncDispose](): Promise<void>;
+};
+
+/** A sandbox, a provider whose answers the test scripts, and a storage directory. */
+async function restartRig(answer: (call: number) => Promise<number>): Promise<RestartRig> {
+  const m = await market();
+  const providerCalls: number[] = [];
+  const provider = await localServer(async (request) => {
+    await request.text();
+    providerCalls.push(Date.now());
+    const status = await answer(providerCalls.length);
+    return Response.json({ accepted: status < 300 }, { status });
+  });
+  const dir = await Deno.makeTempDir({ prefix: "edge_restart_" });
+  const running = new Set<EdgeInstance>();
+  return {
+    m,
+    dir,
+    providerCalls,
+    async start() {
+      const worker = await startEdge({
+        storageDir: dir,
+        route: (url) =>
+          url.hostname === PROVIDER_HOST ? `${provider.url}${url.pathname}` : undefined,
+        vars: {
+          PEAQOS_ORCHESTRATION_URL: m.sandbox.url,
+          PEAQOS_API_KEY: m.sandbox.apiKey,
+          HANDOFF_ALLOWED_HOSTS: PROVIDER_HOST,
+          // A retry waits 30 s in the queue: long enough to restart the Worker in between.
+          HANDOFF_RETRY_BASE_SECONDS: "30",
+        },
+      });
+      running.add(worker);
+      return worker;
+    },
+    async [Symbol.asyncDispose]() {
+      for (const worker of running) await worker.stop();
+      await provider.close();
+      await m.sandbox.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+async function placeHandoff(m: Market, worker: EdgeInstance): Promise<MarketOrder> {
+  const stored = await worker.authed(`/v1/sessions/${m.pairing.id}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ pairingToken: m.token }),
+  });
+  assertEquals(stored.status, 200, JSON.stringify(await json(stored)));
+  const { item } = await m.api.createMarketOrder(
+    { ...ids(m), serviceId: HANDOFF_SERVICE, input: { topic: "X-200" } },
+    m.token,
+  );
+  return (await m.api.executeMarketOrder(item.id, {}, m.token)).order;
+}
+
+async function post(worker: EdgeInstance, order: MarketOrder, webhookId: string) {
+  const body = JSON.stringify({
+    type: "order.handoff",
+    timestamp: new Date().toISOString(),
+    data: { order },
+  });
+  const response = await fetch(`${worker.url}/webhooks/orchestration`, {
+    method: "POST",
+    headers: await signWebhookHeaders({ body, id: webhookId }, WEBHOOK_SECRET),
+    body,
+  });
+  return { status: response.status, body: await json(response) };
+}
+
+async function handoffState(worker: EdgeInstance, orderId: string) {
+  const response = await worker.authed(`/v1/edge/orders/${orderId}`);
+  const body = await json(response);
+  return (body.item as { handoff: { state: string; attempts: number } | null }).handoff;
+}
+
+Deno.test("Worker restarted while a handoff waits for its retry completes it once on the same storage", async () => {
+  await using r = await restartRig((call) => Promise.resolve(call === 1 ? 503 : 200));
+  const first = await r.start();
+  const order = await placeHandoff(r.m, first);
+  assertEquals((await post(first, order, "msg_restart_retry")).status, 200);
+  await waitFor("the first provider call to fail", async () => {
+    const state = await handoffState(first, order.id);
+    return state?.state === "retrying" ? state : undefined;
+  });
+  await first.stop();
+
+  const second = await r.start();
+  const kept = await handoffState(second, order.id);
+  assertEquals({ state: kept?.state, attempts: kept?.attempts }, {
+    state: "retrying",
+    attempts: 1,
+  });
+  const replay = await post(second, order, "msg_restart_retry");
+  assertEquals(replay.body.duplicate, true, "the delivery is remembered across the restart");
+  // The queued retry died with the first instance's in-memory queue (Cloudflare Queues would
+  // redeliver it); the orchestration service re-emitting the event under a new id does the same.
+  assertEquals((await post(second, order, "msg_restart_retry_2")).body.duplicate, false);
+  await waitFor("the order to be confirmed", async () => {
+    const { item } = await r.m.api.getMarketOrder(order.id);
+    return item.status === "confirmed" ? true : undefined;
+  });
+  assertEquals((await handoffState(second, order.id))?.state, "confirmed");
+  // A late duplicate of the job takes no effect.
+  assertEquals((await post(second, order, "msg_restart_retry_3")).body.duplicate, false);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assertEquals(r.providerCalls.length, 2, "one refused call before the restart, one after");
+  assertEquals((await r.m.api.getMarketOrder(order.id)).item.status, "confirmed");
+});
+
+Deno.test("Worker restarted during a provider call keeps the handoff and does not call again while it may be running", async () => {
+  let letGo!: () => void;
+  const held = new Promise<void>((resolve) => (letGo = resolve));
+  await using r = await restartRig(async (call) => {
+    if (call === 1) await held;
+    return 200;
+  });
+  const first = await r.start();
+  const order = await placeHandoff(r.m, first);
+  assertEquals((await post(first, order, "msg_restart_inflight")).status, 200);
+  await waitFor(
+    "the provider call",
+    () => Promise.resolve(r.providerCalls.length > 0 || undefined),
+  );
+  await first.stop(); // mid-call: the Worker never sees the provider's answer
+  letGo();
+
+  const second = await r.start();
+  const state = await handoffState(second, order.id);
+  assertEquals({ state: state?.state, attempts: state?.attempts }, {
+    state: "calling",
+    attempts: 1,
+  });
+  assertEquals((await post(second, order, "msg_restart_inflight")).body.duplicate, true);
+  // A new job inside the call's lease must not start a second provider call.
+  assertEquals((await post(second, order, "msg_restart_inflight_2")).body.duplicate, false);
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assertEquals(r.providerCalls.length, 1, "no second call while the first may still be running");
+  assertEquals((await r.m.api.getMarketOrder(order.id)).item.status, "handoff");
 });
