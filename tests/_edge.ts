@@ -61,6 +61,8 @@ export type EdgeInstance = {
 
 /** Options of {@linkcode startEdge}. */
 export type EdgeOptions = {
+  /** Port of the Worker's HTTP listener; default any free one. */
+  readonly port?: number;
   /** Durable Object storage that outlives the instance; default in memory. */
   readonly storageDir?: string;
   readonly vars: Readonly<Record<string, string>>;
@@ -80,7 +82,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeInstance> {
     scriptPath: "index.js",
     compatibilityDate: "2026-04-01",
     host: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     bindings: {
       PEAQOS_WEBHOOK_SECRET: WEBHOOK_SECRET,
       EDGE_CLIENT_KEYS: `test=${await sha256Hex(CLIENT_KEY)}`,
