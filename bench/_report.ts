@@ -118,7 +118,7 @@ export function render(input: ReportInput): string {
         headline.push([
           `4. Worker proxy p50 vs direct SDK: ${route.route} (rate limiter ${
             run.rateLimiter ? "on" : "off"
-          })`,
+          }, ${run.originDelayMs ? `origin +${run.originDelayMs} ms` : "loopback"})`,
           "≤ 1.2",
           String(route.ratio),
           verdict(route.ratio <= 1.2),
@@ -294,11 +294,14 @@ export function render(input: ReportInput): string {
           num(edge.calls)
         } sequential calls per contender and route, interleaved. ` +
         `Requests/s: ${edge.concurrency} concurrent clients, interleaved bursts. The floor row calls ` +
-        "`GET /health` on both (no upstream call): the cost of the extra workerd hop by itself.",
+        "`GET /health` on both (no upstream call): the cost of the extra workerd hop by itself. " +
+        "The last run puts a forwarding server that waits before each request in front of the " +
+        "sandbox, for both contenders, to stand for an origin that is not on loopback.",
       "",
       table(
         [
           "Rate limiter",
+          "Origin",
           "Route",
           "Edge p50 / p99",
           "Direct p50 / p99",
@@ -309,6 +312,9 @@ export function render(input: ReportInput): string {
         edge.runs.flatMap((run) =>
           run.routes.map((x) => [
             run.rateLimiter ? "on" : "off",
+            run.originDelayMs
+              ? `sandbox + ${run.originDelayMs} ms added latency`
+              : "sandbox (loopback)",
             x.route,
             `${x.edgeP50Ms} / ${x.edgeP99Ms} ms`,
             `${x.directP50Ms} / ${x.directP99Ms} ms`,

@@ -8,6 +8,8 @@
  *   passes measure the client, not the server.
  * - `bare`: `GET /machines/:id` and `POST /market/search` answer a fixed small JSON body: the
  *   ceiling a Deno HTTP server reaches on this machine, the baseline of the sandbox figures.
+ * - `delay`: forwards every request to `--target=<origin>` after `--delay=<ms>`, to stand for an
+ *   origin that is not on loopback.
  *
  * Prints `LISTENING <origin>` once listening on 127.0.0.1, port 0.
  *
@@ -16,7 +18,11 @@
 import { machine } from "./_fixtures.ts";
 
 const mode = Deno.args[0] ?? "machine";
-const total = Number(Deno.args.find((a) => a.startsWith("--total="))?.slice(8) ?? 200_000);
+const arg = (name: string) =>
+  Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const total = Number(arg("total") ?? 200_000);
+const target = arg("target");
+const delayMs = Number(arg("delay") ?? 0);
 const JSON_HEADERS = { "content-type": "application/json" };
 
 const itemBody = JSON.stringify({ item: machine(1) });
@@ -35,7 +41,30 @@ function page(offset: number, limit: number): string {
   return body;
 }
 
+async function forward(request: Request): Promise<Response> {
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  const url = new URL(request.url);
+  const headers = new Headers(request.headers);
+  headers.delete("host");
+  const response = await fetch(`${target}${url.pathname}${url.search}`, {
+    method: request.method,
+    headers,
+    body: request.method === "GET" || request.method === "HEAD"
+      ? null
+      : await request.arrayBuffer(),
+    redirect: "manual",
+  });
+  const body = await response.arrayBuffer();
+  const out = new Headers(response.headers);
+  out.delete("content-length");
+  return new Response(response.status === 204 ? null : body, {
+    status: response.status,
+    headers: out,
+  });
+}
+
 function handle(request: Request): Response | Promise<Response> {
+  if (mode === "delay") return forward(request);
   const url = new URL(request.url);
   if (mode === "bare") {
     if (request.method === "POST") {

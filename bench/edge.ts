@@ -8,8 +8,11 @@
  * on the Worker against `GET /health` on the sandbox (neither calls anything), is the floor: what
  * the extra workerd hop costs by itself. The Worker runs twice: with its per-client rate limiter
  * on (a Durable Object SQLite write per request, as deployed; limit too high to trip) and off.
+ * A third run puts `--origin-delay` (20) ms of added latency in front of the sandbox (a forwarding
+ * child server, used by both contenders) to stand for an origin that is not on loopback.
  *
- * Settings: `--edge-calls=1000` per contender and route, `--edge-burst=400` requests per route.
+ * Settings: `--edge-calls=1000` per contender and route (`--edge-wan-calls=150` in the delayed
+ * run), `--edge-burst=400` requests per route.
  *
  * @module
  */
@@ -52,6 +55,8 @@ export type EdgeRoute = {
 
 export type EdgeRun = {
   readonly rateLimiter: boolean;
+  /** Latency added in front of the sandbox, in ms (0: plain loopback). */
+  readonly originDelayMs: number;
   readonly routes: readonly EdgeRoute[];
 };
 
@@ -83,19 +88,49 @@ export async function measureEdge(): Promise<EdgeResult> {
   const calls = setting("edge-calls", 1_000);
   const burstSize = setting("edge-burst", 400);
   const concurrency = setting("concurrency", 8);
+  const wanCalls = setting("edge-wan-calls", 150);
+  const delay = setting("origin-delay", 20);
   const sandbox = await startChild(new URL("./_sandbox_server.ts", import.meta.url).pathname);
+  const server = new URL("./_server.ts", import.meta.url).pathname;
+  const delayed = await startChild(server, [
+    "delay",
+    `--target=${sandbox.url}`,
+    `--delay=${delay}`,
+  ]);
   try {
     const seed = sandbox.meta as Seed;
     const runs: EdgeRun[] = [];
     for (const rateLimiter of [true, false]) {
       runs.push({
         rateLimiter,
-        routes: await measureWorker(sandbox.url, seed, rateLimiter, calls, burstSize, concurrency),
+        originDelayMs: 0,
+        routes: await measureWorker(
+          sandbox.url,
+          seed,
+          rateLimiter,
+          calls,
+          burstSize,
+          concurrency,
+          true,
+        ),
       });
     }
+    runs.push({
+      rateLimiter: true,
+      originDelayMs: delay,
+      routes: await measureWorker(
+        delayed.url,
+        seed,
+        true,
+        wanCalls,
+        burstSize / 4,
+        concurrency,
+        false,
+      ),
+    });
     return { calls, concurrency, runs };
   } finally {
-    await sandbox.close();
+    await Promise.all([delayed.close(), sandbox.close()]);
   }
 }
 
@@ -106,6 +141,7 @@ async function measureWorker(
   calls: number,
   burstSize: number,
   concurrency: number,
+  withFloor: boolean,
 ): Promise<EdgeRoute[]> {
   const mf = new Miniflare({
     modules: true,
@@ -149,12 +185,14 @@ async function measureWorker(
       if (response.status !== 200) throw new Error(`Edge answered ${response.status}: ${text}`);
       consume(text);
     };
-    const routes = [
+    const floor = [
       {
         route: "GET /health (floor: no upstream call)",
         edge: async () => consume(await (await fetch(`${edge}/health`)).text()),
         direct: async () => consume(await (await fetch(`${origin}/health`)).text()),
       },
+    ];
+    const proxied = [
       {
         route: "GET /v1/market/services/:id",
         edge: () => edgeCall(`/v1/market/services/${SERVICE_ID}`),
@@ -174,12 +212,14 @@ async function measureWorker(
         direct: async () => consume((await market.searchMarket(search, seed.pairingToken)).item.id),
       },
     ];
+    // Behind an added delay, the sandbox's /health is delayed too but the Worker's is not.
+    const routes = withFloor ? [...floor, ...proxied] : proxied;
     const results: EdgeRoute[] = [];
     for (const { route, edge: viaEdge, direct } of routes) {
       const timed = await interleaved({ edge: viaEdge, direct }, {
         calls,
-        roundSize: 200,
-        warmup: 100,
+        roundSize: Math.min(200, calls),
+        warmup: Math.min(100, calls),
       });
       const edgeRps: number[] = [];
       const directRps: number[] = [];
@@ -217,9 +257,8 @@ if (import.meta.main) {
   for (const run of figures.runs) {
     for (const r of run.routes) {
       console.log(
-        `[rate limiter ${
-          run.rateLimiter ? "on" : "off"
-        }] ${r.route}: edge p50 ${r.edgeP50Ms} ms / p99 ${r.edgeP99Ms} ms, direct p50 ${r.directP50Ms} ms / ` +
+        `[rate limiter ${run.rateLimiter ? "on" : "off"}, origin +${run.originDelayMs} ms] ` +
+          `${r.route}: edge p50 ${r.edgeP50Ms} ms / p99 ${r.edgeP99Ms} ms, direct p50 ${r.directP50Ms} ms / ` +
           `p99 ${r.directP99Ms} ms, ratio ${r.ratio}; x${figures.concurrency}: edge ${r.edgeRps} req/s, ` +
           `direct ${r.directRps} req/s (ratio ${r.rpsRatio})`,
       );
