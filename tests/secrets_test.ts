@@ -388,6 +388,24 @@ Deno.test("no secret appears in any output of the demo story, the Worker flows o
       headers: { authorization: `Bearer ${CLIENT_KEY}x` },
     }, false);
 
+    // A handoff event for an order the API does not know: the job fails and the Worker logs it.
+    const ghost = JSON.stringify({
+      type: "order.handoff",
+      timestamp: new Date().toISOString(),
+      data: { order: { ...handoffOrder, id: "ord_ghost_secret_test" } },
+    });
+    await edge("ghost handoff", "/webhooks/orchestration", {
+      method: "POST",
+      headers: await signWebhookHeaders({ body: ghost }, WEBHOOK_SECRET),
+      body: ghost,
+    }, false);
+    await waitFor("the Worker to log the failed job", () =>
+      Promise.resolve(
+        capture.entries.some((e) =>
+          e.where === "worker console" && e.text.includes("ord_ghost_secret_test")
+        ) || undefined,
+      ));
+
     // 6. A dispute.
     const { item: routeOrder } = await api.createMarketOrder(
       { ...ids, serviceId: "svc_sim_route", input: { from: "A", to: "B" } },
