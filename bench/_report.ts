@@ -22,6 +22,8 @@ export type ReportInput = {
   readonly started: Date;
   readonly finished: Date;
   readonly quick: boolean;
+  /** Benchmarks that failed to run, with the reason. */
+  readonly failures?: Readonly<Record<string, string>>;
 };
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
@@ -135,6 +137,14 @@ export function render(input: ReportInput): string {
     ]);
   }
   out.push("## Headline", "", table(["Measure", "Target", "Result", ""], headline), "");
+  const failed = Object.entries(input.failures ?? {});
+  if (failed.length > 0) {
+    out.push(
+      "Not measured in this run: " +
+        failed.map(([name, reason]) => `\`${name}\` (${reason})`).join("; ") + ".",
+      "",
+    );
+  }
 
   out.push(
     "## How to run",

@@ -120,10 +120,17 @@ async function versions(): Promise<Record<string, string>> {
 const started = new Date();
 const before = await machine();
 const results: Record<string, unknown> = {};
+const failures: Record<string, string> = {};
 for (const [name, args] of Object.entries(BENCHES)) {
   if (only && !only.includes(name)) continue;
-  const result = await run(name, args);
-  results[name] = Object.values(result)[0];
+  try {
+    const result = await run(name, args);
+    results[name] = Object.values(result)[0];
+  } catch (error) {
+    // One broken benchmark (say, no npm registry for the bundle peers) must not lose the rest.
+    failures[name] = error instanceof Error ? error.message : String(error);
+    console.error(`${name}: ${failures[name]}`);
+  }
 }
 const after = await machine();
 const report = render({
@@ -133,6 +140,7 @@ const report = render({
   started,
   finished: new Date(),
   quick,
+  failures,
 });
 console.log("\n" + report);
 
@@ -142,3 +150,5 @@ if (write) {
   await Deno.writeTextFile(path, splice(existing, report));
   console.log(`\nWrote ${path.pathname}`);
 }
+
+if (Object.keys(failures).length > 0) Deno.exit(1);

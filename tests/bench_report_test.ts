@@ -82,3 +82,17 @@ Deno.test("render() marks targets as met or missed from the ratios", () => {
   assertStringIncludes(render(input(1.3)), "**missed**");
   assertStringIncludes(met, "shared, loaded 2-core machine");
 });
+
+Deno.test("render() names a benchmark that failed to run", () => {
+  const text = render({
+    results: {},
+    machine: { loadavg: "1", loadavgAfter: "1" },
+    versions: {},
+    started: new Date(0),
+    finished: new Date(0),
+    quick: true,
+    failures: { bundle: "npm install failed" },
+  });
+  assertStringIncludes(text, "Not measured in this run: `bundle` (npm install failed).");
+  assertStringIncludes(text, "quick smoke run");
+});
