@@ -140,10 +140,7 @@ const OPERATIONS: Record<string, Operation> = {
   /** Decides the runner's next step for the order and takes a lease on it. */
   beginHandoff(sql, { now, leaseMs }) {
     const lease = num(now) + num(leaseMs);
-    const row = first(
-      sql,
-      "SELECT state, attempts, lease_until, detail FROM handoff",
-    );
+    const row = first(sql, "SELECT state, attempts, lease_until, detail FROM handoff");
     if (!row) {
       sql.exec(
         `INSERT INTO handoff (id, state, attempts, lease_until, updated_at)
@@ -159,11 +156,7 @@ const OPERATIONS: Record<string, Operation> = {
     if (FINAL.includes(state)) return { action: "done", attempts, state };
     if (leased) return { action: "busy", attempts, state };
     if (state === "delivered" || state === "failed") {
-      sql.exec(
-        "UPDATE handoff SET lease_until = ?, updated_at = ?",
-        lease,
-        num(now),
-      );
+      sql.exec("UPDATE handoff SET lease_until = ?, updated_at = ?", lease, num(now));
       return {
         action: state === "delivered" ? "confirm" : "dispute",
         attempts,
@@ -201,10 +194,7 @@ const OPERATIONS: Record<string, Operation> = {
       status: str(row.status),
       receivedAt: num(row.received_at),
     }));
-    const row = first(
-      sql,
-      "SELECT state, attempts, status_code, detail, updated_at FROM handoff",
-    );
+    const row = first(sql, "SELECT state, attempts, status_code, detail, updated_at FROM handoff");
     const handoff: HandoffRecord | null = row
       ? {
         state: String(row.state) as HandoffState,

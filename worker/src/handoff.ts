@@ -37,10 +37,7 @@ type CallOutcome =
 const CLOSED: readonly string[] = ["confirmed", "disputed", "cancelled", "failed"];
 
 function backoffSeconds(config: Config, attempts: number): number {
-  return Math.min(
-    config.retryBaseSeconds * 2 ** Math.max(0, attempts - 1),
-    600,
-  );
+  return Math.min(config.retryBaseSeconds * 2 ** Math.max(0, attempts - 1), 600);
 }
 
 function providerCredentials(
@@ -169,10 +166,7 @@ async function runJob(env: Env, config: Config, job: HandoffJob): Promise<
   const record = ledger(env, `order:${job.orderId}`);
   const lease = await record.call<
     { action: HandoffAction; attempts: number; detail?: string }
-  >(
-    "beginHandoff",
-    { leaseMs: config.handoffTimeoutMs + 30_000 },
-  );
+  >("beginHandoff", { leaseMs: config.handoffTimeoutMs + 30_000 });
   if (lease.action === "done") return { ack: true };
   if (lease.action === "busy") {
     return { retryAfterSeconds: Math.max(1, config.retryBaseSeconds) };

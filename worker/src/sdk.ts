@@ -37,15 +37,8 @@ export async function storeSession(
   agentPairingId: string,
   pairingToken: string,
 ): Promise<{ storedAt: number }> {
-  const sealed = await seal(
-    await sessionKey(env),
-    pairingToken,
-    agentPairingId,
-  );
-  return await ledger(env, `pairing:${agentPairingId}`).call(
-    "putSession",
-    sealed,
-  );
+  const sealed = await seal(await sessionKey(env), pairingToken, agentPairingId);
+  return await ledger(env, `pairing:${agentPairingId}`).call("putSession", sealed);
 }
 
 /** The stored pairing token of a pairing, or `undefined` when none is stored (or it fails to open). */

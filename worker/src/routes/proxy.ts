@@ -148,11 +148,7 @@ const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, va
 /** The allowlisted market routes. */
 export const proxy = new Hono<AppEnv>()
   .get("/services", query(schemas.listServices), async (c) => {
-    return c.json(
-      await orchestration(c.env).listMarketServices(
-        defined(c.req.valid("query")),
-      ),
-    );
+    return c.json(await orchestration(c.env).listMarketServices(defined(c.req.valid("query"))));
   })
   .get(
     "/services/:serviceId",
@@ -161,19 +157,13 @@ export const proxy = new Hono<AppEnv>()
     async (c) => {
       const { serviceId } = c.req.valid("param");
       return c.json(
-        await orchestration(c.env).getMarketService(
-          serviceId,
-          defined(c.req.valid("query")),
-        ),
+        await orchestration(c.env).getMarketService(serviceId, defined(c.req.valid("query"))),
       );
     },
   )
   .post("/search", json(schemas.search), async (c) => {
     const body = defined(c.req.valid("json"));
-    const token = await agentToken(
-      c,
-      () => Promise.resolve(body.agentPairingId),
-    );
+    const token = await agentToken(c, () => Promise.resolve(body.agentPairingId));
     return c.json(await orchestration(c.env).searchMarket(body, token));
   })
   .get(
@@ -185,27 +175,15 @@ export const proxy = new Hono<AppEnv>()
     },
   )
   .get("/orders", query(schemas.listOrders), async (c) => {
-    return c.json(
-      await orchestration(c.env).listMarketOrders(
-        defined(c.req.valid("query")),
-      ),
-    );
+    return c.json(await orchestration(c.env).listMarketOrders(defined(c.req.valid("query"))));
   })
   .post("/orders", json(schemas.createOrder), async (c) => {
     const body = defined(c.req.valid("json"));
-    const token = await agentToken(
-      c,
-      () => Promise.resolve(body.agentPairingId),
-    );
-    return c.json(
-      await orchestration(c.env).createMarketOrder(body, token),
-      201,
-    );
+    const token = await agentToken(c, () => Promise.resolve(body.agentPairingId));
+    return c.json(await orchestration(c.env).createMarketOrder(body, token), 201);
   })
   .get("/orders/:orderId", param(orderParam), async (c) => {
-    return c.json(
-      await orchestration(c.env).getMarketOrder(c.req.valid("param").orderId),
-    );
+    return c.json(await orchestration(c.env).getMarketOrder(c.req.valid("param").orderId));
   })
   .post(
     "/orders/:orderId/execute",
@@ -229,9 +207,7 @@ export const proxy = new Hono<AppEnv>()
     async (c) => {
       const { orderId } = c.req.valid("param");
       const token = await agentToken(c, () => orderPairing(c.env, orderId));
-      return c.json(
-        await orchestration(c.env).confirmMarketOrder(orderId, token),
-      );
+      return c.json(await orchestration(c.env).confirmMarketOrder(orderId, token));
     },
   )
   .post(
@@ -242,11 +218,7 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const token = await agentToken(c, () => orderPairing(c.env, orderId));
       return c.json(
-        await orchestration(c.env).disputeMarketOrder(
-          orderId,
-          defined(c.req.valid("json")),
-          token,
-        ),
+        await orchestration(c.env).disputeMarketOrder(orderId, defined(c.req.valid("json")), token),
       );
     },
   )
@@ -267,9 +239,7 @@ export const proxy = new Hono<AppEnv>()
     },
   )
   .get("/orders/:orderId/payment", param(orderParam), async (c) => {
-    return c.json(
-      await orchestration(c.env).getMarketPayment(c.req.valid("param").orderId),
-    );
+    return c.json(await orchestration(c.env).getMarketPayment(c.req.valid("param").orderId));
   })
   .post(
     "/orders/:orderId/payment-proof",
@@ -282,9 +252,7 @@ export const proxy = new Hono<AppEnv>()
       const proof = defined(c.req.valid("json")) as Parameters<
         ReturnType<typeof orchestration>["submitPaymentProof"]
       >[1];
-      return c.json(
-        await orchestration(c.env).submitPaymentProof(orderId, proof, token),
-      );
+      return c.json(await orchestration(c.env).submitPaymentProof(orderId, proof, token));
     },
   )
   .post(
@@ -295,11 +263,7 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const token = await agentToken(c, () => orderPairing(c.env, orderId));
       return c.json(
-        await orchestration(c.env).lockEscrowPayment(
-          orderId,
-          defined(c.req.valid("json")),
-          token,
-        ),
+        await orchestration(c.env).lockEscrowPayment(orderId, defined(c.req.valid("json")), token),
       );
     },
   )
@@ -311,11 +275,7 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const token = await agentToken(c, () => orderPairing(c.env, orderId));
       return c.json(
-        await orchestration(c.env).releasePayment(
-          orderId,
-          defined(c.req.valid("json")),
-          token,
-        ),
+        await orchestration(c.env).releasePayment(orderId, defined(c.req.valid("json")), token),
       );
     },
   )
@@ -327,11 +287,7 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const token = await agentToken(c, () => orderPairing(c.env, orderId));
       return c.json(
-        await orchestration(c.env).refundPayment(
-          orderId,
-          defined(c.req.valid("json")),
-          token,
-        ),
+        await orchestration(c.env).refundPayment(orderId, defined(c.req.valid("json")), token),
       );
     },
   );

@@ -14,11 +14,7 @@ import { EdgeError } from "../errors.ts";
 import { storeSession } from "../sdk.ts";
 import { idSchema, validationHook } from "../validation.ts";
 
-const param = zValidator(
-  "param",
-  z.object({ agentPairingId: idSchema }),
-  validationHook,
-);
+const param = zValidator("param", z.object({ agentPairingId: idSchema }), validationHook);
 const body = zValidator(
   "json",
   z.strictObject({
@@ -33,10 +29,7 @@ function pairingClaim(token: string): unknown {
   if (!payload) return undefined;
   try {
     const json = atob(
-      payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(
-        Math.ceil(payload.length / 4) * 4,
-        "=",
-      ),
+      payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "="),
     );
     return (JSON.parse(json) as { pairingId?: unknown }).pairingId;
   } catch {
@@ -63,11 +56,7 @@ export const sessions = new Hono<AppEnv>()
         },
       );
     }
-    const { storedAt } = await storeSession(
-      c.env,
-      agentPairingId,
-      pairingToken,
-    );
+    const { storedAt } = await storeSession(c.env, agentPairingId, pairingToken);
     return c.json({
       item: { agentPairingId, storedAt: new Date(storedAt).toISOString() },
     });
@@ -78,11 +67,7 @@ export const sessions = new Hono<AppEnv>()
       { storedAt: number } | null
     >("getSession");
     if (!stored) {
-      throw new EdgeError(
-        404,
-        "NOT_FOUND",
-        "No session stored for this pairing",
-      );
+      throw new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
     }
     return c.json({
       item: {
@@ -97,11 +82,7 @@ export const sessions = new Hono<AppEnv>()
       { deleted: boolean }
     >("deleteSession");
     if (!deleted) {
-      throw new EdgeError(
-        404,
-        "NOT_FOUND",
-        "No session stored for this pairing",
-      );
+      throw new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
     }
     return c.body(null, 204);
   });

@@ -35,11 +35,7 @@ export const webhooks = new Hono<AppEnv>().post(
   async (c) => {
     const secret = c.env.PEAQOS_WEBHOOK_SECRET;
     if (!secret) {
-      throw new EdgeError(
-        500,
-        "EDGE_MISCONFIGURED",
-        "Worker has no 'PEAQOS_WEBHOOK_SECRET'",
-      );
+      throw new EdgeError(500, "EDGE_MISCONFIGURED", "Worker has no 'PEAQOS_WEBHOOK_SECRET'");
     }
     const raw = await c.req.text();
     let event: WebhookEvent;
@@ -48,54 +44,28 @@ export const webhooks = new Hono<AppEnv>().post(
     } catch (err) {
       if (!(err instanceof OrchestrationWebhookError)) throw err;
       if (err.reason === "invalid_secret") {
-        throw new EdgeError(
-          500,
-          "EDGE_MISCONFIGURED",
-          "Worker's 'PEAQOS_WEBHOOK_SECRET' is unusable",
-        );
+        const message = "Worker's 'PEAQOS_WEBHOOK_SECRET' is unusable";
+        throw new EdgeError(500, "EDGE_MISCONFIGURED", message);
       }
-      return errorResponse(400, "WEBHOOK_REJECTED", err.message, {
-        reason: err.reason,
-      });
+      return errorResponse(400, "WEBHOOK_REJECTED", err.message, { reason: err.reason });
     }
     const webhookId = c.req.header("webhook-id")!.trim();
     const orderId = orderIdOf(event);
     if (!isId(webhookId) || (orderId !== undefined && !isId(orderId))) {
-      return errorResponse(
-        400,
-        "WEBHOOK_REJECTED",
-        "Webhook id or order id is not a valid id",
-        {
-          reason: "invalid_payload",
-        },
-      );
+      const message = "Webhook id or order id is not a valid id";
+      return errorResponse(400, "WEBHOOK_REJECTED", message, { reason: "invalid_payload" });
     }
     if (event.type === "order.handoff" && orderId === undefined) {
-      return errorResponse(
-        400,
-        "WEBHOOK_REJECTED",
-        "Handoff event has no order",
-        {
-          reason: "invalid_payload",
-        },
-      );
+      const message = "Handoff event has no order";
+      return errorResponse(400, "WEBHOOK_REJECTED", message, { reason: "invalid_payload" });
     }
 
     const claim = ledger(c.env, `wh:${webhookId}`);
-    const { status } = await claim.call<
-      { status: "new" | "processing" | "done" }
-    >("claimWebhook");
+    const { status } = await claim.call<{ status: "new" | "processing" | "done" }>("claimWebhook");
     if (status === "done") return c.json({ received: true, duplicate: true });
     if (status === "processing") {
-      return errorResponse(
-        409,
-        "CONFLICT",
-        "Delivery is being processed",
-        null,
-        {
-          "retry-after": "5",
-        },
-      );
+      const retry = { "retry-after": "5" };
+      return errorResponse(409, "CONFLICT", "Delivery is being processed", null, retry);
     }
     try {
       if (typeof orderId === "string") {
@@ -109,10 +79,7 @@ export const webhooks = new Hono<AppEnv>().post(
           await c.env.HANDOFF_QUEUE.send({ orderId, webhookId });
         }
       }
-      await claim.call("completeWebhook", {
-        type: event.type,
-        orderId: orderId ?? null,
-      });
+      await claim.call("completeWebhook", { type: event.type, orderId: orderId ?? null });
     } catch (err) {
       await claim.call("releaseWebhook").catch(() => undefined);
       throw err;
