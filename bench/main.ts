@@ -148,6 +148,8 @@ if (write) {
   const path = new URL("../BENCHMARKS.md", import.meta.url);
   const existing = await Deno.readTextFile(path).catch(() => undefined);
   await Deno.writeTextFile(path, splice(existing, report));
+  // Keep the file `deno fmt` clean (it aligns the tables); idempotent on clean sections.
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", path.pathname] }).output();
   console.log(`\nWrote ${path.pathname}`);
 }
 
