@@ -157,6 +157,7 @@ export type OrderRecordView = {
     statusCode: number | null;
     detail: string | null;
   } | null;
+  readonly deadLetters: readonly { reason: string; at: number }[];
 };
 
 /** Starts the Worker in workerd. */
@@ -202,6 +203,7 @@ export async function startWorker(
         maxRetries: 4,
         deadLetterQueue: "peaqos-handoffs-dlq",
       },
+      "peaqos-handoffs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
     },
     outboundService: options.direct ? undefined : async (request: MfRequest) => {
       const body = request.method === "GET" || request.method === "HEAD"

@@ -37,6 +37,7 @@ async function setup(
     return Response.json({ accepted: providerStatus < 300 }, { status: providerStatus });
   });
   const port = freePort();
+  const faults = { apiDown: false };
   let m: Market;
   try {
     m = await market({
@@ -54,10 +55,15 @@ async function setup(
   try {
     worker = await startWorker({
       port,
-      route: (url) =>
-        [PROVIDER_HOST, PAID_PROVIDER_HOST].includes(url.hostname)
-          ? `${provider.url}${url.pathname}`
-          : undefined,
+      route: (url) => {
+        if ([PROVIDER_HOST, PAID_PROVIDER_HOST].includes(url.hostname)) {
+          return `${provider.url}${url.pathname}`;
+        }
+        // An outage of the API's order routes: nothing listens on port 9.
+        return faults.apiDown && url.pathname.includes("/market/orders/")
+          ? "http://127.0.0.1:9/"
+          : undefined;
+      },
       ...workerOptions,
       vars: {
         PEAQOS_ORCHESTRATION_URL: m.sandbox.url,
@@ -76,6 +82,7 @@ async function setup(
     m,
     worker,
     calls,
+    faults,
     async [Symbol.asyncDispose]() {
       // The Worker first, so the sandbox's close cancels deliveries it can no longer make.
       await worker[Symbol.asyncDispose]();
@@ -227,6 +234,12 @@ Deno.test("Worker never calls a handoff host outside HANDOFF_ALLOWED_HOSTS and l
   assert(!t.worker.outbound.some((r) => new URL(r.url).hostname === PROVIDER_HOST));
   assert(!t.worker.outbound.some((r) => /\/(confirm|dispute)$/.test(r.url)));
   assertEquals((await t.m.api.getMarketOrder(order.id)).item.status, "handoff");
+  // The refused job sits in the dead-letter queue, noted on the order with the reason.
+  const dead = await waitFor("the dead letter", async () => {
+    const view = await t.worker.orderRecord(order.id);
+    return view.deadLetters.length > 0 ? view.deadLetters : undefined;
+  });
+  assertMatch(dead[0]!.reason, /not in HANDOFF_ALLOWED_HOSTS/);
 });
 
 Deno.test("Worker refuses a handoff URL on a metadata or private address even when allowlisted", async () => {
@@ -327,4 +340,37 @@ Deno.test("Worker disputing a paid handoff order freezes its payment", async () 
   await settledStatus(t.m, order.id, "disputed");
   assertEquals(await paymentStatus(t.worker, order.id), "frozen");
   assertEquals(t.calls.length, 1);
+});
+
+Deno.test("Worker dead-letters a handoff after the queue's retries while the API is down, and a replay completes it once", async () => {
+  await using t = await setup(200);
+  const stored = await t.worker.authed(`/v1/sessions/${t.m.pairing.id}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ pairingToken: t.m.token }),
+  });
+  assertEquals(stored.status, 200, JSON.stringify(await json(stored)));
+  const { item: order } = await t.m.api.createMarketOrder(
+    { ...ids(t.m), serviceId: HANDOFF_SERVICE, input: { topic: "pumps" } },
+    t.m.token,
+  );
+
+  t.faults.apiDown = true;
+  await t.m.api.executeMarketOrder(order.id, {}, t.m.token); // the sandbox emits order.handoff
+  const dead = await waitFor("the dead letter", async () => {
+    const view = await t.worker.orderRecord(order.id);
+    return view.deadLetters.length > 0 ? view : undefined;
+  });
+  assertEquals(dead.deadLetters.map((d) => d.reason), ["Queue retries exhausted"]);
+  // 1 delivery + the harness queue's 4 retries, each stopped at loading the order.
+  const loads = t.worker.outbound.filter((r) => r.method === "GET" && r.url.endsWith(order.id));
+  assertEquals(loads.length, 5);
+  assertEquals(t.calls, [], "the provider was never called");
+
+  t.faults.apiDown = false;
+  const replay = await t.worker.authed(`/v1/edge/orders/${order.id}/handoff`, { method: "POST" });
+  assertEquals([replay.status, await json(replay)], [202, { queued: true }]);
+  await settledStatus(t.m, order.id, "confirmed");
+  assertEquals(t.calls.length, 1);
+  assertEquals((await t.worker.orderRecord(order.id)).handoff?.state, "confirmed");
 });

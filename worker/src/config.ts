@@ -13,6 +13,8 @@ export type Config = {
   readonly handoffMaxAttempts: number;
   readonly retryBaseSeconds: number;
   readonly rateLimitPerMinute: number;
+  /** Name of the dead-letter queue, to tell its batches from the handoff queue's. */
+  readonly deadLetterQueue: string;
 };
 
 /** Largest webhook body accepted, in bytes. */
@@ -39,5 +41,6 @@ export function readConfig(env: Env): Config {
     handoffMaxAttempts: positiveInt(env.HANDOFF_MAX_ATTEMPTS, 5) || 1,
     retryBaseSeconds: positiveInt(env.HANDOFF_RETRY_BASE_SECONDS, 5),
     rateLimitPerMinute: positiveInt(env.RATE_LIMIT_PER_MINUTE, 120),
+    deadLetterQueue: env.HANDOFF_DEAD_LETTER_QUEUE || "peaqos-handoffs-dlq",
   };
 }

@@ -4,8 +4,8 @@
  *
  * - `wh:<webhook-id>`: the delivery claim that makes concurrent and repeated deliveries of one
  *   webhook take effect exactly once;
- * - `order:<orderId>`: the order's recorded events and its handoff state machine (at most one
- *   handoff takes effect per order);
+ * - `order:<orderId>`: the order's recorded events, its handoff state machine (at most one
+ *   handoff takes effect per order) and the jobs that reached the dead-letter queue;
  * - `pairing:<agentPairingId>`: the agent's pairing session, AES-GCM sealed by the caller;
  * - `rate:<client key hash>`: the client's request counter.
  *
@@ -71,6 +71,8 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS handoff (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL,
     attempts INTEGER NOT NULL, lease_until INTEGER NOT NULL, status_code INTEGER, detail TEXT,
     updated_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS dead_letters (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    reason TEXT NOT NULL, at INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), iv TEXT NOT NULL,
     data TEXT NOT NULL, stored_at INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS rate (id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -204,7 +206,14 @@ const OPERATIONS: Record<string, Operation> = {
         updatedAt: num(row.updated_at),
       }
       : null;
-    return { events, handoff };
+    const deadLetters = sql.exec("SELECT reason, at FROM dead_letters ORDER BY seq").toArray()
+      .map((row) => ({ reason: String(row.reason), at: num(row.at) }));
+    return { events, handoff, deadLetters };
+  },
+  /** Notes that a job of the order reached the dead-letter queue; the handoff state is kept. */
+  recordDeadLetter(sql, { reason, now }) {
+    sql.exec("INSERT INTO dead_letters (reason, at) VALUES (?, ?)", String(reason), num(now));
+    return {};
   },
 
   putSession(sql, { iv, data, now }) {

@@ -78,6 +78,7 @@ export type Env = {
   readonly HANDOFF_TIMEOUT_MS?: string;
   readonly HANDOFF_MAX_ATTEMPTS?: string;
   readonly HANDOFF_RETRY_BASE_SECONDS?: string;
+  readonly HANDOFF_DEAD_LETTER_QUEUE?: string;
   readonly PROVIDER_CREDENTIALS?: string;
   readonly RATE_LIMIT_PER_MINUTE?: string;
 };

@@ -20,7 +20,7 @@
 import { type MarketOrder, OrchestrationApiError } from "../../mod.ts";
 import { type Config, readConfig } from "./config.ts";
 import { type HandoffAction, ledger, type LedgerHandle } from "./dedupe.ts";
-import type { Env, HandoffJob, MessageBatch, QueueMessage } from "./env.ts";
+import type { DeadLetter, Env, HandoffJob, MessageBatch, QueueMessage } from "./env.ts";
 import { loadSession, orchestration } from "./sdk.ts";
 import { checkHandoffUrl } from "./url_policy.ts";
 import { isId } from "./validation.ts";
@@ -286,5 +286,31 @@ async function handleMessage(
       err instanceof Error ? err.message : "unknown error",
     );
     message.retry({ delaySeconds: backoffSeconds(config, message.attempts) });
+  }
+}
+
+/**
+ * The dead-letter queue's consumer: notes each dead job on its order (visible at
+ * `GET /v1/edge/orders/:orderId`, replayable with `POST .../handoff`) and acknowledges it. The
+ * order's handoff state is kept, so a replay resumes where the job stopped.
+ */
+export async function handleDeadLetterBatch(
+  batch: MessageBatch<Partial<DeadLetter>>,
+  env: Env,
+): Promise<void> {
+  for (const message of batch.messages) {
+    const { orderId, reason } = message.body ?? {};
+    if (!isId(orderId)) {
+      message.ack();
+      continue;
+    }
+    const why = typeof reason === "string" ? reason : "Queue retries exhausted";
+    try {
+      await ledger(env, `order:${orderId}`).call("recordDeadLetter", { reason: why });
+      console.error(`edge: handoff of order '${orderId}' dead-lettered: ${why}`);
+      message.ack();
+    } catch {
+      message.retry();
+    }
   }
 }

@@ -7,8 +7,9 @@
  * - `POST /webhooks/orchestration` → `routes/webhooks.ts` (→ `dedupe.ts`, the Queue)
  * - `/v1/market/...` → `routes/proxy.ts` (edge key, rate limit, zod, SDK)
  * - `/v1/sessions/:agentPairingId` → `routes/sessions.ts` (AES-GCM at rest)
- * - `GET /v1/edge/orders/:orderId` → `routes/records.ts`
- * - Queue `HANDOFF_QUEUE` → `handoff.ts`
+ * - `GET /v1/edge/orders/:orderId`, `POST .../handoff` (replay) → `routes/records.ts`
+ * - Queue `HANDOFF_QUEUE` → `handoff.ts` (`handleHandoffBatch`); its dead-letter queue →
+ *   `handleDeadLetterBatch`
  *
  * @module
  */
@@ -16,10 +17,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { rateLimit, requireClientKey } from "./auth.ts";
-import { MAX_PROXY_BODY_BYTES } from "./config.ts";
+import { MAX_PROXY_BODY_BYTES, readConfig } from "./config.ts";
 import type { AppEnv, Env, HandoffJob, MessageBatch } from "./env.ts";
 import { errorResponse, toErrorResponse } from "./errors.ts";
-import { handleHandoffBatch } from "./handoff.ts";
+import { handleDeadLetterBatch, handleHandoffBatch } from "./handoff.ts";
 import { health } from "./routes/health.ts";
 import { proxy } from "./routes/proxy.ts";
 import { records } from "./routes/records.ts";
@@ -63,6 +64,7 @@ app.onError((err, c) => {
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<HandoffJob>, env: Env): Promise<void> {
-    await handleHandoffBatch(batch, env);
+    if (batch.queue === readConfig(env).deadLetterQueue) await handleDeadLetterBatch(batch, env);
+    else await handleHandoffBatch(batch, env);
   },
 };
