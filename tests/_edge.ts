@@ -118,6 +118,8 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeInstance> {
         maxRetries: 4,
         deadLetterQueue: "peaqos-handoffs-dlq",
       },
+      // As deployed: dead jobs are noted on their order by the Worker's DLQ consumer.
+      "peaqos-handoffs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
     },
     outboundService: async (request: MfRequest) => {
       const url = new URL(request.url);

@@ -373,7 +373,11 @@ Deno.test("Worker loses no handoff when the API stays down past the queue's retr
   assertEquals(reads(), 5, "retried per policy, no more");
   assertEquals(r.providerCalls, [], "the provider was never called");
   assertEquals((await r.m.api.getMarketOrder(order.id)).item.status, "handoff");
-  const parked = await r.worker.orderRecord(order.id);
+  // The exhausted job is dead-lettered and noted on the order, for an operator to see.
+  const parked = await waitFor("the dead letter to be noted", async () => {
+    const view = await r.worker.orderRecord(order.id);
+    return view.deadLetters.length > 0 ? view : undefined;
+  });
   assert(parked.handoff !== null && parked.handoff.state !== "confirmed", JSON.stringify(parked));
 
   // The API is back; the next delivery of the event finishes the job, once.
