@@ -2,29 +2,29 @@
  * The README's test command (`deno task test`): runs every suite, streams its output, and
  * ends with one line of totals, `N passed, M failed`.
  *
- * Suites: the Deno suite (`tests/`, sanitizers on) and, when present, the cross-runtime
- * suites. Each suite's own summary line is parsed for its counts; a suite that exits non-zero
- * without a parsable summary counts as one failure.
+ * Suites: the static checks (format, lint, type-check; one test each), the Deno suite
+ * (`tests/`, sanitizers on) and the cross-runtime suites (`scripts/test_runtimes.ts`: the npm
+ * tarball on Node, Bun and workerd, plus the package lints). Each suite's own summary line is
+ * parsed for its counts; a suite that exits non-zero without a parsable summary counts as one
+ * failure.
  *
  * @module
  */
 
 type Suite = {
   readonly name: string;
-  readonly cmd: readonly string[];
-  readonly cwd?: string;
-  /** Returns [passed, failed] from the suite's output, or undefined when not found. */
-  readonly parse: (output: string) => [number, number] | undefined;
+  readonly args: readonly string[];
+  /** Counts from the suite's output; a static check has none and counts as one test. */
+  readonly parse?: (output: string) => [number, number] | undefined;
 };
 
-const deno = Deno.execPath();
+const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
 
 // Deno's summary: "ok | 12 passed (3 steps) | 0 failed" or "FAILED | 1 passed | 2 failed".
 function parseDeno(output: string): [number, number] | undefined {
-  const plain = output.replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), "");
-  const match = [
-    ...plain.matchAll(/(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/g),
-  ].at(-1);
+  const plain = output.replace(ANSI, "");
+  const summary = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/g;
+  const match = [...plain.matchAll(summary)].at(-1);
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
@@ -35,32 +35,34 @@ function parsePlain(output: string): [number, number] | undefined {
 }
 
 const suites: Suite[] = [
+  { name: "format", args: ["fmt", "--check"] },
+  { name: "lint", args: ["lint"] },
   {
-    name: "deno",
-    cmd: [deno, "test", "-A", "--sanitize-ops", "--sanitize-resources", "tests/"],
+    name: "type-check",
+    args: [
+      "check",
+      "mod.ts",
+      "src/",
+      "signer/",
+      "sandbox/",
+      "worker/src/",
+      "tests/",
+      "scripts/",
+      "bench/",
+    ],
+  },
+  {
+    name: "deno tests",
+    args: ["test", "-A", "--sanitize-ops", "--sanitize-resources", "tests/"],
     parse: parseDeno,
   },
+  { name: "runtimes", args: ["run", "-A", "scripts/test_runtimes.ts"], parse: parsePlain },
 ];
 
-// Cross-runtime suites (Node, Bun, workerd against the packed tarball) join when present.
-try {
-  await Deno.stat("scripts/test_runtimes.ts");
-  suites.push({
-    name: "runtimes",
-    cmd: [deno, "run", "-A", "scripts/test_runtimes.ts"],
-    parse: parsePlain,
-  });
-} catch {
-  // not built yet
-}
-
-let passed = 0;
-let failed = 0;
-for (const suite of suites) {
-  console.log(`\n=== ${suite.name}: ${suite.cmd.slice(1).join(" ")}`);
-  const child = new Deno.Command(suite.cmd[0]!, {
-    args: suite.cmd.slice(1),
-    ...(suite.cwd ? { cwd: suite.cwd } : {}),
+async function run(suite: Suite): Promise<[number, number]> {
+  console.log(`\n=== ${suite.name}: deno ${suite.args.join(" ")}`);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...suite.args],
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -77,15 +79,19 @@ for (const suite of suites) {
     pump(child.stdout, Deno.stdout),
     pump(child.stderr, Deno.stderr),
   ]);
+  if (!suite.parse) return status.success ? [1, 0] : [0, 1];
   const counts = suite.parse(output);
-  if (counts) {
-    passed += counts[0];
-    failed += counts[1];
-    if (!status.success && counts[1] === 0) failed += 1;
-  } else {
-    failed += status.success ? 0 : 1;
-    if (status.success) console.log(`(${suite.name}: no summary line found)`);
-  }
+  if (!counts) return [0, status.success ? 0 : 1];
+  // A suite that failed without reporting a failed test (a crash after the summary) still fails.
+  return !status.success && counts[1] === 0 ? [counts[0], 1] : counts;
+}
+
+let passed = 0;
+let failed = 0;
+for (const suite of suites) {
+  const [ok, bad] = await run(suite);
+  passed += ok;
+  failed += bad;
 }
 console.log(`\n${passed} passed, ${failed} failed`);
 Deno.exit(failed === 0 && passed > 0 ? 0 : 1);
