@@ -14,7 +14,8 @@ const SECRET_NAME = /token|key|secret|password|credential|auth|signature/i;
  * Returns a deep copy of `body` in which every field whose name contains `token`, `key`,
  * `secret`, `password`, `credential`, `auth` or `signature` (case-insensitive) is replaced by
  * `"[REDACTED]"`, at any depth, inside objects and arrays. The input is never mutated;
- * cycles become `"[Circular]"`.
+ * cycles become `"[Circular]"`, values whose `toJSON` throws `"[Unserializable]"`, and
+ * anything nested more than 100 levels deep `"[Truncated]"`.
  *
  * @example Redact a request body
  * ```ts
@@ -28,21 +29,40 @@ const SECRET_NAME = /token|key|secret|password|credential|auth|signature/i;
  * @returns The sanitized copy.
  */
 export function sanitizeBody<T>(body: T): T {
-  return copy(body, new WeakSet()) as T;
+  return copy(body, new WeakSet(), 0) as T;
 }
 
-function copy(value: unknown, seen: WeakSet<object>): unknown {
+// Deeper than this is summarised rather than copied: recursion must not overflow the stack
+// on a hostile body, and no diagnostic needs a hundred levels.
+const MAX_DEPTH = 100;
+
+function copy(value: unknown, seen: WeakSet<object>, depth: number): unknown {
   if (value === null || typeof value !== "object") return value;
   if (seen.has(value)) return "[Circular]";
+  if (depth >= MAX_DEPTH) return "[Truncated]";
   seen.add(value);
   try {
     // Dates and similar become what JSON.stringify would send.
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === "function") return copy(toJSON.call(value), seen);
-    if (Array.isArray(value)) return value.map((item) => copy(item, seen));
+    if (typeof toJSON === "function") {
+      let json: unknown;
+      try {
+        json = toJSON.call(value);
+      } catch {
+        return "[Unserializable]";
+      }
+      return copy(json, seen, depth + 1);
+    }
+    if (Array.isArray(value)) return value.map((item) => copy(item, seen, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [name, field] of Object.entries(value)) {
-      out[name] = SECRET_NAME.test(name) ? REDACTED : copy(field, seen);
+      // defineProperty, not assignment: a "__proto__" key must stay a plain field.
+      Object.defineProperty(out, name, {
+        value: SECRET_NAME.test(name) ? REDACTED : copy(field, seen, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   } finally {

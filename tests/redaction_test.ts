@@ -355,3 +355,30 @@ Deno.test("console.log of results, errors and the client shows no secret", async
   }
   assertEquals(server.requests.length, 3);
 });
+
+Deno.test("sanitizeBody() survives hostile shapes: deep nesting, throwing toJSON, __proto__ keys", () => {
+  let deep: Record<string, unknown> = { apiKey: "leaf-secret" };
+  for (let i = 0; i < 10_000; i++) deep = { next: deep };
+  const text = JSON.stringify(sanitizeBody(deep));
+  assertStringIncludes(text, "[Truncated]");
+  assertEquals(text.includes("leaf-secret"), false);
+
+  const throwing = {
+    when: {
+      toJSON: () => {
+        throw new Error("boom");
+      },
+    },
+    token: "t",
+  };
+  assertEquals(sanitizeBody(throwing) as unknown, {
+    when: "[Unserializable]",
+    token: "[REDACTED]",
+  });
+
+  const proto = JSON.parse('{"__proto__": {"authToken": "p-secret"}, "a": 1}');
+  const safe = sanitizeBody(proto) as Record<string, unknown>;
+  assertEquals(Object.getPrototypeOf(safe), Object.prototype);
+  assertEquals(JSON.stringify(safe).includes("p-secret"), false);
+  assertEquals(Object.keys(safe).sort(), ["__proto__", "a"]);
+});
