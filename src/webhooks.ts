@@ -139,7 +139,10 @@ export async function signWebhookHeaders(
  * Verifies a delivery's signature and timestamp over the raw body, then parses the event.
  * Refusals reject with an {@linkcode OrchestrationWebhookError} whose `reason` says why.
  * Any one valid `v1` signature among several (secret rotation) is enough; comparison is in
- * constant time. Deduplicating by `webhook-id` is the caller's job.
+ * constant time. A signature must be spelled as the sender encodes it (canonical padded base64,
+ * as the reference Standard Webhooks libraries require): other spellings of the same bytes
+ * (missing padding, changed unused bits) are refused. Deduplicating by `webhook-id` is the
+ * caller's job.
  *
  * @example Verify, then switch on the event type
  * ```ts
@@ -215,15 +218,16 @@ export async function verifyWebhook(
     );
   }
 
-  const expected = await hmac(key, id, timestampText, bodyBytes);
+  // The canonical spelling is compared, not the decoded bytes: base64 decoders accept several
+  // spellings of one MAC, and a signature is only valid as the sender spells it.
+  const expected = encoder.encode(toBase64(await hmac(key, id, timestampText, bodyBytes)));
   const candidates = signatureText.split(" ").filter((part) => part.length > 0);
   let matched = false;
   for (const candidate of candidates.slice(0, MAX_SIGNATURES)) {
     const comma = candidate.indexOf(",");
     if (comma < 0 || candidate.slice(0, comma) !== SIGNATURE_VERSION) continue;
-    const bytes = fromBase64(candidate.slice(comma + 1));
     // No early exit: every candidate is compared so timing does not reveal which one matched.
-    if (bytes !== undefined && constantTimeEqual(bytes, expected)) matched = true;
+    if (constantTimeEqual(encoder.encode(candidate.slice(comma + 1)), expected)) matched = true;
   }
   if (!matched) {
     throw new OrchestrationWebhookError(

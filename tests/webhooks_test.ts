@@ -340,3 +340,41 @@ Deno.test("standardwebhooks package accepts deliveries signed by signWebhookHead
     new Webhook(SECRET).sign("msg_x", when, BODY),
   );
 });
+
+Deno.test("verifyWebhook() refuses non-canonical base64 spellings of a valid signature, as standardwebhooks does", async () => {
+  const headers = await signWebhookHeaders({ body: BODY, id: "msg_spell" }, SECRET);
+  const encoded = headers["webhook-signature"].slice(3);
+  // An HMAC-SHA256 is 32 bytes: 43 base64 characters and one '=', the last character carrying
+  // two unused low bits.
+  assertEquals(encoded.length, 44);
+  assert(encoded.endsWith("=") && !encoded.endsWith("=="));
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const last = alphabet.indexOf(encoded[42]!);
+  const spellings = [
+    encoded.slice(0, -1), // padding dropped
+    ...[1, 2, 3].map((bits) => `${encoded.slice(0, 42)}${alphabet[last ^ bits]}=`), // unused bits
+    `${encoded.slice(0, 42)}${alphabet[last ^ 1]}`, // both
+  ];
+  const bytes = (text: string) => Array.from(atob(text), (c) => c.charCodeAt(0));
+  for (const spelling of spellings) {
+    // Each spelling decodes to the very bytes of the valid signature...
+    assertEquals(bytes(spelling), bytes(encoded), spelling);
+    const respelled = { ...headers, "webhook-signature": `v1,${spelling}` };
+    // ...and is refused, here and by the reference library.
+    await refusal(verifyWebhook(BODY, respelled, SECRET), "invalid_signature");
+    let referenceRefused: unknown;
+    try {
+      new Webhook(SECRET).verify(BODY, respelled);
+    } catch (err) {
+      referenceRefused = err;
+    }
+    assertInstanceOf(referenceRefused, WebhookVerificationError, spelling);
+    // Next to the canonical spelling (a rotation header) the delivery is still accepted.
+    const both = {
+      ...headers,
+      "webhook-signature": `v1,${spelling} ${headers["webhook-signature"]}`,
+    };
+    assertEquals((await verifyWebhook(BODY, both, SECRET)).type, "order.handoff");
+  }
+  assertEquals((await verifyWebhook(BODY, headers, SECRET)).type, "order.handoff");
+});
