@@ -20,16 +20,14 @@ import type { SandboxContext, SandboxEnv } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { type OrderExecution, recordOrderExecution } from "./experimental_store.ts";
 import {
+  checkSpend,
   getAgentOrder,
   getOrder,
   marketStore,
-  type OrderRecord,
   orderView,
   updateOrder,
 } from "./market_state.ts";
-import { formatMoney, parseMoney } from "./money.ts";
 import { paymentRequired } from "./routes/orders.ts";
-import type { PairingRecord } from "./store.ts";
 
 const PAID = new Set(["held", "release_pending", "released"]);
 
@@ -58,60 +56,6 @@ export function recordExecutions(ctx: SandboxContext): MiddlewareHandler<Sandbox
       headers: { "content-type": "application/json" },
     });
   };
-}
-
-// What the pairing has committed on the order's spend day, counted as order creation counts it.
-function committed(ctx: SandboxContext, record: OrderRecord): bigint {
-  const market = marketStore(ctx);
-  let total = 0n;
-  for (const other of market.orders.values()) {
-    const { order } = other;
-    if (order.agentPairingId !== record.order.agentPairingId) continue;
-    if (other.spendDay !== record.spendDay || other.price.currency !== record.price.currency) {
-      continue;
-    }
-    if (order.status === "cancelled" || order.status === "failed") continue;
-    if (market.payments.get(order.id)?.status === "refunded") continue;
-    total += other.price.units;
-  }
-  return total;
-}
-
-function assertWithinLimits(ctx: SandboxContext, pairing: PairingRecord, record: OrderRecord) {
-  const policy = pairing.pairing.delegationPolicy;
-  const { units, currency } = record.price;
-  if (units === 0n || (!policy.perTransactionLimit && !policy.dailyLimit)) return;
-  if ((policy.currency ?? "USDT") !== currency) {
-    throw new ApiError(
-      403,
-      "AGENT_POLICY_DENIED",
-      `Spend limits are in '${policy.currency ?? "USDT"}' but the order is priced in '${currency}'`,
-    );
-  }
-  const perTransaction = policy.perTransactionLimit
-    ? parseMoney(policy.perTransactionLimit)
-    : undefined;
-  if (perTransaction !== undefined && units > perTransaction) {
-    throw new ApiError(
-      403,
-      "AGENT_SPEND_LIMIT_EXCEEDED",
-      `Price exceeds the per-transaction limit: '${
-        formatMoney(units)
-      }' > '${policy.perTransactionLimit}'`,
-    );
-  }
-  const daily = policy.dailyLimit ? parseMoney(policy.dailyLimit) : undefined;
-  const spent = committed(ctx, record);
-  if (daily !== undefined && spent + units > daily) {
-    throw new ApiError(
-      403,
-      "AGENT_DAILY_LIMIT_EXCEEDED",
-      `Retry would exceed the daily limit: '${
-        formatMoney(spent + units)
-      }' > '${policy.dailyLimit}'`,
-      { spentToday: formatMoney(spent), price: formatMoney(units), limit: policy.dailyLimit },
-    );
-  }
 }
 
 function retryStatus(ctx: SandboxContext, orderId: string): MarketOrder["status"] {
@@ -152,7 +96,8 @@ export function registerOrderExtraRoutes(api: Hono<SandboxEnv>, ctx: SandboxCont
         `Order's payment was refunded; place a new order: '${order.id}'`,
       );
     }
-    assertWithinLimits(ctx, pairing, record);
+    // A failed order stopped counting against the limits; its retry counts again, on its day.
+    checkSpend(ctx, pairing, record.price.units, record.price.currency, record.spendDay);
     const updated = updateOrder(ctx, record, {
       status: retryStatus(ctx, order.id),
       errorMessage: null,

@@ -36,6 +36,7 @@ import { runOnEndpoint, runSimulated } from "../execution.ts";
 import { decimalSchema } from "../fields.ts";
 import {
   assertOrderOpen,
+  checkSpend,
   getAgentOrder,
   getOrder,
   marketStore,
@@ -182,73 +183,6 @@ function checkOperation(service: MarketService, operation: string, input: Record
   const { simulateFailure: _switch, ...rest } = input;
   const issues = declared ? checkSchema(declared.inputSchema, rest, "input") : [];
   if (issues.length > 0) throw validationError(issues);
-}
-
-// Sums what the pairing has committed today: orders not cancelled, failed or refunded.
-function spentToday(ctx: SandboxContext, pairingId: string, day: string, currency: string): bigint {
-  const market = marketStore(ctx);
-  let total = 0n;
-  for (const record of market.orders.values()) {
-    const { order } = record;
-    if (order.agentPairingId !== pairingId || record.spendDay !== day) continue;
-    if (record.price.currency !== currency) continue;
-    if (order.status === "cancelled" || order.status === "failed") continue;
-    if (market.payments.get(order.id)?.status === "refunded") continue;
-    total += record.price.units;
-  }
-  return total;
-}
-
-function checkSpend(
-  ctx: SandboxContext,
-  pairing: PairingRecord,
-  units: bigint,
-  currency: string,
-  day: string,
-): void {
-  const policy = pairing.pairing.delegationPolicy;
-  const hasLimit = Boolean(policy.perTransactionLimit) || Boolean(policy.dailyLimit);
-  if (!hasLimit || units === 0n) return;
-  const limitCurrency = policy.currency ?? "USDT";
-  if (limitCurrency !== currency) {
-    throw new ApiError(
-      403,
-      "AGENT_POLICY_DENIED",
-      `Spend limits are in '${limitCurrency}' but the order is priced in '${currency}'`,
-    );
-  }
-  const perTransaction = policy.perTransactionLimit
-    ? parseMoney(policy.perTransactionLimit)
-    : undefined;
-  if (perTransaction !== undefined && units > perTransaction) {
-    throw new ApiError(
-      403,
-      "AGENT_SPEND_LIMIT_EXCEEDED",
-      `Price exceeds the per-transaction limit: '${
-        formatMoney(units)
-      }' > '${policy.perTransactionLimit}'`,
-      { price: formatMoney(units), limit: policy.perTransactionLimit, currency },
-    );
-  }
-  const daily = policy.dailyLimit ? parseMoney(policy.dailyLimit) : undefined;
-  if (daily !== undefined) {
-    const spent = spentToday(ctx, pairing.pairing.id, day, currency);
-    if (spent + units > daily) {
-      throw new ApiError(
-        403,
-        "AGENT_DAILY_LIMIT_EXCEEDED",
-        `Order would exceed the daily limit: '${
-          formatMoney(spent + units)
-        }' > '${policy.dailyLimit}'`,
-        {
-          spentToday: formatMoney(spent),
-          price: formatMoney(units),
-          limit: policy.dailyLimit,
-          currency,
-        },
-      );
-    }
-  }
 }
 
 function createOrder(
