@@ -28,6 +28,7 @@ export type SandboxContext = {
   readonly options: ResolvedSandboxOptions;
   /** The sandbox clock (the `now` option). */
   now(): Date;
+  /** All state of the app: the platform, market and experimental sections of `store.ts`. */
   readonly store: SandboxStore;
   readonly ids: SandboxIds;
   /** HS256 key of pairing tokens. */

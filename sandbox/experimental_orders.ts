@@ -14,22 +14,96 @@
  * @module
  */
 import type { Hono, MiddlewareHandler } from "hono";
-import type { MarketOrder } from "../src/types/mod.ts";
+import type { MarketOrder, MarketOutcome, MarketRun, Task } from "../src/types/mod.ts";
 import { requireAgent } from "./auth.ts";
 import type { SandboxContext, SandboxEnv } from "./context.ts";
 import { ApiError } from "./errors.ts";
-import { type OrderExecution, recordOrderExecution } from "./experimental_store.ts";
-import {
-  checkSpend,
-  getAgentOrder,
-  getOrder,
-  marketStore,
-  orderView,
-  updateOrder,
-} from "./market_state.ts";
+import { checkSpend, getAgentOrder, getOrder, orderView, updateOrder } from "./order_state.ts";
 import { paymentRequired } from "./routes/orders.ts";
 
 const PAID = new Set(["held", "release_pending", "released"]);
+
+/** What an order's execute answered, as far as records are concerned. */
+export type OrderExecution =
+  | { readonly mode: "native"; readonly run: MarketRun; readonly outcome: MarketOutcome }
+  | { readonly mode: "external-handoff" };
+
+/**
+ * Records an executed order: one task per order (created on the first execution, updated on a
+ * retry's), its route, and for native runs the run and outcome. Returns the ids to write on the
+ * order.
+ *
+ * @example
+ * ```ts ignore
+ * const ids = recordOrderExecution(ctx, order, { mode: "native", run, outcome });
+ * updateOrder(ctx, record, ids);
+ * ```
+ */
+export function recordOrderExecution(
+  ctx: SandboxContext,
+  order: MarketOrder,
+  execution: OrderExecution,
+): { readonly taskId: string; readonly routeId: string } {
+  const store = ctx.store;
+  const now = ctx.now().toISOString();
+  const existing = order.taskId ? store.tasks.get(order.taskId) : undefined;
+  const taskId = existing?.task.id ?? ctx.ids.nextId("task");
+  let routeId = existing?.task.routeId ?? null;
+  if (routeId === null) {
+    routeId = ctx.ids.nextId("route");
+    store.routes.set(routeId, {
+      id: routeId,
+      taskId,
+      machineId: order.machineId,
+      serviceId: order.serviceId,
+      skillKey: order.skillKey,
+      providerKey: order.providerKey,
+      operation: order.operation,
+      createdAt: now,
+    });
+  }
+  const native = execution.mode === "native" ? execution : undefined;
+  if (native) {
+    store.runs.set(native.run.id, {
+      seq: ctx.ids.nextSeq(),
+      run: {
+        id: native.run.id,
+        machineId: order.machineId,
+        orderId: order.id,
+        taskId,
+        routeId,
+        outcomeId: native.outcome.id,
+        providerKey: native.run.providerKey,
+        operation: native.run.operation,
+        status: native.run.status,
+        startedAt: native.run.startedAt,
+        completedAt: native.run.completedAt,
+      },
+      outcome: native.outcome,
+    });
+  }
+  const quoteScore = order.quoteId ? ctx.store.quotes.get(order.quoteId)?.quote.score : undefined;
+  const task: Task = {
+    id: taskId,
+    machineId: order.machineId,
+    orderId: order.id,
+    intent: `${order.operation} via ${order.serviceSnapshot.name}`,
+    skillKey: order.skillKey,
+    serviceId: order.serviceId,
+    // A handoff leaves the work to the external provider: routed, but not run here.
+    status: native ? native.run.status : "resolved",
+    input: order.input,
+    candidates: [{ serviceId: order.serviceId, skillKey: order.skillKey, score: quoteScore ?? 1 }],
+    routeId,
+    runId: native?.run.id ?? null,
+    outcomeId: native?.outcome.id ?? null,
+    createdAt: existing?.task.createdAt ?? now,
+    updatedAt: now,
+  };
+  if (existing) existing.task = task;
+  else store.tasks.set(taskId, { seq: ctx.ids.nextSeq(), task });
+  return { taskId, routeId };
+}
 
 /**
  * Middleware for the execute route: after a 200/202, records the execution and answers with the
@@ -60,7 +134,7 @@ export function recordExecutions(ctx: SandboxContext): MiddlewareHandler<Sandbox
 
 function retryStatus(ctx: SandboxContext, orderId: string): MarketOrder["status"] {
   const record = getOrder(ctx, orderId);
-  const payment = marketStore(ctx).payments.get(orderId);
+  const payment = ctx.store.payments.get(orderId);
   if (!paymentRequired(record) || (payment && PAID.has(payment.status))) return "ready";
   return payment ? "payment_pending" : "created";
 }
@@ -88,7 +162,7 @@ export function registerOrderExtraRoutes(api: Hono<SandboxEnv>, ctx: SandboxCont
         `Only a failed order can be retried: '${order.id}' is '${order.status}'`,
       );
     }
-    const payment = marketStore(ctx).payments.get(order.id) ?? null;
+    const payment = ctx.store.payments.get(order.id) ?? null;
     if (payment?.status === "refunded") {
       throw new ApiError(
         409,

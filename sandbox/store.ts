@@ -1,11 +1,35 @@
 /**
- * The platform half's in-memory state: one `Map` per kind of record. Records hold the wire
- * shape (replaced, never mutated in place) plus the server-only fields beside it, such as the
- * sequence number pagination orders by and secrets kept only as hashes.
+ * All in-memory state of one sandbox app, in three sections: platform (machines, identity,
+ * pairings, machine agents, runtime endpoints), market (searches, quotes, orders, payments,
+ * skill configs) and experimental (tasks, routes, runs, graph, policies, audit log). One `Map`
+ * per kind of record; `createSandboxContext` creates the store and routes reach it as
+ * `ctx.store`. Records hold the wire shape (replaced, never mutated in place) plus the
+ * server-only fields beside it, such as the sequence number pagination orders by and secrets
+ * kept only as hashes.
  *
  * @module
  */
-import type { AgentPairing, Machine, MachineAgent, RuntimeEndpoint } from "../src/types/mod.ts";
+import type {
+  AgentPairing,
+  AuditEvent,
+  GraphEdge,
+  GraphNode,
+  Machine,
+  MachineAgent,
+  MarketDispute,
+  MarketOrder,
+  MarketOutcome,
+  MarketPayment,
+  MarketQuote,
+  MarketSearch,
+  Policy,
+  Run,
+  RuntimeEndpoint,
+  SkillConfigResponse,
+  Task,
+} from "../src/types/mod.ts";
+
+// ---- Platform records ------------------------------------------------------------------------
 
 /** A machine and its creation sequence. */
 export type MachineRecord = {
@@ -57,8 +81,67 @@ export type RuntimeEndpointRecord = {
   authToken: string | null;
 };
 
-/** The platform state of one sandbox app. */
+// ---- Market records --------------------------------------------------------------------------
+
+/** A stored search. */
+export type SearchRecord = { readonly seq: number; readonly search: MarketSearch };
+
+/** A stored quote; single-use: `orderId` is set once an order consumes it. */
+export type QuoteRecord = {
+  readonly quote: MarketQuote;
+  readonly searchId: string;
+  readonly machineId: string;
+  readonly agentPairingId: string;
+  orderId: string | null;
+};
+
+/** A stored order. `order.payment` is filled from `payments` when viewed. */
+export type OrderRecord = {
+  readonly seq: number;
+  order: MarketOrder;
+  /** The price in 10^-18 units and its currency, fixed at creation (quote or list price). */
+  readonly price: { readonly units: bigint; readonly amount: string; readonly currency: string };
+  /** UTC day (`YYYY-MM-DD`) the order counts against for the daily limit. */
+  readonly spendDay: string;
+  dispute: MarketDispute | null;
+};
+
+// ---- Experimental records ("coming next" endpoints) ------------------------------------------
+
+/** A stored task. */
+export type TaskRecord = { readonly seq: number; task: Task };
+
+/** Which service and provider carry out a task: the decision `resolve` (or an order) made. */
+export type RouteRecord = {
+  readonly id: string;
+  readonly taskId: string;
+  readonly machineId: string;
+  readonly serviceId: string;
+  readonly skillKey: string;
+  readonly providerKey: string;
+  readonly operation: string;
+  readonly createdAt: string;
+};
+
+/** A stored run, with the outcome it produced. */
+export type RunRecord = { readonly seq: number; run: Run; outcome: MarketOutcome | null };
+
+/** A stored graph node. */
+export type GraphNodeRecord = { readonly seq: number; node: GraphNode };
+/** A stored graph edge. */
+export type GraphEdgeRecord = { readonly seq: number; edge: GraphEdge };
+
+/** A stored policy. */
+export type PolicyRecord = { readonly seq: number; policy: Policy };
+
+/** A recorded mutation. */
+export type AuditRecord = { readonly seq: number; readonly event: AuditEvent };
+
+// ---- The store -------------------------------------------------------------------------------
+
+/** The whole state of one sandbox app. */
 export type SandboxStore = {
+  // Platform
   readonly machines: Map<string, MachineRecord>;
   readonly identityChallenges: Map<string, IdentityChallengeRecord>;
   readonly pairingChallenges: Map<string, PairingChallengeRecord>;
@@ -66,6 +149,22 @@ export type SandboxStore = {
   readonly machineAgents: Map<string, MachineAgentRecord>;
   /** Keyed by {@linkcode runtimeEndpointKey}. */
   readonly runtimeEndpoints: Map<string, RuntimeEndpointRecord>;
+  // Market
+  readonly searches: Map<string, SearchRecord>;
+  readonly quotes: Map<string, QuoteRecord>;
+  readonly orders: Map<string, OrderRecord>;
+  /** Keyed by order id: an order has at most one payment. */
+  readonly payments: Map<string, MarketPayment>;
+  readonly skillConfigs: Map<string, SkillConfigResponse>;
+  // Experimental
+  readonly tasks: Map<string, TaskRecord>;
+  readonly routes: Map<string, RouteRecord>;
+  readonly runs: Map<string, RunRecord>;
+  readonly graphNodes: Map<string, GraphNodeRecord>;
+  readonly graphEdges: Map<string, GraphEdgeRecord>;
+  readonly policies: Map<string, PolicyRecord>;
+  /** Append-only, in sequence order. */
+  readonly audit: AuditRecord[];
 };
 
 /**
@@ -84,6 +183,18 @@ export function createStore(): SandboxStore {
     pairings: new Map(),
     machineAgents: new Map(),
     runtimeEndpoints: new Map(),
+    searches: new Map(),
+    quotes: new Map(),
+    orders: new Map(),
+    payments: new Map(),
+    skillConfigs: new Map(),
+    tasks: new Map(),
+    routes: new Map(),
+    runs: new Map(),
+    graphNodes: new Map(),
+    graphEdges: new Map(),
+    policies: new Map(),
+    audit: [],
   };
 }
 

@@ -17,11 +17,7 @@ import type { GraphEdge, GraphNode } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import {
-  experimentalStore,
-  type GraphEdgeRecord,
-  type GraphNodeRecord,
-} from "../experimental_store.ts";
+import type { GraphEdgeRecord, GraphNodeRecord } from "../store.ts";
 import { shortTextSchema } from "../fields.ts";
 import { readJson, validationError } from "../validate.ts";
 import { requireMachine } from "./machines.ts";
@@ -58,14 +54,14 @@ function bySeq<R extends { readonly seq: number }>(records: Iterable<R>): R[] {
 
 function getNode(ctx: SandboxContext, machineId: string, nodeId: string): GraphNodeRecord {
   requireMachine(ctx, machineId);
-  const record = experimentalStore(ctx).graphNodes.get(nodeId);
+  const record = ctx.store.graphNodes.get(nodeId);
   if (!record || record.node.machineId !== machineId) throw notFound("Graph node", nodeId);
   return record;
 }
 
 function getEdge(ctx: SandboxContext, machineId: string, edgeId: string): GraphEdgeRecord {
   requireMachine(ctx, machineId);
-  const record = experimentalStore(ctx).graphEdges.get(edgeId);
+  const record = ctx.store.graphEdges.get(edgeId);
   if (!record || record.edge.machineId !== machineId) throw notFound("Graph edge", edgeId);
   return record;
 }
@@ -81,13 +77,16 @@ function getEdge(ctx: SandboxContext, machineId: string, edgeId: string): GraphE
 export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): void {
   const platform = requirePlatform(ctx);
   const base = "/machines/:machineId/graph";
-  const store = () => experimentalStore(ctx);
 
   api.get(base, platform, (c) => {
     const machineId = c.req.param("machineId");
     requireMachine(ctx, machineId);
-    const nodes = bySeq(store().graphNodes.values()).filter((r) => r.node.machineId === machineId);
-    const edges = bySeq(store().graphEdges.values()).filter((r) => r.edge.machineId === machineId);
+    const nodes = bySeq(ctx.store.graphNodes.values()).filter((r) =>
+      r.node.machineId === machineId
+    );
+    const edges = bySeq(ctx.store.graphEdges.values()).filter((r) =>
+      r.edge.machineId === machineId
+    );
     return c.json({
       item: { machineId, nodes: nodes.map((r) => r.node), edges: edges.map((r) => r.edge) },
     });
@@ -107,7 +106,7 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
       createdAt: now,
       updatedAt: now,
     };
-    store().graphNodes.set(node.id, { seq: ctx.ids.nextSeq(), node });
+    ctx.store.graphNodes.set(node.id, { seq: ctx.ids.nextSeq(), node });
     return c.json({ item: node }, 201);
   });
 
@@ -127,7 +126,7 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
 
   api.delete(`${base}/nodes/:nodeId`, platform, (c) => {
     const record = getNode(ctx, c.req.param("machineId"), c.req.param("nodeId"));
-    const { graphNodes, graphEdges } = store();
+    const { graphNodes, graphEdges } = ctx.store;
     for (const [edgeId, edge] of graphEdges) {
       if (edge.edge.fromNodeId === record.node.id || edge.edge.toNodeId === record.node.id) {
         graphEdges.delete(edgeId);
@@ -141,7 +140,7 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
     const machineId = c.req.param("machineId");
     requireMachine(ctx, machineId);
     const body = await readJson(c, createEdgeSchema);
-    const { graphNodes } = store();
+    const { graphNodes } = ctx.store;
     const issues = (["fromNodeId", "toNodeId"] as const)
       .filter((end) => graphNodes.get(body[end])?.node.machineId !== machineId)
       .map((end) => ({ path: end, message: "must be a node of this machine's graph" }));
@@ -157,7 +156,7 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
       createdAt: now,
       updatedAt: now,
     };
-    store().graphEdges.set(edge.id, { seq: ctx.ids.nextSeq(), edge });
+    ctx.store.graphEdges.set(edge.id, { seq: ctx.ids.nextSeq(), edge });
     return c.json({ item: edge }, 201);
   });
 
@@ -176,7 +175,7 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
 
   api.delete(`${base}/edges/:edgeId`, platform, (c) => {
     const record = getEdge(ctx, c.req.param("machineId"), c.req.param("edgeId"));
-    store().graphEdges.delete(record.edge.id);
+    ctx.store.graphEdges.delete(record.edge.id);
     return c.body(null, 204);
   });
 }

@@ -14,8 +14,6 @@ import type { AuditEvent, MachineReadiness } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { experimentalStore } from "../experimental_store.ts";
-import { marketStore } from "../market_state.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readQuery } from "../validate.ts";
 import { requireMachine } from "./machines.ts";
@@ -152,10 +150,10 @@ export function auditMutations(ctx: SandboxContext): MiddlewareHandler<SandboxEn
     const orderId = params["orderId"];
     const machineId = params["machineId"] ?? field(record, "machineId") ??
       (resourceType === "machine" ? field(record, "id") : undefined) ??
-      (orderId ? marketStore(ctx).orders.get(orderId)?.order.machineId : undefined) ?? null;
+      (orderId ? ctx.store.orders.get(orderId)?.order.machineId : undefined) ?? null;
     const resourceId = (idParam ? params[idParam] : undefined) ?? field(record, "id") ??
       field(record, "challengeId") ?? Object.values(params).at(-1) ?? "";
-    experimentalStore(ctx).audit.push({
+    ctx.store.audit.push({
       seq: ctx.ids.nextSeq(),
       event: {
         id: ctx.ids.nextId("aud"),
@@ -177,9 +175,7 @@ const machineFilter = listQuerySchema.extend({ machineId: z.string().min(1).max(
 function readiness(ctx: SandboxContext, machineId: string): MachineReadiness {
   const { machine } = requireMachine(ctx, machineId);
   const now = ctx.now().getTime();
-  const missingPolicies = machine.policyIds.filter((id) =>
-    !experimentalStore(ctx).policies.has(id)
-  );
+  const missingPolicies = machine.policyIds.filter((id) => !ctx.store.policies.has(id));
   const pairings = [...ctx.store.pairings.values()].filter((record) =>
     record.pairing.machineId === machineId && record.pairing.status === "active"
   );
@@ -239,7 +235,7 @@ export function registerObservabilityRoutes(api: Hono<SandboxEnv>, ctx: SandboxC
 
   api.get("/audit-events", platform, (c) => {
     const query = readQuery(c, machineFilter);
-    const records = experimentalStore(ctx).audit.filter((record) =>
+    const records = ctx.store.audit.filter((record) =>
       query.machineId === undefined || record.event.machineId === query.machineId
     );
     return c.json(paginate(records, query, (record) => record.event));
@@ -247,7 +243,7 @@ export function registerObservabilityRoutes(api: Hono<SandboxEnv>, ctx: SandboxC
 
   api.get("/runs", platform, (c) => {
     const query = readQuery(c, machineFilter);
-    const records = [...experimentalStore(ctx).runs.values()].filter((record) =>
+    const records = [...ctx.store.runs.values()].filter((record) =>
       query.machineId === undefined || record.run.machineId === query.machineId
     );
     return c.json(paginate(records, query, (record) => record.run));
@@ -255,7 +251,7 @@ export function registerObservabilityRoutes(api: Hono<SandboxEnv>, ctx: SandboxC
 
   api.get("/runs/:runId", platform, (c) => {
     const runId = c.req.param("runId");
-    const record = experimentalStore(ctx).runs.get(runId);
+    const record = ctx.store.runs.get(runId);
     if (!record) throw notFound("Run", runId);
     return c.json({ item: record.run });
   });

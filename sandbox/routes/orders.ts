@@ -39,19 +39,16 @@ import {
   checkSpend,
   getAgentOrder,
   getOrder,
-  marketStore,
-  type OrderRecord,
   orderView,
-  type QuoteRecord,
   setPayment,
   updateOrder,
   utcDay,
-} from "../market_state.ts";
+} from "../order_state.ts";
 import { formatMoney, parseMoney } from "../money.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { checkSchema } from "../schema.ts";
 import type { SimulatedResult } from "../simulator.ts";
-import type { PairingRecord } from "../store.ts";
+import type { OrderRecord, PairingRecord, QuoteRecord } from "../store.ts";
 import { parseWith, readJson, readQuery, validationError } from "../validate.ts";
 import { requireActiveMachine, requireMachine } from "./machines.ts";
 import { effectivePrice, policyDenial } from "./search.ts";
@@ -134,15 +131,14 @@ function checkQuote(
   pairing: PairingRecord,
   now: Date,
 ): QuoteRecord | undefined {
-  const market = marketStore(ctx);
   if (body.searchId !== undefined) {
-    const search = market.searches.get(body.searchId);
+    const search = ctx.store.searches.get(body.searchId);
     if (!search || search.search.agentPairingId !== pairing.pairing.id) {
       throw notFound("Search", body.searchId);
     }
   }
   if (body.quoteId === undefined) return undefined;
-  const quote = market.quotes.get(body.quoteId);
+  const quote = ctx.store.quotes.get(body.quoteId);
   if (!quote || quote.agentPairingId !== pairing.pairing.id) throw notFound("Quote", body.quoteId);
   const issues = [];
   if (quote.quote.serviceId !== body.serviceId) {
@@ -269,7 +265,7 @@ function createOrder(
     spendDay: day,
     dispute: null,
   };
-  marketStore(ctx).orders.set(id, record);
+  ctx.store.orders.set(id, record);
   if (quote) quote.orderId = id;
   const view = orderView(ctx, record);
   ctx.emit({ type: "order.created", data: { order: view } });
@@ -290,7 +286,7 @@ async function execute(
       `Order was already executed: '${order.id}' is '${order.status}'`,
     );
   }
-  const payment = marketStore(ctx).payments.get(order.id);
+  const payment = ctx.store.payments.get(order.id);
   if (paymentRequired(record) && !(payment && PAID.has(payment.status))) {
     throw new ApiError(
       402,
@@ -387,7 +383,7 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
   api.get("/market/orders", platform, (c) => {
     const query = readQuery(c, listOrdersQuery);
     requireMachine(ctx, query.machineId);
-    const records = [...marketStore(ctx).orders.values()].filter((record) =>
+    const records = [...ctx.store.orders.values()].filter((record) =>
       record.order.machineId === query.machineId
     );
     return c.json(paginate(records, query, (record) => orderView(ctx, record)));
@@ -419,7 +415,7 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
         `Order is not delivered yet: '${record.order.id}' is '${record.order.status}'`,
       );
     }
-    const held = marketStore(ctx).payments.get(record.order.id);
+    const held = ctx.store.payments.get(record.order.id);
     const payment = held && (held.status === "held" || held.status === "release_pending")
       ? setPayment(ctx, { ...held, status: "released" }, "payment.released")
       : held ?? null;
@@ -440,7 +436,7 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
       createdAt: ctx.now().toISOString(),
     };
     record.dispute = dispute;
-    const current = marketStore(ctx).payments.get(record.order.id);
+    const current = ctx.store.payments.get(record.order.id);
     const payment = current && FREEZABLE.has(current.status)
       ? setPayment(ctx, { ...current, status: "frozen" }, "payment.frozen")
       : current ?? null;
@@ -459,7 +455,7 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
         `Order can no longer be cancelled: '${record.order.id}' is '${record.order.status}'`,
       );
     }
-    const current = marketStore(ctx).payments.get(record.order.id);
+    const current = ctx.store.payments.get(record.order.id);
     const payment = current?.status === "held"
       ? setPayment(ctx, { ...current, status: "refunded" }, "payment.refunded")
       : current ?? null;

@@ -21,14 +21,13 @@ import {
   assertOrderOpen,
   getAgentOrder,
   getOrder,
-  marketStore,
-  type OrderRecord,
   orderView,
   setPayment,
   updateOrder,
-} from "../market_state.ts";
+} from "../order_state.ts";
 import { parseMoney, toBaseUnits } from "../money.ts";
 import { verifyErc20Transfer } from "../rpc.ts";
+import type { OrderRecord } from "../store.ts";
 import { readJson, validationError } from "../validate.ts";
 import { paymentRequired, readOptionalJson } from "./orders.ts";
 
@@ -110,7 +109,7 @@ function notHeld(payment: MarketPayment, action: string): ApiError {
 
 // The intent every proof and escrow lock settles; it must exist and still await money.
 function pendingPayment(ctx: SandboxContext, record: OrderRecord, action: string): MarketPayment {
-  const payment = marketStore(ctx).payments.get(record.order.id);
+  const payment = ctx.store.payments.get(record.order.id);
   if (!payment) {
     throw new ApiError(
       402,
@@ -123,7 +122,7 @@ function pendingPayment(ctx: SandboxContext, record: OrderRecord, action: string
 }
 
 function assertHashUnused(ctx: SandboxContext, hash: string, field: string): void {
-  for (const payment of marketStore(ctx).payments.values()) {
+  for (const payment of ctx.store.payments.values()) {
     if (payment.transactionHash?.toLowerCase() === hash.toLowerCase()) {
       throw validationError([{
         path: field,
@@ -296,7 +295,7 @@ function held(ctx: SandboxContext, record: OrderRecord, payment: MarketPayment):
 }
 
 function existingPayment(ctx: SandboxContext, record: OrderRecord): MarketPayment {
-  const payment = marketStore(ctx).payments.get(record.order.id);
+  const payment = ctx.store.payments.get(record.order.id);
   if (!payment) throw notFound("Payment of order", record.order.id);
   return payment;
 }
@@ -318,7 +317,7 @@ export function registerPaymentRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
     const body = await readOptionalJson(c, intentBody);
     const pairing = c.get("pairing");
     const record = orderOf(pairing, c.req.param("orderId"));
-    const existing = marketStore(ctx).payments.get(record.order.id);
+    const existing = ctx.store.payments.get(record.order.id);
     if (existing) return c.json({ item: existing }, 200);
     assertOrderOpen(record);
     return c.json({ item: createIntent(ctx, record, body, pairing.pairing.agentAddress) }, 201);
@@ -326,7 +325,7 @@ export function registerPaymentRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
 
   api.get("/market/orders/:orderId/payment", requirePlatform(ctx), (c) => {
     const record = getOrder(ctx, c.req.param("orderId"));
-    return c.json({ item: marketStore(ctx).payments.get(record.order.id) ?? null });
+    return c.json({ item: ctx.store.payments.get(record.order.id) ?? null });
   });
 
   api.post("/market/orders/:orderId/payment-proof", agent, async (c) => {

@@ -12,7 +12,7 @@ import type { Policy } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { experimentalStore, type PolicyRecord } from "../experimental_store.ts";
+import type { PolicyRecord } from "../store.ts";
 import { shortTextSchema } from "../fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
@@ -32,7 +32,7 @@ const updateSchema = z.strictObject({
 });
 
 function assertNameFree(ctx: SandboxContext, name: string, selfId?: string): void {
-  for (const { policy } of experimentalStore(ctx).policies.values()) {
+  for (const { policy } of ctx.store.policies.values()) {
     if (policy.id !== selfId && policy.name === name) {
       throw validationError([{ path: "name", message: `a policy named '${name}' exists` }]);
     }
@@ -40,7 +40,7 @@ function assertNameFree(ctx: SandboxContext, name: string, selfId?: string): voi
 }
 
 function getPolicy(ctx: SandboxContext, policyId: string): PolicyRecord {
-  const record = experimentalStore(ctx).policies.get(policyId);
+  const record = ctx.store.policies.get(policyId);
   if (!record) throw notFound("Policy", policyId);
   return record;
 }
@@ -58,7 +58,7 @@ export function registerPolicyRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext)
 
   api.get("/policies", platform, (c) => {
     const query = readQuery(c, listQuerySchema);
-    const records = experimentalStore(ctx).policies.values();
+    const records = ctx.store.policies.values();
     return c.json(paginate(records, query, (record) => record.policy));
   });
 
@@ -75,7 +75,7 @@ export function registerPolicyRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext)
       createdAt: now,
       updatedAt: now,
     };
-    experimentalStore(ctx).policies.set(policy.id, { seq: ctx.ids.nextSeq(), policy });
+    ctx.store.policies.set(policy.id, { seq: ctx.ids.nextSeq(), policy });
     return c.json({ item: policy }, 201);
   });
 

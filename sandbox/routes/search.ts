@@ -26,7 +26,6 @@ import { quotedAmount, serviceRail, serviceRuntime, SERVICES } from "../catalogu
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { decimalSchema, providerKeySchema } from "../fields.ts";
-import { marketStore } from "../market_state.ts";
 import { formatMoney, parseMoney } from "../money.ts";
 import { readJson } from "../validate.ts";
 import { requireActiveMachine } from "./machines.ts";
@@ -212,7 +211,6 @@ export function registerSearchRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext)
       .sort((a, b) => b.score - a.score)
       .slice(0, input.limit ?? 10);
 
-    const market = marketStore(ctx);
     const searchId = ctx.ids.nextId("srch");
     const quotes: MarketQuote[] = candidates.map(({ service, score, reasons }) => {
       const pricing = quotePricing(service);
@@ -232,7 +230,7 @@ export function registerSearchRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext)
         payment: { defaultRail: rail, required: rail !== "not-required" && amount !== 0n },
         expiresAt,
       };
-      market.quotes.set(quote.id, {
+      ctx.store.quotes.set(quote.id, {
         quote,
         searchId,
         machineId: input.machineId,
@@ -249,13 +247,13 @@ export function registerSearchRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext)
       quotes,
       createdAt: now.toISOString(),
     };
-    market.searches.set(search.id, { seq: ctx.ids.nextSeq(), search });
+    ctx.store.searches.set(search.id, { seq: ctx.ids.nextSeq(), search });
     return c.json({ item: search });
   });
 
   api.get("/market/search/:searchId", requirePlatform(ctx), (c) => {
     const searchId = c.req.param("searchId");
-    const record = marketStore(ctx).searches.get(searchId);
+    const record = ctx.store.searches.get(searchId);
     if (!record) throw notFound("Search", searchId);
     return c.json({ item: record.search });
   });

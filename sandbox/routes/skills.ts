@@ -18,7 +18,6 @@ import {
 } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { marketStore } from "../market_state.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { checkSchema } from "../schema.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
@@ -51,7 +50,7 @@ function requireSkill(key: string): CatalogueSkill {
  * ```
  */
 export function isSkillEnabled(ctx: SandboxContext, skillKey: string): boolean {
-  return marketStore(ctx).skillConfigs.get(skillKey)?.enabled ?? true;
+  return ctx.store.skillConfigs.get(skillKey)?.enabled ?? true;
 }
 
 /**
@@ -86,7 +85,7 @@ export function registerSkillRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
   api.patch("/skills/:skillKey/config", platform, async (c) => {
     const skill = requireSkill(c.req.param("skillKey"));
     const body = await readJson(c, updateConfigBody);
-    const store = marketStore(ctx).skillConfigs;
+    const store = ctx.store.skillConfigs;
     const current = store.get(skill.key);
     const config = { ...current?.config, ...body.config };
     const issues = checkSchema(skill.manifest.configSchema, config, "config");

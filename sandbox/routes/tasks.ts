@@ -20,7 +20,7 @@ import { requirePlatform } from "../auth.ts";
 import { serviceRuntime, SERVICES } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { experimentalStore, type TaskRecord } from "../experimental_store.ts";
+import type { TaskRecord } from "../store.ts";
 import { shortTextSchema } from "../fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { simulate } from "../simulator.ts";
@@ -72,7 +72,7 @@ function score(intent: string, service: MarketService): number {
 
 function getTask(ctx: SandboxContext, machineId: string, taskId: string): TaskRecord {
   requireMachine(ctx, machineId);
-  const record = experimentalStore(ctx).tasks.get(taskId);
+  const record = ctx.store.tasks.get(taskId);
   if (!record || record.task.machineId !== machineId) throw notFound("Task", taskId);
   return record;
 }
@@ -117,7 +117,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
     const machineId = c.req.param("machineId");
     requireMachine(ctx, machineId);
     const query = readQuery(c, listSchema);
-    const records = [...experimentalStore(ctx).tasks.values()].filter((record) =>
+    const records = [...ctx.store.tasks.values()].filter((record) =>
       record.task.machineId === machineId &&
       (query.status === undefined || record.task.status === query.status)
     );
@@ -145,7 +145,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
       createdAt: now,
       updatedAt: now,
     };
-    experimentalStore(ctx).tasks.set(task.id, { seq: ctx.ids.nextSeq(), task });
+    ctx.store.tasks.set(task.id, { seq: ctx.ids.nextSeq(), task });
     return c.json({ item: task }, 201);
   });
 
@@ -195,7 +195,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
     }
     const service = SERVICES.find((s) => s.id === chosen.serviceId)!;
     const routeId = ctx.ids.nextId("route");
-    experimentalStore(ctx).routes.set(routeId, {
+    ctx.store.routes.set(routeId, {
       id: routeId,
       taskId: record.task.id,
       machineId: record.task.machineId,
@@ -218,7 +218,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
     const record = getTask(ctx, c.req.param("machineId"), c.req.param("taskId"));
     const body = await readOptionalJson(c, executeSchema);
     requireStatus(record, ["resolved"], "be executed");
-    const store = experimentalStore(ctx);
+    const store = ctx.store;
     const route = store.routes.get(record.task.routeId!)!;
     const service = SERVICES.find((s) => s.id === route.serviceId)!;
     if (serviceRuntime(service) !== "simulated") {

@@ -1,82 +1,15 @@
 /**
- * The market half's in-memory state (searches, quotes, orders, payments, disputes, skill
- * configs), one per sandbox context, plus the helpers every market route shares: record views,
- * state changes that raise webhook events, and the agent's ownership check on an order.
+ * What every order and payment route shares over the store's market section: the order as
+ * served, lookups (with the agent's ownership check), state changes that raise webhook events,
+ * and the delegation policy's spend limits.
  *
  * @module
  */
-import type {
-  MarketDispute,
-  MarketOrder,
-  MarketPayment,
-  MarketQuote,
-  MarketSearch,
-  SkillConfigResponse,
-  WebhookEventType,
-} from "../src/types/mod.ts";
+import type { MarketOrder, MarketPayment, WebhookEventType } from "../src/types/mod.ts";
 import type { SandboxContext } from "./context.ts";
 import { ApiError, notFound } from "./errors.ts";
 import { formatMoney, parseMoney } from "./money.ts";
-import type { PairingRecord } from "./store.ts";
-
-/** A stored search. */
-export type SearchRecord = { readonly seq: number; readonly search: MarketSearch };
-
-/** A stored quote; single-use: `orderId` is set once an order consumes it. */
-export type QuoteRecord = {
-  readonly quote: MarketQuote;
-  readonly searchId: string;
-  readonly machineId: string;
-  readonly agentPairingId: string;
-  orderId: string | null;
-};
-
-/** A stored order. `order.payment` is filled from `payments` when viewed. */
-export type OrderRecord = {
-  readonly seq: number;
-  order: MarketOrder;
-  /** The price in 10^-18 units and its currency, fixed at creation (quote or list price). */
-  readonly price: { readonly units: bigint; readonly amount: string; readonly currency: string };
-  /** UTC day (`YYYY-MM-DD`) the order counts against for the daily limit. */
-  readonly spendDay: string;
-  dispute: MarketDispute | null;
-};
-
-/** The market state of one sandbox app. */
-export type MarketStore = {
-  readonly searches: Map<string, SearchRecord>;
-  readonly quotes: Map<string, QuoteRecord>;
-  readonly orders: Map<string, OrderRecord>;
-  /** Keyed by order id: an order has at most one payment. */
-  readonly payments: Map<string, MarketPayment>;
-  readonly skillConfigs: Map<string, SkillConfigResponse>;
-};
-
-const stores = new WeakMap<SandboxContext, MarketStore>();
-
-/**
- * The market store of `ctx`, created on first use.
- *
- * @example
- * ```ts ignore
- * const market = marketStore(ctx);
- * market.orders.get(orderId);
- * ```
- */
-export function marketStore(ctx: SandboxContext): MarketStore {
-  let store = stores.get(ctx);
-  if (!store) {
-    store = {
-      searches: new Map(),
-      quotes: new Map(),
-      orders: new Map(),
-      payments: new Map(),
-      skillConfigs: new Map(),
-    };
-    stores.set(ctx, store);
-  }
-  return store;
-}
+import type { OrderRecord, PairingRecord } from "./store.ts";
 
 /** Order statuses after which nothing about the order may change. */
 export const TERMINAL_ORDER_STATUSES: ReadonlySet<MarketOrder["status"]> = new Set([
@@ -95,7 +28,7 @@ export const TERMINAL_ORDER_STATUSES: ReadonlySet<MarketOrder["status"]> = new S
  * ```
  */
 export function orderView(ctx: SandboxContext, record: OrderRecord): MarketOrder {
-  return { ...record.order, payment: marketStore(ctx).payments.get(record.order.id) ?? null };
+  return { ...record.order, payment: ctx.store.payments.get(record.order.id) ?? null };
 }
 
 /**
@@ -107,7 +40,7 @@ export function orderView(ctx: SandboxContext, record: OrderRecord): MarketOrder
  * ```
  */
 export function getOrder(ctx: SandboxContext, orderId: string): OrderRecord {
-  const record = marketStore(ctx).orders.get(orderId);
+  const record = ctx.store.orders.get(orderId);
   if (!record) throw notFound("Order", orderId);
   return record;
 }
@@ -189,10 +122,9 @@ export function setPayment(
   event?: WebhookEventType,
 ): MarketPayment {
   const stored = { ...payment, updatedAt: ctx.now().toISOString() };
-  const market = marketStore(ctx);
-  market.payments.set(payment.orderId, stored);
+  ctx.store.payments.set(payment.orderId, stored);
   if (event) {
-    const record = market.orders.get(payment.orderId);
+    const record = ctx.store.orders.get(payment.orderId);
     ctx.emit({
       type: event,
       data: record ? { order: orderView(ctx, record), payment: stored } : { payment: stored },
@@ -228,14 +160,13 @@ export function spentToday(
   day: string,
   currency: string,
 ): bigint {
-  const market = marketStore(ctx);
   let total = 0n;
-  for (const record of market.orders.values()) {
+  for (const record of ctx.store.orders.values()) {
     const { order } = record;
     if (order.agentPairingId !== pairingId || record.spendDay !== day) continue;
     if (record.price.currency !== currency) continue;
     if (order.status === "cancelled" || order.status === "failed") continue;
-    if (market.payments.get(order.id)?.status === "refunded") continue;
+    if (ctx.store.payments.get(order.id)?.status === "refunded") continue;
     total += record.price.units;
   }
   return total;
