@@ -2,7 +2,7 @@
  * Tasks: a unit of work for a machine, taken from intent to outcome in steps — create →
  * discover (rank catalogue services against the intent) → resolve (pick one; a route is
  * recorded) → execute (a run and an outcome are recorded). Orders create tasks too, when they
- * execute (see `experimental_orders.ts`), so the list shows both.
+ * execute (see `order_extras.ts`), so the list shows both.
  *
  * - `GET|POST /machines/:machineId/tasks`, `GET /machines/:machineId/tasks/:taskId`
  * - `POST /machines/:machineId/tasks/:taskId/{discover,resolve,execute}`

@@ -5,12 +5,12 @@
  * @module
  */
 import type { Hono } from "hono";
-import type { SandboxContext, SandboxEnv } from "./context.ts";
-import { registerOrderExtraRoutes } from "./experimental_orders.ts";
-import { registerGraphRoutes } from "./routes/graph.ts";
-import { auditMutations, registerObservabilityRoutes } from "./routes/observability.ts";
-import { registerPolicyRoutes } from "./routes/policies.ts";
-import { registerTaskRoutes } from "./routes/tasks.ts";
+import type { SandboxContext, SandboxEnv } from "../context.ts";
+import { registerOrderExtraRoutes } from "./order_extras.ts";
+import { registerGraphRoutes } from "./graph.ts";
+import { auditMutations, registerObservabilityRoutes } from "./observability.ts";
+import { registerPolicyRoutes } from "./policies.ts";
+import { registerTaskRoutes } from "./tasks.ts";
 
 /**
  * Registers the experimental routes on the `/api/v1` sub-app. Call it before any other route

@@ -14,12 +14,12 @@
  * @module
  */
 import type { Hono, MiddlewareHandler } from "hono";
-import type { MarketOrder, MarketOutcome, MarketRun, Task } from "../src/types/mod.ts";
-import { requireAgent } from "./auth.ts";
-import type { SandboxContext, SandboxEnv } from "./context.ts";
-import { ApiError } from "./errors.ts";
-import { checkSpend, getAgentOrder, getOrder, orderView, updateOrder } from "./order_state.ts";
-import { paymentRequired } from "./routes/orders.ts";
+import type { MarketOrder, MarketOutcome, MarketRun, Task } from "../../src/types/mod.ts";
+import { requireAgent } from "../auth.ts";
+import type { SandboxContext, SandboxEnv } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { checkSpend, getAgentOrder, getOrder, orderView, updateOrder } from "../order_state.ts";
+import { paymentRequired } from "./orders.ts";
 
 const PAID = new Set(["held", "release_pending", "released"]);
 
