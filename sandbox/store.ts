@@ -209,24 +209,3 @@ export function createStore(): SandboxStore {
 export function runtimeEndpointKey(machineId: string, providerKey: string): string {
   return `${machineId}\u0000${providerKey.toLowerCase()}`;
 }
-
-/** How long an expired challenge is kept, so a late proof reads as expired, not unknown. */
-const EXPIRED_CHALLENGE_GRACE_MS = 60 * 60 * 1000;
-
-/**
- * Drops spent challenges and those expired for over an hour, so a long-running sandbox does not
- * grow without bound. Called whenever a challenge is issued.
- *
- * @example
- * ```ts ignore
- * pruneChallenges(ctx.store, ctx.now());
- * ```
- */
-export function pruneChallenges(store: SandboxStore, now: Date): void {
-  const cutoff = now.getTime() - EXPIRED_CHALLENGE_GRACE_MS;
-  for (const map of [store.identityChallenges, store.pairingChallenges]) {
-    for (const [id, challenge] of map) {
-      if (challenge.used || challenge.expiresAt.getTime() < cutoff) map.delete(id);
-    }
-  }
-}

@@ -12,15 +12,10 @@ import type {
   MachineIdentityProof,
 } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
+import { issueChallenge } from "../challenges.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
-import {
-  randomHex,
-  recoverPersonalSignAddress,
-  sameAddress,
-  toChecksumAddress,
-} from "../crypto.ts";
+import { recoverPersonalSignAddress, sameAddress, toChecksumAddress } from "../crypto.ts";
 import { ApiError } from "../errors.ts";
-import { pruneChallenges } from "../store.ts";
 import { readJson } from "../validate.ts";
 
 const DID_PEAQ = /^did:peaq:(0x[0-9a-fA-F]{40})$/;
@@ -131,18 +126,12 @@ export function registerIdentityRoutes(api: Hono<SandboxEnv>, ctx: SandboxContex
   api.post("/machine-identity/challenges", requirePlatform(ctx), async (c) => {
     const { identityRef } = await readJson(c, challengeSchema);
     const controllerAddresses = resolveControllers(ctx, identityRef);
-    const now = ctx.now();
-    const expiresAt = new Date(now.getTime() + ctx.options.challengeTtlSeconds * 1000);
-    const challengeId = ctx.ids.nextId("mic");
-    const message = [
+    const { challengeId, message, expiresAt } = issueChallenge(
+      ctx,
+      "mic",
       "peaqOS machine identity challenge",
-      `Identity: ${identityRef}`,
-      `Challenge: ${challengeId}`,
-      `Nonce: ${randomHex(16)}`,
-      `Issued At: ${now.toISOString()}`,
-      `Expiration Time: ${expiresAt.toISOString()}`,
-    ].join("\n");
-    pruneChallenges(ctx.store, now);
+      [`Identity: ${identityRef}`],
+    );
     ctx.store.identityChallenges.set(challengeId, {
       challengeId,
       identityRef,

@@ -36,18 +36,10 @@ const createSchema = z.strictObject({
   identityProof: proofSchema.optional(),
 });
 
-const updateSchema = z.strictObject({
-  displayName: shortTextSchema.optional(),
-  machineType: shortTextSchema.optional(),
-  runtimeProfile: shortTextSchema.optional(),
-  status: z.enum(["draft", "active", "degraded", "blocked", "archived"]).optional(),
-  capabilities: stringList.optional(),
-  labels: labelsSchema.optional(),
-  policyIds: stringList.optional(),
-  skillKeys: stringList.optional(),
-  identityRef: identityRefSchema.optional(),
-  identityProof: proofSchema.optional(),
-});
+// The same fields, all optional, and every status a machine can be moved to.
+const updateSchema = createSchema.extend({
+  status: z.enum(["draft", "active", "degraded", "blocked", "archived"]),
+}).partial();
 
 /**
  * The machine record or 404 `NOT_FOUND`.

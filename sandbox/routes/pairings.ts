@@ -14,18 +14,13 @@ import type {
   DelegationPolicy,
 } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
+import { issueChallenge } from "../challenges.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
-import {
-  randomHex,
-  recoverPersonalSignAddress,
-  sameAddress,
-  sha256Hex,
-  signJwt,
-} from "../crypto.ts";
+import { recoverPersonalSignAddress, sameAddress, sha256Hex, signJwt } from "../crypto.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { addressSchema, decimalSchema, proofSchema, shortTextSchema } from "../fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
-import { type PairingChallengeRecord, type PairingRecord, pruneChallenges } from "../store.ts";
+import type { PairingChallengeRecord, PairingRecord } from "../store.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
 import { requireActiveMachine, requireMachine } from "./machines.ts";
 
@@ -244,22 +239,18 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
     requireActiveMachine(ctx, machineId);
     const body = await readJson(c, challengeSchema);
     assertDidMatches(body.agentAddress, body.agentDid);
-    const now = ctx.now();
-    const expiresAt = new Date(now.getTime() + ctx.options.challengeTtlSeconds * 1000);
-    const challengeId = ctx.ids.nextId("apc");
-    const message = [
+    const { challengeId, message, expiresAt } = issueChallenge(
+      ctx,
+      "apc",
       "peaqOS agent pairing challenge",
-      `Machine: ${machineId}`,
-      `Agent: ${body.agentAddress}`,
-      `Provider: ${body.agentProvider}`,
-      `Role: ${body.agentRole}`,
-      ...(body.agentDid ? [`DID: ${body.agentDid}`] : []),
-      `Challenge: ${challengeId}`,
-      `Nonce: ${randomHex(16)}`,
-      `Issued At: ${now.toISOString()}`,
-      `Expiration Time: ${expiresAt.toISOString()}`,
-    ].join("\n");
-    pruneChallenges(ctx.store, now);
+      [
+        `Machine: ${machineId}`,
+        `Agent: ${body.agentAddress}`,
+        `Provider: ${body.agentProvider}`,
+        `Role: ${body.agentRole}`,
+        ...(body.agentDid ? [`DID: ${body.agentDid}`] : []),
+      ],
+    );
     ctx.store.pairingChallenges.set(challengeId, {
       challengeId,
       machineId,
