@@ -1,19 +1,23 @@
 /**
  * The sandbox's cryptography: EIP-191 `personal_sign` recovery (secp256k1 + keccak-256, a real
- * ECDSA public-key recovery), HS256 JWTs over Web Crypto, SHA-256 and random tokens.
+ * ECDSA public-key recovery), HS256 JWTs over Web Crypto, SHA-256 and random tokens. The
+ * EIP-191 hashing, address and signing primitives are the signer subpath's
+ * (`signer/eip191.ts`), so the server verifies exactly what the SDK's signer signs.
  *
  * @module
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
+import {
+  addressOfPublicKey,
+  bytesToHex,
+  personalMessageHash,
+  signPersonalMessage as signWithKey,
+  toChecksumAddress,
+} from "../signer/eip191.ts";
+
+export { toChecksumAddress };
 
 const encoder = new TextEncoder();
-
-function bytesToHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
-}
 
 function hexToBytes(hex: string): Uint8Array | undefined {
   const body = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
@@ -45,40 +49,6 @@ export function isAddress(value: string): boolean {
  */
 export function sameAddress(a: string, b: string): boolean {
   return isAddress(a) && isAddress(b) && a.toLowerCase() === b.toLowerCase();
-}
-
-/**
- * The EIP-55 mixed-case checksum form of an address.
- *
- * @example
- * ```ts ignore
- * toChecksumAddress("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"); // "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
- * ```
- */
-export function toChecksumAddress(address: string): string {
-  const lower = address.toLowerCase().replace(/^0x/, "");
-  const hash = bytesToHex(keccak_256(encoder.encode(lower)));
-  let out = "0x";
-  for (let i = 0; i < lower.length; i++) {
-    const char = lower[i]!;
-    out += parseInt(hash[i]!, 16) >= 8 ? char.toUpperCase() : char;
-  }
-  return out;
-}
-
-/** keccak256 of the EIP-191 version 0x45 prefix + message (what `personal_sign` signs). */
-function personalMessageHash(message: string): Uint8Array {
-  const body = encoder.encode(message);
-  const prefix = encoder.encode(`\x19Ethereum Signed Message:\n${body.length}`);
-  const data = new Uint8Array(prefix.length + body.length);
-  data.set(prefix);
-  data.set(body, prefix.length);
-  return keccak_256(data);
-}
-
-function addressOfPublicKey(uncompressed: Uint8Array): string {
-  // Drop the 0x04 prefix; the address is the last 20 bytes of keccak256(x || y).
-  return toChecksumAddress("0x" + bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12)));
 }
 
 /**
@@ -138,12 +108,7 @@ export function signPersonalMessage(privateKeyHex: string, message: string): str
   if (key === undefined || key.length !== 32) {
     throw new TypeError("Invalid private key: expected 32 bytes of hex");
   }
-  const recovered = secp256k1.sign(personalMessageHash(message), key, {
-    prehash: false,
-    format: "recovered",
-  });
-  // noble's "recovered" layout is recovery || r || s; Ethereum's is r || s || (27 + recovery).
-  return "0x" + bytesToHex(recovered.subarray(1)) + (27 + recovered[0]!).toString(16);
+  return signWithKey(key, message);
 }
 
 /**

@@ -20,11 +20,11 @@
  * @module
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { PeaqosClient, type PeaqosClientOptions } from "../src/client.ts";
 import { type EnvSource, readRuntimeEnv } from "../src/env.ts";
 import { OrchestrationValidationError } from "../src/errors.ts";
 import type { MessageSigner, Signer } from "../src/signer.ts";
+import { addressOfPublicKey, signPersonalMessage } from "./eip191.ts";
 
 export type { MessageSigner, Signer };
 
@@ -34,15 +34,8 @@ export type PrivateKeySigner = MessageSigner & {
   toJSON(): { readonly address: string };
 };
 
-const encoder = new TextEncoder();
 const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
 const DENO_INSPECT = Symbol.for("Deno.customInspect");
-
-function bytesToHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
-}
 
 function parsePrivateKey(privateKey: unknown): Uint8Array {
   const text = typeof privateKey === "string" ? privateKey.replace(/^0x/i, "") : "";
@@ -58,26 +51,6 @@ function parsePrivateKey(privateKey: unknown): Uint8Array {
     );
   }
   return key;
-}
-
-/** EIP-55 mixed-case checksum of a lowercase hex address body (no `0x`). */
-function checksum(lowerHex: string): string {
-  const hash = bytesToHex(keccak_256(encoder.encode(lowerHex)));
-  let out = "0x";
-  for (let i = 0; i < lowerHex.length; i++) {
-    out += parseInt(hash[i]!, 16) >= 8 ? lowerHex[i]!.toUpperCase() : lowerHex[i]!;
-  }
-  return out;
-}
-
-/** keccak256("\x19Ethereum Signed Message:\n" + byte length + message): what personal_sign signs. */
-function personalMessageHash(message: string): Uint8Array {
-  const body = encoder.encode(message);
-  const prefix = encoder.encode(`\x19Ethereum Signed Message:\n${body.length}`);
-  const data = new Uint8Array(prefix.length + body.length);
-  data.set(prefix);
-  data.set(body, prefix.length);
-  return keccak_256(data);
 }
 
 /**
@@ -103,9 +76,7 @@ function personalMessageHash(message: string): Uint8Array {
  */
 export function privateKeySigner(privateKey: string): PrivateKeySigner {
   const key = parsePrivateKey(privateKey);
-  const publicKey = secp256k1.getPublicKey(key, false);
-  // The address is the last 20 bytes of keccak256(x || y), without the 0x04 prefix byte.
-  const address = checksum(bytesToHex(keccak_256(publicKey.subarray(1)).subarray(12)));
+  const address = addressOfPublicKey(secp256k1.getPublicKey(key, false));
   const view = (): { readonly address: string } => ({ address });
   const signer = {
     address,
@@ -114,13 +85,7 @@ export function privateKeySigner(privateKey: string): PrivateKeySigner {
         if (typeof message !== "string") {
           throw new OrchestrationValidationError("message", "a string", message);
         }
-        const signature = secp256k1.sign(personalMessageHash(message), key, {
-          prehash: false,
-          format: "recovered",
-        });
-        // noble's "recovered" layout is recovery || r || s; Ethereum's is r || s || (27 + recovery).
-        const v = (27 + signature[0]!).toString(16);
-        return Promise.resolve(`0x${bytesToHex(signature.subarray(1))}${v}`);
+        return Promise.resolve(signPersonalMessage(key, message));
       } catch (error) {
         return Promise.reject(error);
       }
