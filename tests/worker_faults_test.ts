@@ -443,12 +443,17 @@ type RestartRig = {
   readonly dir: string;
   /** The idempotency key of each provider call. */
   readonly providerCalls: string[];
+  /** Everything the Worker instances wrote to their console. */
+  readonly output: string[];
   readonly start: () => Promise<EdgeInstance>;
   [Symbol.asyncDispose](): Promise<void>;
 };
 
 /** A sandbox, a provider whose answers the test scripts, and a storage directory. */
-async function restartRig(answer: (call: number) => Promise<number>): Promise<RestartRig> {
+async function restartRig(
+  answer: (call: number) => Promise<number>,
+  vars: Record<string, string> = {},
+): Promise<RestartRig> {
   const m = await market();
   const providerCalls: string[] = [];
   const provider = await localServer(async (request) => {
@@ -459,21 +464,25 @@ async function restartRig(answer: (call: number) => Promise<number>): Promise<Re
   });
   const dir = await Deno.makeTempDir({ prefix: "edge_restart_" });
   const running = new Set<EdgeInstance>();
+  const output: string[] = [];
   return {
     m,
     dir,
     providerCalls,
+    output,
     async start() {
       const worker = await startEdge({
         storageDir: dir,
         route: (url) =>
           url.hostname === PROVIDER_HOST ? `${provider.url}${url.pathname}` : undefined,
+        onOutput: (text) => output.push(text),
         vars: {
           PEAQOS_ORCHESTRATION_URL: m.sandbox.url,
           PEAQOS_API_KEY: m.sandbox.apiKey,
           HANDOFF_ALLOWED_HOSTS: PROVIDER_HOST,
           // A retry waits 30 s in the queue: long enough to restart the Worker in between.
           HANDOFF_RETRY_BASE_SECONDS: "30",
+          ...vars,
         },
       });
       running.add(worker);
@@ -556,25 +565,29 @@ Deno.test("Worker restarted while a handoff waits for its retry completes it onc
   assertEquals((await r.m.api.getMarketOrder(order.id)).item.status, "confirmed");
 });
 
-// The slowest test here (about 35 s): the Worker's handoff lease is HANDOFF_TIMEOUT_MS + 30 s,
-// fixed in worker/src/handoff.ts, and recovery has to wait for it to lapse.
-Deno.test("Worker restarted during a provider call never calls twice inside the lease, and a replay after it completes the handoff once", async () => {
-  let letGo!: () => void;
-  const held = new Promise<void>((resolve) => (letGo = resolve));
-  await using r = await restartRig(async (call) => {
-    if (call === 1) await held;
-    return 200;
-  });
+// A short lease for the restart-mid-call tests: API read and write timeouts of 2 s, a provider
+// timeout of 3 s and a margin of 0.5 s make the Worker's lease 7.5 s (see `handoffLeaseMs`).
+const SHORT_LEASE = {
+  HANDOFF_TIMEOUT_MS: "3000",
+  API_READ_TIMEOUT_MS: "2000",
+  API_WRITE_TIMEOUT_MS: "2000",
+  HANDOFF_LEASE_MARGIN_MS: "500",
+};
+const SHORT_LEASE_MS = 2_000 + 3_000 + 2_000 + 500;
+
+/** Stops a first Worker instance while its provider call is held open, and starts a second. */
+async function restartMidCall(r: RestartRig, release: () => void, webhookId: string) {
   const first = await r.start();
   const order = await placeHandoff(r.m, first);
-  assertEquals((await post(first, order, "msg_restart_inflight")).status, 200);
+  // The lease is taken after the delivery is sent, so it cannot end before this plus its length.
+  const sent = Date.now();
+  assertEquals((await post(first, order, webhookId)).status, 200);
   await waitFor(
     "the provider call",
     () => Promise.resolve(r.providerCalls.length > 0 || undefined),
   );
-  const called = Date.now();
   await first.stop(); // mid-call: the Worker never sees the provider's answer
-  letGo();
+  release();
 
   const second = await r.start();
   const state = await handoffState(second, order.id);
@@ -582,26 +595,72 @@ Deno.test("Worker restarted during a provider call never calls twice inside the 
     state: "calling",
     attempts: 1,
   });
-  assertEquals((await post(second, order, "msg_restart_inflight")).body.duplicate, true);
-  // A new job inside the call's lease must not start a second provider call.
-  assertEquals((await post(second, order, "msg_restart_inflight_2")).body.duplicate, false);
+  assertEquals((await post(second, order, webhookId)).body.duplicate, true);
+  return { order, second, leaseEnds: sent + SHORT_LEASE_MS };
+}
+
+Deno.test("Worker restarted during a provider call completes the handoff once by itself after the lease lapses", async () => {
+  let letGo!: () => void;
+  const held = new Promise<void>((resolve) => (letGo = resolve));
+  await using r = await restartRig(async (call) => {
+    if (call === 1) await held;
+    return 200;
+  }, SHORT_LEASE);
+  const { order, second, leaseEnds } = await restartMidCall(r, letGo, "msg_restart_inflight");
+
+  // Miniflare's queue lost the job with the first instance, and nothing new is delivered: only
+  // the order's Ledger alarm, set for the end of the lease, can resume the handoff.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assertEquals(r.providerCalls.length, 1, "no second call while the first may still be running");
+  assertEquals((await r.m.api.getMarketOrder(order.id)).item.status, "handoff");
+  await waitFor("the handoff to be confirmed without a replay", async () => {
+    const { item } = await r.m.api.getMarketOrder(order.id);
+    return item.status === "confirmed" ? true : undefined;
+  }, 20_000);
+  assert(Date.now() >= leaseEnds, "resumed only after the lease lapsed");
+  const state = await handoffState(second, order.id);
+  assertEquals({ state: state?.state, attempts: state?.attempts }, {
+    state: "confirmed",
+    attempts: 2,
+  });
+  // The provider saw the order twice, both times under the same idempotency key: one effect.
+  assertEquals(r.providerCalls, [`handoff_${order.id}`, `handoff_${order.id}`]);
+  assertMatch(r.output.join(""), new RegExp(`lease of order '${order.id}' lapsed`));
+  // A late alarm or job changes nothing: still one confirmation, no dead letter.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assertEquals(r.providerCalls.length, 2);
+  const view = await second.authed(`/v1/edge/orders/${order.id}`);
+  const item = (await json(view)).item as { handoff: { state: string }; deadLetters: unknown[] };
+  assertEquals(item.handoff.state, "confirmed");
+  assertEquals(item.deadLetters, []);
+});
+
+Deno.test("Worker restarted during a provider call never calls twice inside the lease, and a job queued inside it completes the handoff once", async () => {
+  let letGo!: () => void;
+  const held = new Promise<void>((resolve) => (letGo = resolve));
+  await using r = await restartRig(async (call) => {
+    if (call === 1) await held;
+    return 200;
+  }, SHORT_LEASE);
+  const { order, second, leaseEnds } = await restartMidCall(r, letGo, "msg_restart_busy");
+  // A new job inside the call's lease must not start a second provider call; it comes back
+  // when the lease lapses (the queue's short retries would have run out before).
+  assertEquals((await post(second, order, "msg_restart_busy_2")).body.duplicate, false);
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   assertEquals(r.providerCalls.length, 1, "no second call while the first may still be running");
   assertEquals((await r.m.api.getMarketOrder(order.id)).item.status, "handoff");
-
-  // Nothing resumes the job by itself here (Miniflare's queue lost it with the first instance;
-  // Cloudflare Queues would redeliver it). Once the lease lapses, an operator's replay does.
-  const leaseEnds = called + 3_000 + 30_000;
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, leaseEnds - Date.now()) + 500));
-  const confirmed = await waitFor("the replayed handoff to be confirmed", async () => {
-    if ((await r.m.api.getMarketOrder(order.id)).item.status === "confirmed") return true;
-    const replay = await second.authed(`/v1/edge/orders/${order.id}/handoff`, { method: "POST" });
-    await replay.body?.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    return undefined;
+  await waitFor("the handoff to be confirmed", async () => {
+    const { item } = await r.m.api.getMarketOrder(order.id);
+    return item.status === "confirmed" ? true : undefined;
   }, 20_000);
-  assert(confirmed);
-  assertEquals((await handoffState(second, order.id))?.state, "confirmed");
-  // The provider saw the order twice, both times under the same idempotency key: one effect.
+  assert(Date.now() >= leaseEnds, "resumed only after the lease lapsed");
+  // Both the delayed job and the alarm may have come back: one of them runs, the other finds
+  // the handoff done.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
   assertEquals(r.providerCalls, [`handoff_${order.id}`, `handoff_${order.id}`]);
+  const state = await handoffState(second, order.id);
+  assertEquals({ state: state?.state, attempts: state?.attempts }, {
+    state: "confirmed",
+    attempts: 2,
+  });
 });

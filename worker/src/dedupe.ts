@@ -12,9 +12,13 @@
  * Every operation is synchronous SQL with no `await` inside, so it runs atomically: the runtime
  * delivers no other request to the instance in between.
  *
+ * A handoff lease also sets the instance's alarm for when it lapses: if the run that took it
+ * never settled (the Worker was restarted mid-call, the queued job was lost), the alarm queues
+ * the order's handoff again, so it completes without an operator.
+ *
  * @module
  */
-import type { DurableObjectState, Env, SqlStorage } from "./env.ts";
+import type { DurableObjectState, Env, HandoffJob, Queue, SqlStorage } from "./env.ts";
 import type { Sealed } from "./crypto.ts";
 
 /** How long a claimed webhook stays claimed if the claimant dies before completing it. */
@@ -60,8 +64,13 @@ const FINAL: readonly string[] = [
   "rejected",
 ];
 
+/** How many times one lapsed lease is re-queued by the alarm before it is left to an operator. */
+const MAX_LEASE_REQUEUES = 3;
+
 type Args = Record<string, unknown>;
-type Operation = (sql: SqlStorage, args: Args) => unknown;
+/** What an operation asks of the instance beyond SQL (applied before it answers). */
+type Effects = { alarmAt?: number };
+type Operation = (sql: SqlStorage, args: Args, effects: Effects) => unknown;
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS webhook (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL,
@@ -71,6 +80,11 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS handoff (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL,
     attempts INTEGER NOT NULL, lease_until INTEGER NOT NULL, status_code INTEGER, detail TEXT,
     updated_at INTEGER NOT NULL)`,
+  // The order a handoff lease is for, so the alarm can queue its job again, and how often the
+  // current lapsed lease was re-queued.
+  `CREATE TABLE IF NOT EXISTS handoff_job (id INTEGER PRIMARY KEY CHECK (id = 1),
+    order_id TEXT NOT NULL, lease_ms INTEGER NOT NULL, requeued_lease INTEGER NOT NULL DEFAULT 0,
+    requeues INTEGER NOT NULL DEFAULT 0)`,
   `CREATE TABLE IF NOT EXISTS dead_letters (seq INTEGER PRIMARY KEY AUTOINCREMENT,
     reason TEXT NOT NULL, at INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), iv TEXT NOT NULL,
@@ -139,9 +153,24 @@ const OPERATIONS: Record<string, Operation> = {
     return { recorded: true };
   },
 
-  /** Decides the runner's next step for the order and takes a lease on it. */
-  beginHandoff(sql, { now, leaseMs }) {
+  /**
+   * Decides the runner's next step for the order and takes a lease on it, with the alarm set
+   * for when it lapses. A held lease answers `busy` with its end (`leaseUntil`).
+   */
+  beginHandoff(sql, { now, leaseMs, orderId }, effects) {
     const lease = num(now) + num(leaseMs);
+    const leaseTaken = () => {
+      if (typeof orderId === "string") {
+        sql.exec(
+          `INSERT INTO handoff_job (id, order_id, lease_ms) VALUES (1, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET order_id = excluded.order_id,
+           lease_ms = excluded.lease_ms`,
+          orderId,
+          num(leaseMs),
+        );
+        effects.alarmAt = lease;
+      }
+    };
     const row = first(sql, "SELECT state, attempts, lease_until, detail FROM handoff");
     if (!row) {
       sql.exec(
@@ -150,13 +179,15 @@ const OPERATIONS: Record<string, Operation> = {
         lease,
         num(now),
       );
+      leaseTaken();
       return { action: "call", attempts: 1 };
     }
     const state = String(row.state);
     const attempts = num(row.attempts);
     const leased = num(row.lease_until) > num(now);
     if (FINAL.includes(state)) return { action: "done", attempts, state };
-    if (leased) return { action: "busy", attempts, state };
+    if (leased) return { action: "busy", attempts, state, leaseUntil: num(row.lease_until) };
+    leaseTaken();
     if (state === "delivered" || state === "failed") {
       sql.exec("UPDATE handoff SET lease_until = ?, updated_at = ?", lease, num(now));
       return {
@@ -262,12 +293,37 @@ const OPERATIONS: Record<string, Operation> = {
   },
 };
 
+/**
+ * What the alarm does: when the handoff lease lapsed without the run settling, the order's job
+ * to queue again (at most `MAX_LEASE_REQUEUES` times per lapsed lease), and when to look again.
+ */
+function lapsedHandoff(sql: SqlStorage, now: number): { orderId?: string; alarmAt?: number } {
+  const row = first(
+    sql,
+    `SELECT h.state, h.lease_until, j.order_id, j.lease_ms, j.requeued_lease, j.requeues
+     FROM handoff h JOIN handoff_job j`,
+  );
+  // Settled runs release the lease (0); final states need nothing.
+  if (!row || FINAL.includes(String(row.state)) || num(row.lease_until) === 0) return {};
+  const leaseUntil = num(row.lease_until);
+  if (leaseUntil > now) return { alarmAt: leaseUntil }; // a newer lease: look again at its end
+  const requeues = num(row.requeued_lease) === leaseUntil ? num(row.requeues) : 0;
+  if (requeues >= MAX_LEASE_REQUEUES) return {};
+  sql.exec("UPDATE handoff_job SET requeued_lease = ?, requeues = ?", leaseUntil, requeues + 1);
+  // If the queued job is lost too, nothing takes a new lease: look again one lease later.
+  return { orderId: String(row.order_id), alarmAt: now + Math.max(1_000, num(row.lease_ms)) };
+}
+
 /** The Durable Object class bound as `LEDGER`. */
 export class Ledger {
   readonly #sql: SqlStorage;
+  readonly #storage: DurableObjectState["storage"];
+  readonly #queue: Queue<HandoffJob> | undefined;
 
-  constructor(state: DurableObjectState, _env: Env) {
+  constructor(state: DurableObjectState, env: Env) {
+    this.#storage = state.storage;
     this.#sql = state.storage.sql;
+    this.#queue = env.HANDOFF_QUEUE;
     for (const statement of SCHEMA) this.#sql.exec(statement);
   }
 
@@ -278,7 +334,23 @@ export class Ledger {
       return new Response(null, { status: 404 });
     }
     const args = (await request.json()) as Args;
-    return Response.json({ result: operation(this.#sql, args) ?? null });
+    const effects: Effects = {};
+    const result = operation(this.#sql, args, effects) ?? null;
+    if (effects.alarmAt !== undefined) await this.#storage.setAlarm(effects.alarmAt);
+    return Response.json({ result });
+  }
+
+  /** Queues the order's handoff again if its lease lapsed without a result (see the module). */
+  async alarm(): Promise<void> {
+    const { orderId, alarmAt } = lapsedHandoff(this.#sql, Date.now());
+    if (orderId !== undefined && this.#queue) {
+      // A failed send throws: the runtime retries the alarm.
+      await this.#queue.send({ orderId, webhookId: "lease-lapsed" });
+      console.warn(
+        `edge: handoff lease of order '${orderId}' lapsed without a result: queued again`,
+      );
+    }
+    if (alarmAt !== undefined) await this.#storage.setAlarm(alarmAt);
   }
 }
 

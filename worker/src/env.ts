@@ -20,6 +20,8 @@ export type DurableObjectState = {
   readonly storage: {
     readonly sql: SqlStorage;
     transactionSync<T>(fn: () => T): T;
+    /** Schedules the instance's `alarm()` (one per instance; a new time replaces the old). */
+    setAlarm(scheduledTime: number): Promise<void>;
   };
 };
 
@@ -76,6 +78,9 @@ export type Env = {
   readonly HANDOFF_ALLOWED_HOSTS?: string;
   readonly HANDOFF_ALLOW_LOOPBACK_HTTP?: string;
   readonly HANDOFF_TIMEOUT_MS?: string;
+  readonly HANDOFF_LEASE_MARGIN_MS?: string;
+  readonly API_READ_TIMEOUT_MS?: string;
+  readonly API_WRITE_TIMEOUT_MS?: string;
   readonly HANDOFF_MAX_ATTEMPTS?: string;
   readonly HANDOFF_RETRY_BASE_SECONDS?: string;
   readonly HANDOFF_DEAD_LETTER_QUEUE?: string;

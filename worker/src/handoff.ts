@@ -13,12 +13,14 @@
  *    is down) is dead-lettered by the queue after its `max_retries`.
  *
  * The Ledger records the provider call's success before confirming, so a retried job never
- * calls the provider again once it succeeded, and never confirms or disputes twice.
+ * calls the provider again once it succeeded, and never confirms or disputes twice. A run holds
+ * the order's lease for as long as it can take (`handoffLeaseMs`); a job that finds it held comes
+ * back when it lapses, and the Ledger's alarm queues the job again if the run never settled.
  *
  * @module
  */
 import { type MarketOrder, OrchestrationApiError } from "../../mod.ts";
-import { type Config, readConfig } from "./config.ts";
+import { type Config, handoffLeaseMs, readConfig } from "./config.ts";
 import { type HandoffAction, ledger, type LedgerHandle } from "./dedupe.ts";
 import type { DeadLetter, Env, HandoffJob, MessageBatch, QueueMessage } from "./env.ts";
 import { loadSession, orchestration } from "./sdk.ts";
@@ -35,6 +37,9 @@ type CallOutcome =
   };
 
 const CLOSED: readonly string[] = ["confirmed", "disputed", "cancelled", "failed"];
+
+/** Longest delay Cloudflare Queues accepts for a retry (12 hours). */
+const MAX_DELAY_SECONDS = 43_200;
 
 function backoffSeconds(config: Config, attempts: number): number {
   return Math.min(config.retryBaseSeconds * 2 ** Math.max(0, attempts - 1), 600);
@@ -165,11 +170,15 @@ async function runJob(env: Env, config: Config, job: HandoffJob): Promise<
 > {
   const record = ledger(env, `order:${job.orderId}`);
   const lease = await record.call<
-    { action: HandoffAction; attempts: number; detail?: string }
-  >("beginHandoff", { leaseMs: config.handoffTimeoutMs + 30_000 });
+    { action: HandoffAction; attempts: number; detail?: string; leaseUntil?: number }
+  >("beginHandoff", { leaseMs: handoffLeaseMs(config), orderId: job.orderId });
   if (lease.action === "done") return { ack: true };
   if (lease.action === "busy") {
-    return { retryAfterSeconds: Math.max(1, config.retryBaseSeconds) };
+    // Another run holds the lease (or held it and was cut off by a restart): come back when it
+    // lapses rather than spend the queue's retries on short waits. The Ledger's alarm also
+    // queues the job then, should this message be lost.
+    const waitMs = Math.max(0, (lease.leaseUntil ?? 0) - Date.now());
+    return { retryAfterSeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(waitMs / 1000) + 1) };
   }
 
   // Where the order stands if this run throws: the lease is released in that state.
