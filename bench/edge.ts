@@ -18,7 +18,13 @@
  */
 import { Miniflare } from "miniflare";
 import { PeaqosClient } from "../mod.ts";
-import { CLIENT_KEY, SESSION_KEY, WEBHOOK_SECRET, WORKER_BUNDLE } from "../tests/_worker.ts";
+import {
+  CLIENT_KEY,
+  SESSION_KEY,
+  sha256Hex,
+  WEBHOOK_SECRET,
+  WORKER_MINIFLARE,
+} from "../tests/_worker.ts";
 import {
   consume,
   emit,
@@ -65,13 +71,6 @@ export type EdgeResult = {
   readonly concurrency: number;
   readonly runs: readonly EdgeRun[];
 };
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
-  );
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 /** Requests/s of `call` with `concurrency` workers over `count` calls. */
 async function burst(call: () => Promise<unknown>, concurrency: number, count: number) {
@@ -144,11 +143,7 @@ async function measureWorker(
   withFloor: boolean,
 ): Promise<EdgeRoute[]> {
   const mf = new Miniflare({
-    modules: true,
-    script: WORKER_BUNDLE,
-    scriptPath: "index.js",
-    compatibilityDate: "2026-04-01",
-    host: "127.0.0.1",
+    ...WORKER_MINIFLARE,
     port: 0,
     bindings: {
       PEAQOS_ORCHESTRATION_URL: origin,
@@ -159,11 +154,6 @@ async function measureWorker(
       HANDOFF_ALLOWED_HOSTS: "",
       HANDOFF_ALLOW_LOOPBACK_HTTP: "false",
       RATE_LIMIT_PER_MINUTE: rateLimiter ? "100000000" : "0",
-    },
-    durableObjects: { LEDGER: { className: "Ledger", useSQLite: true } },
-    queueProducers: {
-      HANDOFF_QUEUE: { queueName: "peaqos-handoffs" },
-      HANDOFF_DLQ: { queueName: "peaqos-handoffs-dlq" },
     },
   });
   try {

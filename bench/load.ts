@@ -30,8 +30,7 @@ import { PeaqosClient, signWebhookHeaders, verifyWebhook } from "../mod.ts";
 import { startSandbox } from "../sandbox/mod.ts";
 import type { RunningSandbox, SandboxEvent } from "../sandbox/mod.ts";
 import { pairAgent, verifiedMachine } from "../tests/_sandbox_platform.ts";
-import { CLIENT_KEY, freePort, WEBHOOK_SECRET } from "../tests/_worker.ts";
-import { startEdge } from "../tests/_edge.ts";
+import { CLIENT_KEY, freePort, startWorker, WEBHOOK_SECRET } from "../tests/_worker.ts";
 
 // ---- Settings ----
 
@@ -336,8 +335,9 @@ async function workerPhase(): Promise<Phase> {
   // The Worker's own console: counted, not echoed (workerd logs a line per client that hangs
   // up before its response is written, which is noise under load).
   const workerLog = { lines: 0, disconnects: 0, other: [] as string[] };
-  const worker = await startEdge({
+  const worker = await startWorker({
     port,
+    record: false,
     onOutput: (text) => {
       for (const line of text.split("\n").filter((l) => l.trim() && !l.startsWith("stack:"))) {
         workerLog.lines++;

@@ -1,8 +1,15 @@
 /**
- * Helpers for the Edge Worker tests: the Worker bundled with esbuild (once per test module)
- * and run in workerd through Miniflare, with its Durable Object and Queues real. Every request
- * the Worker sends out goes through {@linkcode EdgeWorker.outbound}, which records it and then
- * forwards it over real HTTP, so tests can assert exactly what left the Worker.
+ * The one harness of the Edge Worker tests (and of `bench/edge.ts`, `bench/load.ts`): the Worker
+ * bundled with esbuild (once per module) and run in workerd through Miniflare, with its Durable
+ * Object and Queues real. By default every request the Worker sends out goes through
+ * {@linkcode EdgeWorker.outbound}, which records it, routes it (e.g. a provider host to a local
+ * server) and forwards it over real HTTP on 127.0.0.1, so tests can assert exactly what left the
+ * Worker. Options add Durable Object storage that outlives the instance (restart tests) and the
+ * Worker's own console output (secrets tests). Miniflare's queue broker keeps messages in memory
+ * only: a restart loses queued jobs, where Cloudflare Queues would redeliver them (Durable Object
+ * alarms are persisted with the storage).
+ *
+ * @module
  */
 import { createRequire } from "node:module";
 import { Miniflare, type Request as MfRequest, Response as MfResponse } from "miniflare";
@@ -96,14 +103,30 @@ export const SESSION_KEY = btoa(
   String.fromCharCode(...new Uint8Array(32).map((_, i) => i + 1)),
 );
 
-async function sha256Hex(text: string): Promise<string> {
+/** Lowercase hex SHA-256 of a string (an edge key's hash for `EDGE_CLIENT_KEYS`). */
+export async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
   );
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join(
-    "",
-  );
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
+
+/**
+ * Miniflare options every Worker instance shares: the bundle, the `Ledger` Durable Object and
+ * the queue producers (the benchmarks start Miniflare with these directly).
+ */
+export const WORKER_MINIFLARE = {
+  modules: true,
+  script: WORKER_BUNDLE,
+  scriptPath: "index.js",
+  compatibilityDate: "2026-04-01",
+  host: "127.0.0.1",
+  durableObjects: { LEDGER: { className: "Ledger", useSQLite: true } },
+  queueProducers: {
+    HANDOFF_QUEUE: { queueName: "peaqos-handoffs" },
+    HANDOFF_DLQ: { queueName: "peaqos-handoffs-dlq" },
+  },
+} as const;
 
 /** One request that left the Worker. */
 export type OutboundRecord = {
@@ -127,11 +150,19 @@ export type WorkerOptions = {
   readonly rewrite?: ResponseRewrite;
   /** Let the Worker's fetch go straight out (no recording, no routing). */
   readonly direct?: boolean;
+  /** Keep {@linkcode EdgeWorker.outbound} empty (long load runs); routing still applies. */
+  readonly record?: boolean;
   /** Port for the Worker's HTTP server; default any free one. */
   readonly port?: number;
+  /** Durable Object storage (alarms included) that outlives the instance; default in memory. */
+  readonly storageDir?: string;
+  /** Receives everything the Worker writes to stdout and stderr (its console). */
+  readonly onOutput?: (text: string) => void;
+  /** Receives every response the Worker's outbound fetches got, as text. */
+  readonly onOutbound?: (url: string, status: number, body: string) => void;
 };
 
-/** A running Worker; dispose with `await using`. */
+/** A running Worker; dispose with `await using` or `stop()` (storage directories are kept). */
 export type EdgeWorker = {
   readonly url: string;
   readonly outbound: OutboundRecord[];
@@ -141,6 +172,7 @@ export type EdgeWorker = {
   authed(path: string, init?: RequestInit, key?: string): Promise<Response>;
   /** The Worker's record of an order (`GET /v1/edge/orders/:orderId`). */
   orderRecord(orderId: string): Promise<OrderRecordView>;
+  stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 };
 
@@ -169,9 +201,7 @@ export async function startWorker(
     PEAQOS_ORCHESTRATION_URL: "http://127.0.0.1:9",
     PEAQOS_API_KEY: "sk_unused",
     PEAQOS_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    EDGE_CLIENT_KEYS: `test=${await sha256Hex(
-      CLIENT_KEY,
-    )},other=${await sha256Hex(
+    EDGE_CLIENT_KEYS: `test=${await sha256Hex(CLIENT_KEY)},other=${await sha256Hex(
       OTHER_CLIENT_KEY,
     )}`,
     SESSION_ENCRYPTION_KEY: SESSION_KEY,
@@ -183,19 +213,23 @@ export async function startWorker(
     RATE_LIMIT_PER_MINUTE: "1000",
     ...options.vars,
   };
+  const onOutput = options.onOutput;
   const mf = new Miniflare({
-    modules: true,
-    script: WORKER_BUNDLE,
-    scriptPath: "index.js",
-    compatibilityDate: "2026-04-01",
-    host: "127.0.0.1",
+    ...WORKER_MINIFLARE,
     port: options.port ?? 0,
     bindings,
-    durableObjects: { LEDGER: { className: "Ledger", useSQLite: true } },
-    queueProducers: {
-      HANDOFF_QUEUE: { queueName: "peaqos-handoffs" },
-      HANDOFF_DLQ: { queueName: "peaqos-handoffs-dlq" },
-    },
+    ...(options.storageDir ? { durableObjectsPersist: options.storageDir } : {}),
+    ...(onOutput
+      ? {
+        handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+          const decoder = new TextDecoder();
+          const take = (chunk: Uint8Array | string) =>
+            onOutput(typeof chunk === "string" ? chunk : decoder.decode(chunk));
+          stdout.on("data", take);
+          stderr.on("data", take);
+        },
+      }
+      : {}),
     queueConsumers: {
       "peaqos-handoffs": {
         maxBatchSize: 10,
@@ -203,6 +237,7 @@ export async function startWorker(
         maxRetries: 4,
         deadLetterQueue: "peaqos-handoffs-dlq",
       },
+      // As deployed: dead jobs are noted on their order by the Worker's DLQ consumer.
       "peaqos-handoffs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
     },
     outboundService: options.direct ? undefined : async (request: MfRequest) => {
@@ -210,16 +245,10 @@ export async function startWorker(
         ? ""
         : await request.text();
       const headers: Record<string, string> = {};
-      request.headers.forEach((
-        value: string,
-        name: string,
-      ) => (headers[name] = value));
-      outbound.push({
-        method: request.method,
-        url: request.url,
-        headers,
-        body,
-      });
+      request.headers.forEach((value: string, name: string) => (headers[name] = value));
+      if (options.record !== false) {
+        outbound.push({ method: request.method, url: request.url, headers, body });
+      }
       const url = new URL(request.url);
       const target = options.route?.(url) ?? request.url;
       try {
@@ -230,6 +259,7 @@ export async function startWorker(
           redirect: "manual",
         });
         let text = await response.text();
+        options.onOutbound?.(request.url, response.status, text);
         if (options.rewrite) text = options.rewrite(url, text);
         return new MfResponse(response.status === 204 ? null : text, {
           status: response.status,
@@ -259,22 +289,22 @@ export async function startWorker(
     return send(path, { ...init, headers });
   };
   let disposed: Promise<void> | undefined;
+  const stop = () => (disposed ??= mf.dispose().then(settleMiniflareLeftovers));
   return {
     url: origin,
     outbound,
     fetch: send,
     authed,
     async orderRecord(orderId) {
-      const response = await authed(
-        `/v1/edge/orders/${encodeURIComponent(orderId)}`,
-      );
+      const response = await authed(`/v1/edge/orders/${encodeURIComponent(orderId)}`);
       const body = await response.json();
       if (response.status !== 200) {
         throw new Error(`orderRecord: ${JSON.stringify(body)}`);
       }
       return body.item as OrderRecordView;
     },
-    [Symbol.asyncDispose]: () => (disposed ??= mf.dispose().then(settleMiniflareLeftovers)),
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 }
 

@@ -34,8 +34,7 @@ import {
 import type { OrchestrationClient, RequestHookInfo, ResponseHookInfo } from "../mod.ts";
 import { createWallet, startSandbox } from "../sandbox/mod.ts";
 import { localServer } from "./_market.ts";
-import { CLIENT_KEY, freePort, SESSION_KEY, waitFor } from "./_worker.ts";
-import { startEdge } from "./_edge.ts";
+import { CLIENT_KEY, freePort, SESSION_KEY, startWorker, waitFor } from "./_worker.ts";
 import { startRawServer } from "./_raw_server.ts";
 
 const tag = () => crypto.randomUUID().replaceAll("-", "").slice(0, 16);
@@ -210,7 +209,7 @@ Deno.test("no secret appears in any output of the demo story, the Worker flows o
       webhookRetryDelayMs: 50,
     });
     cleanup.push(() => sandbox.close());
-    const worker = await startEdge({
+    const worker = await startWorker({
       port: workerPort,
       route: (
         url,

@@ -23,7 +23,6 @@ import type { MarketOrder } from "../mod.ts";
 import { ids, type LocalServer, localServer, type Market, market } from "./_market.ts";
 import { type EdgeWorker, json, startWorker, waitFor, WEBHOOK_SECRET } from "./_worker.ts";
 import { fuzzParams } from "./_fuzz.ts";
-import { type EdgeInstance, startEdge } from "./_edge.ts";
 
 const PROVIDER_HOST = "manualhub.example";
 const HANDOFF_SERVICE = "svc_manual_handoff";
@@ -445,7 +444,7 @@ type RestartRig = {
   readonly providerCalls: string[];
   /** Everything the Worker instances wrote to their console. */
   readonly output: string[];
-  readonly start: () => Promise<EdgeInstance>;
+  readonly start: () => Promise<EdgeWorker>;
   [Symbol.asyncDispose](): Promise<void>;
 };
 
@@ -463,7 +462,7 @@ async function restartRig(
     return Response.json({ accepted: status < 300 }, { status });
   });
   const dir = await Deno.makeTempDir({ prefix: "edge_restart_" });
-  const running = new Set<EdgeInstance>();
+  const running = new Set<EdgeWorker>();
   const output: string[] = [];
   return {
     m,
@@ -471,7 +470,7 @@ async function restartRig(
     providerCalls,
     output,
     async start() {
-      const worker = await startEdge({
+      const worker = await startWorker({
         storageDir: dir,
         route: (url) =>
           url.hostname === PROVIDER_HOST ? `${provider.url}${url.pathname}` : undefined,
@@ -480,6 +479,7 @@ async function restartRig(
           PEAQOS_ORCHESTRATION_URL: m.sandbox.url,
           PEAQOS_API_KEY: m.sandbox.apiKey,
           HANDOFF_ALLOWED_HOSTS: PROVIDER_HOST,
+          HANDOFF_MAX_ATTEMPTS: "3",
           // A retry waits 30 s in the queue: long enough to restart the Worker in between.
           HANDOFF_RETRY_BASE_SECONDS: "30",
           ...vars,
@@ -497,7 +497,7 @@ async function restartRig(
   };
 }
 
-async function placeHandoff(m: Market, worker: EdgeInstance): Promise<MarketOrder> {
+async function placeHandoff(m: Market, worker: EdgeWorker): Promise<MarketOrder> {
   const stored = await worker.authed(`/v1/sessions/${m.pairing.id}`, {
     method: "PUT",
     headers: { "content-type": "application/json" },
@@ -511,7 +511,7 @@ async function placeHandoff(m: Market, worker: EdgeInstance): Promise<MarketOrde
   return (await m.api.executeMarketOrder(item.id, {}, m.token)).order;
 }
 
-async function post(worker: EdgeInstance, order: MarketOrder, webhookId: string) {
+async function post(worker: EdgeWorker, order: MarketOrder, webhookId: string) {
   const body = JSON.stringify({
     type: "order.handoff",
     timestamp: new Date().toISOString(),
@@ -525,7 +525,7 @@ async function post(worker: EdgeInstance, order: MarketOrder, webhookId: string)
   return { status: response.status, body: await json(response) };
 }
 
-async function handoffState(worker: EdgeInstance, orderId: string) {
+async function handoffState(worker: EdgeWorker, orderId: string) {
   const response = await worker.authed(`/v1/edge/orders/${orderId}`);
   const body = await json(response);
   return (body.item as { handoff: { state: string; attempts: number } | null }).handoff;
