@@ -128,6 +128,13 @@ export function assertPairingMatches(
   }
 }
 
+async function agentPairing(ctx: SandboxContext, token: string | undefined) {
+  if (token === undefined || token === "") {
+    throw new ApiError(401, "AGENT_AUTH_REQUIRED", "Missing 'x-agent-pairing-token' header");
+  }
+  return await verifyPairingToken(ctx, token);
+}
+
 /**
  * Middleware for agent routes: verifies `x-agent-pairing-token`, requires an active pairing and
  * sets it as `c.get("pairing")`.
@@ -139,13 +146,25 @@ export function assertPairingMatches(
  */
 export function requireAgent(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
-    const token = c.req.header("x-agent-pairing-token");
-    if (token === undefined || token === "") {
-      throw new ApiError(401, "AGENT_AUTH_REQUIRED", "Missing 'x-agent-pairing-token' header");
-    }
-    const record = await verifyPairingToken(ctx, token);
+    const record = await agentPairing(ctx, c.req.header("x-agent-pairing-token"));
     assertPairingActive(record);
     c.set("pairing", record);
+    await next();
+  };
+}
+
+/**
+ * Like {@linkcode requireAgent} but without the pairing's status: for `POST /market/orders`,
+ * which checks the body first and the pairing (named, then active) after it, as specified.
+ *
+ * @example
+ * ```ts ignore
+ * api.post("/market/orders", authenticateAgent(ctx), async (c) => { ... });
+ * ```
+ */
+export function authenticateAgent(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
+  return async (c, next) => {
+    c.set("pairing", await agentPairing(ctx, c.req.header("x-agent-pairing-token")));
     await next();
   };
 }

@@ -34,3 +34,9 @@ export const proofSchema = z.strictObject({
 
 /** An ISO 8601 timestamp with a zone. */
 export const isoDateTimeSchema = z.iso.datetime({ offset: true });
+
+/** A record id sent in a body or query (`machineId`, `serviceId`, ...). */
+export const idSchema = z.string().min(1).max(200);
+
+/** A free-form JSON object: an order's or task's `input`, a dispute's `evidence`. */
+export const inputSchema = z.record(z.string(), z.unknown());

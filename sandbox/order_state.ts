@@ -133,6 +133,39 @@ export function setPayment(
   return stored;
 }
 
+/** Payment statuses that mean the money is with the platform or already paid out. */
+const PAID_STATUSES: ReadonlySet<MarketPayment["status"]> = new Set([
+  "held",
+  "release_pending",
+  "released",
+]);
+
+/**
+ * Whether `record` costs anything (free orders need no payment to execute).
+ *
+ * @example
+ * ```ts ignore
+ * if (paymentRequired(record)) ...
+ * ```
+ */
+export function paymentRequired(record: OrderRecord): boolean {
+  return record.price.units > 0n;
+}
+
+/**
+ * Whether the order may run as far as money goes: it is free, or its payment is held or already
+ * paid out.
+ *
+ * @example
+ * ```ts ignore
+ * if (!isPaidFor(ctx, record)) throw new ApiError(402, "PAYMENT_REQUIRED", "...");
+ * ```
+ */
+export function isPaidFor(ctx: SandboxContext, record: OrderRecord): boolean {
+  const payment = ctx.store.payments.get(record.order.id);
+  return !paymentRequired(record) || (payment !== undefined && PAID_STATUSES.has(payment.status));
+}
+
 /**
  * The UTC calendar day of `date`, `YYYY-MM-DD`.
  *

@@ -84,3 +84,20 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   return parseWith(schema, c.req.query());
 }
+
+/**
+ * Reads an optional JSON body: the SDK sends none for confirm and may send none for execute,
+ * release, refund and cancel; an empty body reads as `{}`.
+ *
+ * @example
+ * ```ts ignore
+ * const body = await readOptionalJson(c, cancelBody);
+ * ```
+ */
+export async function readOptionalJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+): Promise<z.output<S>> {
+  const text = await c.req.text(); // Hono caches the body, so readJson can read it again
+  return text.trim() === "" ? parseWith(schema, {}) : await readJson(c, schema);
+}

@@ -9,11 +9,11 @@
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { z } from "zod";
 import type { AuditEvent, MachineReadiness } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { idSchema } from "../fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readQuery } from "../validate.ts";
 import { requireMachine } from "./machines.ts";
@@ -170,7 +170,7 @@ export function auditMutations(ctx: SandboxContext): MiddlewareHandler<SandboxEn
   };
 }
 
-const machineFilter = listQuerySchema.extend({ machineId: z.string().min(1).max(200).optional() });
+const machineFilter = listQuerySchema.extend({ machineId: idSchema.optional() });
 
 function readiness(ctx: SandboxContext, machineId: string): MachineReadiness {
   const { machine } = requireMachine(ctx, machineId);

@@ -18,10 +18,14 @@ import type { MarketOrder, MarketOutcome, MarketRun, Task } from "../../src/type
 import { requireAgent } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { checkSpend, getAgentOrder, getOrder, orderView, updateOrder } from "../order_state.ts";
-import { paymentRequired } from "./orders.ts";
-
-const PAID = new Set(["held", "release_pending", "released"]);
+import {
+  checkSpend,
+  getAgentOrder,
+  getOrder,
+  isPaidFor,
+  orderView,
+  updateOrder,
+} from "../order_state.ts";
 
 /** What an order's execute answered, as far as records are concerned. */
 export type OrderExecution =
@@ -134,9 +138,8 @@ export function recordExecutions(ctx: SandboxContext): MiddlewareHandler<Sandbox
 
 function retryStatus(ctx: SandboxContext, orderId: string): MarketOrder["status"] {
   const record = getOrder(ctx, orderId);
-  const payment = ctx.store.payments.get(orderId);
-  if (!paymentRequired(record) || (payment && PAID.has(payment.status))) return "ready";
-  return payment ? "payment_pending" : "created";
+  if (isPaidFor(ctx, record)) return "ready";
+  return ctx.store.payments.has(orderId) ? "payment_pending" : "created";
 }
 
 /**

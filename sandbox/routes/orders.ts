@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Hono } from "hono";
 import { z } from "zod";
 import type {
   MarketDispute,
@@ -25,20 +25,21 @@ import type {
 import {
   assertPairingActive,
   assertPairingMatches,
+  authenticateAgent,
   requireAgent,
   requirePlatform,
-  verifyPairingToken,
 } from "../auth.ts";
 import { findService, findSkill, serviceRuntime } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { runOnEndpoint, runSimulated } from "../execution.ts";
-import { decimalSchema } from "../fields.ts";
+import { decimalSchema, idSchema, inputSchema } from "../fields.ts";
 import {
   assertOrderOpen,
   checkSpend,
   getAgentOrder,
   getOrder,
+  isPaidFor,
   orderView,
   setPayment,
   updateOrder,
@@ -49,13 +50,10 @@ import { listQuerySchema, paginate } from "../pagination.ts";
 import { checkSchema } from "../schema.ts";
 import type { SimulatedResult } from "../simulator.ts";
 import type { OrderRecord, PairingRecord, QuoteRecord } from "../store.ts";
-import { parseWith, readJson, readQuery, validationError } from "../validate.ts";
+import { readJson, readOptionalJson, readQuery, validationError } from "../validate.ts";
 import { requireActiveMachine, requireMachine } from "./machines.ts";
 import { effectivePrice, policyDenial } from "./search.ts";
 import { isSkillEnabled } from "./skills.ts";
-
-const idSchema = z.string().min(1).max(200);
-const inputSchema = z.record(z.string(), z.unknown());
 
 const createOrderBody = z.strictObject({
   machineId: idSchema,
@@ -79,51 +77,8 @@ const disputeBody = z.strictObject({
 const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() });
 const listOrdersQuery = listQuerySchema.extend({ machineId: idSchema });
 
-/** Payment statuses that mean the money is with the platform or already paid out. */
-const PAID = new Set(["held", "release_pending", "released"]);
 /** Payment statuses that still move money, and so are frozen by a dispute. */
 const FREEZABLE = new Set(["intent_created", "held", "release_pending"]);
-
-/**
- * Whether `record` costs anything (free orders need no payment to execute).
- *
- * @example
- * ```ts ignore
- * if (paymentRequired(record)) ...
- * ```
- */
-export function paymentRequired(record: OrderRecord): boolean {
-  return record.price.units > 0n;
-}
-
-/**
- * Reads an optional JSON body: the SDK sends none for confirm and may send none for release,
- * refund and cancel; an empty body reads as `{}`.
- *
- * @example
- * ```ts ignore
- * const body = await readOptionalJson(c, cancelBody);
- * ```
- */
-export async function readOptionalJson<S extends z.ZodType>(
-  c: Context,
-  schema: S,
-): Promise<z.output<S>> {
-  const text = await c.req.text(); // Hono caches the body, so readJson can read it again
-  return text.trim() === "" ? parseWith(schema, {}) : await readJson(c, schema);
-}
-
-// Authenticates the token only; the order route checks the pairing after the body, as specified.
-function agentToken(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
-  return async (c, next) => {
-    const token = c.req.header("x-agent-pairing-token");
-    if (token === undefined || token === "") {
-      throw new ApiError(401, "AGENT_AUTH_REQUIRED", "Missing 'x-agent-pairing-token' header");
-    }
-    c.set("pairing", await verifyPairingToken(ctx, token));
-    await next();
-  };
-}
 
 function checkQuote(
   ctx: SandboxContext,
@@ -286,8 +241,8 @@ async function execute(
       `Order was already executed: '${order.id}' is '${order.status}'`,
     );
   }
-  const payment = ctx.store.payments.get(order.id);
-  if (paymentRequired(record) && !(payment && PAID.has(payment.status))) {
+  if (!isPaidFor(ctx, record)) {
+    const payment = ctx.store.payments.get(order.id);
     throw new ApiError(
       402,
       "PAYMENT_REQUIRED",
@@ -389,7 +344,7 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
     return c.json(paginate(records, query, (record) => orderView(ctx, record)));
   });
 
-  api.post("/market/orders", agentToken(ctx), async (c) => {
+  api.post("/market/orders", authenticateAgent(ctx), async (c) => {
     const body = await readJson(c, createOrderBody);
     return c.json({ item: createOrder(ctx, body, c.get("pairing")) }, 201);
   });

@@ -22,14 +22,14 @@ import {
   getAgentOrder,
   getOrder,
   orderView,
+  paymentRequired,
   setPayment,
   updateOrder,
 } from "../order_state.ts";
 import { parseMoney, toBaseUnits } from "../money.ts";
 import { verifyErc20Transfer } from "../rpc.ts";
 import type { OrderRecord } from "../store.ts";
-import { readJson, validationError } from "../validate.ts";
-import { paymentRequired, readOptionalJson } from "./orders.ts";
+import { readJson, readOptionalJson, validationError } from "../validate.ts";
 
 const RAILS = [
   "x402",

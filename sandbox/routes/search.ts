@@ -25,7 +25,7 @@ import { assertPairingMatches, requireAgent, requirePlatform } from "../auth.ts"
 import { quotedAmount, serviceRail, serviceRuntime, SERVICES } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { decimalSchema, providerKeySchema } from "../fields.ts";
+import { decimalSchema, idSchema, providerKeySchema } from "../fields.ts";
 import { formatMoney, parseMoney } from "../money.ts";
 import { readJson } from "../validate.ts";
 import { requireActiveMachine } from "./machines.ts";
@@ -36,8 +36,8 @@ import { isSkillEnabled } from "./skills.ts";
 export const QUOTE_TTL_MS = 10 * 60 * 1000;
 
 const searchBody = z.strictObject({
-  machineId: z.string().min(1).max(200),
-  agentPairingId: z.string().min(1).max(200),
+  machineId: idSchema,
+  agentPairingId: idSchema,
   query: z.string().max(500).optional(),
   serviceType: z.string().min(1).max(100).optional(),
   skillKey: z.string().min(1).max(200).optional(),

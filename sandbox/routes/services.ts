@@ -12,22 +12,20 @@ import { requirePlatform } from "../auth.ts";
 import { findService, serviceRuntime, SERVICES } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { providerKeySchema } from "../fields.ts";
+import { idSchema, providerKeySchema } from "../fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readQuery } from "../validate.ts";
 import { requireMachine } from "./machines.ts";
 import { findRuntimeEndpoint } from "./runtime_endpoints.ts";
 
-const machineIdSchema = z.string().min(1).max(200);
-
 const listServicesQuery = listQuerySchema.extend({
-  machineId: machineIdSchema.optional(),
+  machineId: idSchema.optional(),
   serviceType: z.string().min(1).max(100).optional(),
   executionMode: z.enum(["native", "external-handoff"]).optional(),
   providerKey: providerKeySchema.optional(),
 });
 
-const getServiceQuery = z.object({ machineId: machineIdSchema.optional() });
+const getServiceQuery = z.object({ machineId: idSchema.optional() });
 
 const indexedServices = SERVICES.map((service, index) => ({ seq: index + 1, service }));
 

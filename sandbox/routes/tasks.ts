@@ -21,14 +21,11 @@ import { serviceRuntime, SERVICES } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
 import type { TaskRecord } from "../store.ts";
-import { shortTextSchema } from "../fields.ts";
+import { inputSchema, shortTextSchema } from "../fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { simulate } from "../simulator.ts";
-import { readJson, readQuery } from "../validate.ts";
-import { readOptionalJson } from "./orders.ts";
+import { readJson, readOptionalJson, readQuery } from "../validate.ts";
 import { requireMachine } from "./machines.ts";
-
-const inputSchema = z.record(z.string(), z.unknown());
 
 const createSchema = z.strictObject({
   intent: z.string().trim().min(1).max(1000),
