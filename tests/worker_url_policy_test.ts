@@ -1,9 +1,11 @@
-// The Worker's pure modules (URL policy, session crypto) run unchanged on Deno, so their edge
+// The Worker's pure modules (URL policy, session crypto, config) run unchanged on Deno, so their edge
 // cases are tested here directly; the workerd suites cover them wired into the Worker.
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { checkHandoffUrl } from "../worker/src/url_policy.ts";
 import { importSessionKey, open, seal } from "../worker/src/crypto.ts";
 import { clientKeyHashes } from "../worker/src/auth.ts";
+import { handoffLeaseMs, readConfig } from "../worker/src/config.ts";
+import type { Env } from "../worker/src/env.ts";
 
 const policy = (allowedHosts: string[], allowLoopbackHttp = false) => ({
   allowedHosts,
@@ -134,4 +136,23 @@ Deno.test("clientKeyHashes() keeps only SHA-256 hex hashes, labels stripped", ()
     "b".repeat(64),
   ]);
   assertEquals(clientKeyHashes(undefined), []);
+});
+
+Deno.test("handoffLeaseMs() covers the API read, provider and API write timeouts plus the margin", () => {
+  const defaults = readConfig({} as Env);
+  assertEquals(handoffLeaseMs(defaults), 15_000 + 10_000 + 30_000 + 30_000);
+  const short = readConfig({
+    HANDOFF_TIMEOUT_MS: "3000",
+    API_READ_TIMEOUT_MS: "2000",
+    API_WRITE_TIMEOUT_MS: "2500",
+    HANDOFF_LEASE_MARGIN_MS: "500",
+  } as Env);
+  assertEquals(handoffLeaseMs(short), 2_000 + 3_000 + 2_500 + 500);
+  // A margin of 0 is allowed; unusable values fall back to the defaults.
+  const odd = readConfig({
+    HANDOFF_LEASE_MARGIN_MS: "0",
+    API_READ_TIMEOUT_MS: "-1",
+    API_WRITE_TIMEOUT_MS: "soon",
+  } as Env);
+  assertEquals(handoffLeaseMs(odd), 15_000 + 10_000 + 30_000);
 });
