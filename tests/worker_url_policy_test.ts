@@ -1,5 +1,5 @@
-// The Worker's pure modules (URL policy, session crypto, config) run unchanged on Deno, so their edge
-// cases are tested here directly; the workerd suites cover them wired into the Worker.
+// The Worker's pure modules (URL policy, session crypto, config) run unchanged on Deno, so
+// their edge cases are tested here directly; the workerd suites cover them wired into the Worker.
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { checkHandoffUrl } from "../worker/src/url_policy.ts";
 import { importSessionKey, open, seal } from "../worker/src/crypto.ts";
