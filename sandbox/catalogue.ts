@@ -151,3 +151,16 @@ export function quotedAmount(service: MarketService): string | null {
   const amount = service.metadata.quoteAmount;
   return typeof amount === "string" ? amount : null;
 }
+
+/**
+ * The price a buyer pays for `service` without haggling: the list price, or for
+ * `quote-required` services the amount the simulated provider quotes. `null` when unpriced.
+ *
+ * @example
+ * ```ts ignore
+ * effectivePrice(findService("svc_sim_store")!); // "3.40"
+ * ```
+ */
+export function effectivePrice(service: MarketService): string | null {
+  return service.pricing.mode === "quote-required" ? quotedAmount(service) : service.pricing.amount;
+}

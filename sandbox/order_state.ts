@@ -1,14 +1,13 @@
 /**
  * What every order and payment route shares over the store's market section: the order as
- * served, lookups (with the agent's ownership check), state changes that raise webhook events,
- * and the delegation policy's spend limits.
+ * served, lookups (with the agent's ownership check), whether it is paid for, and state changes
+ * that raise webhook events.
  *
  * @module
  */
 import type { MarketOrder, MarketPayment, WebhookEventType } from "../src/types/mod.ts";
 import type { SandboxContext } from "./context.ts";
 import { ApiError, notFound } from "./errors.ts";
-import { formatMoney, parseMoney } from "./money.ts";
 import type { OrderRecord, PairingRecord } from "./store.ts";
 
 /** Order statuses after which nothing about the order may change. */
@@ -176,93 +175,4 @@ export function isPaidFor(ctx: SandboxContext, record: OrderRecord): boolean {
  */
 export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
-}
-
-/**
- * What the pairing has committed on `day` in `currency`: its orders that are not cancelled,
- * failed or refunded.
- *
- * @example
- * ```ts ignore
- * const spent = spentToday(ctx, pairing.pairing.id, utcDay(ctx.now()), "USDT");
- * ```
- */
-export function spentToday(
-  ctx: SandboxContext,
-  pairingId: string,
-  day: string,
-  currency: string,
-): bigint {
-  let total = 0n;
-  for (const record of ctx.store.orders.values()) {
-    const { order } = record;
-    if (order.agentPairingId !== pairingId || record.spendDay !== day) continue;
-    if (record.price.currency !== currency) continue;
-    if (order.status === "cancelled" || order.status === "failed") continue;
-    if (ctx.store.payments.get(order.id)?.status === "refunded") continue;
-    total += record.price.units;
-  }
-  return total;
-}
-
-/**
- * Checks a price of `units` against the pairing's delegation policy limits: the limits' currency
- * (403 `AGENT_POLICY_DENIED`), `perTransactionLimit` (403 `AGENT_SPEND_LIMIT_EXCEEDED`) and
- * `dailyLimit` counted over `day` (403 `AGENT_DAILY_LIMIT_EXCEEDED`). Free orders always pass.
- * Used by order creation and by the retry of a failed order, which counts again.
- *
- * @example
- * ```ts ignore
- * checkSpend(ctx, pairing, units, "USDT", utcDay(now));
- * ```
- */
-export function checkSpend(
-  ctx: SandboxContext,
-  pairing: PairingRecord,
-  units: bigint,
-  currency: string,
-  day: string,
-): void {
-  const policy = pairing.pairing.delegationPolicy;
-  const hasLimit = Boolean(policy.perTransactionLimit) || Boolean(policy.dailyLimit);
-  if (!hasLimit || units === 0n) return;
-  const limitCurrency = policy.currency ?? "USDT";
-  if (limitCurrency !== currency) {
-    throw new ApiError(
-      403,
-      "AGENT_POLICY_DENIED",
-      `Spend limits are in '${limitCurrency}' but the order is priced in '${currency}'`,
-    );
-  }
-  const perTransaction = policy.perTransactionLimit
-    ? parseMoney(policy.perTransactionLimit)
-    : undefined;
-  if (perTransaction !== undefined && units > perTransaction) {
-    throw new ApiError(
-      403,
-      "AGENT_SPEND_LIMIT_EXCEEDED",
-      `Price exceeds the per-transaction limit: '${
-        formatMoney(units)
-      }' > '${policy.perTransactionLimit}'`,
-      { price: formatMoney(units), limit: policy.perTransactionLimit, currency },
-    );
-  }
-  const daily = policy.dailyLimit ? parseMoney(policy.dailyLimit) : undefined;
-  if (daily === undefined) return;
-  const spent = spentToday(ctx, pairing.pairing.id, day, currency);
-  if (spent + units > daily) {
-    throw new ApiError(
-      403,
-      "AGENT_DAILY_LIMIT_EXCEEDED",
-      `Order would exceed the daily limit: '${
-        formatMoney(spent + units)
-      }' > '${policy.dailyLimit}'`,
-      {
-        spentToday: formatMoney(spent),
-        price: formatMoney(units),
-        limit: policy.dailyLimit,
-        currency,
-      },
-    );
-  }
 }

@@ -1,5 +1,5 @@
 /**
- * The order-family extras of the "coming next" set, over the market store:
+ * The order-family extras of the "coming next" set:
  *
  * - A middleware around `POST /market/orders/:orderId/execute` that records each execution's
  *   task, route, run and outcome ({@linkcode recordOrderExecution}) and writes `taskId` and
@@ -17,15 +17,9 @@ import type { Hono, MiddlewareHandler } from "hono";
 import type { MarketOrder, MarketOutcome, MarketRun, Task } from "../../src/types/mod.ts";
 import { requireAgent } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
+import { checkSpend } from "../delegation.ts";
 import { ApiError } from "../errors.ts";
-import {
-  checkSpend,
-  getAgentOrder,
-  getOrder,
-  isPaidFor,
-  orderView,
-  updateOrder,
-} from "../order_state.ts";
+import { getAgentOrder, getOrder, isPaidFor, orderView, updateOrder } from "../order_state.ts";
 
 /** What an order's execute answered, as far as records are concerned. */
 export type OrderExecution =

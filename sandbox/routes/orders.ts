@@ -29,14 +29,14 @@ import {
   requireAgent,
   requirePlatform,
 } from "../auth.ts";
-import { findService, findSkill, serviceRuntime } from "../catalogue.ts";
+import { effectivePrice, findService, findSkill, serviceRuntime } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
+import { checkSpend, policyDenial } from "../delegation.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { runOnEndpoint, runSimulated } from "../execution.ts";
 import { decimalSchema, idSchema, inputSchema } from "../fields.ts";
 import {
   assertOrderOpen,
-  checkSpend,
   getAgentOrder,
   getOrder,
   isPaidFor,
@@ -52,7 +52,6 @@ import type { SimulatedResult } from "../simulator.ts";
 import type { OrderRecord, PairingRecord, QuoteRecord } from "../store.ts";
 import { readJson, readOptionalJson, readQuery, validationError } from "../validate.ts";
 import { requireActiveMachine, requireMachine } from "./machines.ts";
-import { effectivePrice, policyDenial } from "./search.ts";
 import { isSkillEnabled } from "./skills.ts";
 
 const createOrderBody = z.strictObject({

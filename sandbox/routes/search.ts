@@ -22,8 +22,15 @@ import type {
   MarketService,
 } from "../../src/types/mod.ts";
 import { assertPairingMatches, requireAgent, requirePlatform } from "../auth.ts";
-import { quotedAmount, serviceRail, serviceRuntime, SERVICES } from "../catalogue.ts";
+import {
+  effectivePrice,
+  quotedAmount,
+  serviceRail,
+  serviceRuntime,
+  SERVICES,
+} from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
+import { policyDenial } from "../delegation.ts";
 import { notFound } from "../errors.ts";
 import { decimalSchema, idSchema, providerKeySchema } from "../fields.ts";
 import { formatMoney, parseMoney } from "../money.ts";
@@ -50,43 +57,6 @@ const searchBody = z.strictObject({
 });
 
 type SearchInput = z.output<typeof searchBody>;
-
-/**
- * The price a buyer pays for `service` without haggling: the list price, or for
- * `quote-required` services the amount the simulated provider quotes. `null` when unpriced.
- *
- * @example
- * ```ts ignore
- * effectivePrice(findService("svc_sim_store")!); // "3.40"
- * ```
- */
-export function effectivePrice(service: MarketService): string | null {
-  return service.pricing.mode === "quote-required" ? quotedAmount(service) : service.pricing.amount;
-}
-
-/**
- * Whether `policy` lets the agent buy `service` (allow lists empty = no restriction; deny wins).
- *
- * @example
- * ```ts ignore
- * if (policyDenial(policy, service)) throw new ApiError(403, "AGENT_POLICY_DENIED", ...);
- * ```
- */
-export function policyDenial(policy: DelegationPolicy, service: MarketService): string | undefined {
-  if (policy.deniedSkillKeys.includes(service.skillKey)) {
-    return `Skill denied by the delegation policy: '${service.skillKey}'`;
-  }
-  if (policy.allowedSkillKeys.length > 0 && !policy.allowedSkillKeys.includes(service.skillKey)) {
-    return `Skill not in the delegation policy's allowed skills: '${service.skillKey}'`;
-  }
-  if (policy.deniedServiceIds.includes(service.id)) {
-    return `Service denied by the delegation policy: '${service.id}'`;
-  }
-  if (policy.allowedServiceIds.length > 0 && !policy.allowedServiceIds.includes(service.id)) {
-    return `Service not in the delegation policy's allowed services: '${service.id}'`;
-  }
-  return undefined;
-}
 
 function tokens(text: string): string[] {
   return text.toLowerCase().split(/[^a-z0-9]+/).filter((token) => token.length > 1);

@@ -1,0 +1,126 @@
+/**
+ * What a pairing's delegation policy lets its agent buy: the allow and deny lists of skills and
+ * services, and the spend limits (`perTransactionLimit`, `dailyLimit`, in the policy's
+ * `currency`). Search leaves out what the policy denies; order creation and the retry of a
+ * failed order refuse it.
+ *
+ * @module
+ */
+import type { DelegationPolicy, MarketService } from "../src/types/mod.ts";
+import type { SandboxContext } from "./context.ts";
+import { ApiError } from "./errors.ts";
+import { formatMoney, parseMoney } from "./money.ts";
+import type { PairingRecord } from "./store.ts";
+
+/**
+ * Whether `policy` lets the agent buy `service` (allow lists empty = no restriction; deny wins).
+ *
+ * @example
+ * ```ts ignore
+ * if (policyDenial(policy, service)) throw new ApiError(403, "AGENT_POLICY_DENIED", ...);
+ * ```
+ */
+export function policyDenial(policy: DelegationPolicy, service: MarketService): string | undefined {
+  if (policy.deniedSkillKeys.includes(service.skillKey)) {
+    return `Skill denied by the delegation policy: '${service.skillKey}'`;
+  }
+  if (policy.allowedSkillKeys.length > 0 && !policy.allowedSkillKeys.includes(service.skillKey)) {
+    return `Skill not in the delegation policy's allowed skills: '${service.skillKey}'`;
+  }
+  if (policy.deniedServiceIds.includes(service.id)) {
+    return `Service denied by the delegation policy: '${service.id}'`;
+  }
+  if (policy.allowedServiceIds.length > 0 && !policy.allowedServiceIds.includes(service.id)) {
+    return `Service not in the delegation policy's allowed services: '${service.id}'`;
+  }
+  return undefined;
+}
+
+/**
+ * What the pairing has committed on `day` in `currency`: its orders that are not cancelled,
+ * failed or refunded.
+ *
+ * @example
+ * ```ts ignore
+ * const spent = spentToday(ctx, pairing.pairing.id, utcDay(ctx.now()), "USDT");
+ * ```
+ */
+export function spentToday(
+  ctx: SandboxContext,
+  pairingId: string,
+  day: string,
+  currency: string,
+): bigint {
+  let total = 0n;
+  for (const record of ctx.store.orders.values()) {
+    const { order } = record;
+    if (order.agentPairingId !== pairingId || record.spendDay !== day) continue;
+    if (record.price.currency !== currency) continue;
+    if (order.status === "cancelled" || order.status === "failed") continue;
+    if (ctx.store.payments.get(order.id)?.status === "refunded") continue;
+    total += record.price.units;
+  }
+  return total;
+}
+
+/**
+ * Checks a price of `units` against the pairing's delegation policy limits: the limits' currency
+ * (403 `AGENT_POLICY_DENIED`), `perTransactionLimit` (403 `AGENT_SPEND_LIMIT_EXCEEDED`) and
+ * `dailyLimit` counted over `day` (403 `AGENT_DAILY_LIMIT_EXCEEDED`). Free orders always pass.
+ * Used by order creation and by the retry of a failed order, which counts again.
+ *
+ * @example
+ * ```ts ignore
+ * checkSpend(ctx, pairing, units, "USDT", utcDay(now));
+ * ```
+ */
+export function checkSpend(
+  ctx: SandboxContext,
+  pairing: PairingRecord,
+  units: bigint,
+  currency: string,
+  day: string,
+): void {
+  const policy = pairing.pairing.delegationPolicy;
+  const hasLimit = Boolean(policy.perTransactionLimit) || Boolean(policy.dailyLimit);
+  if (!hasLimit || units === 0n) return;
+  const limitCurrency = policy.currency ?? "USDT";
+  if (limitCurrency !== currency) {
+    throw new ApiError(
+      403,
+      "AGENT_POLICY_DENIED",
+      `Spend limits are in '${limitCurrency}' but the order is priced in '${currency}'`,
+    );
+  }
+  const perTransaction = policy.perTransactionLimit
+    ? parseMoney(policy.perTransactionLimit)
+    : undefined;
+  if (perTransaction !== undefined && units > perTransaction) {
+    throw new ApiError(
+      403,
+      "AGENT_SPEND_LIMIT_EXCEEDED",
+      `Price exceeds the per-transaction limit: '${
+        formatMoney(units)
+      }' > '${policy.perTransactionLimit}'`,
+      { price: formatMoney(units), limit: policy.perTransactionLimit, currency },
+    );
+  }
+  const daily = policy.dailyLimit ? parseMoney(policy.dailyLimit) : undefined;
+  if (daily === undefined) return;
+  const spent = spentToday(ctx, pairing.pairing.id, day, currency);
+  if (spent + units > daily) {
+    throw new ApiError(
+      403,
+      "AGENT_DAILY_LIMIT_EXCEEDED",
+      `Order would exceed the daily limit: '${
+        formatMoney(spent + units)
+      }' > '${policy.dailyLimit}'`,
+      {
+        spentToday: formatMoney(spent),
+        price: formatMoney(units),
+        limit: policy.dailyLimit,
+        currency,
+      },
+    );
+  }
+}
