@@ -174,7 +174,9 @@ export class WebhookDispatcher {
         signal: controller.signal,
       });
       delivery.lastStatusCode = response.status;
-      await response.body?.cancel();
+      // Read the answer to its end rather than cancelling it: a cancel drops the connection while
+      // the receiver may still be writing, which workerd logs as "Broken pipe" under load.
+      await response.arrayBuffer().catch(() => undefined);
       return response.ok;
     } catch {
       return false;
