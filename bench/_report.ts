@@ -57,10 +57,11 @@ export function render(input: ReportInput): string {
     "",
     "Every figure is a **ratio against a baseline measured in the same process and the same run**, " +
       "in interleaved rounds (A B, B A, …), because absolute times on a shared machine are noise. " +
-      "These figures were taken on a **shared, loaded 2-core machine** (other agents were running " +
-      "test suites at the same time; load average " +
-      `${input.machine.loadavg} at the start, ${input.machine.loadavgAfter} at the end): read the ` +
-      "ratios, not the absolute times.",
+      "These figures were taken on a **shared, loaded 2-core machine**: up to 8 other agents ran " +
+      "test suites on it during the session (load average at the start of this run " +
+      `${input.machine.loadavg}, at its end ${input.machine.loadavgAfter}), and its latency ` +
+      "swings with that load (an idle core is slow to wake), so read the ratios, not the absolute " +
+      "times.",
     "",
   );
 
