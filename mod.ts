@@ -48,6 +48,7 @@ export type {
 } from "./src/webhooks.ts";
 export * from "./src/error_codes.ts";
 export { REDACTED, sanitizeBody } from "./src/redact.ts";
+export { MARKET_PAYMENT_RAILS } from "./src/payment_rails.ts";
 export { MAX_LIST_LIMIT, validateListQuery } from "./src/validation.ts";
 export {
   API_BASE_PATH,

@@ -11,7 +11,7 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import type { MarketPayment, MarketPaymentRailType } from "../../src/types/mod.ts";
+import type { MarketPayment } from "../../src/types/mod.ts";
 import { requireAgent, requirePlatform } from "../auth.ts";
 import { serviceRail, serviceSettlement } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
@@ -27,22 +27,10 @@ import {
   updateOrder,
 } from "../order_state.ts";
 import { parseMoney, toBaseUnits } from "../money.ts";
+import { MARKET_PAYMENT_RAILS } from "../../mod.ts";
 import { verifyErc20Transfer } from "../rpc.ts";
 import type { OrderRecord } from "../store.ts";
 import { readJson, readOptionalJson, validationError } from "../validate.ts";
-
-const RAILS = [
-  "x402",
-  "mpp",
-  "wallet",
-  "vault-stripe",
-  "escrow",
-  "onchain-escrow",
-  "offchain-record",
-  "external",
-  "not-required",
-  "wdk-usdt-transfer",
-] as const satisfies readonly MarketPaymentRailType[];
 
 const ESCROW_RAILS: ReadonlySet<string> = new Set(["escrow", "onchain-escrow"]);
 
@@ -53,7 +41,7 @@ const solanaSignatureSchema = z.string().regex(
 );
 
 const intentBody = z.strictObject({
-  rail: z.enum(RAILS).optional(),
+  rail: z.enum(MARKET_PAYMENT_RAILS).optional(),
   amount: decimalSchema.optional(),
   currency: z.string().min(1).max(20).optional(),
 });

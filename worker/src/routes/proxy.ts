@@ -11,6 +11,7 @@ import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv, Env } from "../env.ts";
+import { MARKET_PAYMENT_RAILS } from "../../../mod.ts";
 import { EdgeError } from "../errors.ts";
 import { loadSession, orchestration } from "../sdk.ts";
 import { idSchema, validationHook } from "../validation.ts";
@@ -19,18 +20,7 @@ const decimal = z.string().regex(/^\d{1,18}(\.\d{1,18})?$/, "decimal string");
 const text = (max: number) => z.string().min(1).max(max);
 const executionMode = z.enum(["native", "external-handoff"]);
 const record = z.record(z.string(), z.unknown());
-const rail = z.enum([
-  "x402",
-  "mpp",
-  "wallet",
-  "vault-stripe",
-  "escrow",
-  "onchain-escrow",
-  "offchain-record",
-  "external",
-  "not-required",
-  "wdk-usdt-transfer",
-]);
+const rail = z.enum(MARKET_PAYMENT_RAILS);
 const limit = z.coerce.number().int().min(1).max(500);
 
 const orderParam = z.object({ orderId: idSchema });
