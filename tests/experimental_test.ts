@@ -457,6 +457,16 @@ Deno.test("discoverTask() keeps only services offering the task's operation", as
   assertEquals([run.operation, run.providerKey, run.status], ["complete", "peaq-sim", "succeeded"]);
 });
 
+Deno.test("retryMarketOrder() refuses when the machine was archived after the failure", async () => {
+  await using w = await world();
+  const placed = await order(w, "echo", { simulateFailure: true });
+  assertEquals((await w.api.executeMarketOrder(placed.id, {}, w.token)).order.status, "failed");
+  await w.api.archiveMachine(w.machineId);
+  const refused = await apiError(w.api.retryMarketOrder(placed.id, w.token));
+  assertEquals([refused.code, refused.statusCode], ["MACHINE_NOT_ACTIVE", 409]);
+  assertEquals((await w.api.getMarketOrder(placed.id)).item.status, "failed");
+});
+
 Deno.test("retryMarketOrder() re-checks the daily limit a failed order stopped counting against", async () => {
   await using w = await world("0.15");
   const pay = async (orderId: string) => {

@@ -20,6 +20,7 @@ import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { checkSpend } from "../delegation.ts";
 import { ApiError } from "../errors.ts";
 import { getAgentOrder, getOrder, isPaidFor, orderView, updateOrder } from "../order_state.ts";
+import { requireActiveMachine } from "./machines.ts";
 
 /** What an order's execute answered, as far as records are concerned. */
 export type OrderExecution =
@@ -167,6 +168,8 @@ export function registerOrderExtraRoutes(api: Hono<SandboxEnv>, ctx: SandboxCont
         `Order's payment was refunded; place a new order: '${order.id}'`,
       );
     }
+    // The order runs again, so the machine must still be able to take it.
+    requireActiveMachine(ctx, order.machineId);
     // A failed order stopped counting against the limits; its retry counts again, on its day.
     checkSpend(ctx, pairing, record.price.units, record.price.currency, record.spendDay);
     const updated = updateOrder(ctx, record, {
