@@ -282,7 +282,13 @@ function readHeader(headers: WebhookHeadersInput, name: string): string | undefi
   return undefined;
 }
 
+// The key of the last string secret used. A receiver verifies every delivery with the same
+// secret, and importing the key was most of a verification's cost (see BENCHMARKS.md). The key
+// is non-extractable; the string is the caller's own, held by reference.
+let lastStringKey: { readonly secret: string; readonly key: CryptoKey } | undefined;
+
 async function importKey(secret: WebhookSecret): Promise<CryptoKey> {
+  if (typeof secret === "string" && lastStringKey?.secret === secret) return lastStringKey.key;
   let bytes: Uint8Array | undefined;
   if (secret instanceof Uint8Array) {
     bytes = secret;
@@ -296,13 +302,15 @@ async function importKey(secret: WebhookSecret): Promise<CryptoKey> {
       "Webhook secret is not usable: expected 'whsec_<base64>', a base64 key or key bytes",
     );
   }
-  return await crypto.subtle.importKey(
+  const key = await crypto.subtle.importKey(
     "raw",
     new Uint8Array(bytes),
     { name: "HMAC", hash: "SHA-256" },
     false,
     ["sign"],
   );
+  if (typeof secret === "string") lastStringKey = { secret, key };
+  return key;
 }
 
 async function hmac(

@@ -378,3 +378,23 @@ Deno.test("verifyWebhook() refuses non-canonical base64 spellings of a valid sig
   }
   assertEquals((await verifyWebhook(BODY, headers, SECRET)).type, "order.handoff");
 });
+
+Deno.test("verifyWebhook() keys follow the secret when secrets alternate (key cache)", async () => {
+  const signedWithSecret = await headersFor();
+  const signedWithOther = await headersFor(BODY, { secret: OTHER_SECRET });
+  for (let round = 0; round < 3; round++) {
+    assertEquals(
+      (await verifyWebhook(BODY, signedWithSecret, SECRET, { now: NOW })).type,
+      "order.handoff",
+    );
+    await refusal(
+      verifyWebhook(BODY, signedWithSecret, OTHER_SECRET, { now: NOW }),
+      "invalid_signature",
+    );
+    assertEquals(
+      (await verifyWebhook(BODY, signedWithOther, OTHER_SECRET, { now: NOW })).type,
+      "order.handoff",
+    );
+    await refusal(verifyWebhook(BODY, signedWithOther, SECRET, { now: NOW }), "invalid_signature");
+  }
+});
