@@ -4,7 +4,8 @@
  *
  * Suites: the static checks (format, lint, type-check; one test each), the Deno suite
  * (`tests/`, sanitizers on) and the cross-runtime suites (`scripts/test_runtimes.ts`: the npm
- * tarball on Node, Bun and workerd, plus the package lints). Each suite's own summary line is
+ * tarball on Node, Bun and workerd, plus the package lints) and the Worker as a user builds and
+ * runs it (`wrangler deploy --dry-run`, `wrangler dev`). Each suite's own summary line is
  * parsed for its counts; a suite that exits non-zero without a parsable summary counts as one
  * failure.
  *
@@ -57,6 +58,7 @@ const suites: Suite[] = [
     parse: parseDeno,
   },
   { name: "runtimes", args: ["run", "-A", "scripts/test_runtimes.ts"], parse: parsePlain },
+  { name: "worker build", args: ["run", "-A", "scripts/test_worker_build.ts"], parse: parsePlain },
 ];
 
 async function run(suite: Suite): Promise<[number, number]> {
