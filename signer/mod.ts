@@ -28,7 +28,19 @@ import { addressOfPublicKey, signPersonalMessage } from "./eip191.ts";
 
 export type { MessageSigner, Signer };
 
-/** A {@linkcode MessageSigner} that holds its key out of sight: it prints as its address only. */
+/**
+ * A {@linkcode MessageSigner} that holds its key out of sight: it prints as its address only.
+ *
+ * @example Only the address is printed
+ * ```ts
+ * import { privateKeySigner, type PrivateKeySigner } from "@peaqos/peaq-os-sdk/signer";
+ *
+ * const signer: PrivateKeySigner = privateKeySigner(
+ *   "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
+ * );
+ * console.log(JSON.stringify(signer)); // {"address":"0x2c75…5c23"}
+ * ```
+ */
 export type PrivateKeySigner = MessageSigner & {
   /** `{ address }`: what `JSON.stringify` and `console.log` show. */
   toJSON(): { readonly address: string };

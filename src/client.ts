@@ -13,7 +13,20 @@ import type { RetryOptions } from "./retry.ts";
 import type { FetchLike, RequestHookInfo, ResponseHookInfo, TimeoutOptions } from "./transport.ts";
 import { Transport } from "./transport.ts";
 
-/** Options of `new PeaqosClient(...)`. */
+/**
+ * Options of `new PeaqosClient(...)`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PeaqosClientOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const options: PeaqosClientOptions = {
+ *   orchestrationUrl: "https://orchestration.peaq.xyz",
+ *   apiKey: "pk_live_…",
+ *   retry: { maxAttempts: 3 },
+ * };
+ * ```
+ */
 export type PeaqosClientOptions = {
   /** Origin of the Machine Markets API, e.g. `https://orchestration.peaq.xyz`. Required for `client.orchestration`. */
   readonly orchestrationUrl?: string | undefined;

@@ -4,7 +4,17 @@
  * @module
  */
 
-/** A plain map of environment variables, as Workers pass them in `env`. */
+/**
+ * A plain map of environment variables, as Workers pass them in `env`.
+ *
+ * @example Read settings from a Worker's env
+ * ```ts
+ * import { type EnvSource, PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const env: EnvSource = { PEAQOS_ORCHESTRATION_URL: "https://orchestration.peaq.xyz" };
+ * const client = PeaqosClient.fromEnv(env);
+ * ```
+ */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 type DenoLike = { env?: { get(name: string): string | undefined } };

@@ -16,7 +16,19 @@
  * @module
  */
 
-/** What a failed request was, for diagnostics: never headers, and a body already sanitized. */
+/**
+ * What a failed request was, for diagnostics: never headers, and a body already sanitized.
+ *
+ * @example Log which request failed
+ * ```ts
+ * import { OrchestrationError, type RequestSummary } from "@peaqos/peaq-os-sdk";
+ *
+ * function describe(err: OrchestrationError): string {
+ *   const request: RequestSummary | undefined = err.request;
+ *   return request ? `${request.method} ${request.path}` : err.message;
+ * }
+ * ```
+ */
 export type RequestSummary = {
   readonly method: string;
   /** Path below the origin, including the query string. */
@@ -176,7 +188,18 @@ export class OrchestrationValidationError extends OrchestrationError {
   }
 }
 
-/** Why {@linkcode verifyWebhook} refused a delivery; stable, machine-readable. */
+/**
+ * Why {@linkcode verifyWebhook} refused a delivery; stable, machine-readable.
+ *
+ * @example Answer a refused delivery
+ * ```ts
+ * import { OrchestrationWebhookError, type WebhookRefusalReason } from "@peaqos/peaq-os-sdk";
+ *
+ * function reasonOf(err: unknown): WebhookRefusalReason | undefined {
+ *   return err instanceof OrchestrationWebhookError ? err.reason : undefined;
+ * }
+ * ```
+ */
 export type WebhookRefusalReason =
   | "missing_headers"
   | "invalid_timestamp"

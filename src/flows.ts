@@ -47,7 +47,16 @@ import type {
   SubmitPaymentProofRequest,
 } from "./types/payments.ts";
 
-/** Parameters of {@linkcode registerMachine}. */
+/**
+ * Parameters of {@linkcode registerMachine}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RegisterMachineParams } from "@peaqos/peaq-os-sdk";
+ *
+ * const params: RegisterMachineParams = { displayName: "Rover 7", machineType: "rover", activate: true };
+ * ```
+ */
 export type RegisterMachineParams =
   & Omit<CreateMachineRequest, "identityRef" | "identityProof" | "status">
   & {
@@ -59,7 +68,18 @@ export type RegisterMachineParams =
     readonly activate?: boolean;
   };
 
-/** What {@linkcode registerMachine} resolves to. */
+/**
+ * What {@linkcode registerMachine} resolves to.
+ *
+ * @example From `registerMachine`
+ * ```ts ignore
+ * import { PeaqosClient, registerMachine } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = new PeaqosClient({ orchestrationUrl, apiKey, signer });
+ * const { machine, challenge } = await registerMachine(client, { displayName: "Rover 7", machineType: "rover" });
+ * console.log(machine.status, challenge.challengeId);
+ * ```
+ */
 export type RegisteredMachine = {
   /** The created machine, identity-verified. */
   readonly machine: Machine;
@@ -67,7 +87,20 @@ export type RegisteredMachine = {
   readonly challenge: MachineIdentityChallengeResponse;
 };
 
-/** Parameters of {@linkcode pairAgent}. */
+/**
+ * Parameters of {@linkcode pairAgent}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PairAgentParams } from "@peaqos/peaq-os-sdk";
+ *
+ * const params: PairAgentParams = {
+ *   machineId: "mach_123",
+ *   agentProvider: "openai",
+ *   agentRole: "buyer",
+ * };
+ * ```
+ */
 export type PairAgentParams = {
   readonly machineId: string;
   /** The agent's key: the pairing's `agentAddress` is its address. Default: the client's `signer`. */
@@ -80,7 +113,19 @@ export type PairAgentParams = {
   readonly delegationPolicy?: DelegationPolicyInput;
 };
 
-/** The pairing and token an agent acts with; what {@linkcode buyService} needs. */
+/**
+ * The pairing and token an agent acts with; what {@linkcode buyService} needs.
+ *
+ * @example Keep only what a purchase needs
+ * ```ts
+ * import type { AgentSessionRef } from "@peaqos/peaq-os-sdk";
+ *
+ * const session: AgentSessionRef = {
+ *   pairing: { id: "pair_123", machineId: "mach_123" },
+ *   pairingToken: "apt_…",
+ * };
+ * ```
+ */
 export type AgentSessionRef = {
   readonly pairing: Pick<AgentPairing, "id" | "machineId">;
   /** Sent as `x-agent-pairing-token`. */
@@ -90,13 +135,31 @@ export type AgentSessionRef = {
 /**
  * A pairing with its fresh session token, returned once. `pairingToken` is readable as a
  * property but prints as `"[REDACTED]"` through `JSON.stringify`, `console.log` and inspect.
+ *
+ * @example From `pairAgent`
+ * ```ts ignore
+ * import { pairAgent } from "@peaqos/peaq-os-sdk";
+ *
+ * const session = await pairAgent(client, { machineId, agentProvider: "openai", agentRole: "buyer" });
+ * console.log(session.pairing.status); // keep session.pairingToken secret
+ * ```
  */
 export type AgentSession = {
   readonly pairing: AgentPairing;
   readonly pairingToken: string;
 };
 
-/** Parameters of {@linkcode rotateAgentSession}. */
+/**
+ * Parameters of {@linkcode rotateAgentSession}.
+ *
+ * @example From a stored pairing
+ * ```ts ignore
+ * import { rotateAgentSession, type RotateAgentSessionParams } from "@peaqos/peaq-os-sdk";
+ *
+ * const params: RotateAgentSessionParams = { pairing: session.pairing };
+ * const fresh = await rotateAgentSession(client, params);
+ * ```
+ */
 export type RotateAgentSessionParams = {
   /** The pairing to rotate (as returned by `pairAgent`, `listAgentPairings`, …). */
   readonly pairing: Pick<
@@ -107,12 +170,37 @@ export type RotateAgentSessionParams = {
   readonly signer?: Signer;
 };
 
-/** A value, or a function of the order's payment that produces it (e.g. after paying on chain). */
+/**
+ * A value, or a function of the order's payment that produces it (e.g. after paying on chain).
+ *
+ * @example Compute the proof once the order exists
+ * ```ts
+ * import type { PaymentStep, SubmitPaymentProofRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const paymentProof: PaymentStep<SubmitPaymentProofRequest> = ({ payment }) => ({
+ *   transactionHash: "0xabc…",
+ *   amount: payment.amount,
+ * });
+ * ```
+ */
 export type PaymentStep<T> =
   | T
   | ((context: { readonly order: MarketOrder; readonly payment: MarketPayment }) => T | Promise<T>);
 
-/** Parameters of {@linkcode buyService}. */
+/**
+ * Parameters of {@linkcode buyService}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { BuyServiceParams } from "@peaqos/peaq-os-sdk";
+ *
+ * const params: BuyServiceParams = {
+ *   session: { pairing: { id: "pair_123", machineId: "mach_123" }, pairingToken: "apt_…" },
+ *   search: { query: "aerial mapping" },
+ *   budget: { amount: "25.00", currency: "USD" },
+ * };
+ * ```
+ */
 export type BuyServiceParams = {
   /** The agent's pairing and token, e.g. the result of {@linkcode pairAgent}. */
   readonly session: AgentSessionRef;
@@ -134,7 +222,18 @@ export type BuyServiceParams = {
   readonly confirm?: boolean;
 };
 
-/** Fields every {@linkcode buyService} result that placed an order carries. */
+/**
+ * Fields every {@linkcode buyService} result that placed an order carries.
+ *
+ * @example Read what every purchase has
+ * ```ts
+ * import type { PurchaseBase } from "@peaqos/peaq-os-sdk";
+ *
+ * function orderIdOf(purchase: PurchaseBase): string {
+ *   return purchase.order.id;
+ * }
+ * ```
+ */
 export type PurchaseBase = {
   readonly search: MarketSearch;
   readonly quote: MarketQuote;
@@ -147,6 +246,15 @@ export type PurchaseBase = {
  * What {@linkcode buyService} resolves to, discriminated on `status`: `"confirmed"` (native,
  * delivered and confirmed), `"delivered"` (native, `confirm: false`), `"handoff"` (external
  * provider: follow `handoff.url`), or `"no_match"` (nothing fit the search; no order placed).
+ *
+ * @example Switch on the outcome of `buyService`
+ * ```ts ignore
+ * import { buyService } from "@peaqos/peaq-os-sdk";
+ *
+ * const result = await buyService(client, { session, search: { query: "mapping" } });
+ * if (result.status === "handoff") console.log("continue at", result.handoff.url);
+ * else if (result.status !== "no_match") console.log(result.outcome);
+ * ```
  */
 export type PurchaseResult =
   | (PurchaseBase & {

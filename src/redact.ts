@@ -4,7 +4,17 @@
  * @module
  */
 
-/** What every redacted value is replaced with. */
+/**
+ * What every redacted value is replaced with.
+ *
+ * @example Check that a secret was scrubbed
+ * ```ts
+ * import { REDACTED, sanitizeBody } from "@peaqos/peaq-os-sdk";
+ *
+ * const safe = sanitizeBody({ agentToken: "at_live_123", label: "rover" });
+ * console.assert(safe.agentToken === REDACTED);
+ * ```
+ */
 export const REDACTED = "[REDACTED]";
 
 // The six names of the SDK document, plus `signature`: proofs are credentials too.

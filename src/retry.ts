@@ -4,7 +4,16 @@
  * @module
  */
 
-/** Retry settings; the client's default is no retry. */
+/**
+ * Retry settings; the client's default is no retry.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RetryOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const retry: RetryOptions = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
+ * ```
+ */
 export type RetryOptions = {
   /** Attempts in all, including the first (2..10). */
   readonly maxAttempts: number;

@@ -10,6 +10,16 @@ import { OrchestrationValidationError } from "./errors.ts";
 /**
  * A signer whose `signMessage` takes the message text: ethers' `Wallet` and `privateKeySigner`
  * from `@peaqos/peaq-os-sdk/signer` have this shape.
+ *
+ * @example A signer backed by your own key store
+ * ```ts
+ * import type { MessageSigner } from "@peaqos/peaq-os-sdk";
+ *
+ * const signer: MessageSigner = {
+ *   address: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+ *   signMessage: (message) => Promise.resolve(`0x${"00".repeat(65)}`), // call your KMS here
+ * };
+ * ```
  */
 export type MessageSigner = {
   /** The `0x`-prefixed 20-byte address the signatures recover to. */
@@ -18,7 +28,17 @@ export type MessageSigner = {
   signMessage(message: string): Promise<string>;
 };
 
-/** A viem local account (`privateKeyToAccount`, `mnemonicToAccount`, …): `signMessage({ message })`. */
+/**
+ * A viem local account (`privateKeyToAccount`, `mnemonicToAccount`, …): `signMessage({ message })`.
+ *
+ * @example A viem account fits as is
+ * ```ts ignore
+ * import { privateKeyToAccount } from "viem/accounts";
+ * import type { ViemLocalAccountSigner } from "@peaqos/peaq-os-sdk";
+ *
+ * const account: ViemLocalAccountSigner = privateKeyToAccount(privateKey);
+ * ```
+ */
 export type ViemLocalAccountSigner = {
   /** The `0x`-prefixed 20-byte address the signatures recover to. */
   readonly address: string;

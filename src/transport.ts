@@ -30,19 +30,75 @@ import {
 } from "./validation.ts";
 import { VERSION } from "./version.ts";
 
-/** Prepended to every route path. */
+/**
+ * Prepended to every route path.
+ *
+ * @example Build a raw URL
+ * ```ts
+ * import { API_BASE_PATH } from "@peaqos/peaq-os-sdk";
+ *
+ * const url = `https://orchestration.peaq.xyz${API_BASE_PATH}/machines`;
+ * console.assert(url.endsWith("/api/v1/machines"));
+ * ```
+ */
 export const API_BASE_PATH = "/api/v1";
 
-/** Default timeout of GET requests, in milliseconds. */
+/**
+ * Default timeout of GET requests, in milliseconds.
+ *
+ * @example Double the read timeout
+ * ```ts
+ * import { DEFAULT_READ_TIMEOUT_MS, PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = new PeaqosClient({
+ *   orchestrationUrl: "https://orchestration.peaq.xyz",
+ *   timeouts: { read: 2 * DEFAULT_READ_TIMEOUT_MS },
+ * });
+ * ```
+ */
 export const DEFAULT_READ_TIMEOUT_MS = 30_000;
 
-/** Default timeout of POST, PATCH, PUT and DELETE requests, in milliseconds. */
+/**
+ * Default timeout of POST, PATCH, PUT and DELETE requests, in milliseconds.
+ *
+ * @example Cap one slow write
+ * ```ts
+ * import { DEFAULT_WRITE_TIMEOUT_MS, type RequestOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const options: RequestOptions = { timeoutMs: DEFAULT_WRITE_TIMEOUT_MS / 2 };
+ * ```
+ */
 export const DEFAULT_WRITE_TIMEOUT_MS = 60_000;
 
-/** The `fetch` signature the SDK calls; inject one for tests or Workers service bindings. */
+/**
+ * The `fetch` signature the SDK calls; inject one for tests or Workers service bindings.
+ *
+ * @example Wrap `fetch` to add tracing
+ * ```ts
+ * import { type FetchLike, PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const tracedFetch: FetchLike = (input, init) => {
+ *   console.log(init.method, input);
+ *   return fetch(input, init);
+ * };
+ * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz", fetch: tracedFetch });
+ * ```
+ */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Per-call options, accepted as the last argument of every method. */
+/**
+ * Per-call options, accepted as the last argument of every method.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RequestOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const options: RequestOptions = {
+ *   signal: AbortSignal.timeout(5_000),
+ *   headers: { "idempotency-key": crypto.randomUUID() },
+ * };
+ * ```
+ */
 export type RequestOptions = {
   /** Aborts the call; the promise rejects with an `OrchestrationNetworkError`. */
   readonly signal?: AbortSignal;
@@ -55,7 +111,16 @@ export type RequestOptions = {
   readonly headers?: Readonly<Record<string, string>>;
 };
 
-/** Client-wide timeouts in milliseconds. */
+/**
+ * Client-wide timeouts in milliseconds.
+ *
+ * @example Usage
+ * ```ts
+ * import type { TimeoutOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const timeouts: TimeoutOptions = { read: 10_000, write: 45_000 };
+ * ```
+ */
 export type TimeoutOptions = {
   /** GET requests; default 30 000. */
   readonly read?: number;
@@ -63,7 +128,17 @@ export type TimeoutOptions = {
   readonly write?: number;
 };
 
-/** What `onRequest` sees: credentials in `headers` are already `"[REDACTED]"`. */
+/**
+ * What `onRequest` sees: credentials in `headers` are already `"[REDACTED]"`.
+ *
+ * @example Log every attempt
+ * ```ts
+ * import { PeaqosClient, type RequestHookInfo } from "@peaqos/peaq-os-sdk";
+ *
+ * const onRequest = (info: RequestHookInfo) => console.log(info.attempt, info.method, info.url);
+ * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz", onRequest });
+ * ```
+ */
 export type RequestHookInfo = {
   readonly method: string;
   readonly url: string;
@@ -72,7 +147,17 @@ export type RequestHookInfo = {
   readonly attempt: number;
 };
 
-/** What `onResponse` sees after each attempt that got a response. */
+/**
+ * What `onResponse` sees after each attempt that got a response.
+ *
+ * @example Record latency
+ * ```ts
+ * import { PeaqosClient, type ResponseHookInfo } from "@peaqos/peaq-os-sdk";
+ *
+ * const onResponse = (info: ResponseHookInfo) => console.log(info.status, `${info.durationMs} ms`, info.requestId);
+ * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz", onResponse });
+ * ```
+ */
 export type ResponseHookInfo = RequestHookInfo & {
   readonly status: number;
   readonly durationMs: number;

@@ -7,7 +7,16 @@
 import { OrchestrationValidationError } from "./errors.ts";
 import type { ListQuery } from "./types/common.ts";
 
-/** Largest page size the API accepts. */
+/**
+ * Largest page size the API accepts.
+ *
+ * @example Ask for the largest page
+ * ```ts
+ * import { MAX_LIST_LIMIT, validateListQuery } from "@peaqos/peaq-os-sdk";
+ *
+ * validateListQuery({ limit: MAX_LIST_LIMIT }); // 500 passes; 501 throws
+ * ```
+ */
 export const MAX_LIST_LIMIT = 500;
 
 /**

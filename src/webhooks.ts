@@ -32,22 +32,68 @@
 import { OrchestrationValidationError, OrchestrationWebhookError } from "./errors.ts";
 import type { WebhookEvent } from "./types/webhooks.ts";
 
-/** A webhook secret: `whsec_<base64>`, a bare base64 key, or the raw key bytes. */
+/**
+ * A webhook secret: `whsec_<base64>`, a bare base64 key, or the raw key bytes.
+ *
+ * @example Usage
+ * ```ts
+ * import type { WebhookSecret } from "@peaqos/peaq-os-sdk";
+ *
+ * const secret: WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; // or the raw key bytes
+ * ```
+ */
 export type WebhookSecret = string | Uint8Array;
 
-/** Request headers: a `Headers` instance or a plain object (names matched case-insensitively). */
+/**
+ * Request headers: a `Headers` instance or a plain object (names matched case-insensitively).
+ *
+ * @example Plain objects work too (Node's `req.headers`)
+ * ```ts
+ * import type { WebhookHeadersInput } from "@peaqos/peaq-os-sdk";
+ *
+ * const headers: WebhookHeadersInput = {
+ *   "webhook-id": "msg_2b7f",
+ *   "webhook-timestamp": "1767225600",
+ *   "webhook-signature": "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+ * };
+ * ```
+ */
 export type WebhookHeadersInput =
   | Headers
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** The three Standard Webhooks headers of a delivery. */
+/**
+ * The three Standard Webhooks headers of a delivery.
+ *
+ * @example Attach signed headers to a test delivery
+ * ```ts
+ * import { signWebhookHeaders, type WebhookHeaders } from "@peaqos/peaq-os-sdk";
+ *
+ * const body = '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{}}';
+ * const headers: WebhookHeaders = await signWebhookHeaders({ body }, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+ * console.log(headers["webhook-id"]);
+ * ```
+ */
 export type WebhookHeaders = {
   readonly "webhook-id": string;
   readonly "webhook-timestamp": string;
   readonly "webhook-signature": string;
 };
 
-/** What is signed: the message id, when it was sent, and the exact body bytes sent. */
+/**
+ * What is signed: the message id, when it was sent, and the exact body bytes sent.
+ *
+ * @example Usage
+ * ```ts
+ * import type { WebhookMessage } from "@peaqos/peaq-os-sdk";
+ *
+ * const message: WebhookMessage = {
+ *   id: "msg_2b7f",
+ *   timestamp: new Date("2026-01-01T00:00:00Z"),
+ *   body: '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{}}',
+ * };
+ * ```
+ */
 export type WebhookMessage = {
   /** The `webhook-id`, e.g. `"msg_2b7…"`; the same on every retry of one event. */
   readonly id: string;
@@ -57,7 +103,16 @@ export type WebhookMessage = {
   readonly body: string;
 };
 
-/** Options of {@linkcode verifyWebhook}. */
+/**
+ * Options of {@linkcode verifyWebhook}.
+ *
+ * @example Replay a stored delivery
+ * ```ts
+ * import type { VerifyWebhookOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const options: VerifyWebhookOptions = { now: new Date("2026-01-01T00:01:00Z"), toleranceSeconds: 600 };
+ * ```
+ */
 export type VerifyWebhookOptions = {
   /** How far the timestamp may be from `now`, in either direction, in seconds. Default 300. */
   readonly toleranceSeconds?: number;
@@ -65,7 +120,16 @@ export type VerifyWebhookOptions = {
   readonly now?: Date | number;
 };
 
-/** Default tolerance between a delivery's timestamp and the receiver's clock, in seconds. */
+/**
+ * Default tolerance between a delivery's timestamp and the receiver's clock, in seconds.
+ *
+ * @example Widen the window for a slow queue
+ * ```ts
+ * import { DEFAULT_WEBHOOK_TOLERANCE_SECONDS, type VerifyWebhookOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const options: VerifyWebhookOptions = { toleranceSeconds: 2 * DEFAULT_WEBHOOK_TOLERANCE_SECONDS };
+ * ```
+ */
 export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 const SECRET_PREFIX = "whsec_";

@@ -4,10 +4,30 @@
  * @module
  */
 
-/** Status of a machine agent. */
+/**
+ * Status of a machine agent.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MachineAgentStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const machineAgentStatus: MachineAgentStatus = "active";
+ * ```
+ */
 export type MachineAgentStatus = "pending" | "active" | "revoked";
 
-/** The process running on a machine that reports its runtime endpoints. */
+/**
+ * The process running on a machine that reports its runtime endpoints.
+ *
+ * @example From `listMachineAgents`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listMachineAgents(machineId);
+ * for (const machineAgent of items) console.log(machineAgent.status);
+ * ```
+ */
 export type MachineAgent = {
   readonly id: string;
   readonly machineId: string;
@@ -18,29 +38,85 @@ export type MachineAgent = {
   readonly createdAt: string;
 };
 
-/** A machine agent with its one-time provisioning token, returned once by enrollment. */
+/**
+ * A machine agent with its one-time provisioning token, returned once by enrollment.
+ *
+ * @example From `enrollMachineAgent`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.enrollMachineAgent(machineId);
+ * console.log(item.id);
+ * ```
+ */
 export type MachineAgentWithToken = MachineAgent & {
   /** One-time token the agent sends as `agentToken` in heartbeats. */
   readonly provisioningToken: string;
 };
 
-/** Body of `enrollMachineAgent`. */
+/**
+ * Body of `enrollMachineAgent`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { EnrollMachineAgentRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const enrollMachineAgentRequest: EnrollMachineAgentRequest = { label: "Survey" };
+ * ```
+ */
 export type EnrollMachineAgentRequest = {
   readonly label?: string;
   /** Provider keys this agent may report endpoints for; empty or omitted allows any. */
   readonly allowedProviderKeys?: readonly string[];
 };
 
-/** How a runtime endpoint authenticates the platform's calls. */
+/**
+ * How a runtime endpoint authenticates the platform's calls.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RuntimeEndpointAuthType } from "@peaqos/peaq-os-sdk";
+ *
+ * const runtimeEndpointAuthType: RuntimeEndpointAuthType = "api-key";
+ * ```
+ */
 export type RuntimeEndpointAuthType = "none" | "api-key" | "bearer";
 
-/** Where a runtime endpoint is reachable from. */
+/**
+ * Where a runtime endpoint is reachable from.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RuntimeEndpointNetworkScope } from "@peaqos/peaq-os-sdk";
+ *
+ * const runtimeEndpointNetworkScope: RuntimeEndpointNetworkScope = "lan";
+ * ```
+ */
 export type RuntimeEndpointNetworkScope = "loopback" | "lan" | "vpn" | "public";
 
-/** Health of a runtime endpoint. */
+/**
+ * Health of a runtime endpoint.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RuntimeEndpointStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const runtimeEndpointStatus: RuntimeEndpointStatus = "degraded";
+ * ```
+ */
 export type RuntimeEndpointStatus = "active" | "degraded" | "unreachable";
 
-/** Body of `upsertRuntimeEndpoint`. */
+/**
+ * Body of `upsertRuntimeEndpoint`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { UpsertRuntimeEndpointRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const upsertRuntimeEndpointRequest: UpsertRuntimeEndpointRequest = { endpointBaseUrl: "endpointBaseUrl" };
+ * ```
+ */
 export type UpsertRuntimeEndpointRequest = {
   /** Base URL of the machine's runtime; must parse with `new URL()`. */
   readonly endpointBaseUrl: string;
@@ -55,7 +131,18 @@ export type UpsertRuntimeEndpointRequest = {
   readonly leaseExpiresAt?: string;
 };
 
-/** A machine's runtime endpoint for one provider key. `authToken` is never returned. */
+/**
+ * A machine's runtime endpoint for one provider key. `authToken` is never returned.
+ *
+ * @example From `listRuntimeEndpoints`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listRuntimeEndpoints(machineId);
+ * for (const entry of items) console.log(entry.status);
+ * ```
+ */
 export type RuntimeEndpoint = {
   readonly machineId: string;
   readonly providerKey: string;
@@ -73,19 +160,49 @@ export type RuntimeEndpoint = {
   readonly updatedAt: string;
 };
 
-/** Options of `listRuntimeEndpoints`. */
+/**
+ * Options of `listRuntimeEndpoints`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListRuntimeEndpointsOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listRuntimeEndpointsOptions: ListRuntimeEndpointsOptions = { limit: 50 };
+ * ```
+ */
 export type ListRuntimeEndpointsOptions = {
   readonly cursor?: string;
   readonly limit?: number;
   readonly source?: "manual" | "agent";
 };
 
-/** One endpoint reported in a heartbeat. */
+/**
+ * One endpoint reported in a heartbeat.
+ *
+ * @example Usage
+ * ```ts
+ * import type { HeartbeatEndpoint } from "@peaqos/peaq-os-sdk";
+ *
+ * const endpoint: HeartbeatEndpoint = {
+ *   providerKey: "ollama",
+ *   endpointBaseUrl: "http://10.0.0.7:11434",
+ * };
+ * ```
+ */
 export type HeartbeatEndpoint = UpsertRuntimeEndpointRequest & {
   readonly providerKey: string;
 };
 
-/** Body of `machineAgentHeartbeat`; authenticated by `agentToken`, not by headers. */
+/**
+ * Body of `machineAgentHeartbeat`; authenticated by `agentToken`, not by headers.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MachineAgentHeartbeatRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const machineAgentHeartbeatRequest: MachineAgentHeartbeatRequest = { agentToken: "agentToken" };
+ * ```
+ */
 export type MachineAgentHeartbeatRequest = {
   readonly agentToken: string;
   readonly endpoints?: readonly HeartbeatEndpoint[];
@@ -93,7 +210,18 @@ export type MachineAgentHeartbeatRequest = {
   readonly leaseSeconds?: number;
 };
 
-/** Response of `machineAgentHeartbeat`. */
+/**
+ * Response of `machineAgentHeartbeat`.
+ *
+ * @example From `machineAgentHeartbeat`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const machineAgentHeartbeatResponse = await client.orchestration.machineAgentHeartbeat(params);
+ * console.log(machineAgentHeartbeatResponse.agent);
+ * ```
+ */
 export type MachineAgentHeartbeatResponse = {
   readonly agent: MachineAgent;
   readonly endpoints: readonly RuntimeEndpoint[];

@@ -4,18 +4,52 @@
  * @module
  */
 
-/** A page of results; `nextCursor` is omitted on the last page. */
+/**
+ * A page of results; `nextCursor` is omitted on the last page.
+ *
+ * @example Page through every machine
+ * ```ts ignore
+ * import type { ListResponse, Machine } from "@peaqos/peaq-os-sdk";
+ *
+ * let cursor: string | undefined;
+ * do {
+ *   const page: ListResponse<Machine> = await client.orchestration.listMachines({ cursor });
+ *   for (const machine of page.items) console.log(machine.displayName);
+ *   cursor = page.nextCursor;
+ * } while (cursor !== undefined);
+ * ```
+ */
 export type ListResponse<T> = {
   readonly items: readonly T[];
   readonly nextCursor?: string;
 };
 
-/** A single-record response. */
+/**
+ * A single-record response.
+ *
+ * @example Unwrap the item
+ * ```ts
+ * import type { ItemResponse, Machine } from "@peaqos/peaq-os-sdk";
+ *
+ * function unwrap(response: ItemResponse<Machine>): string {
+ *   return response.item.displayName;
+ * }
+ * ```
+ */
 export type ItemResponse<T> = {
   readonly item: Readonly<T>;
 };
 
-/** Cursor pagination options accepted by every `list*` method. */
+/**
+ * Cursor pagination options accepted by every `list*` method.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListQuery } from "@peaqos/peaq-os-sdk";
+ *
+ * const listQuery: ListQuery = { limit: 50 };
+ * ```
+ */
 export type ListQuery = {
   /** Page size, 1..500 (the server's default is 100). */
   readonly limit?: number;
@@ -23,37 +57,120 @@ export type ListQuery = {
   readonly cursor?: string;
 };
 
-/** Money on the wire: a decimal string and its currency, e.g. `{ amount: "12.50", currency: "USDT" }`. */
+/**
+ * Money on the wire: a decimal string and its currency, e.g. `{ amount: "12.50", currency: "USDT" }`.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { Money } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(money: Money): unknown {
+ *   return money.amount;
+ * }
+ * ```
+ */
 export type Money = {
   readonly amount: string;
   readonly currency: string;
 };
 
-/** How a service runs: on the platform (native) or by handing off to an external provider. */
+/**
+ * How a service runs: on the platform (native) or by handing off to an external provider.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ExecutionMode } from "@peaqos/peaq-os-sdk";
+ *
+ * const executionMode: ExecutionMode = "external-handoff";
+ * ```
+ */
 export type ExecutionMode = "native" | "external-handoff";
 
-/** How far a provider integration has been built. */
+/**
+ * How far a provider integration has been built.
+ *
+ * @example Usage
+ * ```ts
+ * import type { IntegrationStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const integrationStatus: IntegrationStatus = "beta";
+ * ```
+ */
 export type IntegrationStatus = "live" | "beta" | "simulated";
 
-/** The category of a market service, e.g. `"inference"` or `"mobility"`. */
+/**
+ * The category of a market service, e.g. `"inference"` or `"mobility"`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ServiceType } from "@peaqos/peaq-os-sdk";
+ *
+ * const serviceType: ServiceType = "inference";
+ * ```
+ */
 export type ServiceType = string;
 
-/** Where a skill comes from. */
+/**
+ * Where a skill comes from.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SkillSource } from "@peaqos/peaq-os-sdk";
+ *
+ * const skillSource: SkillSource = "catalog";
+ * ```
+ */
 export type SkillSource = "builtin" | "catalog" | "custom";
 
-/** Who a skill is scoped to. */
+/**
+ * Who a skill is scoped to.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SkillScope } from "@peaqos/peaq-os-sdk";
+ *
+ * const skillScope: SkillScope = "machine";
+ * ```
+ */
 export type SkillScope = "platform" | "machine";
 
-/** Whether a machine provides a skill to the market or consumes it from the market. */
+/**
+ * Whether a machine provides a skill to the market or consumes it from the market.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SkillDirection } from "@peaqos/peaq-os-sdk";
+ *
+ * const skillDirection: SkillDirection = "consume";
+ * ```
+ */
 export type SkillDirection = "provide" | "consume";
 
-/** An EIP-191 proof over a server-issued challenge. */
+/**
+ * An EIP-191 proof over a server-issued challenge.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MachineIdentityProofInput } from "@peaqos/peaq-os-sdk";
+ *
+ * const machineIdentityProofInput: MachineIdentityProofInput = { challengeId: "chal_123", signature: "0x…" };
+ * ```
+ */
 export type MachineIdentityProofInput = {
   readonly challengeId: string;
   readonly signature: string;
 };
 
-/** An EIP-191 proof over a server-issued pairing challenge. */
+/**
+ * An EIP-191 proof over a server-issued pairing challenge.
+ *
+ * @example Usage
+ * ```ts
+ * import type { AgentPairingProof } from "@peaqos/peaq-os-sdk";
+ *
+ * const agentPairingProof: AgentPairingProof = { challengeId: "chal_123", signature: "0x…" };
+ * ```
+ */
 export type AgentPairingProof = {
   readonly challengeId: string;
   readonly signature: string;
@@ -62,19 +179,48 @@ export type AgentPairingProof = {
 /**
  * Per-adapter credentials keyed by providerKey. The shape is adapter-specific; the server
  * always redacts them before request bodies are persisted.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ProviderCredentials } from "@peaqos/peaq-os-sdk";
+ *
+ * const providerCredentials: ProviderCredentials = { openai: { apiKey: "sk-…" } };
+ * ```
  */
 export type ProviderCredentials = {
   readonly [providerKey: string]: Readonly<Record<string, string | undefined>>;
 };
 
-/** An external provider's handoff target. */
+/**
+ * An external provider's handoff target.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { MarketHandoff } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(marketHandoff: MarketHandoff): unknown {
+ *   return marketHandoff.url;
+ * }
+ * ```
+ */
 export type MarketHandoff = {
   readonly label: string;
   readonly url: string;
   readonly notes: readonly string[];
 };
 
-/** Pricing of a service or quote. `amount` is a decimal string or `null` when not fixed. */
+/**
+ * Pricing of a service or quote. `amount` is a decimal string or `null` when not fixed.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { MarketPricing } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(marketPricing: MarketPricing): unknown {
+ *   return marketPricing.amount;
+ * }
+ * ```
+ */
 export type MarketPricing = {
   readonly mode: "provider-defined" | "fixed" | "quote-required";
   readonly amount: string | null;

@@ -11,6 +11,13 @@ import type { MarketPayment } from "./payments.ts";
 /**
  * Status of a task.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { TaskStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const taskStatus: TaskStatus = "discovered";
+ * ```
  */
 export type TaskStatus =
   | "created"
@@ -23,6 +30,15 @@ export type TaskStatus =
 /**
  * A unit of work a machine is asked to do.
  * @experimental
+ *
+ * @example From `createTask`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.createTask(machineId, params);
+ * console.log(item.status);
+ * ```
  */
 export type Task = {
   readonly id: string;
@@ -48,6 +64,13 @@ export type Task = {
 /**
  * Body of `createTask`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateTaskRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createTaskRequest: CreateTaskRequest = { intent: "intent" };
+ * ```
  */
 export type CreateTaskRequest = {
   /** What the machine should get done, in words; `discoverTask` ranks services against it. */
@@ -62,6 +85,13 @@ export type CreateTaskRequest = {
 /**
  * Body of `resolveTask`: pick one discovered candidate (or let the server choose the best).
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { ResolveTaskRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const resolveTaskRequest: ResolveTaskRequest = { serviceId: "service_123" };
+ * ```
  */
 export type ResolveTaskRequest = {
   readonly serviceId?: string;
@@ -70,6 +100,13 @@ export type ResolveTaskRequest = {
 /**
  * Body of `executeTask`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { ExecuteTaskRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const executeTaskRequest: ExecuteTaskRequest = {};
+ * ```
  */
 export type ExecuteTaskRequest = {
   readonly input?: Readonly<Record<string, unknown>>;
@@ -78,6 +115,13 @@ export type ExecuteTaskRequest = {
 /**
  * Options of `listTasks`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListTasksOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listTasksOptions: ListTasksOptions = { limit: 50 };
+ * ```
  */
 export type ListTasksOptions = {
   readonly status?: TaskStatus;
@@ -88,6 +132,15 @@ export type ListTasksOptions = {
 /**
  * A node of a machine's capability graph.
  * @experimental
+ *
+ * @example From `createGraphNode`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.createGraphNode(machineId, params);
+ * console.log(item.label);
+ * ```
  */
 export type GraphNode = {
   readonly id: string;
@@ -102,6 +155,15 @@ export type GraphNode = {
 /**
  * A directed edge between two graph nodes.
  * @experimental
+ *
+ * @example From `createGraphEdge`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.createGraphEdge(machineId, params);
+ * console.log(item.machineId);
+ * ```
  */
 export type GraphEdge = {
   readonly id: string;
@@ -117,6 +179,15 @@ export type GraphEdge = {
 /**
  * A machine's whole graph.
  * @experimental
+ *
+ * @example From `getMachineGraph`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.getMachineGraph(machineId);
+ * console.log(item.machineId);
+ * ```
  */
 export type MachineGraph = {
   readonly machineId: string;
@@ -127,6 +198,13 @@ export type MachineGraph = {
 /**
  * Body of `createGraphNode`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateGraphNodeRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createGraphNodeRequest: CreateGraphNodeRequest = { kind: "kind", label: "Survey" };
+ * ```
  */
 export type CreateGraphNodeRequest = {
   readonly kind: string;
@@ -137,6 +215,13 @@ export type CreateGraphNodeRequest = {
 /**
  * Body of `updateGraphNode`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { UpdateGraphNodeRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const updateGraphNodeRequest: UpdateGraphNodeRequest = { kind: "kind" };
+ * ```
  */
 export type UpdateGraphNodeRequest = {
   readonly kind?: string;
@@ -147,6 +232,13 @@ export type UpdateGraphNodeRequest = {
 /**
  * Body of `createGraphEdge`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateGraphEdgeRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createGraphEdgeRequest: CreateGraphEdgeRequest = { fromNodeId: "fromNode_123", toNodeId: "toNode_123", relation: "relation" };
+ * ```
  */
 export type CreateGraphEdgeRequest = {
   readonly fromNodeId: string;
@@ -158,6 +250,13 @@ export type CreateGraphEdgeRequest = {
 /**
  * Body of `updateGraphEdge`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { UpdateGraphEdgeRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const updateGraphEdgeRequest: UpdateGraphEdgeRequest = { relation: "relation" };
+ * ```
  */
 export type UpdateGraphEdgeRequest = {
   readonly relation?: string;
@@ -167,6 +266,15 @@ export type UpdateGraphEdgeRequest = {
 /**
  * A named set of rules machines can reference by id.
  * @experimental
+ *
+ * @example From `listPolicies`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listPolicies();
+ * for (const policy of items) console.log(policy.name);
+ * ```
  */
 export type Policy = {
   readonly id: string;
@@ -181,6 +289,13 @@ export type Policy = {
 /**
  * Body of `createPolicy`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreatePolicyRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createPolicyRequest: CreatePolicyRequest = { name: "Nightly survey" };
+ * ```
  */
 export type CreatePolicyRequest = {
   readonly name: string;
@@ -191,6 +306,13 @@ export type CreatePolicyRequest = {
 /**
  * Body of `updatePolicy`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { UpdatePolicyRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const updatePolicyRequest: UpdatePolicyRequest = { name: "Nightly survey" };
+ * ```
  */
 export type UpdatePolicyRequest = {
   readonly name?: string;
@@ -201,6 +323,13 @@ export type UpdatePolicyRequest = {
 /**
  * Options of `listPolicies`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListPoliciesOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listPoliciesOptions: ListPoliciesOptions = { limit: 50 };
+ * ```
  */
 export type ListPoliciesOptions = {
   readonly cursor?: string;
@@ -210,6 +339,15 @@ export type ListPoliciesOptions = {
 /**
  * One recorded mutation.
  * @experimental
+ *
+ * @example From `listAuditEvents`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listAuditEvents();
+ * for (const auditEvent of items) console.log(auditEvent.machineId);
+ * ```
  */
 export type AuditEvent = {
   readonly id: string;
@@ -230,6 +368,13 @@ export type AuditEvent = {
 /**
  * Options of `listAuditEvents`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListAuditEventsOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listAuditEventsOptions: ListAuditEventsOptions = { limit: 50 };
+ * ```
  */
 export type ListAuditEventsOptions = {
   readonly machineId?: string;
@@ -240,6 +385,15 @@ export type ListAuditEventsOptions = {
 /**
  * An execution run.
  * @experimental
+ *
+ * @example From `listRuns`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listRuns();
+ * for (const run of items) console.log(run.status);
+ * ```
  */
 export type Run = {
   readonly id: string;
@@ -258,6 +412,13 @@ export type Run = {
 /**
  * Options of `listRuns`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListRunsOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listRunsOptions: ListRunsOptions = { limit: 50 };
+ * ```
  */
 export type ListRunsOptions = {
   readonly machineId?: string;
@@ -268,6 +429,15 @@ export type ListRunsOptions = {
 /**
  * Whether a machine is ready to take orders, check by check.
  * @experimental
+ *
+ * @example From `getReadiness`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.getReadiness(machineId);
+ * console.log(item.machineId);
+ * ```
  */
 export type MachineReadiness = {
   readonly machineId: string;
@@ -282,6 +452,15 @@ export type MachineReadiness = {
 /**
  * The service's health, served at the host root.
  * @experimental
+ *
+ * @example From `getHealth`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const healthStatus = await client.orchestration.getHealth();
+ * console.log(healthStatus.status);
+ * ```
  */
 export type HealthStatus = {
   readonly status: "ok" | "degraded";
@@ -293,6 +472,13 @@ export type HealthStatus = {
 /**
  * Body of `cancelMarketOrder`.
  * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { CancelMarketOrderRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const cancelMarketOrderRequest: CancelMarketOrderRequest = { reason: "Customer changed plans" };
+ * ```
  */
 export type CancelMarketOrderRequest = {
   readonly reason?: string;
@@ -301,6 +487,15 @@ export type CancelMarketOrderRequest = {
 /**
  * `cancelMarketOrder` and `retryMarketOrder` result.
  * @experimental
+ *
+ * @example From `cancelMarketOrder`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const marketOrderActionResponse = await client.orchestration.cancelMarketOrder(orderId, params, pairingToken);
+ * console.log(marketOrderActionResponse.order);
+ * ```
  */
 export type MarketOrderActionResponse = {
   readonly order: MarketOrder;

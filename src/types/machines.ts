@@ -5,10 +5,28 @@
  */
 import type { MachineIdentityProofInput } from "./common.ts";
 
-/** Lifecycle status of a machine. */
+/**
+ * Lifecycle status of a machine.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MachineStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const machineStatus: MachineStatus = "active";
+ * ```
+ */
 export type MachineStatus = "draft" | "active" | "degraded" | "blocked" | "archived";
 
-/** The verified EIP-191 identity proof recorded on a machine. */
+/**
+ * The verified EIP-191 identity proof recorded on a machine.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MachineIdentityProof } from "@peaqos/peaq-os-sdk";
+ *
+ * const machineIdentityProof: MachineIdentityProof = { method: "eip191", identityRef: "did:peaq:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23", signerAddress: "signerAddress", challengeId: "chal_123", verifiedAt: "2026-01-01T00:00:00Z", challengeExpiresAt: "2026-01-01T00:00:00Z", controllerAddresses: [], resolutionSource: "peaqos-mcr" };
+ * ```
+ */
 export type MachineIdentityProof = {
   readonly method: "eip191";
   readonly identityRef: string;
@@ -20,7 +38,18 @@ export type MachineIdentityProof = {
   readonly resolutionSource: "peaqos-mcr";
 };
 
-/** A machine record. */
+/**
+ * A machine record.
+ *
+ * @example From `listMachines`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listMachines();
+ * for (const machine of items) console.log(machine.status);
+ * ```
+ */
 export type Machine = {
   readonly id: string;
   readonly displayName: string;
@@ -38,13 +67,31 @@ export type Machine = {
   readonly updatedAt: string;
 };
 
-/** Options of `listMachines`. */
+/**
+ * Options of `listMachines`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListMachinesOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listMachinesOptions: ListMachinesOptions = { limit: 50 };
+ * ```
+ */
 export type ListMachinesOptions = {
   readonly cursor?: string;
   readonly limit?: number;
 };
 
-/** Body of `createMachine`. */
+/**
+ * Body of `createMachine`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateMachineRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createMachineRequest: CreateMachineRequest = { displayName: "Rover 7", machineType: "rover" };
+ * ```
+ */
 export type CreateMachineRequest = {
   readonly displayName: string;
   readonly machineType: string;
@@ -59,7 +106,16 @@ export type CreateMachineRequest = {
   readonly identityProof?: MachineIdentityProofInput;
 };
 
-/** Body of `updateMachine`; every field is optional. */
+/**
+ * Body of `updateMachine`; every field is optional.
+ *
+ * @example Usage
+ * ```ts
+ * import type { UpdateMachineRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const updateMachineRequest: UpdateMachineRequest = { displayName: "Rover 7" };
+ * ```
+ */
 export type UpdateMachineRequest = {
   readonly displayName?: string;
   readonly machineType?: string;
@@ -73,13 +129,33 @@ export type UpdateMachineRequest = {
   readonly identityProof?: MachineIdentityProofInput;
 };
 
-/** Body of `createMachineIdentityChallenge`. */
+/**
+ * Body of `createMachineIdentityChallenge`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateMachineIdentityChallengeRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createMachineIdentityChallengeRequest: CreateMachineIdentityChallengeRequest = { identityRef: "did:peaq:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23" };
+ * ```
+ */
 export type CreateMachineIdentityChallengeRequest = {
   /** `did:peaq:0x<address>` or `peaqos:machine:<id>`. */
   readonly identityRef: string;
 };
 
-/** A server-issued identity challenge; a controller signs `message` with EIP-191. */
+/**
+ * A server-issued identity challenge; a controller signs `message` with EIP-191.
+ *
+ * @example From `createMachineIdentityChallenge`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.createMachineIdentityChallenge(params);
+ * console.log(item.challengeId);
+ * ```
+ */
 export type MachineIdentityChallengeResponse = {
   readonly challengeId: string;
   readonly identityRef: string;

@@ -14,7 +14,18 @@ import type {
 } from "./common.ts";
 import type { MarketPayment, MarketPaymentRailType } from "./payments.ts";
 
-/** A service offered on the market. */
+/**
+ * A service offered on the market.
+ *
+ * @example From `listMarketServices`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listMarketServices();
+ * for (const marketService of items) console.log(marketService.name);
+ * ```
+ */
 export type MarketService = {
   readonly id: string;
   readonly skillKey: string;
@@ -33,7 +44,16 @@ export type MarketService = {
   readonly metadata: Readonly<Record<string, unknown>>;
 };
 
-/** Options of `listMarketServices`. */
+/**
+ * Options of `listMarketServices`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListMarketServicesOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listMarketServicesOptions: ListMarketServicesOptions = { limit: 50 };
+ * ```
+ */
 export type ListMarketServicesOptions = {
   readonly machineId?: string;
   readonly serviceType?: ServiceType;
@@ -43,12 +63,30 @@ export type ListMarketServicesOptions = {
   readonly limit?: number;
 };
 
-/** Options of `getMarketService`. */
+/**
+ * Options of `getMarketService`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { GetMarketServiceOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const getMarketServiceOptions: GetMarketServiceOptions = { machineId: "mach_123" };
+ * ```
+ */
 export type GetMarketServiceOptions = {
   readonly machineId?: string;
 };
 
-/** Body of `searchMarket`. */
+/**
+ * Body of `searchMarket`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MarketSearchRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const marketSearchRequest: MarketSearchRequest = { machineId: "mach_123", agentPairingId: "pair_123" };
+ * ```
+ */
 export type MarketSearchRequest = {
   readonly machineId: string;
   readonly agentPairingId: string;
@@ -65,7 +103,18 @@ export type MarketSearchRequest = {
   readonly limit?: number;
 };
 
-/** A priced, expiring offer for one service. */
+/**
+ * A priced, expiring offer for one service.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { MarketQuote } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(marketQuote: MarketQuote): unknown {
+ *   return marketQuote.serviceId;
+ * }
+ * ```
+ */
 export type MarketQuote = {
   readonly id: string;
   readonly serviceId: string;
@@ -84,7 +133,18 @@ export type MarketQuote = {
   readonly expiresAt: string;
 };
 
-/** The result of a market search, ranked best first. */
+/**
+ * The result of a market search, ranked best first.
+ *
+ * @example From `searchMarket`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.searchMarket(params, pairingToken);
+ * console.log(item.status);
+ * ```
+ */
 export type MarketSearch = {
   readonly id: string;
   readonly machineId: string;
@@ -94,7 +154,16 @@ export type MarketSearch = {
   readonly createdAt: string;
 };
 
-/** Status of a market order. */
+/**
+ * Status of a market order.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MarketOrderStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const marketOrderStatus: MarketOrderStatus = "payment_pending";
+ * ```
+ */
 export type MarketOrderStatus =
   | "created"
   | "payment_pending"
@@ -107,7 +176,18 @@ export type MarketOrderStatus =
   | "failed"
   | "handoff";
 
-/** A market order. */
+/**
+ * A market order.
+ *
+ * @example From `listMarketOrders`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listMarketOrders(options);
+ * for (const marketOrder of items) console.log(marketOrder.status);
+ * ```
+ */
 export type MarketOrder = {
   readonly id: string;
   readonly machineId: string;
@@ -136,14 +216,32 @@ export type MarketOrder = {
   readonly updatedAt: string;
 };
 
-/** Options of `listMarketOrders`. */
+/**
+ * Options of `listMarketOrders`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListMarketOrdersOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listMarketOrdersOptions: ListMarketOrdersOptions = { machineId: "mach_123" };
+ * ```
+ */
 export type ListMarketOrdersOptions = {
   readonly machineId: string;
   readonly cursor?: string;
   readonly limit?: number;
 };
 
-/** Body of `createMarketOrder`. */
+/**
+ * Body of `createMarketOrder`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateMarketOrderRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createMarketOrderRequest: CreateMarketOrderRequest = { machineId: "mach_123", agentPairingId: "pair_123", serviceId: "service_123" };
+ * ```
+ */
 export type CreateMarketOrderRequest = {
   readonly machineId: string;
   readonly agentPairingId: string;
@@ -157,12 +255,32 @@ export type CreateMarketOrderRequest = {
   readonly providerCredentials?: ProviderCredentials;
 };
 
-/** Body of `executeMarketOrder`. */
+/**
+ * Body of `executeMarketOrder`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ExecuteMarketOrderRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const executeMarketOrderRequest: ExecuteMarketOrderRequest = {};
+ * ```
+ */
 export type ExecuteMarketOrderRequest = {
   readonly input?: Readonly<Record<string, unknown>>;
 };
 
-/** A run of a native execution. */
+/**
+ * A run of a native execution.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { MarketRun } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(marketRun: MarketRun): unknown {
+ *   return marketRun.status;
+ * }
+ * ```
+ */
 export type MarketRun = {
   readonly id: string;
   readonly orderId: string;
@@ -173,7 +291,18 @@ export type MarketRun = {
   readonly completedAt: string;
 };
 
-/** What a native execution produced. */
+/**
+ * What a native execution produced.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { MarketOutcome } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(marketOutcome: MarketOutcome): unknown {
+ *   return marketOutcome.status;
+ * }
+ * ```
+ */
 export type MarketOutcome = {
   readonly id: string;
   readonly runId: string;
@@ -182,7 +311,18 @@ export type MarketOutcome = {
   readonly summary: string;
 };
 
-/** `executeMarketOrder` result for a native execution (HTTP 200). */
+/**
+ * `executeMarketOrder` result for a native execution (HTTP 200).
+ *
+ * @example Read a field
+ * ```ts
+ * import type { NativeExecutionResponse } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(nativeExecutionResponse: NativeExecutionResponse): unknown {
+ *   return nativeExecutionResponse.order;
+ * }
+ * ```
+ */
 export type NativeExecutionResponse = {
   readonly order: MarketOrder;
   readonly execution: {
@@ -193,7 +333,18 @@ export type NativeExecutionResponse = {
   };
 };
 
-/** `executeMarketOrder` result for an external handoff (HTTP 202). */
+/**
+ * `executeMarketOrder` result for an external handoff (HTTP 202).
+ *
+ * @example Read a field
+ * ```ts
+ * import type { HandoffExecutionResponse } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(handoffExecutionResponse: HandoffExecutionResponse): unknown {
+ *   return handoffExecutionResponse.order;
+ * }
+ * ```
+ */
 export type HandoffExecutionResponse = {
   readonly order: MarketOrder;
   readonly execution: {
@@ -203,22 +354,64 @@ export type HandoffExecutionResponse = {
   };
 };
 
-/** `executeMarketOrder` result, discriminated on `execution.statusCode`. */
+/**
+ * `executeMarketOrder` result, discriminated on `execution.statusCode`.
+ *
+ * @example From `executeMarketOrder`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const executeMarketOrderResponse = await client.orchestration.executeMarketOrder(orderId, params, pairingToken);
+ * console.log(executeMarketOrderResponse.id);
+ * ```
+ */
 export type ExecuteMarketOrderResponse = NativeExecutionResponse | HandoffExecutionResponse;
 
-/** `confirmMarketOrder` result. */
+/**
+ * `confirmMarketOrder` result.
+ *
+ * @example From `confirmMarketOrder`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const confirmMarketOrderResponse = await client.orchestration.confirmMarketOrder(orderId, pairingToken);
+ * console.log(confirmMarketOrderResponse.order);
+ * ```
+ */
 export type ConfirmMarketOrderResponse = {
   readonly order: MarketOrder;
   readonly payment: MarketPayment | null;
 };
 
-/** Body of `disputeMarketOrder`. */
+/**
+ * Body of `disputeMarketOrder`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { DisputeMarketOrderRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const disputeMarketOrderRequest: DisputeMarketOrderRequest = { reason: "Customer changed plans" };
+ * ```
+ */
 export type DisputeMarketOrderRequest = {
   readonly reason: string;
   readonly evidence?: Readonly<Record<string, unknown>>;
 };
 
-/** A dispute raised on an order. */
+/**
+ * A dispute raised on an order.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { MarketDispute } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(marketDispute: MarketDispute): unknown {
+ *   return marketDispute.status;
+ * }
+ * ```
+ */
 export type MarketDispute = {
   readonly id: string;
   readonly orderId: string;
@@ -228,7 +421,18 @@ export type MarketDispute = {
   readonly createdAt: string;
 };
 
-/** `disputeMarketOrder` result; the payment, if any, is `"frozen"`. */
+/**
+ * `disputeMarketOrder` result; the payment, if any, is `"frozen"`.
+ *
+ * @example From `disputeMarketOrder`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const disputeMarketOrderResponse = await client.orchestration.disputeMarketOrder(orderId, params, pairingToken);
+ * console.log(disputeMarketOrderResponse.order);
+ * ```
+ */
 export type DisputeMarketOrderResponse = {
   readonly order: MarketOrder;
   readonly payment: MarketPayment | null;

@@ -5,7 +5,18 @@
  */
 import type { AgentPairingProof } from "./common.ts";
 
-/** Spend and scope limits delegated to a paired agent. Limits are decimal strings. */
+/**
+ * Spend and scope limits delegated to a paired agent. Limits are decimal strings.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { DelegationPolicy } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(delegationPolicy: DelegationPolicy): unknown {
+ *   return delegationPolicy.allowedSkillKeys;
+ * }
+ * ```
+ */
 export type DelegationPolicy = {
   readonly allowedSkillKeys: readonly string[];
   readonly deniedSkillKeys: readonly string[];
@@ -16,7 +27,16 @@ export type DelegationPolicy = {
   readonly currency?: string;
 };
 
-/** A delegation policy as sent in requests; omitted lists default to empty. */
+/**
+ * A delegation policy as sent in requests; omitted lists default to empty.
+ *
+ * @example Usage
+ * ```ts
+ * import type { DelegationPolicyInput } from "@peaqos/peaq-os-sdk";
+ *
+ * const delegationPolicyInput: DelegationPolicyInput = { perTransactionLimit: "perTransactionLimit" };
+ * ```
+ */
 export type DelegationPolicyInput = {
   readonly allowedSkillKeys?: readonly string[];
   readonly deniedSkillKeys?: readonly string[];
@@ -27,10 +47,30 @@ export type DelegationPolicyInput = {
   readonly currency?: string;
 };
 
-/** Status of a pairing. */
+/**
+ * Status of a pairing.
+ *
+ * @example Usage
+ * ```ts
+ * import type { AgentPairingStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const agentPairingStatus: AgentPairingStatus = "paused";
+ * ```
+ */
 export type AgentPairingStatus = "active" | "paused" | "revoked";
 
-/** A pairing between a machine and an AI agent. */
+/**
+ * A pairing between a machine and an AI agent.
+ *
+ * @example From `listAgentPairings`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { items } = await client.orchestration.listAgentPairings(machineId);
+ * for (const agentPairing of items) console.log(agentPairing.status);
+ * ```
+ */
 export type AgentPairing = {
   readonly id: string;
   readonly machineId: string;
@@ -54,20 +94,49 @@ export type AgentPairing = {
   readonly updatedAt: string;
 };
 
-/** A pairing with its session token, returned once by create and session calls. */
+/**
+ * A pairing with its session token, returned once by create and session calls.
+ *
+ * @example From `createAgentPairing`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.createAgentPairing(machineId, params);
+ * console.log(item.id);
+ * ```
+ */
 export type AgentPairingWithToken = AgentPairing & {
   /** HS256 session JWT; send it as the `pairingToken` argument of agent calls. */
   readonly pairingToken: string;
 };
 
-/** Options of `listAgentPairings`. */
+/**
+ * Options of `listAgentPairings`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ListAgentPairingsOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const listAgentPairingsOptions: ListAgentPairingsOptions = { limit: 50 };
+ * ```
+ */
 export type ListAgentPairingsOptions = {
   readonly cursor?: string;
   readonly limit?: number;
   readonly status?: AgentPairingStatus;
 };
 
-/** Body of `createAgentPairingChallenge`. */
+/**
+ * Body of `createAgentPairingChallenge`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateAgentPairingChallengeRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createAgentPairingChallengeRequest: CreateAgentPairingChallengeRequest = { agentAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23", agentProvider: "agentProvider", agentRole: "agentRole" };
+ * ```
+ */
 export type CreateAgentPairingChallengeRequest = {
   readonly agentAddress: string;
   readonly agentProvider: string;
@@ -76,7 +145,18 @@ export type CreateAgentPairingChallengeRequest = {
   readonly agentDid?: string;
 };
 
-/** A server-issued pairing challenge; the agent signs `message` with EIP-191. */
+/**
+ * A server-issued pairing challenge; the agent signs `message` with EIP-191.
+ *
+ * @example From `createAgentPairingChallenge`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.createAgentPairingChallenge(machineId, params);
+ * console.log(item.challengeId);
+ * ```
+ */
 export type AgentPairingChallengeResponse = {
   readonly challengeId: string;
   readonly agentAddress: string;
@@ -85,7 +165,16 @@ export type AgentPairingChallengeResponse = {
   readonly verificationMethod: "eip191";
 };
 
-/** Body of `createAgentPairing`. */
+/**
+ * Body of `createAgentPairing`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateAgentPairingRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createAgentPairingRequest: CreateAgentPairingRequest = { agentAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23", agentProvider: "agentProvider", agentRole: "agentRole", agentProof: { challengeId: "chal_123", signature: "0x…" } };
+ * ```
+ */
 export type CreateAgentPairingRequest = {
   readonly agentAddress: string;
   readonly agentProvider: string;
@@ -96,12 +185,30 @@ export type CreateAgentPairingRequest = {
   readonly agentProof: AgentPairingProof;
 };
 
-/** Body of `createAgentPairingSession`: a fresh proof over a new challenge. */
+/**
+ * Body of `createAgentPairingSession`: a fresh proof over a new challenge.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreateAgentPairingSessionRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createAgentPairingSessionRequest: CreateAgentPairingSessionRequest = { agentProof: { challengeId: "chal_123", signature: "0x…" } };
+ * ```
+ */
 export type CreateAgentPairingSessionRequest = {
   readonly agentProof: AgentPairingProof;
 };
 
-/** Body of `updateAgentPairing`. A policy change invalidates the current session token. */
+/**
+ * Body of `updateAgentPairing`. A policy change invalidates the current session token.
+ *
+ * @example Usage
+ * ```ts
+ * import type { UpdateAgentPairingRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const updateAgentPairingRequest: UpdateAgentPairingRequest = { description: "Maps the north field" };
+ * ```
+ */
 export type UpdateAgentPairingRequest = {
   readonly description?: string;
   readonly status?: "active" | "paused";

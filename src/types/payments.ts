@@ -4,7 +4,16 @@
  * @module
  */
 
-/** A payment rail. */
+/**
+ * A payment rail.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MarketPaymentRailType } from "@peaqos/peaq-os-sdk";
+ *
+ * const marketPaymentRailType: MarketPaymentRailType = "mpp";
+ * ```
+ */
 export type MarketPaymentRailType =
   | "x402"
   | "mpp"
@@ -17,7 +26,16 @@ export type MarketPaymentRailType =
   | "not-required"
   | "wdk-usdt-transfer";
 
-/** Status of a payment. */
+/**
+ * Status of a payment.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MarketPaymentStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const marketPaymentStatus: MarketPaymentStatus = "intent_created";
+ * ```
+ */
 export type MarketPaymentStatus =
   | "not_required"
   | "intent_created"
@@ -27,10 +45,30 @@ export type MarketPaymentStatus =
   | "frozen"
   | "refunded";
 
-/** How a payment proof was checked: recorded as given, or verified over JSON-RPC. */
+/**
+ * How a payment proof was checked: recorded as given, or verified over JSON-RPC.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PaymentVerificationMode } from "@peaqos/peaq-os-sdk";
+ *
+ * const paymentVerificationMode: PaymentVerificationMode = "rpc";
+ * ```
+ */
 export type PaymentVerificationMode = "recorded" | "rpc";
 
-/** The payment of a market order. */
+/**
+ * The payment of a market order.
+ *
+ * @example From `createPaymentIntent`
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item } = await client.orchestration.createPaymentIntent(orderId, params, pairingToken);
+ * console.log(item.status);
+ * ```
+ */
 export type MarketPayment = {
   readonly id: string;
   readonly orderId: string;
@@ -51,14 +89,34 @@ export type MarketPayment = {
   readonly updatedAt: string;
 };
 
-/** Body of `createPaymentIntent`; idempotent per order. */
+/**
+ * Body of `createPaymentIntent`; idempotent per order.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CreatePaymentIntentRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const createPaymentIntentRequest: CreatePaymentIntentRequest = { rail: "x402" };
+ * ```
+ */
 export type CreatePaymentIntentRequest = {
   readonly rail?: MarketPaymentRailType;
   readonly amount?: string;
   readonly currency?: string;
 };
 
-/** Fields shared by EVM and Solana payment proofs. */
+/**
+ * Fields shared by EVM and Solana payment proofs.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { PaymentProofCommon } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(paymentProofCommon: PaymentProofCommon): unknown {
+ *   return paymentProofCommon.amount;
+ * }
+ * ```
+ */
 export type PaymentProofCommon = {
   readonly verificationMode?: PaymentVerificationMode;
   readonly chain?: string;
@@ -70,35 +128,99 @@ export type PaymentProofCommon = {
   readonly amount?: string;
 };
 
-/** An EVM payment proof: a transaction hash. */
+/**
+ * An EVM payment proof: a transaction hash.
+ *
+ * @example Usage
+ * ```ts
+ * import type { EvmPaymentProof } from "@peaqos/peaq-os-sdk";
+ *
+ * const proof: EvmPaymentProof = {
+ *   transactionHash: "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+ *   chain: "peaq",
+ *   amount: "12.50",
+ * };
+ * ```
+ */
 export type EvmPaymentProof = PaymentProofCommon & {
   readonly transactionHash: string;
   readonly transactionSignature?: never;
 };
 
-/** A Solana payment proof: a transaction signature. */
+/**
+ * A Solana payment proof: a transaction signature.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SolanaPaymentProof } from "@peaqos/peaq-os-sdk";
+ *
+ * const proof: SolanaPaymentProof = {
+ *   transactionSignature: "5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW",
+ *   amount: "12.50",
+ * };
+ * ```
+ */
 export type SolanaPaymentProof = PaymentProofCommon & {
   readonly transactionSignature: string;
   readonly transactionHash?: never;
 };
 
-/** Body of `submitPaymentProof`. */
+/**
+ * Body of `submitPaymentProof`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SubmitPaymentProofRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const proof: SubmitPaymentProofRequest = {
+ *   transactionHash: "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+ *   payerAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+ * };
+ * ```
+ */
 export type SubmitPaymentProofRequest = EvmPaymentProof | SolanaPaymentProof;
 
-/** Body of `lockEscrowPayment`; every field is required. */
+/**
+ * Body of `lockEscrowPayment`; every field is required.
+ *
+ * @example Usage
+ * ```ts
+ * import type { LockEscrowPaymentRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const lockEscrowPaymentRequest: LockEscrowPaymentRequest = { transactionHash: "transactionHash", chain: "chain", escrowAddress: "escrowAddress" };
+ * ```
+ */
 export type LockEscrowPaymentRequest = {
   readonly transactionHash: string;
   readonly chain: string;
   readonly escrowAddress: string;
 };
 
-/** Body of `releasePayment`. */
+/**
+ * Body of `releasePayment`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ReleasePaymentRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const releasePaymentRequest: ReleasePaymentRequest = { transactionHash: "transactionHash" };
+ * ```
+ */
 export type ReleasePaymentRequest = {
   readonly transactionHash?: string;
   readonly notes?: string;
 };
 
-/** Body of `refundPayment`. */
+/**
+ * Body of `refundPayment`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RefundPaymentRequest } from "@peaqos/peaq-os-sdk";
+ *
+ * const refundPaymentRequest: RefundPaymentRequest = { transactionHash: "transactionHash" };
+ * ```
+ */
 export type RefundPaymentRequest = {
   readonly transactionHash?: string;
   readonly reason?: string;

@@ -6,7 +6,16 @@
 import type { MarketOrder } from "./market.ts";
 import type { MarketPayment } from "./payments.ts";
 
-/** Every webhook event type. */
+/**
+ * Every webhook event type.
+ *
+ * @example Usage
+ * ```ts
+ * import type { WebhookEventType } from "@peaqos/peaq-os-sdk";
+ *
+ * const webhookEventType: WebhookEventType = "order.executing";
+ * ```
+ */
 export type WebhookEventType =
   | "order.created"
   | "order.executing"
@@ -22,7 +31,18 @@ export type WebhookEventType =
   | "payment.refunded"
   | "payment.frozen";
 
-/** The JSON body of a webhook delivery. */
+/**
+ * The JSON body of a webhook delivery.
+ *
+ * @example Read a field
+ * ```ts
+ * import type { WebhookEvent } from "@peaqos/peaq-os-sdk";
+ *
+ * function show(webhookEvent: WebhookEvent): unknown {
+ *   return webhookEvent.type;
+ * }
+ * ```
+ */
 export type WebhookEvent = {
   readonly type: WebhookEventType;
   /** ISO 8601 time the event occurred. */
