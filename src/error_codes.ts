@@ -4,10 +4,14 @@
  *
  * @example Handle a spend limit
  * ```ts
- * import { ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function isDailyLimit(err: unknown): boolean {
- *   return err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED;
+ *   return err instanceof OrchestrationApiError &&
+ *     err.code === ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED;
  * }
  * ```
  *
@@ -36,7 +40,7 @@ export const ERROR_CODE_AUTH_REQUIRED = "AUTH_REQUIRED";
  *
  * function warnOnAuthInvalid(err: unknown): void {
  *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_AUTH_INVALID) {
- *     console.warn(`${err.statusCode} AUTH_INVALID:`, err.message, err.requestId);
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -64,7 +68,9 @@ export const ERROR_CODE_AGENT_AUTH_REQUIRED = "AGENT_AUTH_REQUIRED";
  * import { ERROR_CODE_AGENT_AUTH_INVALID, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
  *
  * const agentAuthInvalidErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_AUTH_INVALID);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_AUTH_INVALID
+ *   );
  * ```
  */
 export const ERROR_CODE_AGENT_AUTH_INVALID = "AGENT_AUTH_INVALID";
@@ -90,7 +96,7 @@ export const ERROR_CODE_AGENT_AUTH_EXPIRED = "AGENT_AUTH_EXPIRED";
  *
  * function warnOnValidationError(err: unknown): void {
  *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_VALIDATION_ERROR) {
- *     console.warn(`${err.statusCode} VALIDATION_ERROR:`, err.message, err.requestId);
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -118,7 +124,9 @@ export const ERROR_CODE_NOT_FOUND = "NOT_FOUND";
  * import { ERROR_CODE_MACHINE_NOT_ACTIVE, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
  *
  * const machineNotActiveErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_MACHINE_NOT_ACTIVE);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_MACHINE_NOT_ACTIVE
+ *   );
  * ```
  */
 export const ERROR_CODE_MACHINE_NOT_ACTIVE = "MACHINE_NOT_ACTIVE";
@@ -144,7 +152,7 @@ export const ERROR_CODE_MACHINE_NOT_ACTIVATED = "MACHINE_NOT_ACTIVATED";
  *
  * function warnOnMachineIdentityExists(err: unknown): void {
  *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_MACHINE_IDENTITY_EXISTS) {
- *     console.warn(`${err.statusCode} MACHINE_IDENTITY_EXISTS:`, err.message, err.requestId);
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -155,7 +163,10 @@ export const ERROR_CODE_MACHINE_IDENTITY_EXISTS = "MACHINE_IDENTITY_EXISTS";
  *
  * @example Narrow, then compare
  * ```ts
- * import { ERROR_CODE_MACHINE_IDENTITY_IMMUTABLE, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_MACHINE_IDENTITY_IMMUTABLE,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function matchesMachineIdentityImmutable(err: unknown): boolean {
  *   if (!(err instanceof OrchestrationApiError)) return false;
@@ -169,10 +180,15 @@ export const ERROR_CODE_MACHINE_IDENTITY_IMMUTABLE = "MACHINE_IDENTITY_IMMUTABLE
  *
  * @example Filter failures
  * ```ts
- * import { ERROR_CODE_MACHINE_IDENTITY_PROOF_REQUIRED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_MACHINE_IDENTITY_PROOF_REQUIRED,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * const machineIdentityProofRequiredErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_MACHINE_IDENTITY_PROOF_REQUIRED);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_MACHINE_IDENTITY_PROOF_REQUIRED
+ *   );
  * ```
  */
 export const ERROR_CODE_MACHINE_IDENTITY_PROOF_REQUIRED = "MACHINE_IDENTITY_PROOF_REQUIRED";
@@ -181,10 +197,14 @@ export const ERROR_CODE_MACHINE_IDENTITY_PROOF_REQUIRED = "MACHINE_IDENTITY_PROO
  *
  * @example Detect it
  * ```ts
- * import { ERROR_CODE_MACHINE_IDENTITY_PROOF_INVALID, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_MACHINE_IDENTITY_PROOF_INVALID,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function isMachineIdentityProofInvalid(err: unknown): boolean {
- *   return err instanceof OrchestrationApiError && err.code === ERROR_CODE_MACHINE_IDENTITY_PROOF_INVALID;
+ *   return err instanceof OrchestrationApiError &&
+ *     err.code === ERROR_CODE_MACHINE_IDENTITY_PROOF_INVALID;
  * }
  * ```
  */
@@ -194,11 +214,16 @@ export const ERROR_CODE_MACHINE_IDENTITY_PROOF_INVALID = "MACHINE_IDENTITY_PROOF
  *
  * @example Warn and carry on
  * ```ts
- * import { ERROR_CODE_MACHINE_IDENTITY_PROOF_EXPIRED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_MACHINE_IDENTITY_PROOF_EXPIRED,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function warnOnMachineIdentityProofExpired(err: unknown): void {
- *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_MACHINE_IDENTITY_PROOF_EXPIRED) {
- *     console.warn(`${err.statusCode} MACHINE_IDENTITY_PROOF_EXPIRED:`, err.message, err.requestId);
+ *   if (
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_MACHINE_IDENTITY_PROOF_EXPIRED
+ *   ) {
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -209,7 +234,10 @@ export const ERROR_CODE_MACHINE_IDENTITY_PROOF_EXPIRED = "MACHINE_IDENTITY_PROOF
  *
  * @example Narrow, then compare
  * ```ts
- * import { ERROR_CODE_PEAQOS_IDENTITY_UNAVAILABLE, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_PEAQOS_IDENTITY_UNAVAILABLE,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function matchesPeaqosIdentityUnavailable(err: unknown): boolean {
  *   if (!(err instanceof OrchestrationApiError)) return false;
@@ -223,10 +251,15 @@ export const ERROR_CODE_PEAQOS_IDENTITY_UNAVAILABLE = "PEAQOS_IDENTITY_UNAVAILAB
  *
  * @example Filter failures
  * ```ts
- * import { ERROR_CODE_AGENT_PAIRING_PROOF_REQUIRED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_AGENT_PAIRING_PROOF_REQUIRED,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * const agentPairingProofRequiredErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_PAIRING_PROOF_REQUIRED);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_PAIRING_PROOF_REQUIRED
+ *   );
  * ```
  */
 export const ERROR_CODE_AGENT_PAIRING_PROOF_REQUIRED = "AGENT_PAIRING_PROOF_REQUIRED";
@@ -235,10 +268,14 @@ export const ERROR_CODE_AGENT_PAIRING_PROOF_REQUIRED = "AGENT_PAIRING_PROOF_REQU
  *
  * @example Detect it
  * ```ts
- * import { ERROR_CODE_AGENT_PAIRING_PROOF_INVALID, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_AGENT_PAIRING_PROOF_INVALID,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function isAgentPairingProofInvalid(err: unknown): boolean {
- *   return err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_PAIRING_PROOF_INVALID;
+ *   return err instanceof OrchestrationApiError &&
+ *     err.code === ERROR_CODE_AGENT_PAIRING_PROOF_INVALID;
  * }
  * ```
  */
@@ -248,11 +285,16 @@ export const ERROR_CODE_AGENT_PAIRING_PROOF_INVALID = "AGENT_PAIRING_PROOF_INVAL
  *
  * @example Warn and carry on
  * ```ts
- * import { ERROR_CODE_AGENT_PAIRING_PROOF_EXPIRED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_AGENT_PAIRING_PROOF_EXPIRED,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function warnOnAgentPairingProofExpired(err: unknown): void {
- *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_PAIRING_PROOF_EXPIRED) {
- *     console.warn(`${err.statusCode} AGENT_PAIRING_PROOF_EXPIRED:`, err.message, err.requestId);
+ *   if (
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_PAIRING_PROOF_EXPIRED
+ *   ) {
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -280,7 +322,9 @@ export const ERROR_CODE_AGENT_PAIRING_UNAVAILABLE = "AGENT_PAIRING_UNAVAILABLE";
  * import { ERROR_CODE_AGENT_PAIRING_REQUIRED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
  *
  * const agentPairingRequiredErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_PAIRING_REQUIRED);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_PAIRING_REQUIRED
+ *   );
  * ```
  */
 export const ERROR_CODE_AGENT_PAIRING_REQUIRED = "AGENT_PAIRING_REQUIRED";
@@ -306,7 +350,7 @@ export const ERROR_CODE_AGENT_PAIRING_INACTIVE = "AGENT_PAIRING_INACTIVE";
  *
  * function warnOnAgentPolicyDenied(err: unknown): void {
  *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_POLICY_DENIED) {
- *     console.warn(`${err.statusCode} AGENT_POLICY_DENIED:`, err.message, err.requestId);
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -317,7 +361,10 @@ export const ERROR_CODE_AGENT_POLICY_DENIED = "AGENT_POLICY_DENIED";
  *
  * @example Narrow, then compare
  * ```ts
- * import { ERROR_CODE_AGENT_SPEND_LIMIT_EXCEEDED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_AGENT_SPEND_LIMIT_EXCEEDED,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function matchesAgentSpendLimitExceeded(err: unknown): boolean {
  *   if (!(err instanceof OrchestrationApiError)) return false;
@@ -331,10 +378,15 @@ export const ERROR_CODE_AGENT_SPEND_LIMIT_EXCEEDED = "AGENT_SPEND_LIMIT_EXCEEDED
  *
  * @example Filter failures
  * ```ts
- * import { ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * const agentDailyLimitExceededErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED
+ *   );
  * ```
  */
 export const ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED = "AGENT_DAILY_LIMIT_EXCEEDED";
@@ -360,7 +412,7 @@ export const ERROR_CODE_QUOTE_EXPIRED = "QUOTE_EXPIRED";
  *
  * function warnOnOrderClosed(err: unknown): void {
  *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_ORDER_CLOSED) {
- *     console.warn(`${err.statusCode} ORDER_CLOSED:`, err.message, err.requestId);
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -388,7 +440,9 @@ export const ERROR_CODE_ORDER_NOT_DELIVERED = "ORDER_NOT_DELIVERED";
  * import { ERROR_CODE_PAYMENT_REQUIRED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
  *
  * const paymentRequiredErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_PAYMENT_REQUIRED);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_PAYMENT_REQUIRED
+ *   );
  * ```
  */
 export const ERROR_CODE_PAYMENT_REQUIRED = "PAYMENT_REQUIRED";
@@ -414,7 +468,7 @@ export const ERROR_CODE_PAYMENT_RPC_REQUIRED = "PAYMENT_RPC_REQUIRED";
  *
  * function warnOnPaymentRpcError(err: unknown): void {
  *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_PAYMENT_RPC_ERROR) {
- *     console.warn(`${err.statusCode} PAYMENT_RPC_ERROR:`, err.message, err.requestId);
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -442,7 +496,9 @@ export const ERROR_CODE_PAYMENT_TX_FAILED = "PAYMENT_TX_FAILED";
  * import { ERROR_CODE_PAYMENT_NOT_MINED, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
  *
  * const paymentNotMinedErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_PAYMENT_NOT_MINED);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_PAYMENT_NOT_MINED
+ *   );
  * ```
  */
 export const ERROR_CODE_PAYMENT_NOT_MINED = "PAYMENT_NOT_MINED";
@@ -451,10 +507,14 @@ export const ERROR_CODE_PAYMENT_NOT_MINED = "PAYMENT_NOT_MINED";
  *
  * @example Detect it
  * ```ts
- * import { ERROR_CODE_PAYMENT_TRANSFER_NOT_FOUND, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import {
+ *   ERROR_CODE_PAYMENT_TRANSFER_NOT_FOUND,
+ *   OrchestrationApiError,
+ * } from "@peaqos/peaq-os-sdk";
  *
  * function isPaymentTransferNotFound(err: unknown): boolean {
- *   return err instanceof OrchestrationApiError && err.code === ERROR_CODE_PAYMENT_TRANSFER_NOT_FOUND;
+ *   return err instanceof OrchestrationApiError &&
+ *     err.code === ERROR_CODE_PAYMENT_TRANSFER_NOT_FOUND;
  * }
  * ```
  */
@@ -468,7 +528,7 @@ export const ERROR_CODE_PAYMENT_TRANSFER_NOT_FOUND = "PAYMENT_TRANSFER_NOT_FOUND
  *
  * function warnOnExecutionUnsupported(err: unknown): void {
  *   if (err instanceof OrchestrationApiError && err.code === ERROR_CODE_EXECUTION_UNSUPPORTED) {
- *     console.warn(`${err.statusCode} EXECUTION_UNSUPPORTED:`, err.message, err.requestId);
+ *     console.warn(err.statusCode, err.message, err.requestId);
  *   }
  * }
  * ```
@@ -496,7 +556,9 @@ export const ERROR_CODE_ENDPOINT_UNREACHABLE = "ENDPOINT_UNREACHABLE";
  * import { ERROR_CODE_BAD_RESPONSE, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
  *
  * const badResponseErrors = (errors: unknown[]) =>
- *   errors.filter((err) => err instanceof OrchestrationApiError && err.code === ERROR_CODE_BAD_RESPONSE);
+ *   errors.filter((err) =>
+ *     err instanceof OrchestrationApiError && err.code === ERROR_CODE_BAD_RESPONSE
+ *   );
  * ```
  */
 export const ERROR_CODE_BAD_RESPONSE = "BAD_RESPONSE";

@@ -54,7 +54,11 @@ import type {
  * ```ts
  * import type { RegisterMachineParams } from "@peaqos/peaq-os-sdk";
  *
- * const params: RegisterMachineParams = { displayName: "Rover 7", machineType: "rover", activate: true };
+ * const params: RegisterMachineParams = {
+ *   displayName: "Rover 7",
+ *   machineType: "rover",
+ *   activate: true,
+ * };
  * ```
  */
 export type RegisterMachineParams =
@@ -76,7 +80,10 @@ export type RegisterMachineParams =
  * import { PeaqosClient, registerMachine } from "@peaqos/peaq-os-sdk";
  *
  * const client = new PeaqosClient({ orchestrationUrl, apiKey, signer });
- * const { machine, challenge } = await registerMachine(client, { displayName: "Rover 7", machineType: "rover" });
+ * const { machine, challenge } = await registerMachine(client, {
+ *   displayName: "Rover 7",
+ *   machineType: "rover",
+ * });
  * console.log(machine.status, challenge.challengeId);
  * ```
  */

@@ -81,7 +81,10 @@ export const DEFAULT_WRITE_TIMEOUT_MS = 60_000;
  *   console.log(init.method, input);
  *   return fetch(input, init);
  * };
- * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz", fetch: tracedFetch });
+ * const client = new PeaqosClient({
+ *   orchestrationUrl: "https://orchestration.peaq.xyz",
+ *   fetch: tracedFetch,
+ * });
  * ```
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -136,7 +139,10 @@ export type TimeoutOptions = {
  * import { PeaqosClient, type RequestHookInfo } from "@peaqos/peaq-os-sdk";
  *
  * const onRequest = (info: RequestHookInfo) => console.log(info.attempt, info.method, info.url);
- * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz", onRequest });
+ * const client = new PeaqosClient({
+ *   orchestrationUrl: "https://orchestration.peaq.xyz",
+ *   onRequest,
+ * });
  * ```
  */
 export type RequestHookInfo = {
@@ -154,8 +160,13 @@ export type RequestHookInfo = {
  * ```ts
  * import { PeaqosClient, type ResponseHookInfo } from "@peaqos/peaq-os-sdk";
  *
- * const onResponse = (info: ResponseHookInfo) => console.log(info.status, `${info.durationMs} ms`, info.requestId);
- * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz", onResponse });
+ * const onResponse = (info: ResponseHookInfo) => {
+ *   console.log(info.status, `${info.durationMs} ms`, info.requestId);
+ * };
+ * const client = new PeaqosClient({
+ *   orchestrationUrl: "https://orchestration.peaq.xyz",
+ *   onResponse,
+ * });
  * ```
  */
 export type ResponseHookInfo = RequestHookInfo & {

@@ -70,7 +70,8 @@ export type WebhookHeadersInput =
  * import { signWebhookHeaders, type WebhookHeaders } from "@peaqos/peaq-os-sdk";
  *
  * const body = '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{}}';
- * const headers: WebhookHeaders = await signWebhookHeaders({ body }, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+ * const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+ * const headers: WebhookHeaders = await signWebhookHeaders({ body }, secret);
  * console.log(headers["webhook-id"]);
  * ```
  */

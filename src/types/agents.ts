@@ -19,13 +19,13 @@ export type MachineAgentStatus = "pending" | "active" | "revoked";
 /**
  * The process running on a machine that reports its runtime endpoints.
  *
- * @example From `listMachineAgents`
+ * @example Find agents that stopped reporting
  * ```ts ignore
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listMachineAgents(machineId);
- * for (const machineAgent of items) console.log(machineAgent.status);
+ * const silent = items.filter((agent) => agent.status === "active" && agent.lastSeenAt === null);
  * ```
  */
 export type MachineAgent = {
@@ -46,8 +46,8 @@ export type MachineAgent = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.enrollMachineAgent(machineId);
- * console.log(item.id);
+ * const { item: agent } = await client.orchestration.enrollMachineAgent(machineId, { label: "edge-box-1" });
+ * console.log(agent.id); // hand agent.provisioningToken to the device; it is shown once
  * ```
  */
 export type MachineAgentWithToken = MachineAgent & {
@@ -62,7 +62,7 @@ export type MachineAgentWithToken = MachineAgent & {
  * ```ts
  * import type { EnrollMachineAgentRequest } from "@peaqos/peaq-os-sdk";
  *
- * const enrollMachineAgentRequest: EnrollMachineAgentRequest = { label: "Survey" };
+ * const body: EnrollMachineAgentRequest = { label: "edge-box-1", allowedProviderKeys: ["ollama"] };
  * ```
  */
 export type EnrollMachineAgentRequest = {
@@ -114,7 +114,11 @@ export type RuntimeEndpointStatus = "active" | "degraded" | "unreachable";
  * ```ts
  * import type { UpsertRuntimeEndpointRequest } from "@peaqos/peaq-os-sdk";
  *
- * const upsertRuntimeEndpointRequest: UpsertRuntimeEndpointRequest = { endpointBaseUrl: "endpointBaseUrl" };
+ * const body: UpsertRuntimeEndpointRequest = {
+ *   endpointBaseUrl: "http://10.0.0.7:11434",
+ *   networkScope: "lan",
+ *   modelAlias: "llama3.1:8b",
+ * };
  * ```
  */
 export type UpsertRuntimeEndpointRequest = {
@@ -134,13 +138,13 @@ export type UpsertRuntimeEndpointRequest = {
 /**
  * A machine's runtime endpoint for one provider key. `authToken` is never returned.
  *
- * @example From `listRuntimeEndpoints`
+ * @example From `getRuntimeEndpoint`
  * ```ts ignore
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { items } = await client.orchestration.listRuntimeEndpoints(machineId);
- * for (const entry of items) console.log(entry.status);
+ * const { item: endpoint } = await client.orchestration.getRuntimeEndpoint(machineId, "ollama");
+ * console.log(endpoint.status, endpoint.endpointBaseUrl, endpoint.hasAuthToken);
  * ```
  */
 export type RuntimeEndpoint = {
@@ -167,7 +171,7 @@ export type RuntimeEndpoint = {
  * ```ts
  * import type { ListRuntimeEndpointsOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listRuntimeEndpointsOptions: ListRuntimeEndpointsOptions = { limit: 50 };
+ * const options: ListRuntimeEndpointsOptions = { source: "agent", limit: 50 };
  * ```
  */
 export type ListRuntimeEndpointsOptions = {
@@ -200,7 +204,11 @@ export type HeartbeatEndpoint = UpsertRuntimeEndpointRequest & {
  * ```ts
  * import type { MachineAgentHeartbeatRequest } from "@peaqos/peaq-os-sdk";
  *
- * const machineAgentHeartbeatRequest: MachineAgentHeartbeatRequest = { agentToken: "agentToken" };
+ * const body: MachineAgentHeartbeatRequest = {
+ *   agentToken: "mat_…",
+ *   endpoints: [{ providerKey: "ollama", endpointBaseUrl: "http://127.0.0.1:11434" }],
+ *   leaseSeconds: 120,
+ * };
  * ```
  */
 export type MachineAgentHeartbeatRequest = {
@@ -218,8 +226,8 @@ export type MachineAgentHeartbeatRequest = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const machineAgentHeartbeatResponse = await client.orchestration.machineAgentHeartbeat(params);
- * console.log(machineAgentHeartbeatResponse.agent);
+ * const beat = await client.orchestration.machineAgentHeartbeat({ agentToken, endpoints });
+ * console.log(`lease until ${beat.leaseExpiresAt}`, beat.endpoints.length);
  * ```
  */
 export type MachineAgentHeartbeatResponse = {

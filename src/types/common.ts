@@ -47,7 +47,7 @@ export type ItemResponse<T> = {
  * ```ts
  * import type { ListQuery } from "@peaqos/peaq-os-sdk";
  *
- * const listQuery: ListQuery = { limit: 50 };
+ * const nextPage: ListQuery = { limit: 100, cursor: "eyJvZmZzZXQiOjEwMH0" };
  * ```
  */
 export type ListQuery = {
@@ -60,13 +60,11 @@ export type ListQuery = {
 /**
  * Money on the wire: a decimal string and its currency, e.g. `{ amount: "12.50", currency: "USDT" }`.
  *
- * @example Read a field
+ * @example Usage
  * ```ts
  * import type { Money } from "@peaqos/peaq-os-sdk";
  *
- * function show(money: Money): unknown {
- *   return money.amount;
- * }
+ * const budget: Money = { amount: "12.50", currency: "USDT" };
  * ```
  */
 export type Money = {
@@ -153,7 +151,10 @@ export type SkillDirection = "provide" | "consume";
  * ```ts
  * import type { MachineIdentityProofInput } from "@peaqos/peaq-os-sdk";
  *
- * const machineIdentityProofInput: MachineIdentityProofInput = { challengeId: "chal_123", signature: "0x…" };
+ * const identityProof: MachineIdentityProofInput = {
+ *   challengeId: "chal_7f3a",
+ *   signature: "0x…", // EIP-191 signature of the challenge message
+ * };
  * ```
  */
 export type MachineIdentityProofInput = {
@@ -168,7 +169,10 @@ export type MachineIdentityProofInput = {
  * ```ts
  * import type { AgentPairingProof } from "@peaqos/peaq-os-sdk";
  *
- * const agentPairingProof: AgentPairingProof = { challengeId: "chal_123", signature: "0x…" };
+ * const agentProof: AgentPairingProof = {
+ *   challengeId: "chal_91bc",
+ *   signature: "0x…", // the agent's EIP-191 signature of the challenge message
+ * };
  * ```
  */
 export type AgentPairingProof = {
@@ -194,12 +198,12 @@ export type ProviderCredentials = {
 /**
  * An external provider's handoff target.
  *
- * @example Read a field
+ * @example Send the user to the provider
  * ```ts
  * import type { MarketHandoff } from "@peaqos/peaq-os-sdk";
  *
- * function show(marketHandoff: MarketHandoff): unknown {
- *   return marketHandoff.url;
+ * function linkTo(handoff: MarketHandoff): string {
+ *   return `${handoff.label}: ${handoff.url}`;
  * }
  * ```
  */
@@ -212,12 +216,12 @@ export type MarketHandoff = {
 /**
  * Pricing of a service or quote. `amount` is a decimal string or `null` when not fixed.
  *
- * @example Read a field
+ * @example Show a price
  * ```ts
  * import type { MarketPricing } from "@peaqos/peaq-os-sdk";
  *
- * function show(marketPricing: MarketPricing): unknown {
- *   return marketPricing.amount;
+ * function priceLabel(pricing: MarketPricing): string {
+ *   return pricing.mode === "fixed" ? `${pricing.amount} ${pricing.currency}` : pricing.mode;
  * }
  * ```
  */

@@ -36,8 +36,8 @@ export type TaskStatus =
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.createTask(machineId, params);
- * console.log(item.status);
+ * const { item: task } = await client.orchestration.createTask(machineId, { intent: "map the north field" });
+ * console.log(task.status, task.candidates.length);
  * ```
  */
 export type Task = {
@@ -69,7 +69,11 @@ export type Task = {
  * ```ts
  * import type { CreateTaskRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createTaskRequest: CreateTaskRequest = { intent: "intent" };
+ * const body: CreateTaskRequest = {
+ *   intent: "map the north field",
+ *   operation: "survey",
+ *   input: { areaHectares: 12 },
+ * };
  * ```
  */
 export type CreateTaskRequest = {
@@ -90,7 +94,7 @@ export type CreateTaskRequest = {
  * ```ts
  * import type { ResolveTaskRequest } from "@peaqos/peaq-os-sdk";
  *
- * const resolveTaskRequest: ResolveTaskRequest = { serviceId: "service_123" };
+ * const body: ResolveTaskRequest = { serviceId: "svc_aerial_mapping" };
  * ```
  */
 export type ResolveTaskRequest = {
@@ -105,7 +109,7 @@ export type ResolveTaskRequest = {
  * ```ts
  * import type { ExecuteTaskRequest } from "@peaqos/peaq-os-sdk";
  *
- * const executeTaskRequest: ExecuteTaskRequest = {};
+ * const body: ExecuteTaskRequest = { input: { areaHectares: 12, resolutionCm: 5 } };
  * ```
  */
 export type ExecuteTaskRequest = {
@@ -120,7 +124,7 @@ export type ExecuteTaskRequest = {
  * ```ts
  * import type { ListTasksOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listTasksOptions: ListTasksOptions = { limit: 50 };
+ * const options: ListTasksOptions = { status: "failed", limit: 20 };
  * ```
  */
 export type ListTasksOptions = {
@@ -138,8 +142,11 @@ export type ListTasksOptions = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.createGraphNode(machineId, params);
- * console.log(item.label);
+ * const { item: node } = await client.orchestration.createGraphNode(machineId, {
+ *   kind: "sensor",
+ *   label: "Lidar",
+ * });
+ * console.log(node.id, node.kind);
  * ```
  */
 export type GraphNode = {
@@ -161,8 +168,12 @@ export type GraphNode = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.createGraphEdge(machineId, params);
- * console.log(item.machineId);
+ * const { item: edge } = await client.orchestration.createGraphEdge(machineId, {
+ *   fromNodeId: lidar.id,
+ *   toNodeId: planner.id,
+ *   relation: "feeds",
+ * });
+ * console.log(edge.relation);
  * ```
  */
 export type GraphEdge = {
@@ -185,8 +196,8 @@ export type GraphEdge = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.getMachineGraph(machineId);
- * console.log(item.machineId);
+ * const { item: graph } = await client.orchestration.getMachineGraph(machineId);
+ * console.log(`${graph.nodes.length} nodes, ${graph.edges.length} edges`);
  * ```
  */
 export type MachineGraph = {
@@ -203,7 +214,7 @@ export type MachineGraph = {
  * ```ts
  * import type { CreateGraphNodeRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createGraphNodeRequest: CreateGraphNodeRequest = { kind: "kind", label: "Survey" };
+ * const body: CreateGraphNodeRequest = { kind: "sensor", label: "Lidar", properties: { rangeM: 120 } };
  * ```
  */
 export type CreateGraphNodeRequest = {
@@ -220,7 +231,7 @@ export type CreateGraphNodeRequest = {
  * ```ts
  * import type { UpdateGraphNodeRequest } from "@peaqos/peaq-os-sdk";
  *
- * const updateGraphNodeRequest: UpdateGraphNodeRequest = { kind: "kind" };
+ * const body: UpdateGraphNodeRequest = { label: "Lidar (rear)" };
  * ```
  */
 export type UpdateGraphNodeRequest = {
@@ -237,7 +248,11 @@ export type UpdateGraphNodeRequest = {
  * ```ts
  * import type { CreateGraphEdgeRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createGraphEdgeRequest: CreateGraphEdgeRequest = { fromNodeId: "fromNode_123", toNodeId: "toNode_123", relation: "relation" };
+ * const body: CreateGraphEdgeRequest = {
+ *   fromNodeId: "node_lidar",
+ *   toNodeId: "node_planner",
+ *   relation: "feeds",
+ * };
  * ```
  */
 export type CreateGraphEdgeRequest = {
@@ -255,7 +270,7 @@ export type CreateGraphEdgeRequest = {
  * ```ts
  * import type { UpdateGraphEdgeRequest } from "@peaqos/peaq-os-sdk";
  *
- * const updateGraphEdgeRequest: UpdateGraphEdgeRequest = { relation: "relation" };
+ * const body: UpdateGraphEdgeRequest = { properties: { latencyMs: 15 } };
  * ```
  */
 export type UpdateGraphEdgeRequest = {
@@ -273,7 +288,7 @@ export type UpdateGraphEdgeRequest = {
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listPolicies();
- * for (const policy of items) console.log(policy.name);
+ * for (const policy of items) console.log(policy.name, `v${policy.version}`);
  * ```
  */
 export type Policy = {
@@ -294,7 +309,11 @@ export type Policy = {
  * ```ts
  * import type { CreatePolicyRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createPolicyRequest: CreatePolicyRequest = { name: "Nightly survey" };
+ * const body: CreatePolicyRequest = {
+ *   name: "Night shift",
+ *   description: "No purchases between 22:00 and 06:00",
+ *   rules: { quietHours: ["22:00", "06:00"] },
+ * };
  * ```
  */
 export type CreatePolicyRequest = {
@@ -311,7 +330,7 @@ export type CreatePolicyRequest = {
  * ```ts
  * import type { UpdatePolicyRequest } from "@peaqos/peaq-os-sdk";
  *
- * const updatePolicyRequest: UpdatePolicyRequest = { name: "Nightly survey" };
+ * const body: UpdatePolicyRequest = { description: "No purchases between 23:00 and 06:00" };
  * ```
  */
 export type UpdatePolicyRequest = {
@@ -328,7 +347,7 @@ export type UpdatePolicyRequest = {
  * ```ts
  * import type { ListPoliciesOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listPoliciesOptions: ListPoliciesOptions = { limit: 50 };
+ * const options: ListPoliciesOptions = { limit: 25 };
  * ```
  */
 export type ListPoliciesOptions = {
@@ -345,8 +364,8 @@ export type ListPoliciesOptions = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { items } = await client.orchestration.listAuditEvents();
- * for (const auditEvent of items) console.log(auditEvent.machineId);
+ * const { items } = await client.orchestration.listAuditEvents({ machineId });
+ * for (const event of items) console.log(event.occurredAt, event.actor, event.action, event.statusCode);
  * ```
  */
 export type AuditEvent = {
@@ -373,7 +392,7 @@ export type AuditEvent = {
  * ```ts
  * import type { ListAuditEventsOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listAuditEventsOptions: ListAuditEventsOptions = { limit: 50 };
+ * const options: ListAuditEventsOptions = { machineId: "mach_4821", limit: 100 };
  * ```
  */
 export type ListAuditEventsOptions = {
@@ -391,8 +410,8 @@ export type ListAuditEventsOptions = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { items } = await client.orchestration.listRuns();
- * for (const run of items) console.log(run.status);
+ * const { items } = await client.orchestration.listRuns({ machineId });
+ * const failed = items.filter((run) => run.status === "failed");
  * ```
  */
 export type Run = {
@@ -417,7 +436,7 @@ export type Run = {
  * ```ts
  * import type { ListRunsOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listRunsOptions: ListRunsOptions = { limit: 50 };
+ * const options: ListRunsOptions = { machineId: "mach_4821", limit: 20 };
  * ```
  */
 export type ListRunsOptions = {
@@ -435,8 +454,8 @@ export type ListRunsOptions = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.getReadiness(machineId);
- * console.log(item.machineId);
+ * const { item: readiness } = await client.orchestration.getReadiness(machineId);
+ * for (const check of readiness.checks) if (!check.ok) console.warn(check.name, check.detail);
  * ```
  */
 export type MachineReadiness = {
@@ -458,8 +477,8 @@ export type MachineReadiness = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const healthStatus = await client.orchestration.getHealth();
- * console.log(healthStatus.status);
+ * const health = await client.orchestration.getHealth();
+ * if (health.status !== "ok") console.warn("orchestration degraded at", health.time);
  * ```
  */
 export type HealthStatus = {
@@ -477,7 +496,7 @@ export type HealthStatus = {
  * ```ts
  * import type { CancelMarketOrderRequest } from "@peaqos/peaq-os-sdk";
  *
- * const cancelMarketOrderRequest: CancelMarketOrderRequest = { reason: "Customer changed plans" };
+ * const body: CancelMarketOrderRequest = { reason: "Mission aborted" };
  * ```
  */
 export type CancelMarketOrderRequest = {
@@ -493,8 +512,8 @@ export type CancelMarketOrderRequest = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const marketOrderActionResponse = await client.orchestration.cancelMarketOrder(orderId, params, pairingToken);
- * console.log(marketOrderActionResponse.order);
+ * const { order, payment } = await client.orchestration.cancelMarketOrder(orderId, {}, pairingToken);
+ * console.log(order.status, payment?.status);
  * ```
  */
 export type MarketOrderActionResponse = {

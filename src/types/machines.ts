@@ -20,11 +20,13 @@ export type MachineStatus = "draft" | "active" | "degraded" | "blocked" | "archi
 /**
  * The verified EIP-191 identity proof recorded on a machine.
  *
- * @example Usage
+ * @example Who verified a machine
  * ```ts
  * import type { MachineIdentityProof } from "@peaqos/peaq-os-sdk";
  *
- * const machineIdentityProof: MachineIdentityProof = { method: "eip191", identityRef: "did:peaq:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23", signerAddress: "signerAddress", challengeId: "chal_123", verifiedAt: "2026-01-01T00:00:00Z", challengeExpiresAt: "2026-01-01T00:00:00Z", controllerAddresses: [], resolutionSource: "peaqos-mcr" };
+ * function verifiedBy(proof: MachineIdentityProof): string {
+ *   return `${proof.signerAddress} at ${proof.verifiedAt}`;
+ * }
  * ```
  */
 export type MachineIdentityProof = {
@@ -41,13 +43,13 @@ export type MachineIdentityProof = {
 /**
  * A machine record.
  *
- * @example From `listMachines`
+ * @example From `getMachine`
  * ```ts ignore
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { items } = await client.orchestration.listMachines();
- * for (const machine of items) console.log(machine.status);
+ * const { item: machine } = await client.orchestration.getMachine(machineId);
+ * console.log(machine.displayName, machine.status);
  * ```
  */
 export type Machine = {
@@ -74,7 +76,7 @@ export type Machine = {
  * ```ts
  * import type { ListMachinesOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listMachinesOptions: ListMachinesOptions = { limit: 50 };
+ * const options: ListMachinesOptions = { limit: 50 };
  * ```
  */
 export type ListMachinesOptions = {
@@ -89,7 +91,12 @@ export type ListMachinesOptions = {
  * ```ts
  * import type { CreateMachineRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createMachineRequest: CreateMachineRequest = { displayName: "Rover 7", machineType: "rover" };
+ * const body: CreateMachineRequest = {
+ *   displayName: "Rover 7",
+ *   machineType: "rover",
+ *   capabilities: ["lidar", "gps"],
+ *   labels: { site: "north-field" },
+ * };
  * ```
  */
 export type CreateMachineRequest = {
@@ -113,7 +120,7 @@ export type CreateMachineRequest = {
  * ```ts
  * import type { UpdateMachineRequest } from "@peaqos/peaq-os-sdk";
  *
- * const updateMachineRequest: UpdateMachineRequest = { displayName: "Rover 7" };
+ * const body: UpdateMachineRequest = { status: "degraded", labels: { site: "workshop" } };
  * ```
  */
 export type UpdateMachineRequest = {
@@ -136,7 +143,9 @@ export type UpdateMachineRequest = {
  * ```ts
  * import type { CreateMachineIdentityChallengeRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createMachineIdentityChallengeRequest: CreateMachineIdentityChallengeRequest = { identityRef: "did:peaq:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23" };
+ * const body: CreateMachineIdentityChallengeRequest = {
+ *   identityRef: "did:peaq:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+ * };
  * ```
  */
 export type CreateMachineIdentityChallengeRequest = {
@@ -152,8 +161,8 @@ export type CreateMachineIdentityChallengeRequest = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.createMachineIdentityChallenge(params);
- * console.log(item.challengeId);
+ * const { item: challenge } = await client.orchestration.createMachineIdentityChallenge({ identityRef });
+ * const signature = await signer.signMessage(challenge.message); // before challenge.expiresAt
  * ```
  */
 export type MachineIdentityChallengeResponse = {

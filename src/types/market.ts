@@ -17,13 +17,13 @@ import type { MarketPayment, MarketPaymentRailType } from "./payments.ts";
 /**
  * A service offered on the market.
  *
- * @example From `listMarketServices`
+ * @example From `getMarketService`
  * ```ts ignore
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { items } = await client.orchestration.listMarketServices();
- * for (const marketService of items) console.log(marketService.name);
+ * const { item: service } = await client.orchestration.getMarketService(serviceId);
+ * console.log(service.name, service.companyName, service.pricing.mode);
  * ```
  */
 export type MarketService = {
@@ -51,7 +51,7 @@ export type MarketService = {
  * ```ts
  * import type { ListMarketServicesOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listMarketServicesOptions: ListMarketServicesOptions = { limit: 50 };
+ * const options: ListMarketServicesOptions = { serviceType: "inference", executionMode: "native", limit: 50 };
  * ```
  */
 export type ListMarketServicesOptions = {
@@ -70,7 +70,7 @@ export type ListMarketServicesOptions = {
  * ```ts
  * import type { GetMarketServiceOptions } from "@peaqos/peaq-os-sdk";
  *
- * const getMarketServiceOptions: GetMarketServiceOptions = { machineId: "mach_123" };
+ * const options: GetMarketServiceOptions = { machineId: "mach_4821" };
  * ```
  */
 export type GetMarketServiceOptions = {
@@ -84,7 +84,13 @@ export type GetMarketServiceOptions = {
  * ```ts
  * import type { MarketSearchRequest } from "@peaqos/peaq-os-sdk";
  *
- * const marketSearchRequest: MarketSearchRequest = { machineId: "mach_123", agentPairingId: "pair_123" };
+ * const body: MarketSearchRequest = {
+ *   machineId: "mach_4821",
+ *   agentPairingId: "pair_19ce",
+ *   query: "aerial mapping",
+ *   maxPrice: "25.00",
+ *   currency: "USDT",
+ * };
  * ```
  */
 export type MarketSearchRequest = {
@@ -106,12 +112,13 @@ export type MarketSearchRequest = {
 /**
  * A priced, expiring offer for one service.
  *
- * @example Read a field
+ * @example Pick the best fixed-price quote
  * ```ts
  * import type { MarketQuote } from "@peaqos/peaq-os-sdk";
  *
- * function show(marketQuote: MarketQuote): unknown {
- *   return marketQuote.serviceId;
+ * function cheapest(quotes: readonly MarketQuote[]): MarketQuote | undefined {
+ *   return quotes.filter((q) => q.pricing.mode === "fixed")
+ *     .sort((a, b) => Number(a.pricing.amount) - Number(b.pricing.amount))[0];
  * }
  * ```
  */
@@ -141,8 +148,11 @@ export type MarketQuote = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.searchMarket(params, pairingToken);
- * console.log(item.status);
+ * const { item: search } = await client.orchestration.searchMarket(
+ *   { machineId, agentPairingId, query: "mapping" },
+ *   pairingToken,
+ * );
+ * if (search.status === "matched") console.log(search.quotes[0]?.serviceId);
  * ```
  */
 export type MarketSearch = {
@@ -179,13 +189,13 @@ export type MarketOrderStatus =
 /**
  * A market order.
  *
- * @example From `listMarketOrders`
+ * @example From `getMarketOrder`
  * ```ts ignore
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { items } = await client.orchestration.listMarketOrders(options);
- * for (const marketOrder of items) console.log(marketOrder.status);
+ * const { item: order } = await client.orchestration.getMarketOrder(orderId);
+ * console.log(order.status, order.payment?.status, order.errorMessage);
  * ```
  */
 export type MarketOrder = {
@@ -223,7 +233,7 @@ export type MarketOrder = {
  * ```ts
  * import type { ListMarketOrdersOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listMarketOrdersOptions: ListMarketOrdersOptions = { machineId: "mach_123" };
+ * const options: ListMarketOrdersOptions = { machineId: "mach_4821", limit: 20 };
  * ```
  */
 export type ListMarketOrdersOptions = {
@@ -239,7 +249,12 @@ export type ListMarketOrdersOptions = {
  * ```ts
  * import type { CreateMarketOrderRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createMarketOrderRequest: CreateMarketOrderRequest = { machineId: "mach_123", agentPairingId: "pair_123", serviceId: "service_123" };
+ * const body: CreateMarketOrderRequest = {
+ *   machineId: "mach_4821",
+ *   agentPairingId: "pair_19ce",
+ *   serviceId: "svc_aerial_mapping",
+ *   budget: { amount: "25.00", currency: "USDT" },
+ * };
  * ```
  */
 export type CreateMarketOrderRequest = {
@@ -262,7 +277,7 @@ export type CreateMarketOrderRequest = {
  * ```ts
  * import type { ExecuteMarketOrderRequest } from "@peaqos/peaq-os-sdk";
  *
- * const executeMarketOrderRequest: ExecuteMarketOrderRequest = {};
+ * const body: ExecuteMarketOrderRequest = { input: { areaHectares: 12 } };
  * ```
  */
 export type ExecuteMarketOrderRequest = {
@@ -272,12 +287,12 @@ export type ExecuteMarketOrderRequest = {
 /**
  * A run of a native execution.
  *
- * @example Read a field
+ * @example How long a run took
  * ```ts
  * import type { MarketRun } from "@peaqos/peaq-os-sdk";
  *
- * function show(marketRun: MarketRun): unknown {
- *   return marketRun.status;
+ * function durationMs(run: MarketRun): number {
+ *   return Date.parse(run.completedAt) - Date.parse(run.startedAt);
  * }
  * ```
  */
@@ -294,12 +309,12 @@ export type MarketRun = {
 /**
  * What a native execution produced.
  *
- * @example Read a field
+ * @example Read the result
  * ```ts
  * import type { MarketOutcome } from "@peaqos/peaq-os-sdk";
  *
- * function show(marketOutcome: MarketOutcome): unknown {
- *   return marketOutcome.status;
+ * function report(outcome: MarketOutcome): string {
+ *   return outcome.status === "succeeded" ? outcome.summary : `failed: ${outcome.summary}`;
  * }
  * ```
  */
@@ -314,12 +329,12 @@ export type MarketOutcome = {
 /**
  * `executeMarketOrder` result for a native execution (HTTP 200).
  *
- * @example Read a field
+ * @example Read the outcome
  * ```ts
  * import type { NativeExecutionResponse } from "@peaqos/peaq-os-sdk";
  *
- * function show(nativeExecutionResponse: NativeExecutionResponse): unknown {
- *   return nativeExecutionResponse.order;
+ * function outputOf(response: NativeExecutionResponse): Readonly<Record<string, unknown>> {
+ *   return response.execution.outcome.output;
  * }
  * ```
  */
@@ -336,12 +351,12 @@ export type NativeExecutionResponse = {
 /**
  * `executeMarketOrder` result for an external handoff (HTTP 202).
  *
- * @example Read a field
+ * @example Where to continue
  * ```ts
  * import type { HandoffExecutionResponse } from "@peaqos/peaq-os-sdk";
  *
- * function show(handoffExecutionResponse: HandoffExecutionResponse): unknown {
- *   return handoffExecutionResponse.order;
+ * function handoffUrl(response: HandoffExecutionResponse): string {
+ *   return response.execution.handoff.url;
  * }
  * ```
  */
@@ -362,8 +377,9 @@ export type HandoffExecutionResponse = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const executeMarketOrderResponse = await client.orchestration.executeMarketOrder(orderId, params, pairingToken);
- * console.log(executeMarketOrderResponse.id);
+ * const result = await client.orchestration.executeMarketOrder(orderId, {}, pairingToken);
+ * if (result.execution.statusCode === 200) console.log(result.execution.outcome.summary);
+ * else console.log("continue at", result.execution.handoff.url);
  * ```
  */
 export type ExecuteMarketOrderResponse = NativeExecutionResponse | HandoffExecutionResponse;
@@ -376,8 +392,8 @@ export type ExecuteMarketOrderResponse = NativeExecutionResponse | HandoffExecut
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const confirmMarketOrderResponse = await client.orchestration.confirmMarketOrder(orderId, pairingToken);
- * console.log(confirmMarketOrderResponse.order);
+ * const { order, payment } = await client.orchestration.confirmMarketOrder(orderId, pairingToken);
+ * console.log(order.status, payment?.status); // "confirmed", "release_pending" or "released"
  * ```
  */
 export type ConfirmMarketOrderResponse = {
@@ -392,7 +408,10 @@ export type ConfirmMarketOrderResponse = {
  * ```ts
  * import type { DisputeMarketOrderRequest } from "@peaqos/peaq-os-sdk";
  *
- * const disputeMarketOrderRequest: DisputeMarketOrderRequest = { reason: "Customer changed plans" };
+ * const body: DisputeMarketOrderRequest = {
+ *   reason: "Map covers the wrong field",
+ *   evidence: { expectedAreaHectares: 12, deliveredAreaHectares: 3 },
+ * };
  * ```
  */
 export type DisputeMarketOrderRequest = {
@@ -403,12 +422,12 @@ export type DisputeMarketOrderRequest = {
 /**
  * A dispute raised on an order.
  *
- * @example Read a field
+ * @example Is it still open?
  * ```ts
  * import type { MarketDispute } from "@peaqos/peaq-os-sdk";
  *
- * function show(marketDispute: MarketDispute): unknown {
- *   return marketDispute.status;
+ * function isOpen(dispute: MarketDispute): boolean {
+ *   return dispute.status === "open";
  * }
  * ```
  */
@@ -429,8 +448,8 @@ export type MarketDispute = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const disputeMarketOrderResponse = await client.orchestration.disputeMarketOrder(orderId, params, pairingToken);
- * console.log(disputeMarketOrderResponse.order);
+ * const { dispute, payment } = await client.orchestration.disputeMarketOrder(orderId, { reason }, pairingToken);
+ * console.log(dispute.id, payment?.status); // "frozen"
  * ```
  */
 export type DisputeMarketOrderResponse = {

@@ -8,12 +8,12 @@ import type { AgentPairingProof } from "./common.ts";
 /**
  * Spend and scope limits delegated to a paired agent. Limits are decimal strings.
  *
- * @example Read a field
+ * @example Show an agent's limits
  * ```ts
  * import type { DelegationPolicy } from "@peaqos/peaq-os-sdk";
  *
- * function show(delegationPolicy: DelegationPolicy): unknown {
- *   return delegationPolicy.allowedSkillKeys;
+ * function limits(policy: DelegationPolicy): string {
+ *   return `${policy.perTransactionLimit ?? "∞"} per order, ${policy.dailyLimit ?? "∞"} a day`;
  * }
  * ```
  */
@@ -34,7 +34,12 @@ export type DelegationPolicy = {
  * ```ts
  * import type { DelegationPolicyInput } from "@peaqos/peaq-os-sdk";
  *
- * const delegationPolicyInput: DelegationPolicyInput = { perTransactionLimit: "perTransactionLimit" };
+ * const delegationPolicy: DelegationPolicyInput = {
+ *   allowedSkillKeys: ["aerial-mapping"],
+ *   perTransactionLimit: "25.00",
+ *   dailyLimit: "100.00",
+ *   currency: "USDT",
+ * };
  * ```
  */
 export type DelegationPolicyInput = {
@@ -67,8 +72,8 @@ export type AgentPairingStatus = "active" | "paused" | "revoked";
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { items } = await client.orchestration.listAgentPairings(machineId);
- * for (const agentPairing of items) console.log(agentPairing.status);
+ * const { items } = await client.orchestration.listAgentPairings(machineId, { status: "active" });
+ * for (const pairing of items) console.log(pairing.agentAddress, pairing.sessionExpiresAt);
  * ```
  */
 export type AgentPairing = {
@@ -102,8 +107,8 @@ export type AgentPairing = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.createAgentPairing(machineId, params);
- * console.log(item.id);
+ * const { item: pairing } = await client.orchestration.createAgentPairing(machineId, body);
+ * console.log(pairing.id); // keep pairing.pairingToken secret: it is returned once
  * ```
  */
 export type AgentPairingWithToken = AgentPairing & {
@@ -118,7 +123,7 @@ export type AgentPairingWithToken = AgentPairing & {
  * ```ts
  * import type { ListAgentPairingsOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listAgentPairingsOptions: ListAgentPairingsOptions = { limit: 50 };
+ * const options: ListAgentPairingsOptions = { status: "paused", limit: 50 };
  * ```
  */
 export type ListAgentPairingsOptions = {
@@ -134,7 +139,11 @@ export type ListAgentPairingsOptions = {
  * ```ts
  * import type { CreateAgentPairingChallengeRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createAgentPairingChallengeRequest: CreateAgentPairingChallengeRequest = { agentAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23", agentProvider: "agentProvider", agentRole: "agentRole" };
+ * const body: CreateAgentPairingChallengeRequest = {
+ *   agentAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+ *   agentProvider: "openai",
+ *   agentRole: "buyer",
+ * };
  * ```
  */
 export type CreateAgentPairingChallengeRequest = {
@@ -153,8 +162,8 @@ export type CreateAgentPairingChallengeRequest = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.createAgentPairingChallenge(machineId, params);
- * console.log(item.challengeId);
+ * const { item: challenge } = await client.orchestration.createAgentPairingChallenge(machineId, body);
+ * const signature = await agentSigner.signMessage(challenge.message);
  * ```
  */
 export type AgentPairingChallengeResponse = {
@@ -172,7 +181,12 @@ export type AgentPairingChallengeResponse = {
  * ```ts
  * import type { CreateAgentPairingRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createAgentPairingRequest: CreateAgentPairingRequest = { agentAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23", agentProvider: "agentProvider", agentRole: "agentRole", agentProof: { challengeId: "chal_123", signature: "0x…" } };
+ * const body: CreateAgentPairingRequest = {
+ *   agentAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+ *   agentProvider: "openai",
+ *   agentRole: "buyer",
+ *   agentProof: { challengeId: "chal_91bc", signature: "0x…" },
+ * };
  * ```
  */
 export type CreateAgentPairingRequest = {
@@ -192,7 +206,9 @@ export type CreateAgentPairingRequest = {
  * ```ts
  * import type { CreateAgentPairingSessionRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createAgentPairingSessionRequest: CreateAgentPairingSessionRequest = { agentProof: { challengeId: "chal_123", signature: "0x…" } };
+ * const body: CreateAgentPairingSessionRequest = {
+ *   agentProof: { challengeId: "chal_a04e", signature: "0x…" },
+ * };
  * ```
  */
 export type CreateAgentPairingSessionRequest = {
@@ -202,11 +218,11 @@ export type CreateAgentPairingSessionRequest = {
 /**
  * Body of `updateAgentPairing`. A policy change invalidates the current session token.
  *
- * @example Usage
+ * @example Pause a pairing
  * ```ts
  * import type { UpdateAgentPairingRequest } from "@peaqos/peaq-os-sdk";
  *
- * const updateAgentPairingRequest: UpdateAgentPairingRequest = { description: "Maps the north field" };
+ * const body: UpdateAgentPairingRequest = { status: "paused", description: "Paused during maintenance" };
  * ```
  */
 export type UpdateAgentPairingRequest = {

@@ -60,13 +60,13 @@ export type PaymentVerificationMode = "recorded" | "rpc";
 /**
  * The payment of a market order.
  *
- * @example From `createPaymentIntent`
+ * @example From `getMarketPayment`
  * ```ts ignore
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.createPaymentIntent(orderId, params, pairingToken);
- * console.log(item.status);
+ * const { item: payment } = await client.orchestration.getMarketPayment(orderId);
+ * console.log(payment.status, payment.amount, payment.currency);
  * ```
  */
 export type MarketPayment = {
@@ -96,7 +96,7 @@ export type MarketPayment = {
  * ```ts
  * import type { CreatePaymentIntentRequest } from "@peaqos/peaq-os-sdk";
  *
- * const createPaymentIntentRequest: CreatePaymentIntentRequest = { rail: "x402" };
+ * const body: CreatePaymentIntentRequest = { rail: "x402", amount: "12.50", currency: "USDT" };
  * ```
  */
 export type CreatePaymentIntentRequest = {
@@ -108,12 +108,12 @@ export type CreatePaymentIntentRequest = {
 /**
  * Fields shared by EVM and Solana payment proofs.
  *
- * @example Read a field
+ * @example Who paid whom
  * ```ts
  * import type { PaymentProofCommon } from "@peaqos/peaq-os-sdk";
  *
- * function show(paymentProofCommon: PaymentProofCommon): unknown {
- *   return paymentProofCommon.amount;
+ * function parties(proof: PaymentProofCommon): string {
+ *   return `${proof.payerAddress ?? "?"} -> ${proof.payeeAddress ?? "?"}`;
  * }
  * ```
  */
@@ -187,7 +187,11 @@ export type SubmitPaymentProofRequest = EvmPaymentProof | SolanaPaymentProof;
  * ```ts
  * import type { LockEscrowPaymentRequest } from "@peaqos/peaq-os-sdk";
  *
- * const lockEscrowPaymentRequest: LockEscrowPaymentRequest = { transactionHash: "transactionHash", chain: "chain", escrowAddress: "escrowAddress" };
+ * const body: LockEscrowPaymentRequest = {
+ *   transactionHash: "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+ *   chain: "peaq",
+ *   escrowAddress: "0x8ba1f109551bD432803012645Ac136ddd64DBA72",
+ * };
  * ```
  */
 export type LockEscrowPaymentRequest = {
@@ -203,7 +207,7 @@ export type LockEscrowPaymentRequest = {
  * ```ts
  * import type { ReleasePaymentRequest } from "@peaqos/peaq-os-sdk";
  *
- * const releasePaymentRequest: ReleasePaymentRequest = { transactionHash: "transactionHash" };
+ * const body: ReleasePaymentRequest = { notes: "Delivered and confirmed by the operator" };
  * ```
  */
 export type ReleasePaymentRequest = {
@@ -218,7 +222,7 @@ export type ReleasePaymentRequest = {
  * ```ts
  * import type { RefundPaymentRequest } from "@peaqos/peaq-os-sdk";
  *
- * const refundPaymentRequest: RefundPaymentRequest = { transactionHash: "transactionHash" };
+ * const body: RefundPaymentRequest = { reason: "Dispute resolved for the buyer" };
  * ```
  */
 export type RefundPaymentRequest = {

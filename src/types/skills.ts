@@ -20,8 +20,8 @@ import type {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { items } = await client.orchestration.listSkills();
- * for (const skillSummary of items) console.log(skillSummary.label);
+ * const { items } = await client.orchestration.listSkills({ direction: "provide" });
+ * for (const skill of items) console.log(skill.key, skill.label, skill.integrationStatus);
  * ```
  */
 export type SkillSummary = {
@@ -45,7 +45,7 @@ export type SkillSummary = {
  * ```ts
  * import type { ListSkillsOptions } from "@peaqos/peaq-os-sdk";
  *
- * const listSkillsOptions: ListSkillsOptions = { limit: 50 };
+ * const options: ListSkillsOptions = { scope: "machine", source: "catalog", limit: 50 };
  * ```
  */
 export type ListSkillsOptions = {
@@ -59,12 +59,12 @@ export type ListSkillsOptions = {
 /**
  * One operation a skill's manifest declares, with JSON Schemas of its input and output.
  *
- * @example Read a field
+ * @example List what a skill can do
  * ```ts
  * import type { SkillOperation } from "@peaqos/peaq-os-sdk";
  *
- * function show(skillOperation: SkillOperation): unknown {
- *   return skillOperation.name;
+ * function describe(operations: readonly SkillOperation[]): string[] {
+ *   return operations.map((op) => `${op.name}: ${op.description}`);
  * }
  * ```
  */
@@ -83,8 +83,8 @@ export type SkillOperation = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.getSkillManifest(skillKey);
- * console.log(item.skillKey);
+ * const { item: manifest } = await client.orchestration.getSkillManifest("aerial-mapping");
+ * console.log(manifest.version, manifest.operations.map((op) => op.name));
  * ```
  */
 export type SkillManifest = {
@@ -103,7 +103,7 @@ export type SkillManifest = {
  * ```ts
  * import type { UpdateSkillConfigRequest } from "@peaqos/peaq-os-sdk";
  *
- * const updateSkillConfigRequest: UpdateSkillConfigRequest = { enabled: true };
+ * const body: UpdateSkillConfigRequest = { enabled: true, config: { maxAltitudeM: 120 } };
  * ```
  */
 export type UpdateSkillConfigRequest = {
@@ -119,8 +119,8 @@ export type UpdateSkillConfigRequest = {
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
- * const { item } = await client.orchestration.updateSkillConfig(skillKey, params);
- * console.log(item.enabled);
+ * const { item } = await client.orchestration.updateSkillConfig("aerial-mapping", { enabled: false });
+ * console.log(item.enabled, item.updatedAt);
  * ```
  */
 export type SkillConfigResponse = {

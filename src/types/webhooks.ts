@@ -34,12 +34,12 @@ export type WebhookEventType =
 /**
  * The JSON body of a webhook delivery.
  *
- * @example Read a field
+ * @example Route by event type
  * ```ts
  * import type { WebhookEvent } from "@peaqos/peaq-os-sdk";
  *
- * function show(webhookEvent: WebhookEvent): unknown {
- *   return webhookEvent.type;
+ * function orderStatus(event: WebhookEvent): string | undefined {
+ *   return event.type.startsWith("order.") ? event.data.order?.status : undefined;
  * }
  * ```
  */
