@@ -66,7 +66,7 @@ export type PaymentVerificationMode = "recorded" | "rpc";
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: payment } = await client.orchestration.getMarketPayment(orderId);
- * console.log(payment.status, payment.amount, payment.currency);
+ * if (payment !== null) console.log(payment.status, payment.amount, payment.currency); // null: none yet
  * ```
  */
 export type MarketPayment = {
