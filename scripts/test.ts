@@ -2,7 +2,7 @@
  * The README's test command (`deno task test`): runs every suite, streams its output, and
  * ends with one line of totals, `N passed, M failed`.
  *
- * Suites: the static checks (format, lint, type-check; one test each), the Deno suite
+ * Suites: the static checks (format, lint, type-check, JSDoc examples; one test each), the Deno suite
  * (`tests/`, sanitizers on) and the cross-runtime suites (`scripts/test_runtimes.ts`: the npm
  * tarball on Node, Bun and workerd, plus the package lints) and the Worker as a user builds and
  * runs it (`wrangler deploy --dry-run`, `wrangler dev`). Each suite's own summary line is
@@ -52,6 +52,8 @@ const suites: Suite[] = [
       "bench/",
     ],
   },
+  // The JSDoc examples of the public entry points type-check as written.
+  { name: "doc examples", args: ["check", "--doc", "mod.ts", "src/", "signer/"] },
   {
     name: "deno tests",
     args: ["test", "-A", "--sanitize-ops", "--sanitize-resources", "tests/"],
