@@ -113,6 +113,39 @@ async function timed(
   }
 }
 
+/**
+ * One order flow (create → execute → confirm) against `ordersUrl`, timed under `label`; returns
+ * whether the order ended confirmed. Created order ids are pushed to `orders`.
+ */
+async function orderFlow(
+  stats: Stats,
+  label: string,
+  ordersUrl: string,
+  headers: HeadersInit,
+  order: Record<string, unknown>,
+  orders: string[],
+): Promise<boolean> {
+  const post = (body: string): RequestInit => ({ method: "POST", headers, body });
+  const created = await timed(stats, `POST ${label}`, ordersUrl, post(JSON.stringify(order)));
+  const id = (created.body as { item?: { id?: string } } | null)?.item?.id;
+  if (created.status !== 201 || !id) return false;
+  orders.push(id);
+  const run = await timed(
+    stats,
+    `POST ${label}/:id/execute`,
+    `${ordersUrl}/${id}/execute`,
+    post("{}"),
+  );
+  if (run.status !== 200) return false;
+  const done = await timed(
+    stats,
+    `POST ${label}/:id/confirm`,
+    `${ordersUrl}/${id}/confirm`,
+    post("{}"),
+  );
+  return done.status === 200;
+}
+
 /** Runs `CONCURRENCY` loops of `step` until the deadline or the request cap. */
 async function drive(stats: Stats, step: () => Promise<void>): Promise<void> {
   const deadline = performance.now() + SECONDS * 1000;
@@ -266,35 +299,10 @@ async function sandboxPhase(): Promise<Phase> {
         body: JSON.stringify({ ...ids, query: "echo" }),
       })],
     [35, async () => {
-      const created = await timed(stats, "POST /market/orders", `${base}/market/orders`, {
-        method: "POST",
-        headers: agent,
-        body: JSON.stringify({ ...ids, serviceId: "svc_sim_echo", input: { message: "load" } }),
-      });
-      const id = (created.body as { item?: { id?: string } } | null)?.item?.id;
-      if (created.status !== 201 || !id) return;
-      orders.push(id);
-      const run = await timed(
-        stats,
-        "POST /market/orders/:id/execute",
-        `${base}/market/orders/${id}/execute`,
-        {
-          method: "POST",
-          headers: agent,
-          body: "{}",
-        },
-      );
-      if (run.status !== 200) return;
-      const done = await timed(
-        stats,
-        "POST /market/orders/:id/confirm",
-        `${base}/market/orders/${id}/confirm`,
-        {
-          method: "POST",
-          headers: agent,
-        },
-      );
-      if (done.status === 200) flows++;
+      const order = { ...ids, serviceId: "svc_sim_echo", input: { message: "load" } };
+      if (await orderFlow(stats, "/market/orders", `${base}/market/orders`, agent, order, orders)) {
+        flows++;
+      }
     }],
   ];
   await drive(stats, () => pick(ops)());
@@ -437,36 +445,10 @@ async function workerPhase(): Promise<Phase> {
       if (statuses.some((s) => s === 200)) synthetic.set(webhookId, orderId);
     }],
     [36, async () => {
-      const created = await timed(stats, "POST /v1/market/orders", `${edge}/orders`, {
-        method: "POST",
-        headers: jsonAuth,
-        body: JSON.stringify({ ...ids, serviceId: "svc_sim_echo", input: { message: "load" } }),
-      });
-      const id = (created.body as { item?: { id?: string } } | null)?.item?.id;
-      if (created.status !== 201 || !id) return;
-      orders.push(id);
-      const run = await timed(
-        stats,
-        "POST /v1/market/orders/:id/execute",
-        `${edge}/orders/${id}/execute`,
-        {
-          method: "POST",
-          headers: jsonAuth,
-          body: "{}",
-        },
-      );
-      if (run.status !== 200) return;
-      const done = await timed(
-        stats,
-        "POST /v1/market/orders/:id/confirm",
-        `${edge}/orders/${id}/confirm`,
-        {
-          method: "POST",
-          headers: jsonAuth,
-          body: "{}",
-        },
-      );
-      if (done.status === 200) flows++;
+      const order = { ...ids, serviceId: "svc_sim_echo", input: { message: "load" } };
+      if (await orderFlow(stats, "/v1/market/orders", `${edge}/orders`, jsonAuth, order, orders)) {
+        flows++;
+      }
     }],
     [4, async () => {
       const created = await timed(stats, "POST /v1/market/orders (handoff)", `${edge}/orders`, {
