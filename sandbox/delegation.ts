@@ -9,7 +9,7 @@
 import type { DelegationPolicy, MarketService } from "../src/types/mod.ts";
 import type { SandboxContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
-import { formatMoney, parseMoney } from "./money.ts";
+import { formatMoney, parseMoney } from "../contract/money.ts";
 import type { PairingRecord } from "./store.ts";
 
 /**

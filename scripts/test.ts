@@ -45,6 +45,7 @@ const suites: Suite[] = [
       "mod.ts",
       "src/",
       "signer/",
+      "contract/",
       "sandbox/",
       "worker/src/",
       "tests/",

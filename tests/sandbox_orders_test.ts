@@ -7,7 +7,7 @@
 import { assert, assertEquals, assertExists, assertFalse, assertMatch } from "@std/assert";
 import { OrchestrationApiError, PeaqosClient } from "../mod.ts";
 import type { MarketOrder } from "../mod.ts";
-import { formatMoney, parseMoney, toBaseUnits } from "../sandbox/money.ts";
+import { formatMoney, parseMoney, toBaseUnits } from "../contract/money.ts";
 import { createSandbox } from "../sandbox/mod.ts";
 import { deadUrl, ids, localServer, type Market, market } from "./_market.ts";
 import {

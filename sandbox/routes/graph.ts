@@ -18,7 +18,7 @@ import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { GraphEdgeRecord, GraphNodeRecord } from "../store.ts";
-import { shortTextSchema } from "../fields.ts";
+import { shortTextSchema } from "../../contract/fields.ts";
 import { readJson, validationError } from "../validate.ts";
 import { requireMachine } from "./machines.ts";
 

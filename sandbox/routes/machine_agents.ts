@@ -17,7 +17,7 @@ import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { randomToken, sha256Hex } from "../crypto.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { providerKeySchema, shortTextSchema } from "../fields.ts";
+import { providerKeySchema, shortTextSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import type { MachineAgentRecord } from "../store.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";

@@ -10,7 +10,7 @@ import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
-import { proofSchema, shortTextSchema } from "../fields.ts";
+import { proofSchema, shortTextSchema } from "../../contract/fields.ts";
 import type { MachineRecord } from "../store.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
 import {

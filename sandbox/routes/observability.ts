@@ -13,7 +13,7 @@ import type { AuditEvent, MachineReadiness } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { idSchema } from "../fields.ts";
+import { idSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readQuery } from "../validate.ts";
 import { requireMachine } from "./machines.ts";

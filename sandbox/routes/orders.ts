@@ -34,7 +34,7 @@ import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { checkSpend, policyDenial } from "../delegation.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { runOnEndpoint, runSimulated } from "../execution.ts";
-import { decimalSchema, idSchema, inputSchema } from "../fields.ts";
+import { decimalSchema, idSchema, inputSchema } from "../../contract/fields.ts";
 import {
   assertOrderOpen,
   getAgentOrder,
@@ -45,7 +45,7 @@ import {
   updateOrder,
   utcDay,
 } from "../order_state.ts";
-import { formatMoney, parseMoney } from "../money.ts";
+import { formatMoney, parseMoney } from "../../contract/money.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { checkSchema } from "../schema.ts";
 import type { SimulatedResult } from "../simulator.ts";

@@ -18,7 +18,12 @@ import { issueChallenge } from "../challenges.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { recoverPersonalSignAddress, sameAddress, sha256Hex, signJwt } from "../crypto.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { addressSchema, decimalSchema, proofSchema, shortTextSchema } from "../fields.ts";
+import {
+  addressSchema,
+  decimalSchema,
+  proofSchema,
+  shortTextSchema,
+} from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import type { PairingChallengeRecord, PairingRecord } from "../store.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";

@@ -16,7 +16,7 @@ import { requireAgent, requirePlatform } from "../auth.ts";
 import { serviceRail, serviceSettlement } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { addressSchema, decimalSchema } from "../fields.ts";
+import { addressSchema, decimalSchema } from "../../contract/fields.ts";
 import {
   assertOrderOpen,
   getAgentOrder,
@@ -26,7 +26,7 @@ import {
   setPayment,
   updateOrder,
 } from "../order_state.ts";
-import { parseMoney, toBaseUnits } from "../money.ts";
+import { parseMoney, toBaseUnits } from "../../contract/money.ts";
 import { MARKET_PAYMENT_RAILS } from "../../mod.ts";
 import { verifyErc20Transfer } from "../rpc.ts";
 import type { OrderRecord } from "../store.ts";

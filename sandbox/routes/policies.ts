@@ -13,7 +13,7 @@ import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { PolicyRecord } from "../store.ts";
-import { shortTextSchema } from "../fields.ts";
+import { shortTextSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
 

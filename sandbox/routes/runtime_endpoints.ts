@@ -11,7 +11,7 @@ import type { RuntimeEndpoint } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { isoDateTimeSchema, providerKeySchema, shortTextSchema } from "../fields.ts";
+import { isoDateTimeSchema, providerKeySchema, shortTextSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { runtimeEndpointKey } from "../store.ts";
 import { parseWith, readJson, readQuery } from "../validate.ts";

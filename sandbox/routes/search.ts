@@ -32,8 +32,8 @@ import {
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { policyDenial } from "../delegation.ts";
 import { notFound } from "../errors.ts";
-import { decimalSchema, idSchema, providerKeySchema } from "../fields.ts";
-import { formatMoney, parseMoney } from "../money.ts";
+import { decimalSchema, idSchema, providerKeySchema } from "../../contract/fields.ts";
+import { formatMoney, parseMoney } from "../../contract/money.ts";
 import { readJson } from "../validate.ts";
 import { requireActiveMachine } from "./machines.ts";
 import { availableTo } from "./services.ts";

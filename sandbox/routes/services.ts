@@ -12,7 +12,7 @@ import { requirePlatform } from "../auth.ts";
 import { findService, serviceRuntime, SERVICES } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { idSchema, providerKeySchema } from "../fields.ts";
+import { idSchema, providerKeySchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readQuery } from "../validate.ts";
 import { requireMachine } from "./machines.ts";

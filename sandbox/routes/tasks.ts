@@ -21,7 +21,7 @@ import { serviceRuntime, SERVICES } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
 import type { TaskRecord } from "../store.ts";
-import { inputSchema, shortTextSchema } from "../fields.ts";
+import { inputSchema, shortTextSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { simulate } from "../simulator.ts";
 import { readJson, readOptionalJson, readQuery } from "../validate.ts";

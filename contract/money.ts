@@ -1,6 +1,8 @@
 /**
- * Exact decimal money for the sandbox: amounts are bigints of 10^-18 units (as many decimal
- * places as the wire accepts), never floats, so spend limits hold to the cent and sums never drift.
+ * Exact decimal money: amounts travel as JSON numbers on the wire (contract revision 2) but are
+ * computed as bigints of 10^-18 units, never floats, so spend limits hold to the cent and sums
+ * never drift. A number is converted through its shortest decimal form (`String(0.1)` is
+ * `"0.1"`), which is exactly what the sender wrote.
  *
  * @module
  */
@@ -86,4 +88,55 @@ export function toBaseUnits(value: string, decimals: number): bigint | undefined
   if (decimals >= MONEY_SCALE) return units * 10n ** BigInt(decimals - MONEY_SCALE);
   const divisor = 10n ** BigInt(MONEY_SCALE - decimals);
   return units % divisor === 0n ? units / divisor : undefined;
+}
+
+const EXPONENT = /^(\d+)(?:\.(\d+))?e([+-]\d+)$/;
+
+/**
+ * The shortest decimal spelling of a finite non-negative number (`1e-7` → `"0.0000001"`), or
+ * `undefined` for a negative, non-finite or non-number value.
+ *
+ * @example
+ * ```ts ignore
+ * decimalOf(12.5); // "12.5"
+ * decimalOf(1e21); // "1000000000000000000000"
+ * ```
+ */
+export function decimalOf(value: unknown): string | undefined {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return undefined;
+  const text = String(value);
+  const match = EXPONENT.exec(text);
+  if (!match) return text;
+  const digits = `${match[1]}${match[2] ?? ""}`;
+  const point = (match[1] ?? "").length + Number(match[3]);
+  if (point <= 0) return `0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + "0".repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/**
+ * Converts a wire amount (a JSON number) into 10^-18 units; `undefined` when it is negative,
+ * non-finite, over-precise (more than 18 decimal places) or too large.
+ *
+ * @example
+ * ```ts ignore
+ * amountToUnits(0.1); // 100000000000000000n
+ * amountToUnits(-1); // undefined
+ * ```
+ */
+export function amountToUnits(value: unknown): bigint | undefined {
+  const decimal = decimalOf(value);
+  return decimal === undefined ? undefined : parseMoney(decimal);
+}
+
+/**
+ * Converts 10^-18 units back into a wire amount (a JSON number), e.g. `100000000000000000n` → `0.1`.
+ *
+ * @example
+ * ```ts ignore
+ * unitsToAmount(amountToUnits(12.5)!); // 12.5
+ * ```
+ */
+export function unitsToAmount(units: bigint): number {
+  return Number(formatMoney(units));
 }

@@ -1,9 +1,10 @@
 /**
- * zod building blocks shared by the route schemas.
+ * zod building blocks of the wire contract, shared by the sandbox and the edge Worker.
  *
  * @module
  */
 import { z } from "zod";
+import { amountToUnits } from "./money.ts";
 
 /** A 20-byte hex address, any case. */
 export const addressSchema = z.string().regex(
@@ -16,6 +17,19 @@ export const decimalSchema = z.string().regex(
   /^\d{1,30}(\.\d{1,18})?$/,
   "must be a decimal string such as '12.50'",
 );
+
+/**
+ * A money amount as the wire carries it (contract revision 2): a JSON number, finite,
+ * non-negative, with at most 18 decimal places. Convert it with `amountToUnits` before doing
+ * arithmetic.
+ */
+export const amountSchema = z.number({ error: "must be a number such as 12.5" }).refine(
+  (value) => amountToUnits(value) !== undefined,
+  "must be a finite, non-negative number with at most 18 decimal places",
+);
+
+/** A currency code such as `"USDT"` or `"USDC"`. */
+export const currencySchema = z.string().trim().min(1).max(20);
 
 /** A short identifier-like string (provider keys, roles, types). */
 export const shortTextSchema = z.string().trim().min(1).max(200);
