@@ -147,9 +147,9 @@ export function serviceSettlement(service: MarketService): ServiceSettlement {
  * quotedAmount(findService("svc_sim_store")!); // "3.40"
  * ```
  */
-export function quotedAmount(service: MarketService): string | null {
+export function quotedAmount(service: MarketService): number | null {
   const amount = service.metadata.quoteAmount;
-  return typeof amount === "string" ? amount : null;
+  return typeof amount === "number" ? amount : typeof amount === "string" ? Number(amount) : null;
 }
 
 /**
@@ -161,6 +161,6 @@ export function quotedAmount(service: MarketService): string | null {
  * effectivePrice(findService("svc_sim_store")!); // "3.40"
  * ```
  */
-export function effectivePrice(service: MarketService): string | null {
+export function effectivePrice(service: MarketService): number | null {
   return service.pricing.mode === "quote-required" ? quotedAmount(service) : service.pricing.amount;
 }

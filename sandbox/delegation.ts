@@ -1,6 +1,6 @@
 /**
  * What a pairing's delegation policy lets its agent buy: the allow and deny lists of skills and
- * services, and the spend limits (`perTransactionLimit`, `dailyLimit`, in the policy's
+ * services, and the spend limits (`perTransactionLimit`, `dailySpendLimit`, in the policy's
  * `currency`). Search leaves out what the policy denies; order creation and the retry of a
  * failed order refuse it.
  *
@@ -9,7 +9,7 @@
 import type { DelegationPolicy, MarketService } from "../src/types/mod.ts";
 import type { SandboxContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
-import { formatMoney, parseMoney } from "../contract/money.ts";
+import { amountToUnits, formatMoney } from "../contract/money.ts";
 import type { PairingRecord } from "./store.ts";
 
 /**
@@ -66,7 +66,7 @@ export function spentToday(
 /**
  * Checks a price of `units` against the pairing's delegation policy limits: the limits' currency
  * (403 `AGENT_POLICY_DENIED`), `perTransactionLimit` (403 `AGENT_SPEND_LIMIT_EXCEEDED`) and
- * `dailyLimit` counted over `day` (403 `AGENT_DAILY_LIMIT_EXCEEDED`). Free orders always pass.
+ * `dailySpendLimit` counted over `day` (403 `AGENT_DAILY_LIMIT_EXCEEDED`). Free orders always pass.
  * Used by order creation and by the retry of a failed order, which counts again.
  *
  * @example
@@ -82,7 +82,8 @@ export function checkSpend(
   day: string,
 ): void {
   const policy = pairing.pairing.delegationPolicy;
-  const hasLimit = Boolean(policy.perTransactionLimit) || Boolean(policy.dailyLimit);
+  const hasLimit = (policy.perTransactionLimit ?? null) !== null ||
+    (policy.dailySpendLimit ?? null) !== null;
   if (!hasLimit || units === 0n) return;
   const limitCurrency = policy.currency ?? "USDT";
   if (limitCurrency !== currency) {
@@ -92,8 +93,8 @@ export function checkSpend(
       `Spend limits are in '${limitCurrency}' but the order is priced in '${currency}'`,
     );
   }
-  const perTransaction = policy.perTransactionLimit
-    ? parseMoney(policy.perTransactionLimit)
+  const perTransaction = policy.perTransactionLimit != null
+    ? amountToUnits(policy.perTransactionLimit)
     : undefined;
   if (perTransaction !== undefined && units > perTransaction) {
     throw new ApiError(
@@ -105,7 +106,7 @@ export function checkSpend(
       { price: formatMoney(units), limit: policy.perTransactionLimit, currency },
     );
   }
-  const daily = policy.dailyLimit ? parseMoney(policy.dailyLimit) : undefined;
+  const daily = policy.dailySpendLimit != null ? amountToUnits(policy.dailySpendLimit) : undefined;
   if (daily === undefined) return;
   const spent = spentToday(ctx, pairing.pairing.id, day, currency);
   if (spent + units > daily) {
@@ -114,11 +115,11 @@ export function checkSpend(
       "AGENT_DAILY_LIMIT_EXCEEDED",
       `Order would exceed the daily limit: '${
         formatMoney(spent + units)
-      }' > '${policy.dailyLimit}'`,
+      }' > '${policy.dailySpendLimit}'`,
       {
         spentToday: formatMoney(spent),
         price: formatMoney(units),
-        limit: policy.dailyLimit,
+        limit: policy.dailySpendLimit,
         currency,
       },
     );

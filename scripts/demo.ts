@@ -13,7 +13,7 @@ import { type MarketOrder, type MarketQuote, PeaqosClient, verifyWebhook } from 
 import { createWallet, startSandbox } from "../sandbox/mod.ts";
 
 const CURRENCY = "USDT";
-const DAILY_LIMIT = "50.00";
+const DAILY_LIMIT = 50;
 const EXPECTED_WEBHOOKS = 20;
 
 type Server = { readonly url: string; close(): Promise<void> };
@@ -145,7 +145,7 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   const { item: pairing } = await api.createAgentPairing(machine.id, {
     ...agentFields,
     description: "Fleet assistant",
-    delegationPolicy: { dailyLimit: DAILY_LIMIT, perTransactionLimit: "30.00", currency: CURRENCY },
+    delegationPolicy: { dailySpendLimit: DAILY_LIMIT, perTransactionLimit: 30, currency: CURRENCY },
     agentProof: {
       challengeId: pairingChallenge.challengeId,
       signature: agentWallet.signMessage(pairingChallenge.message),
@@ -155,7 +155,7 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   const ids = { machineId: machine.id, agentPairingId: pairing.id };
   step("Pairing", `agent ${agentWallet.address} paired as ${pairing.id} with a signed proof`);
   detail(
-    `delegation: ${pairing.delegationPolicy.perTransactionLimit} per order, ${pairing.delegationPolicy.dailyLimit} ${CURRENCY} per day`,
+    `delegation: ${pairing.delegationPolicy.perTransactionLimit} per order, ${pairing.delegationPolicy.dailySpendLimit} ${CURRENCY} per day`,
   );
 
   // 4. Search, order, pay, execute natively on the machine's runtime, confirm.

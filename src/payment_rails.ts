@@ -26,4 +26,5 @@ export const MARKET_PAYMENT_RAILS: readonly [MarketPaymentRailType, ...MarketPay
   "external",
   "not-required",
   "wdk-usdt-transfer",
+  "xvv42",
 ];

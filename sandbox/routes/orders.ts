@@ -34,7 +34,7 @@ import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { checkSpend, policyDenial } from "../delegation.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { runOnEndpoint, runSimulated } from "../execution.ts";
-import { decimalSchema, idSchema, inputSchema } from "../../contract/fields.ts";
+import { amountSchema, currencySchema, idSchema, inputSchema } from "../../contract/fields.ts";
 import {
   assertOrderOpen,
   getAgentOrder,
@@ -45,7 +45,7 @@ import {
   updateOrder,
   utcDay,
 } from "../order_state.ts";
-import { formatMoney, parseMoney } from "../../contract/money.ts";
+import { amountToUnits, formatMoney } from "../../contract/money.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { checkSchema } from "../schema.ts";
 import type { SimulatedResult } from "../simulator.ts";
@@ -62,7 +62,7 @@ const createOrderBody = z.strictObject({
   quoteId: idSchema.optional(),
   operation: z.string().min(1).max(200).optional(),
   input: inputSchema.optional(),
-  budget: z.strictObject({ amount: decimalSchema, currency: z.string().min(1).max(20) }).optional(),
+  budget: z.strictObject({ amount: amountSchema, currency: currencySchema }).optional(),
   // Accepted so adapters can use them; never stored or echoed.
   providerCredentials: z.record(z.string(), z.record(z.string(), z.string().optional()))
     .optional(),
@@ -159,10 +159,10 @@ function createOrder(
   if (amount === null || (service.pricing.mode === "quote-required" && !quote)) {
     throw validationError([{ path: "quoteId", message: "this service is priced per quote" }]);
   }
-  const units = parseMoney(amount) ?? 0n;
+  const units = amountToUnits(amount) ?? 0n;
   const currency = quote?.quote.pricing.currency ?? service.pricing.currency ?? "USDT";
   if (body.budget) {
-    const budgetUnits = parseMoney(body.budget.amount);
+    const budgetUnits = amountToUnits(body.budget.amount);
     if (body.budget.currency !== currency) {
       throw validationError([{
         path: "budget.currency",

@@ -20,7 +20,7 @@ import { recoverPersonalSignAddress, sameAddress, sha256Hex, signJwt } from "../
 import { ApiError, notFound } from "../errors.ts";
 import {
   addressSchema,
-  decimalSchema,
+  amountSchema,
   proofSchema,
   shortTextSchema,
 } from "../../contract/fields.ts";
@@ -38,8 +38,8 @@ const policySchema = z.strictObject({
   deniedSkillKeys: keyList.optional(),
   allowedServiceIds: keyList.optional(),
   deniedServiceIds: keyList.optional(),
-  perTransactionLimit: decimalSchema.nullable().optional(),
-  dailyLimit: decimalSchema.nullable().optional(),
+  perTransactionLimit: amountSchema.nullable().optional(),
+  dailySpendLimit: amountSchema.nullable().optional(),
   currency: z.string().regex(/^[A-Za-z0-9]{2,12}$/, "must be a currency code such as 'USDT'")
     .optional(),
 });
@@ -95,7 +95,7 @@ function normalizePolicy(input: z.output<typeof policySchema> | undefined): Dele
     allowedServiceIds: input?.allowedServiceIds ?? [],
     deniedServiceIds: input?.deniedServiceIds ?? [],
     perTransactionLimit: input?.perTransactionLimit ?? null,
-    dailyLimit: input?.dailyLimit ?? null,
+    dailySpendLimit: input?.dailySpendLimit ?? null,
     currency: input?.currency ?? DEFAULT_POLICY_CURRENCY,
   };
 }
@@ -116,7 +116,7 @@ export async function delegationPolicyHash(policy: DelegationPolicy): Promise<st
     policy.allowedServiceIds,
     policy.deniedServiceIds,
     policy.perTransactionLimit ?? null,
-    policy.dailyLimit ?? null,
+    policy.dailySpendLimit ?? null,
     policy.currency ?? null,
   ]));
 }

@@ -33,7 +33,7 @@ import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { policyDenial } from "../delegation.ts";
 import { notFound } from "../errors.ts";
 import { decimalSchema, idSchema, providerKeySchema } from "../../contract/fields.ts";
-import { formatMoney, parseMoney } from "../../contract/money.ts";
+import { amountToUnits, formatMoney, parseMoney } from "../../contract/money.ts";
 import { readJson } from "../validate.ts";
 import { requireActiveMachine } from "./machines.ts";
 import { availableTo } from "./services.ts";
@@ -88,12 +88,14 @@ function rank(
   const reasons: string[] = [];
   let score = 0.5;
   const price = effectivePrice(service);
-  const priceUnits = price === null ? undefined : parseMoney(price);
+  const priceUnits = price === null ? undefined : amountToUnits(price);
   const maxUnits = input.maxPrice === undefined ? undefined : parseMoney(input.maxPrice);
   if (maxUnits !== undefined) {
     if (priceUnits === undefined || priceUnits > maxUnits) return;
   }
-  const limit = policy.perTransactionLimit ? parseMoney(policy.perTransactionLimit) : undefined;
+  const limit = policy.perTransactionLimit != null
+    ? amountToUnits(policy.perTransactionLimit)
+    : undefined;
   if (limit !== undefined && priceUnits !== undefined && priceUnits > limit) return;
 
   const queryTokens = tokens(input.query ?? "");
@@ -185,7 +187,7 @@ export function registerSearchRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext)
     const quotes: MarketQuote[] = candidates.map(({ service, score, reasons }) => {
       const pricing = quotePricing(service);
       const rail = serviceRail(service);
-      const amount = pricing.amount === null ? undefined : parseMoney(pricing.amount);
+      const amount = pricing.amount === null ? undefined : amountToUnits(pricing.amount);
       const quote: MarketQuote = {
         id: ctx.ids.nextId("qt"),
         serviceId: service.id,

@@ -58,18 +58,33 @@ export type ListQuery = {
 };
 
 /**
- * Money on the wire: a decimal string and its currency, e.g. `{ amount: "12.50", currency: "USDT" }`.
+ * Money on the wire: a JSON number and its currency, e.g. `{ amount: 12.5, currency: "USDT" }`.
  *
  * @example Usage
  * ```ts
  * import type { Money } from "@peaqos/peaq-os-sdk";
  *
- * const budget: Money = { amount: "12.50", currency: "USDT" };
+ * const price: Money = { amount: 12.5, currency: "USDT" };
  * ```
  */
 export type Money = {
-  readonly amount: string;
+  readonly amount: number;
   readonly currency: string;
+};
+
+/**
+ * An order's budget: what the agent is prepared to pay; either part may be absent.
+ *
+ * @example Usage
+ * ```ts
+ * import type { MarketBudget } from "@peaqos/peaq-os-sdk";
+ *
+ * const budget: MarketBudget = { amount: 25, currency: "USDT" };
+ * ```
+ */
+export type MarketBudget = {
+  readonly amount?: number | null | undefined;
+  readonly currency?: string | null | undefined;
 };
 
 /**
@@ -214,7 +229,8 @@ export type MarketHandoff = {
 };
 
 /**
- * Pricing of a service or quote. `amount` is a decimal string or `null` when not fixed.
+ * Pricing of a service or quote. `amount` is a JSON number, or `null` when not fixed; `rate`
+ * says what it is per (`"per_request"`, `"per_1m_tokens"`, ...).
  *
  * @example Show a price
  * ```ts
@@ -227,7 +243,7 @@ export type MarketHandoff = {
  */
 export type MarketPricing = {
   readonly mode: "provider-defined" | "fixed" | "quote-required";
-  readonly amount: string | null;
+  readonly amount: number | null;
   readonly currency: string | null;
   readonly rate: string | null;
   readonly notes: readonly string[];

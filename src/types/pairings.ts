@@ -6,14 +6,14 @@
 import type { AgentPairingProof } from "./common.ts";
 
 /**
- * Spend and scope limits delegated to a paired agent. Limits are decimal strings.
+ * Spend and scope limits delegated to a paired agent. Limits are JSON numbers in `currency`.
  *
  * @example Show an agent's limits
  * ```ts
  * import type { DelegationPolicy } from "@peaqos/peaq-os-sdk";
  *
  * function limits(policy: DelegationPolicy): string {
- *   return `${policy.perTransactionLimit ?? "∞"} per order, ${policy.dailyLimit ?? "∞"} a day`;
+ *   return `${policy.perTransactionLimit ?? "∞"} per order, ${policy.dailySpendLimit ?? "∞"} a day`;
  * }
  * ```
  */
@@ -22,9 +22,9 @@ export type DelegationPolicy = {
   readonly deniedSkillKeys: readonly string[];
   readonly allowedServiceIds: readonly string[];
   readonly deniedServiceIds: readonly string[];
-  readonly perTransactionLimit?: string | null;
-  readonly dailyLimit?: string | null;
-  readonly currency?: string;
+  readonly perTransactionLimit?: number | null;
+  readonly dailySpendLimit?: number | null;
+  readonly currency?: string | null;
 };
 
 /**
@@ -36,8 +36,8 @@ export type DelegationPolicy = {
  *
  * const delegationPolicy: DelegationPolicyInput = {
  *   allowedSkillKeys: ["aerial-mapping"],
- *   perTransactionLimit: "25.00",
- *   dailyLimit: "100.00",
+ *   perTransactionLimit: 25,
+ *   dailySpendLimit: 100,
  *   currency: "USDT",
  * };
  * ```
@@ -47,9 +47,9 @@ export type DelegationPolicyInput = {
   readonly deniedSkillKeys?: readonly string[];
   readonly allowedServiceIds?: readonly string[];
   readonly deniedServiceIds?: readonly string[];
-  readonly perTransactionLimit?: string | null;
-  readonly dailyLimit?: string | null;
-  readonly currency?: string;
+  readonly perTransactionLimit?: number | null | undefined;
+  readonly dailySpendLimit?: number | null | undefined;
+  readonly currency?: string | null | undefined;
 };
 
 /**

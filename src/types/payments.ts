@@ -24,7 +24,28 @@ export type MarketPaymentRailType =
   | "offchain-record"
   | "external"
   | "not-required"
-  | "wdk-usdt-transfer";
+  | "wdk-usdt-transfer"
+  | "xvv42";
+
+/**
+ * How a service wants to be paid: its default rail, whether payment is required before
+ * execution, and the other rails it accepts. Services, quotes and orders carry it (an order's
+ * `payment` is this recommendation; the payment record is `getMarketPayment`).
+ *
+ * @example Does this order need paying first?
+ * ```ts
+ * import type { PaymentRecommendation } from "@peaqos/peaq-os-sdk";
+ *
+ * function needsPayment(payment: PaymentRecommendation): boolean {
+ *   return payment.required && payment.defaultRail !== "not-required";
+ * }
+ * ```
+ */
+export type PaymentRecommendation = {
+  readonly defaultRail: MarketPaymentRailType;
+  readonly required: boolean;
+  readonly supportedRails?: readonly MarketPaymentRailType[];
+};
 
 /**
  * Status of a payment.

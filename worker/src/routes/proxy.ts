@@ -16,7 +16,8 @@ import { EdgeError } from "../errors.ts";
 import { loadSession, orchestration } from "../sdk.ts";
 import { idSchema, validationHook } from "../validation.ts";
 
-const decimal = z.string().regex(/^\d{1,18}(\.\d{1,18})?$/, "decimal string");
+const decimal = z.number().finite().nonnegative();
+const decimalText = z.string().regex(/^\d{1,18}(\.\d{1,18})?$/, "decimal string");
 const text = (max: number) => z.string().min(1).max(max);
 const executionMode = z.enum(["native", "external-handoff"]);
 const record = z.record(z.string(), z.unknown());
@@ -44,7 +45,7 @@ const schemas = {
     operation: text(128).optional(),
     providerKey: text(128).optional(),
     executionMode: executionMode.optional(),
-    maxPrice: decimal.optional(),
+    maxPrice: decimalText.optional(),
     currency: text(16).optional(),
     limit: z.number().int().min(1).max(100).optional(),
   }),
@@ -70,7 +71,7 @@ const schemas = {
   dispute: z.strictObject({ reason: text(2000), evidence: record.optional() }),
   paymentIntent: z.strictObject({
     rail: rail.optional(),
-    amount: decimal.optional(),
+    amount: decimalText.optional(),
     currency: text(16).optional(),
   }),
   paymentProof: z.strictObject({
@@ -81,7 +82,7 @@ const schemas = {
     token: text(128).optional(),
     payerAddress: text(128).optional(),
     payeeAddress: text(128).optional(),
-    amount: decimal.optional(),
+    amount: decimalText.optional(),
   }).refine(
     (proof) =>
       (proof.transactionHash === undefined) !==
