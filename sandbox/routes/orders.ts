@@ -5,7 +5,8 @@
  * Creating an order checks, in this order: the body (`VALIDATION_ERROR`), that the token's
  * pairing is the one named (`AGENT_PAIRING_REQUIRED`) and active (`AGENT_PAIRING_INACTIVE`), the
  * machine (`MACHINE_NOT_ACTIVATED`, `MACHINE_NOT_ACTIVE`), the service (`NOT_FOUND`), the quote
- * (`NOT_FOUND`, `QUOTE_EXPIRED`), the operation and input against the skill manifest, the
+ * (`NOT_FOUND`, `QUOTE_EXPIRED`), the operation and input against the service's operation
+ * contract (`checkServiceInput` in `catalogue.ts`), the
  * delegation policy's allow/deny lists (`AGENT_POLICY_DENIED`), the per-transaction limit
  * (`AGENT_SPEND_LIMIT_EXCEEDED`) and the daily limit (`AGENT_DAILY_LIMIT_EXCEEDED`). Everything
  * after the body is read runs synchronously, so concurrent orders cannot both pass the daily
@@ -20,7 +21,6 @@ import type {
   MarketOrder,
   MarketOutcome,
   MarketRun,
-  MarketService,
 } from "../../src/types/mod.ts";
 import {
   assertPairingActive,
@@ -29,7 +29,12 @@ import {
   requireAgent,
   requirePlatform,
 } from "../auth.ts";
-import { effectivePrice, findService, findSkill, serviceRuntime } from "../catalogue.ts";
+import {
+  checkServiceInput,
+  effectivePrice,
+  findService,
+  serviceRuntime,
+} from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { checkSpend, policyDenial } from "../delegation.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -47,7 +52,6 @@ import {
 } from "../order_state.ts";
 import { amountToUnits, formatMoney } from "../../contract/money.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
-import { checkSchema } from "../schema.ts";
 import type { SimulatedResult } from "../simulator.ts";
 import type { OrderRecord, PairingRecord, QuoteRecord } from "../store.ts";
 import { readJson, readOptionalJson, readQuery, validationError } from "../validate.ts";
@@ -119,22 +123,6 @@ function checkQuote(
   return quote;
 }
 
-function checkOperation(service: MarketService, operation: string, input: Record<string, unknown>) {
-  if (!service.operations.includes(operation)) {
-    throw validationError([{
-      path: "operation",
-      message: `must be one of ${service.operations.map((op) => `'${op}'`).join(", ")}`,
-    }]);
-  }
-  const declared = findSkill(service.skillKey)?.manifest.operations.find((op) =>
-    op.name === operation
-  );
-  // `simulateFailure` is the simulator's switch, not part of any operation's input.
-  const { simulateFailure: _switch, ...rest } = input;
-  const issues = declared ? checkSchema(declared.inputSchema, rest, "input") : [];
-  if (issues.length > 0) throw validationError(issues);
-}
-
 function createOrder(
   ctx: SandboxContext,
   body: z.output<typeof createOrderBody>,
@@ -153,7 +141,7 @@ function createOrder(
 
   const operation = body.operation ?? quote?.quote.operation ?? service.operations[0] ?? "";
   const input = body.input ?? {};
-  checkOperation(service, operation, input);
+  checkServiceInput(service, operation, input);
 
   const amount = quote?.quote.pricing.amount ?? effectivePrice(service);
   if (amount === null || (service.pricing.mode === "quote-required" && !quote)) {
@@ -272,7 +260,7 @@ async function execute(
   }
 
   const input = { ...order.input, ...extraInput };
-  if (extraInput) checkOperation(service, order.operation, input);
+  if (extraInput) checkServiceInput(service, order.operation, input);
   const previous = order.status;
   // Marked executing before the first await, so a concurrent execute sees it and refuses.
   updateOrder(ctx, record, { status: "executing", input }, "order.executing");

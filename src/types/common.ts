@@ -112,16 +112,41 @@ export type ExecutionMode = "native" | "external-handoff";
 export type IntegrationStatus = "live" | "beta" | "simulated";
 
 /**
- * The category of a market service, e.g. `"inference"` or `"mobility"`.
+ * The public curated capability keys of the market: every deployment's catalogue offers services
+ * of these types (`oracle.price-feed`, `compute.marketplace`, ...).
+ *
+ * @example Usage
+ * ```ts
+ * import type { CapabilityServiceType } from "@peaqos/peaq-os-sdk";
+ *
+ * const serviceType: CapabilityServiceType = "data.location";
+ * ```
+ */
+export type CapabilityServiceType =
+  | "oracle.price-feed"
+  | "compute.marketplace"
+  | "storage.object"
+  | "data.location"
+  | "identity.proof-of-person"
+  | "device.control"
+  | "machine.commerce"
+  | "network.partner-console";
+
+/**
+ * The category of a market service: one of the public capability keys, or any other type a
+ * catalogue defines (such as the sandbox's machine-runtime `"inference"`).
  *
  * @example Usage
  * ```ts
  * import type { ServiceType } from "@peaqos/peaq-os-sdk";
  *
- * const serviceType: ServiceType = "inference";
+ * const priceFeed: ServiceType = "oracle.price-feed";
+ * const custom: ServiceType = "inference";
  * ```
  */
-export type ServiceType = string;
+// `string & {}` keeps the capability keys as editor suggestions while any string stays valid.
+// deno-lint-ignore ban-types
+export type ServiceType = CapabilityServiceType | (string & {});
 
 /**
  * Where a skill comes from.

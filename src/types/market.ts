@@ -12,10 +12,86 @@ import type {
   ProviderCredentials,
   ServiceType,
 } from "./common.ts";
-import type { MarketPayment, MarketPaymentRailType } from "./payments.ts";
+import type { MarketPayment, PaymentRecommendation } from "./payments.ts";
 
 /**
- * A service offered on the market.
+ * One input or output field of an operation contract. `type` is a JSON type name (`"string"`,
+ * `"number"`, `"integer"`, `"boolean"`, `"object"`, `"array"`).
+ *
+ * `required` is this project's addition to the public shape: `false` marks an optional input;
+ * absent or `true` means the field must be present (the sandbox reads it so; output fields do
+ * not carry it).
+ *
+ * @example Usage
+ * ```ts
+ * import type { OperationField } from "@peaqos/peaq-os-sdk";
+ *
+ * const pair: OperationField = { key: "pair", type: "string", description: "Asset pair such as 'ETH/USD'" };
+ * const maxAge: OperationField = { key: "maxAgeSeconds", type: "integer", required: false };
+ * ```
+ */
+export type OperationField = {
+  readonly key: string;
+  readonly type: string;
+  readonly description?: string | undefined;
+  readonly required?: boolean | undefined;
+};
+
+/**
+ * What one operation of a service takes and gives: its input and output fields, and
+ * `exampleInput`, a ready-to-use `input` for `createMarketOrder`.
+ *
+ * @example Order with the contract's example input
+ * ```ts ignore
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = PeaqosClient.fromEnv();
+ * const { item: service } = await client.orchestration.getMarketService("svc_x402_price_feed");
+ * const contract = service.operationContracts[0]!;
+ * await client.orchestration.createMarketOrder(
+ *   { machineId, agentPairingId, serviceId: service.id, operation: contract.operation, input: contract.exampleInput },
+ *   pairingToken,
+ * );
+ * ```
+ */
+export type OperationContract = {
+  readonly operation: string;
+  readonly summary: string;
+  readonly notes: readonly string[];
+  readonly inputFields: readonly OperationField[];
+  readonly outputFields: readonly OperationField[];
+  readonly exampleInput: Readonly<Record<string, unknown>>;
+};
+
+/**
+ * Where and how a service is reached: an HTTP endpoint per operation, with the payment
+ * protocols (`["x402"]`, `["mpp"]`) and networks (`["base"]`, `["solana"]`) it speaks.
+ *
+ * @example Does the service take x402 payments on Base?
+ * ```ts
+ * import type { ServiceEndpoint } from "@peaqos/peaq-os-sdk";
+ *
+ * function x402OnBase(endpoint: ServiceEndpoint): boolean {
+ *   return endpoint.protocols.includes("x402") && endpoint.networks.includes("base");
+ * }
+ * ```
+ */
+export type ServiceEndpoint = {
+  readonly label?: string | null | undefined;
+  readonly operation?: string | null | undefined;
+  readonly url?: string | null | undefined;
+  readonly method?: string | null | undefined;
+  readonly path?: string | null | undefined;
+  readonly providerName?: string | null | undefined;
+  readonly key?: string | null | undefined;
+  readonly protocols: readonly string[];
+  readonly networks: readonly string[];
+};
+
+/**
+ * A service offered on the market, orderable from what it describes: `operationContracts` say
+ * what each operation takes (with an example input), `payment` how to pay, `endpoints` where it
+ * runs. Catalogue listings may add the provider fields (`providerId` to `artifactUrl`).
  *
  * @example From `getMarketService`
  * ```ts ignore
@@ -23,7 +99,7 @@ import type { MarketPayment, MarketPaymentRailType } from "./payments.ts";
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: service } = await client.orchestration.getMarketService(serviceId);
- * console.log(service.name, service.companyName, service.pricing.mode);
+ * console.log(service.name, service.pricing.amount, service.pricing.rate, service.payment.defaultRail);
  * ```
  */
 export type MarketService = {
@@ -41,7 +117,29 @@ export type MarketService = {
   readonly capabilities: readonly string[];
   readonly handoff: MarketHandoff | null;
   readonly pricing: MarketPricing;
+  readonly payment: PaymentRecommendation;
+  readonly endpoints: readonly ServiceEndpoint[];
+  readonly operationContracts: readonly OperationContract[];
   readonly metadata: Readonly<Record<string, unknown>>;
+  readonly providerId?: string | undefined;
+  readonly providerLabel?: string | undefined;
+  readonly authType?: "none" | "bearer" | "api-key" | "wallet" | "local" | undefined;
+  readonly accessMode?:
+    | "public"
+    | "credentialed"
+    | "partner-approved"
+    | "whitelisted"
+    | "local"
+    | undefined;
+  readonly distribution?: "peaq-native" | "clawhub" | "openapi" | "mcp" | "docs-only" | undefined;
+  readonly maturity?: "reference" | "beta" | "production" | undefined;
+  readonly kind?: "runtime" | "reference" | undefined;
+  /** How old, in seconds, the provider's data may be. */
+  readonly freshnessSeconds?: number | undefined;
+  /** Whether a person must enable the service (e.g. with the partner) before machines use it. */
+  readonly requiresHumanEnablement?: boolean | undefined;
+  readonly referenceUrl?: string | undefined;
+  readonly artifactUrl?: string | undefined;
 };
 
 /**
@@ -51,14 +149,15 @@ export type MarketService = {
  * ```ts
  * import type { ListMarketServicesOptions } from "@peaqos/peaq-os-sdk";
  *
- * const options: ListMarketServicesOptions = { serviceType: "inference", executionMode: "native", limit: 50 };
+ * const options: ListMarketServicesOptions = { serviceType: "oracle.price-feed", executionMode: "native", limit: 50 };
  * ```
  */
 export type ListMarketServicesOptions = {
-  readonly machineId?: string;
-  readonly serviceType?: ServiceType;
-  readonly executionMode?: ExecutionMode;
-  readonly providerKey?: string;
+  readonly machineId?: string | undefined;
+  readonly serviceType?: ServiceType | undefined;
+  readonly executionMode?: ExecutionMode | undefined;
+  readonly providerKey?: string | undefined;
+  // Kept as `ListQuery` spells them, which the `*All` iterators pass through.
   readonly cursor?: string;
   readonly limit?: number;
 };
@@ -74,11 +173,29 @@ export type ListMarketServicesOptions = {
  * ```
  */
 export type GetMarketServiceOptions = {
-  readonly machineId?: string;
+  readonly machineId?: string | undefined;
 };
 
 /**
- * Body of `searchMarket`.
+ * A search's budget: `max` caps a quote's price (`amount` does when `max` is absent), and
+ * `currency` keeps only services priced in it (free services pass any budget).
+ *
+ * @example Usage
+ * ```ts
+ * import type { MarketSearchBudget } from "@peaqos/peaq-os-sdk";
+ *
+ * const budget: MarketSearchBudget = { max: 20, currency: "USDC" };
+ * ```
+ */
+export type MarketSearchBudget = {
+  readonly amount?: number | undefined;
+  readonly max?: number | undefined;
+  readonly currency?: string | undefined;
+};
+
+/**
+ * Body of `searchMarket`: the public CLI's search vocabulary. Every filter is optional; quotes
+ * explain in `reasons` how each matched.
  *
  * @example Usage
  * ```ts
@@ -87,38 +204,48 @@ export type GetMarketServiceOptions = {
  * const body: MarketSearchRequest = {
  *   machineId: "mach_4821",
  *   agentPairingId: "pair_19ce",
- *   query: "aerial mapping",
- *   maxPrice: "25.00",
- *   currency: "USDT",
+ *   serviceType: "data.location",
+ *   capabilities: ["gps"],
+ *   region: "eu-west",
+ *   budget: { max: 20, currency: "USDC" },
+ *   nativeOnly: true,
+ *   maxResults: 5,
  * };
  * ```
  */
 export type MarketSearchRequest = {
   readonly machineId: string;
   readonly agentPairingId: string;
+  readonly serviceType?: ServiceType | undefined;
+  /** Only services offering this operation; the quotes are for it. */
+  readonly operation?: string | undefined;
   /** Free text matched against service names, descriptions and capabilities. */
-  readonly query?: string;
-  readonly serviceType?: ServiceType;
-  readonly skillKey?: string;
-  readonly operation?: string;
-  readonly providerKey?: string;
-  readonly executionMode?: ExecutionMode;
-  /** Upper bound on a quote's price, a decimal string. */
-  readonly maxPrice?: string;
-  readonly currency?: string;
-  readonly limit?: number;
+  readonly query?: string | undefined;
+  /** Services must offer at least one of these; more matches rank higher. */
+  readonly capabilities?: readonly string[] | undefined;
+  /** Services in this region, or serving every region (`"global"`). */
+  readonly region?: string | undefined;
+  /** At most this many quotes (1..50, default 10). */
+  readonly maxResults?: number | undefined;
+  readonly budget?: MarketSearchBudget | undefined;
+  /** Leave out external-handoff services. */
+  readonly nativeOnly?: boolean | undefined;
+  /** `false` leaves out external-handoff services, like `nativeOnly`. */
+  readonly allowHandoff?: boolean | undefined;
+  /** Per-provider credentials for ranking credentialed services; never stored or echoed. */
+  readonly providerCredentials?: ProviderCredentials | undefined;
 };
 
 /**
  * A priced, expiring offer for one service.
  *
- * @example Pick the best fixed-price quote
+ * @example Pick the cheapest fixed-price quote
  * ```ts
  * import type { MarketQuote } from "@peaqos/peaq-os-sdk";
  *
  * function cheapest(quotes: readonly MarketQuote[]): MarketQuote | undefined {
- *   return quotes.filter((q) => q.pricing.mode === "fixed")
- *     .sort((a, b) => Number(a.pricing.amount) - Number(b.pricing.amount))[0];
+ *   return quotes.filter((q) => q.pricing.mode === "fixed" && q.pricing.amount !== null)
+ *     .sort((a, b) => (a.pricing.amount ?? 0) - (b.pricing.amount ?? 0))[0];
  * }
  * ```
  */
@@ -130,13 +257,12 @@ export type MarketQuote = {
   readonly executionMode: ExecutionMode;
   readonly integrationStatus: IntegrationStatus;
   readonly operation: string;
+  /** 0..1, higher is better. */
   readonly score: number;
+  /** Why the service matched and ranked where it did, one line each. */
   readonly reasons: readonly string[];
   readonly pricing: MarketPricing;
-  readonly payment: {
-    readonly defaultRail: MarketPaymentRailType;
-    readonly required: boolean;
-  };
+  readonly payment: PaymentRecommendation;
   readonly expiresAt: string;
 };
 
@@ -149,10 +275,10 @@ export type MarketQuote = {
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: search } = await client.orchestration.searchMarket(
- *   { machineId, agentPairingId, query: "mapping" },
+ *   { machineId, agentPairingId, serviceType: "oracle.price-feed", budget: { max: 1, currency: "USDC" } },
  *   pairingToken,
  * );
- * if (search.status === "matched") console.log(search.quotes[0]?.serviceId);
+ * if (search.status === "matched") console.log(search.quotes[0]?.serviceId, search.quotes[0]?.reasons);
  * ```
  */
 export type MarketSearch = {
