@@ -110,6 +110,64 @@ export function simulate(operation: string, input: Record<string, unknown>): Sim
         summary: `Found ${objects.length} objects`,
       };
     }
+    case "get-price": {
+      const pair = text(input, "pair");
+      const price = (hash(pair) % 500000) / 100 + 1;
+      return {
+        status: "succeeded",
+        output: { pair, price, publishedAt: "2026-01-01T00:00:00.000Z" },
+        summary: `Priced '${pair}' at ${price}`,
+      };
+    }
+    case "reverse-geocode": {
+      const lat = typeof input.lat === "number" ? input.lat : 0;
+      const lon = typeof input.lon === "number" ? input.lon : 0;
+      const street = (hash(`${lat},${lon}`) % 200) + 1;
+      return {
+        status: "succeeded",
+        output: { address: `${street} Sim Street`, placeType: "street", countryCode: "DE" },
+        summary: "Found 1 address",
+      };
+    }
+    case "run-job": {
+      const jobId = `job_${hash(text(input, "image")).toString(16)}`;
+      return {
+        status: "succeeded",
+        output: { jobId, status: "completed", resultUrl: `https://results.sim.example/${jobId}` },
+        summary: `Ran job '${jobId}'`,
+      };
+    }
+    case "put-object": {
+      const storedBytes = typeof input.sizeBytes === "number" ? input.sizeBytes : 0;
+      const key = text(input, "key");
+      return {
+        status: "succeeded",
+        output: {
+          bucket: text(input, "bucket"),
+          key,
+          etag: hash(key).toString(16),
+          storedBytes,
+        },
+        summary: `Stored ${storedBytes} bytes`,
+      };
+    }
+    case "send-command": {
+      const command = text(input, "command");
+      return {
+        status: "succeeded",
+        output: { deviceId: text(input, "deviceId"), command, accepted: true },
+        summary: `Device accepted '${command}'`,
+      };
+    }
+    case "purchase": {
+      const quantity = typeof input.quantity === "number" ? input.quantity : 1;
+      const purchaseId = `pur_${hash(text(input, "sku")).toString(16)}`;
+      return {
+        status: "succeeded",
+        output: { purchaseId, etaHours: 24 + (hash(text(input, "deliverTo")) % 48) },
+        summary: `Ordered ${quantity} × '${text(input, "sku")}'`,
+      };
+    }
     default:
       return {
         status: "succeeded",

@@ -1,19 +1,27 @@
 /**
  * Market search: `POST /market/search` (agent auth) ranks the services the agent may buy for its
  * machine and answers priced quotes that expire after {@linkcode QUOTE_TTL_MS};
- * `GET /market/search/:searchId` (platform auth) reads a search back.
+ * `GET /market/search/:searchId` (platform auth) reads a search back. The body is
+ * `marketSearchBody` of `contract/market.ts` (the public search vocabulary).
  *
- * Ranking: every candidate starts at 0.5 and gains for matching the free-text query (up to
- * 0.3), a live (0.1) or beta (0.05) integration, running on the machine's own runtime endpoint
- * (0.1), being free (0.1) or cheap relative to `maxPrice` (up to 0.1), and being explicitly
- * allowed by the delegation policy (0.05); each gain is stated in `reasons`. Services the
- * policy denies, that cost more than `maxPrice` or the per-transaction limit, whose skill is
- * disabled, or that need a runtime endpoint the machine lacks are left out.
+ * Filters: `serviceType`, `operation`, `nativeOnly` / `allowHandoff: false` (no handoffs),
+ * `region` (the same region, or a `global` service), `capabilities` (at least one), `query` (at
+ * least one word), `budget` (price known and at most `max ?? amount`; in `budget.currency`
+ * unless free), the delegation policy (deny lists, non-empty allow lists, the per-transaction
+ * limit and its currency), disabled skills and missing runtime endpoints.
+ *
+ * Ranking: every candidate starts at 0.5 and gains for the query's words (up to 0.3), the
+ * requested capabilities (up to 0.2), its region (0.05; 0.02 when global), a live (0.1) or beta
+ * (0.05) integration, running on the machine's own runtime endpoint (0.1), native execution
+ * (0.05), being free (0.1) or cheap within the budget (up to 0.1), the provider credentials it
+ * needs being supplied (0.05) and being explicitly allowed by the delegation policy (0.05),
+ * capped at 1. Each gain, and what a quote lacks, is a line of its `reasons`.
+ *
+ * `providerCredentials` only rank: they are never stored, echoed or logged.
  *
  * @module
  */
 import type { Hono } from "hono";
-import { z } from "zod";
 import type {
   DelegationPolicy,
   MarketPricing,
@@ -22,18 +30,16 @@ import type {
   MarketService,
 } from "../../src/types/mod.ts";
 import { assertPairingMatches, requireAgent, requirePlatform } from "../auth.ts";
-import {
-  effectivePrice,
-  quotedAmount,
-  serviceRail,
-  serviceRuntime,
-  SERVICES,
-} from "../catalogue.ts";
+import { effectivePrice, quotedAmount, serviceRuntime, SERVICES } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { policyDenial } from "../delegation.ts";
 import { notFound } from "../errors.ts";
-import { decimalSchema, idSchema, providerKeySchema } from "../../contract/fields.ts";
-import { amountToUnits, formatMoney, parseMoney } from "../../contract/money.ts";
+import {
+  type MarketSearchBody,
+  marketSearchBody,
+  SEARCH_MAX_RESULTS,
+} from "../../contract/market.ts";
+import { amountToUnits, unitsToAmount } from "../../contract/money.ts";
 import { readJson } from "../validate.ts";
 import { requireActiveMachine } from "./machines.ts";
 import { availableTo } from "./services.ts";
@@ -42,21 +48,10 @@ import { isSkillEnabled } from "./skills.ts";
 /** How long a quote stays valid: 10 minutes on the sandbox clock. */
 export const QUOTE_TTL_MS = 10 * 60 * 1000;
 
-const searchBody = z.strictObject({
-  machineId: idSchema,
-  agentPairingId: idSchema,
-  query: z.string().max(500).optional(),
-  serviceType: z.string().min(1).max(100).optional(),
-  skillKey: z.string().min(1).max(200).optional(),
-  operation: z.string().min(1).max(200).optional(),
-  providerKey: providerKeySchema.optional(),
-  executionMode: z.enum(["native", "external-handoff"]).optional(),
-  maxPrice: decimalSchema.optional(),
-  currency: z.string().min(1).max(20).optional(),
-  limit: z.number().int().min(1).max(50).optional(),
-});
-
-type SearchInput = z.output<typeof searchBody>;
+/** A service that needs the buyer's own provider credentials (`providerCredentials[key]`). */
+function needsCredentials(service: MarketService): boolean {
+  return service.accessMode === "credentialed";
+}
 
 function tokens(text: string): string[] {
   return text.toLowerCase().split(/[^a-z0-9]+/).filter((token) => token.length > 1);
@@ -68,52 +63,117 @@ type Candidate = {
   readonly reasons: string[];
 };
 
-function rank(
-  ctx: SandboxContext,
-  input: SearchInput,
-  policy: DelegationPolicy,
-  service: MarketService,
-): Candidate | undefined {
-  if (input.serviceType !== undefined && service.serviceType !== input.serviceType) return;
-  if (input.skillKey !== undefined && service.skillKey !== input.skillKey) return;
-  if (input.operation !== undefined && !service.operations.includes(input.operation)) return;
-  if (input.providerKey !== undefined && service.providerKey !== input.providerKey.toLowerCase()) {
-    return;
-  }
-  if (input.executionMode !== undefined && service.executionMode !== input.executionMode) return;
-  if (input.currency !== undefined && service.pricing.currency !== input.currency) return;
-  if (policyDenial(policy, service) || !isSkillEnabled(ctx, service.skillKey)) return;
-  if (!availableTo(ctx, service, input.machineId)) return;
+/** What a search asks for, normalised once per search. */
+type Wanted = {
+  readonly body: MarketSearchBody;
+  readonly policy: DelegationPolicy;
+  readonly capabilities: readonly string[];
+  readonly queryTokens: readonly string[];
+  /** The budget's cap in units, when it has one. */
+  readonly capUnits: bigint | undefined;
+  /** Provider keys the search carries credentials for (the values are never kept). */
+  readonly credentialed: ReadonlySet<string>;
+};
 
-  const reasons: string[] = [];
-  let score = 0.5;
+function wantedOf(body: MarketSearchBody, policy: DelegationPolicy): Wanted {
+  const cap = body.budget?.max ?? body.budget?.amount;
+  return {
+    body,
+    policy,
+    capabilities: [...new Set((body.capabilities ?? []).map((c) => c.toLowerCase()))],
+    queryTokens: tokens(body.query ?? ""),
+    capUnits: cap === undefined ? undefined : amountToUnits(cap),
+    credentialed: new Set(Object.keys(body.providerCredentials ?? {}).map((k) => k.toLowerCase())),
+  };
+}
+
+/** Whether `service` passes the search's filters (every reason to leave it out is here). */
+function admits(ctx: SandboxContext, wanted: Wanted, service: MarketService): boolean {
+  const { body, policy } = wanted;
+  if (body.serviceType !== undefined && service.serviceType !== body.serviceType) return false;
+  if (body.operation !== undefined && !service.operations.includes(body.operation)) return false;
+  const handoffsAllowed = body.nativeOnly !== true && body.allowHandoff !== false;
+  if (!handoffsAllowed && service.executionMode !== "native") return false;
+  if (
+    body.region !== undefined && service.region !== "global" &&
+    service.region.toLowerCase() !== body.region.toLowerCase()
+  ) return false;
+  if (
+    wanted.capabilities.length > 0 &&
+    !service.capabilities.some((c) => wanted.capabilities.includes(c.toLowerCase()))
+  ) return false;
+  if (policyDenial(policy, service) || !isSkillEnabled(ctx, service.skillKey)) return false;
+  if (!availableTo(ctx, service, body.machineId)) return false;
+
   const price = effectivePrice(service);
   const priceUnits = price === null ? undefined : amountToUnits(price);
-  const maxUnits = input.maxPrice === undefined ? undefined : parseMoney(input.maxPrice);
-  if (maxUnits !== undefined) {
-    if (priceUnits === undefined || priceUnits > maxUnits) return;
+  const free = priceUnits === 0n;
+  if (body.budget !== undefined && !free) {
+    if (body.budget.currency !== undefined && service.pricing.currency !== body.budget.currency) {
+      return false;
+    }
+    if (
+      wanted.capUnits !== undefined && (priceUnits === undefined || priceUnits > wanted.capUnits)
+    ) {
+      return false;
+    }
   }
+  // What order creation would refuse under the policy's spend limits is not offered.
   const limit = policy.perTransactionLimit != null
     ? amountToUnits(policy.perTransactionLimit)
     : undefined;
-  if (limit !== undefined && priceUnits !== undefined && priceUnits > limit) return;
+  const hasLimits = policy.perTransactionLimit != null || policy.dailySpendLimit != null;
+  if (!free && hasLimits && service.pricing.currency !== (policy.currency ?? "USDT")) return false;
+  if (limit !== undefined && priceUnits !== undefined && priceUnits > limit) return false;
+  if (wanted.queryTokens.length > 0 && matchedWords(wanted, service).length === 0) return false;
+  return true;
+}
 
-  const queryTokens = tokens(input.query ?? "");
-  if (queryTokens.length > 0) {
-    const haystack = new Set(tokens(
-      [
-        service.name,
-        service.description,
-        service.serviceType,
-        service.skillKey,
-        ...service.capabilities,
-      ]
-        .join(" "),
-    ));
-    const matched = queryTokens.filter((token) => haystack.has(token));
-    if (matched.length === 0) return;
-    score += 0.3 * (matched.length / queryTokens.length);
-    reasons.push(`Matches ${matched.map((token) => `'${token}'`).join(", ")}`);
+function matchedWords(wanted: Wanted, service: MarketService): string[] {
+  const haystack = new Set(tokens(
+    [
+      service.name,
+      service.description,
+      service.serviceType,
+      service.skillKey,
+      service.providerKey,
+      service.companyName,
+      ...service.operations,
+      ...service.capabilities,
+    ].join(" "),
+  ));
+  return wanted.queryTokens.filter((token) => haystack.has(token));
+}
+
+function money(units: bigint): string {
+  return String(unitsToAmount(units));
+}
+
+/** Scores an admitted service and says why, one reason per gain. */
+function rank(wanted: Wanted, service: MarketService): Candidate {
+  const { body, policy } = wanted;
+  const reasons: string[] = [];
+  let score = 0.5;
+
+  const words = matchedWords(wanted, service);
+  if (words.length > 0) {
+    score += 0.3 * (words.length / wanted.queryTokens.length);
+    reasons.push(`Matches ${words.map((word) => `'${word}'`).join(", ")}`);
+  }
+  const offered = new Set(service.capabilities.map((c) => c.toLowerCase()));
+  const capabilities = wanted.capabilities.filter((c) => offered.has(c));
+  if (capabilities.length > 0) {
+    score += 0.2 * (capabilities.length / wanted.capabilities.length);
+    for (const capability of capabilities) reasons.push(`Matches capability '${capability}'`);
+  }
+  if (body.region !== undefined) {
+    if (service.region === "global") {
+      score += 0.02;
+      reasons.push("Serves every region ('global')");
+    } else {
+      score += 0.05;
+      reasons.push(`In region '${service.region}'`);
+    }
   }
   if (service.integrationStatus === "live") {
     score += 0.1;
@@ -128,17 +188,35 @@ function rank(
     score += 0.1;
     reasons.push(`Runs on this machine's '${service.providerKey}' runtime endpoint`);
   }
+  if (service.executionMode === "native") {
+    score += 0.05;
+    reasons.push("Native execution preferred");
+  } else {
+    reasons.push("External handoff: finished on the provider's site");
+  }
+
+  const price = effectivePrice(service);
+  const priceUnits = price === null ? undefined : amountToUnits(price);
+  const currency = service.pricing.currency ?? "";
   if (priceUnits === 0n) {
     score += 0.1;
     reasons.push("Free");
-  } else if (priceUnits !== undefined && maxUnits !== undefined && maxUnits > 0n) {
+  } else if (priceUnits !== undefined && wanted.capUnits !== undefined && wanted.capUnits > 0n) {
     // Cheaper relative to the cap scores higher; integer math keeps it exact.
-    score += Number(((maxUnits - priceUnits) * 1000n) / maxUnits) / 10000;
+    score += Number(((wanted.capUnits - priceUnits) * 1000n) / wanted.capUnits) / 10000;
     reasons.push(
-      `Price ${formatMoney(priceUnits)} ${service.pricing.currency} within max ${input.maxPrice}`,
+      `Within budget ${money(priceUnits)} <= ${money(wanted.capUnits)} ${currency}`,
     );
   } else if (priceUnits !== undefined) {
-    reasons.push(`Price ${formatMoney(priceUnits)} ${service.pricing.currency}`);
+    reasons.push(`Price ${money(priceUnits)} ${currency}`);
+  }
+  if (needsCredentials(service)) {
+    if (wanted.credentialed.has(service.providerKey)) {
+      score += 0.05;
+      reasons.push(`Provider credentials supplied for '${service.providerKey}'`);
+    } else {
+      reasons.push(`Needs provider credentials for '${service.providerKey}'`);
+    }
   }
   if (
     policy.allowedServiceIds.includes(service.id) ||
@@ -169,25 +247,23 @@ function quotePricing(service: MarketService): MarketPricing {
  */
 export function registerSearchRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): void {
   api.post("/market/search", requireAgent(ctx), async (c) => {
-    const input = await readJson(c, searchBody);
+    const input = await readJson(c, marketSearchBody);
     const record = c.get("pairing");
     assertPairingMatches(record, input.machineId, input.agentPairingId);
     requireActiveMachine(ctx, input.machineId);
-    const policy = record.pairing.delegationPolicy;
+    const wanted = wantedOf(input, record.pairing.delegationPolicy);
 
     const now = ctx.now();
     const expiresAt = new Date(now.getTime() + QUOTE_TTL_MS).toISOString();
-    const candidates = SERVICES.map((service) => rank(ctx, input, policy, service))
-      .filter((candidate): candidate is Candidate => candidate !== undefined)
+    const candidates = SERVICES.filter((service) => admits(ctx, wanted, service))
+      .map((service) => rank(wanted, service))
       // Stable sort: equal scores keep catalogue order.
       .sort((a, b) => b.score - a.score)
-      .slice(0, input.limit ?? 10);
+      .slice(0, input.maxResults ?? SEARCH_MAX_RESULTS.default);
 
     const searchId = ctx.ids.nextId("srch");
     const quotes: MarketQuote[] = candidates.map(({ service, score, reasons }) => {
       const pricing = quotePricing(service);
-      const rail = serviceRail(service);
-      const amount = pricing.amount === null ? undefined : amountToUnits(pricing.amount);
       const quote: MarketQuote = {
         id: ctx.ids.nextId("qt"),
         serviceId: service.id,
@@ -199,7 +275,7 @@ export function registerSearchRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext)
         score,
         reasons,
         pricing,
-        payment: { defaultRail: rail, required: rail !== "not-required" && amount !== 0n },
+        payment: service.payment,
         expiresAt,
       };
       ctx.store.quotes.set(quote.id, {
