@@ -4,7 +4,13 @@
  */
 import { assert, assertEquals, assertExists, assertNotEquals } from "@std/assert";
 import type { ListSkillsOptions, MarketService, SkillSummary } from "../mod.ts";
-import { SERVICES, SKILLS } from "../sandbox/catalogue.ts";
+import {
+  findService,
+  SERVICES,
+  serviceSettlement,
+  serviceX402,
+  SKILLS,
+} from "../sandbox/catalogue.ts";
 import { ids, market } from "./_market.ts";
 import { assertApiError, harness, rawRequest } from "./_sandbox_platform.ts";
 
@@ -115,7 +121,7 @@ Deno.test("updateSkillConfig() disabling a skill hides its services from search 
   await using m = await market();
   await m.api.updateSkillConfig("sim.translation", { enabled: false });
   const { item: search } = await m.api.searchMarket(
-    { ...ids(m), skillKey: "sim.translation" },
+    { ...ids(m), operation: "translate" },
     m.token,
   );
   assertEquals(search.status, "no_match");
@@ -125,7 +131,7 @@ Deno.test("updateSkillConfig() disabling a skill hides its services from search 
     422,
   );
   await m.api.updateSkillConfig("sim.translation", { enabled: true });
-  const again = await m.api.searchMarket({ ...ids(m), skillKey: "sim.translation" }, m.token);
+  const again = await m.api.searchMarket({ ...ids(m), operation: "translate" }, m.token);
   assertEquals(again.item.status, "matched");
 });
 
@@ -141,15 +147,25 @@ Deno.test("skill routes require platform auth", async () => {
 });
 
 Deno.test("the catalogue covers simulated, endpoint and handoff execution, every pricing mode and several rails", () => {
-  assert(SERVICES.length >= 12);
+  assert(SERVICES.length >= 20);
   const runtimes = new Set(SERVICES.map((service) => service.metadata.runtime));
   assertEquals([...runtimes].sort(), ["endpoint", "handoff", "simulated", "unsupported"]);
   const modes = new Set(SERVICES.map((service) => service.pricing.mode));
   assertEquals([...modes].sort(), ["fixed", "provider-defined", "quote-required"]);
-  assert(SERVICES.some((service) => service.pricing.amount === "0.00"), "a free service");
-  const rails = new Set(SERVICES.map((service) => service.metadata.defaultRail));
+  assert(SERVICES.some((service) => service.pricing.amount === 0), "a free service");
+  const rails = new Set(SERVICES.map((service) => service.payment.defaultRail));
   for (
-    const rail of ["wallet", "offchain-record", "escrow", "onchain-escrow", "not-required", "x402"]
+    const rail of [
+      "wallet",
+      "offchain-record",
+      "escrow",
+      "onchain-escrow",
+      "not-required",
+      "x402",
+      "xvv42",
+      "mpp",
+      "external",
+    ] as const
   ) {
     assert(rails.has(rail), `rail ${rail}`);
   }
@@ -157,11 +173,96 @@ Deno.test("the catalogue covers simulated, endpoint and handoff execution, every
     const skill = SKILLS.find((candidate) => candidate.key === service.skillKey);
     assertExists(skill, service.id);
     assertEquals(service.providerKey, skill.providerKey);
+    assert(skill.serviceTypes.includes(service.serviceType), service.id);
     for (const operation of service.operations) {
       assert(skill.manifest.operations.some((op) => op.name === operation), operation);
     }
     assertEquals(service.handoff !== null, service.executionMode === "external-handoff");
   }
+});
+
+Deno.test("the catalogue offers each public capability key and its services are orderable from what they describe", () => {
+  const types = new Set(SERVICES.map((service) => service.serviceType));
+  for (
+    const key of [
+      "oracle.price-feed",
+      "compute.marketplace",
+      "storage.object",
+      "data.location",
+      "identity.proof-of-person",
+      "device.control",
+      "machine.commerce",
+      "network.partner-console",
+    ]
+  ) {
+    assert(types.has(key), key);
+  }
+  const fieldTypes = new Set(["string", "number", "integer", "boolean", "object", "array"]);
+  for (const service of SERVICES) {
+    assertEquals(
+      service.operationContracts.map((contract) => contract.operation),
+      service.operations,
+      service.id,
+    );
+    const skill = SKILLS.find((candidate) => candidate.key === service.skillKey)!;
+    for (const contract of service.operationContracts) {
+      assert(contract.summary.length > 0 && contract.notes.length > 0, service.id);
+      // The contract names the same inputs as the skill's manifest, required alike.
+      const schema = skill.manifest.operations.find((op) => op.name === contract.operation)!
+        .inputSchema as { properties: Record<string, unknown>; required: string[] };
+      assertEquals(
+        contract.inputFields.map((field) => field.key).sort(),
+        Object.keys(schema.properties).sort(),
+        `${service.id}/${contract.operation}`,
+      );
+      assertEquals(
+        contract.inputFields.filter((field) => field.required !== false).map((f) => f.key).sort(),
+        [...schema.required].sort(),
+        `${service.id}/${contract.operation} required`,
+      );
+      for (const field of [...contract.inputFields, ...contract.outputFields]) {
+        assert(fieldTypes.has(field.type), `${service.id} ${field.key}: ${field.type}`);
+      }
+      assert(Object.keys(contract.exampleInput).length > 0, `${service.id} example`);
+    }
+    assertEquals(service.payment.defaultRail === "not-required", !service.payment.required);
+    assert(service.payment.supportedRails?.includes(service.payment.defaultRail), service.id);
+    assert(service.endpoints.length > 0, service.id);
+    for (const endpoint of service.endpoints) {
+      assert(Array.isArray(endpoint.protocols) && Array.isArray(endpoint.networks), service.id);
+      assert(service.operations.includes(endpoint.operation ?? ""), service.id);
+    }
+    assert(service.pricing.amount === null || typeof service.pricing.amount === "number");
+  }
+});
+
+Deno.test("the catalogue's x402 services carry the challenge's parameters", () => {
+  const x402 = SERVICES.filter((service) =>
+    service.payment.defaultRail === "x402" &&
+    serviceX402(service) !== undefined
+  );
+  assert(x402.length >= 2);
+  assert(x402.some((service) => service.executionMode === "native"));
+  assert(x402.some((service) => service.pricing.rate === "per_request"));
+  for (const service of x402) {
+    assertEquals(service.payment, {
+      defaultRail: "x402",
+      required: true,
+      supportedRails: ["x402"],
+    });
+    assertEquals(service.pricing.currency, "USDC");
+    for (const endpoint of service.endpoints) {
+      assertEquals([endpoint.protocols, endpoint.networks], [["x402"], ["base"]]);
+    }
+    const params = serviceX402(service)!;
+    assertEquals(params.network, "eip155:8453");
+    assertEquals(params.asset, "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913");
+    assert(/^0x[0-9a-fA-F]{40}$/.test(params.payTo), params.payTo);
+    assertEquals(params.maxTimeoutSeconds, 300);
+    assertEquals(params.extra, { name: "USD Coin", version: "2" });
+    assertEquals(serviceSettlement(service).payeeAddress, params.payTo);
+  }
+  assertEquals(serviceX402(findService("svc_sim_complete")!), undefined);
 });
 
 Deno.test("listMarketServices() pages through at least 12 services without repeats", async () => {
@@ -186,8 +287,16 @@ Deno.test("listMarketServices() filters by serviceType, executionMode and provid
   const handoff = await h.api.listMarketServices({ executionMode: "external-handoff" });
   assertEquals(
     handoff.items.map((service) => service.id),
-    ["svc_ride_handoff", "svc_charging_handoff", "svc_manual_handoff"],
+    [
+      "svc_ride_handoff",
+      "svc_charging_handoff",
+      "svc_manual_handoff",
+      "svc_identity_personhood",
+      "svc_partner_console",
+    ],
   );
+  const location = await h.api.listMarketServices({ serviceType: "data.location" });
+  assertEquals(location.items.map((service) => service.id), ["svc_x402_reverse_geocode"]);
   const mobility = await h.api.listMarketServices({ serviceType: "mobility" });
   assert(mobility.items.length >= 2);
   assert(mobility.items.every((service) => service.serviceType === "mobility"));
@@ -240,9 +349,23 @@ Deno.test("getMarketService() serves the exact MarketService shape; unknown ids 
     "capabilities",
     "handoff",
     "pricing",
+    "payment",
+    "endpoints",
+    "operationContracts",
     "metadata",
+    "providerId",
+    "providerLabel",
+    "authType",
+    "accessMode",
+    "distribution",
+    "maturity",
+    "kind",
+    "freshnessSeconds",
+    "requiresHumanEnablement",
+    "referenceUrl",
   ];
   assertEquals(Object.keys(item).sort(), [...keys].sort());
+  assertEquals(item, findService("svc_ride_handoff"), "served exactly as catalogued");
   assertEquals(item.executionMode, "external-handoff");
   assertExists(item.handoff);
   assertEquals(item.pricing.mode, "quote-required");
