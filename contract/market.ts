@@ -76,7 +76,15 @@ export const marketSearchBody = z.strictObject({
   currency: retired(RETIRED_SEARCH_FIELDS.currency),
   limit: retired(RETIRED_SEARCH_FIELDS.limit),
 }).transform((
-  { skillKey: _s, providerKey: _p, executionMode: _e, maxPrice: _m, currency: _c, limit: _l, ...body },
+  {
+    skillKey: _s,
+    providerKey: _p,
+    executionMode: _e,
+    maxPrice: _m,
+    currency: _c,
+    limit: _l,
+    ...body
+  },
 ) => body) satisfies z.ZodType<MarketSearchRequest>;
 
 /** A parsed search body. */
