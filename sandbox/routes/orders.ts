@@ -16,12 +16,7 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import type {
-  MarketDispute,
-  MarketOrder,
-  MarketOutcome,
-  MarketRun,
-} from "../../src/types/mod.ts";
+import type { MarketDispute, MarketOrder, MarketOutcome, MarketRun } from "../../src/types/mod.ts";
 import {
   assertPairingActive,
   assertPairingMatches,
@@ -29,12 +24,7 @@ import {
   requireAgent,
   requirePlatform,
 } from "../auth.ts";
-import {
-  checkServiceInput,
-  effectivePrice,
-  findService,
-  serviceRuntime,
-} from "../catalogue.ts";
+import { checkServiceInput, effectivePrice, findService, serviceRuntime } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { checkSpend, policyDenial } from "../delegation.ts";
 import { ApiError, notFound } from "../errors.ts";
