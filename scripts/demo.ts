@@ -160,7 +160,7 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
 
   // 4. Search, order, pay, execute natively on the machine's runtime, confirm.
   const { item: search } = await api.searchMarket(
-    { ...ids, query: "chat llm", maxPrice: "1.00" },
+    { ...ids, query: "chat llm", budget: { max: 1, currency: CURRENCY } },
     token,
   );
   step(
@@ -199,7 +199,6 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   const { item: rides } = await api.searchMarket({
     ...ids,
     query: "ride",
-    executionMode: "external-handoff",
   }, token);
   const ride = pick(rides.quotes, "svc_ride_handoff");
   step(

@@ -190,8 +190,8 @@ export function smokeStory({ sdk, subpaths, packageJson, env, createWallet }) {
             machineId: state.machine.id,
             agentPairingId: state.pairing.id,
             query: "echo",
-            executionMode: "native",
-            maxPrice: "0",
+            nativeOnly: true,
+            budget: { max: 0 },
           },
           state.pairing.pairingToken,
         );
