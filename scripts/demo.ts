@@ -262,7 +262,7 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
     `${items.length} orders: ${items.map((item) => `${item.serviceId} ${item.status}`).join(", ")}`,
   );
   detail(
-    `spent ${(spent / 100).toFixed(2)} of ${DAILY_LIMIT} ${CURRENCY} today; payments ${
+    `spent ${(spent / 100).toFixed(2)} of ${DAILY_LIMIT.toFixed(2)} ${CURRENCY} today; payments ${
       payments.map((payment) => payment?.status).join(", ")
     }`,
   );
@@ -287,7 +287,9 @@ async function pay(
     }, token);
     step(
       "Payment",
-      `intent ${intent.id}: ${intent.amount} ${intent.currency} on '${intent.rail}' → escrow locked → ${item.status}`,
+      `intent ${intent.id}: ${
+        intent.amount.toFixed(2)
+      } ${intent.currency} on '${intent.rail}' → escrow locked → ${item.status}`,
     );
     return;
   }
@@ -297,7 +299,9 @@ async function pay(
   }, token);
   step(
     "Payment",
-    `intent ${intent.id}: ${intent.amount} ${intent.currency} on '${intent.rail}' → proof recorded → ${item.status}`,
+    `intent ${intent.id}: ${
+      intent.amount.toFixed(2)
+    } ${intent.currency} on '${intent.rail}' → proof recorded → ${item.status}`,
   );
 }
 
