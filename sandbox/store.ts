@@ -1,7 +1,7 @@
 /**
  * All in-memory state of one sandbox app, in three sections: platform (machines, identity,
  * pairings, machine agents, runtime endpoints), market (searches, quotes, orders, payments,
- * skill configs) and experimental (tasks, routes, runs, graph, policies, audit log). One `Map`
+ * spent payment proofs, skill configs) and experimental (tasks, routes, runs, graph, policies, audit log). One `Map`
  * per kind of record; `createSandboxContext` creates the store and routes reach it as
  * `ctx.store`. Records hold the wire shape (replaced, never mutated in place) plus the
  * server-only fields beside it, such as the sequence number pagination orders by and secrets

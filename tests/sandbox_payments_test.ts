@@ -6,7 +6,7 @@
  * and every refusal code on the way. The security findings' attacks are in
  * `sandbox_payment_attacks_test.ts`.
  */
-import { assertEquals, assertExists, assertMatch } from "@std/assert";
+import { assertEquals, assertMatch } from "@std/assert";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { MarketOrder } from "../mod.ts";
 import { TRANSFER_TOPIC } from "../sandbox/rpc.ts";
