@@ -17,7 +17,7 @@
  */
 import type { Context, Hono } from "hono";
 import type { z } from "zod";
-import type { MarketPayment } from "../../src/types/mod.ts";
+import type { MarketPayment, MarketPaymentRailType } from "../../src/types/mod.ts";
 import {
   escrowLockBody,
   paymentIntentBody,
@@ -55,6 +55,21 @@ const REFUNDABLE: ReadonlySet<MarketPayment["status"]> = new Set([
 ]);
 
 const SOLANA_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+
+/** What a rail's intent extension gets: the order and the new `intent_created` payment. */
+type IntentInput = {
+  readonly ctx: SandboxContext;
+  readonly record: OrderRecord;
+  readonly payment: MarketPayment;
+};
+
+/**
+ * Rail-specific additions to a new payment intent, stored and answered with it (e.g. the x402
+ * rail's payment challenge). Proofs plug in beside it, in `proofs.ts`'s `PROOF_VERIFIERS`.
+ */
+const INTENT_EXTENSIONS: Partial<
+  Record<MarketPaymentRailType, (input: IntentInput) => MarketPayment>
+> = {};
 
 function paymentConflict(payment: MarketPayment, action: string): ApiError {
   return new ApiError(
@@ -154,7 +169,7 @@ function createIntent(
   const payer = free ? null : intentPayer(ctx, pairing, body.payerAddress);
   const settlement = serviceSettlement(record.order.serviceSnapshot);
   const now = ctx.now().toISOString();
-  const stored = setPayment(ctx, {
+  const intent: MarketPayment = {
     id: ctx.ids.nextId("pay"),
     orderId: record.order.id,
     rail,
@@ -172,7 +187,9 @@ function createIntent(
     notes: null,
     createdAt: now,
     updatedAt: now,
-  });
+  };
+  const extend = INTENT_EXTENSIONS[rail];
+  const stored = setPayment(ctx, extend ? extend({ ctx, record, payment: intent }) : intent);
   // A not-required rail needs nothing more: the order is ready at once.
   if (record.order.status === "created" || record.order.status === "payment_pending") {
     updateOrder(ctx, record, { status: free ? "ready" : "payment_pending" });
