@@ -123,9 +123,10 @@ function intentPayer(
       message: "must be an EVM address (0x + 40 hex digits) or a Solana address",
     }]);
   }
-  if (evm && declared.toLowerCase() === own.toLowerCase()) return own;
+  if (!evm) return declared;
+  if (declared.toLowerCase() === own.toLowerCase()) return own;
   for (const other of ctx.store.pairings.values()) {
-    if (evm && other.pairing.agentAddress.toLowerCase() === declared.toLowerCase()) {
+    if (other.pairing.agentAddress.toLowerCase() === declared.toLowerCase()) {
       throw validationError([{
         path: "payerAddress",
         message: "belongs to another agent pairing: an agent pays from its own wallets",
