@@ -1,16 +1,17 @@
 /**
  * What a pairing's delegation policy lets its agent buy: the allow and deny lists of skills and
- * services, and the spend limits (`perTransactionLimit`, `dailySpendLimit`, in the policy's
- * `currency`). Search leaves out what the policy denies; order creation and the retry of a
- * failed order refuse it.
+ * services, and the spend limits (`perTransactionLimit`, `dailySpendLimit`: JSON numbers in the
+ * policy's `currency`, compared exactly as 10^-18 units). Search leaves out what the policy
+ * denies; order creation and the retry of a failed order refuse it. The daily limit counts what
+ * was actually delivered, so a refund after delivery does not free budget.
  *
  * @module
  */
 import type { DelegationPolicy, MarketService } from "../src/types/mod.ts";
 import type { SandboxContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
-import { amountToUnits, formatMoney } from "../contract/money.ts";
-import type { PairingRecord } from "./store.ts";
+import { amountToUnits, formatMoney, unitsToAmount } from "../contract/money.ts";
+import type { OrderRecord, PairingRecord } from "./store.ts";
 
 /**
  * Whether `policy` lets the agent buy `service` (allow lists empty = no restriction; deny wins).
@@ -37,8 +38,26 @@ export function policyDenial(policy: DelegationPolicy, service: MarketService): 
 }
 
 /**
- * What the pairing has committed on `day` in `currency`: its orders that are not cancelled,
- * failed or refunded.
+ * Whether an order counts against its pairing's spend limits: one that was delivered or handed
+ * off always does (refunding it later does not undo the delivery), one not yet executed does
+ * while it may still run; a cancelled or failed order, or one whose payment was refunded before
+ * delivery, does not.
+ *
+ * @example
+ * ```ts ignore
+ * if (countsAgainstLimits(ctx, record)) total += record.price.units;
+ * ```
+ */
+export function countsAgainstLimits(ctx: SandboxContext, record: OrderRecord): boolean {
+  if (record.deliveredAt !== null) return true;
+  const { status, id } = record.order;
+  if (status === "cancelled" || status === "failed") return false;
+  return ctx.store.payments.get(id)?.status !== "refunded";
+}
+
+/**
+ * What the pairing has committed on `day` in `currency`, in 10^-18 units: its orders that
+ * {@linkcode countsAgainstLimits}.
  *
  * @example
  * ```ts ignore
@@ -53,12 +72,9 @@ export function spentToday(
 ): bigint {
   let total = 0n;
   for (const record of ctx.store.orders.values()) {
-    const { order } = record;
-    if (order.agentPairingId !== pairingId || record.spendDay !== day) continue;
+    if (record.order.agentPairingId !== pairingId || record.spendDay !== day) continue;
     if (record.price.currency !== currency) continue;
-    if (order.status === "cancelled" || order.status === "failed") continue;
-    if (ctx.store.payments.get(order.id)?.status === "refunded") continue;
-    total += record.price.units;
+    if (countsAgainstLimits(ctx, record)) total += record.price.units;
   }
   return total;
 }
@@ -100,10 +116,10 @@ export function checkSpend(
     throw new ApiError(
       403,
       "AGENT_SPEND_LIMIT_EXCEEDED",
-      `Price exceeds the per-transaction limit: '${
-        formatMoney(units)
-      }' > '${policy.perTransactionLimit}'`,
-      { price: formatMoney(units), limit: policy.perTransactionLimit, currency },
+      `Price exceeds the per-transaction limit: ${formatMoney(units)} > ${
+        formatMoney(perTransaction)
+      } ${currency}`,
+      { price: unitsToAmount(units), limit: policy.perTransactionLimit, currency },
     );
   }
   const daily = policy.dailySpendLimit != null ? amountToUnits(policy.dailySpendLimit) : undefined;
@@ -113,12 +129,12 @@ export function checkSpend(
     throw new ApiError(
       403,
       "AGENT_DAILY_LIMIT_EXCEEDED",
-      `Order would exceed the daily limit: '${
-        formatMoney(spent + units)
-      }' > '${policy.dailySpendLimit}'`,
+      `Order would exceed the daily spend limit: ${formatMoney(spent + units)} > ${
+        formatMoney(daily)
+      } ${currency}`,
       {
-        spentToday: formatMoney(spent),
-        price: formatMoney(units),
+        spentToday: unitsToAmount(spent),
+        price: unitsToAmount(units),
         limit: policy.dailySpendLimit,
         currency,
       },

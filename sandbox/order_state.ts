@@ -1,11 +1,18 @@
 /**
- * What every order and payment route shares over the store's market section: the order as
- * served, lookups (with the agent's ownership check), whether it is paid for, and state changes
- * that raise webhook events.
+ * What every order and payment route shares over the store's market section: the payment
+ * recommendation an order carries, lookups (with the agent's ownership check), whether an order
+ * is paid for, and state changes that raise webhook events.
  *
  * @module
  */
-import type { MarketOrder, MarketPayment, WebhookEventType } from "../src/types/mod.ts";
+import type {
+  MarketOrder,
+  MarketPayment,
+  MarketService,
+  PaymentRecommendation,
+  WebhookEventType,
+} from "../src/types/mod.ts";
+import { serviceRail } from "./catalogue.ts";
 import type { SandboxContext } from "./context.ts";
 import { ApiError, notFound } from "./errors.ts";
 import type { OrderRecord, PairingRecord } from "./store.ts";
@@ -18,16 +25,44 @@ export const TERMINAL_ORDER_STATUSES: ReadonlySet<MarketOrder["status"]> = new S
   "failed",
 ]);
 
+/** Order statuses before execution: the order may still be paid for, executed or cancelled. */
+export const UNEXECUTED_ORDER_STATUSES: ReadonlySet<MarketOrder["status"]> = new Set([
+  "created",
+  "payment_pending",
+  "ready",
+]);
+
 /**
- * The order as served: the record's order with its current payment.
+ * How `service` wants to be paid: its own `payment` when it carries one, else derived from its
+ * rail metadata (`required` unless the rail is `not-required` or the list price is 0). The one
+ * place an order's `payment` comes from.
+ *
+ * @example
+ * ```ts ignore
+ * paymentRecommendation(findService("svc_sim_echo")!); // { defaultRail: "not-required", required: false }
+ * ```
+ */
+export function paymentRecommendation(service: MarketService): PaymentRecommendation {
+  const own = (service as { readonly payment?: PaymentRecommendation | null }).payment;
+  if (own) return own;
+  const defaultRail = serviceRail(service);
+  return {
+    defaultRail,
+    required: defaultRail !== "not-required" && service.pricing.amount !== 0,
+  };
+}
+
+/**
+ * The order as served. (Kept as the one view function so a later server-side field has one
+ * place to be added or hidden.)
  *
  * @example
  * ```ts ignore
  * return c.json({ item: orderView(ctx, record) });
  * ```
  */
-export function orderView(ctx: SandboxContext, record: OrderRecord): MarketOrder {
-  return { ...record.order, payment: ctx.store.payments.get(record.order.id) ?? null };
+export function orderView(_ctx: SandboxContext, record: OrderRecord): MarketOrder {
+  return record.order;
 }
 
 /**
@@ -88,7 +123,9 @@ export function assertOrderOpen(record: OrderRecord): void {
 }
 
 /**
- * Replaces the order with `changes` applied (and a fresh `updatedAt`); raises `event` when given.
+ * Replaces the order with `changes` applied (and a fresh `updatedAt`); raises `event` when given,
+ * with the order and its payment record, if any. The first delivery or handoff is stamped on the
+ * record (`deliveredAt`), for the spend limits.
  *
  * @example
  * ```ts ignore
@@ -101,18 +138,24 @@ export function updateOrder(
   changes: Partial<MarketOrder>,
   event?: WebhookEventType,
 ): MarketOrder {
-  record.order = { ...record.order, ...changes, updatedAt: ctx.now().toISOString() };
+  const now = ctx.now().toISOString();
+  record.order = { ...record.order, ...changes, updatedAt: now };
+  if (changes.status === "delivered" || changes.status === "handoff") record.deliveredAt ??= now;
   const view = orderView(ctx, record);
-  if (event) ctx.emit({ type: event, data: { order: view } });
+  if (event) {
+    const payment = ctx.store.payments.get(record.order.id);
+    ctx.emit({ type: event, data: payment ? { order: view, payment } : { order: view } });
+  }
   return view;
 }
 
 /**
- * Stores the order's payment with `changes` applied; raises `event` when given.
+ * Stores the order's payment record with a fresh `updatedAt`; raises `event` when given, with
+ * the order and the payment.
  *
  * @example
  * ```ts ignore
- * setPayment(ctx, orderId, { ...payment, status: "held" }, "payment.held");
+ * setPayment(ctx, { ...payment, status: "held" }, "payment.held");
  * ```
  */
 export function setPayment(
@@ -140,7 +183,7 @@ const PAID_STATUSES: ReadonlySet<MarketPayment["status"]> = new Set([
 ]);
 
 /**
- * Whether `record` costs anything (free orders need no payment to execute).
+ * Whether the order must be paid for before it runs: its recommendation's `required`.
  *
  * @example
  * ```ts ignore
@@ -148,12 +191,12 @@ const PAID_STATUSES: ReadonlySet<MarketPayment["status"]> = new Set([
  * ```
  */
 export function paymentRequired(record: OrderRecord): boolean {
-  return record.price.units > 0n;
+  return record.order.payment?.required ?? record.price.units > 0n;
 }
 
 /**
- * Whether the order may run as far as money goes: it is free, or its payment is held or already
- * paid out.
+ * Whether the order may run as far as money goes: no payment is required, or its payment is
+ * held or already paid out.
  *
  * @example
  * ```ts ignore

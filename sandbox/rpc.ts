@@ -28,8 +28,10 @@ type Receipt = { status?: unknown; logs?: unknown };
 /**
  * Checks `expected` against the receipt served by `rpcUrl`; resolves when a matching
  * Transfer log exists and otherwise rejects with an {@linkcode ApiError}:
- * `PAYMENT_RPC_ERROR` (502), `PAYMENT_NOT_MINED` (409), `PAYMENT_TX_FAILED` (400) or
- * `PAYMENT_TRANSFER_NOT_FOUND` (400). The RPC URL never appears in a message (it may hold a key).
+ * `PAYMENT_RPC_ERROR` (502), `PAYMENT_NOT_MINED` (409), `PAYMENT_TX_FAILED` (402: the
+ * transaction reverted, so nothing was paid) or `PAYMENT_TRANSFER_NOT_FOUND` (400, details name
+ * the expected transfer with `baseUnits` as a decimal string, since token base units can exceed
+ * a JSON number's exact range). The RPC URL never appears in a message (it may hold a key).
  *
  * @example
  * ```ts ignore
@@ -53,7 +55,7 @@ export async function verifyErc20Transfer(
   }
   if (receipt.status !== "0x1" && receipt.status !== 1 && receipt.status !== "0x01") {
     throw new ApiError(
-      400,
+      402,
       "PAYMENT_TX_FAILED",
       `Transaction failed on chain: '${expected.transactionHash}'`,
     );
@@ -68,7 +70,7 @@ export async function verifyErc20Transfer(
         token: expected.token,
         from: expected.from,
         to: expected.to,
-        amount: expected.amount.toString(),
+        baseUnits: expected.amount.toString(),
       },
     );
   }

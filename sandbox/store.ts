@@ -1,7 +1,7 @@
 /**
  * All in-memory state of one sandbox app, in three sections: platform (machines, identity,
  * pairings, machine agents, runtime endpoints), market (searches, quotes, orders, payments,
- * skill configs) and experimental (tasks, routes, runs, graph, policies, audit log). One `Map`
+ * spent payment proofs, skill configs) and experimental (tasks, routes, runs, graph, policies, audit log). One `Map`
  * per kind of record; `createSandboxContext` creates the store and routes reach it as
  * `ctx.store`. Records hold the wire shape (replaced, never mutated in place) plus the
  * server-only fields beside it, such as the sequence number pagination orders by and secrets
@@ -95,16 +95,31 @@ export type QuoteRecord = {
   orderId: string | null;
 };
 
-/** A stored order. `order.payment` is filled from `payments` when viewed. */
+/**
+ * A stored order. `order.payment` is the service's payment recommendation; the payment record
+ * lives in `payments`.
+ */
 export type OrderRecord = {
   readonly seq: number;
   order: MarketOrder;
   /** The price in 10^-18 units and its currency, fixed at creation (quote or list price). */
-  readonly price: { readonly units: bigint; readonly amount: string; readonly currency: string };
+  readonly price: { readonly units: bigint; readonly amount: number; readonly currency: string };
   /** UTC day (`YYYY-MM-DD`) the order counts against for the daily limit. */
   readonly spendDay: string;
   dispute: MarketDispute | null;
+  /**
+   * When the order was first delivered or handed off; `null` before. A delivered order keeps
+   * counting against the daily limit whatever happens to its payment afterwards.
+   */
+  deliveredAt: string | null;
 };
+
+/**
+ * What a payment proof spent (a transaction hash, a Solana signature) and which order spent it.
+ * `verified` when the proof was checked on chain; such a proof may take over a key that another
+ * order only recorded.
+ */
+export type SpentProofRecord = { readonly orderId: string; readonly verified: boolean };
 
 // ---- Experimental records ("coming next" endpoints) ------------------------------------------
 
@@ -153,8 +168,10 @@ export type SandboxStore = {
   readonly searches: Map<string, SearchRecord>;
   readonly quotes: Map<string, QuoteRecord>;
   readonly orders: Map<string, OrderRecord>;
-  /** Keyed by order id: an order has at most one payment. */
+  /** Keyed by order id: an order has at most one payment (the record `getMarketPayment` serves). */
   readonly payments: Map<string, MarketPayment>;
+  /** Keyed by proof key (`evm:<hash>`, `solana:<signature>`): each is spent by one order. */
+  readonly spentProofs: Map<string, SpentProofRecord>;
   readonly skillConfigs: Map<string, SkillConfigResponse>;
   // Experimental
   readonly tasks: Map<string, TaskRecord>;
@@ -187,6 +204,7 @@ export function createStore(): SandboxStore {
     quotes: new Map(),
     orders: new Map(),
     payments: new Map(),
+    spentProofs: new Map(),
     skillConfigs: new Map(),
     tasks: new Map(),
     routes: new Map(),

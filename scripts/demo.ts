@@ -193,7 +193,9 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   );
   detail(`output: "${native.execution.outcome.output.text}"`);
   const confirmed = await api.confirmMarketOrder(order.id, token);
-  step("Confirm", `order ${confirmed.order.status}, payment ${confirmed.payment?.status}`);
+  // Confirming leaves the payment release_pending; the release pays the provider.
+  const { item: released } = await api.releasePayment(order.id, undefined, token);
+  step("Confirm", `order ${confirmed.order.status}, payment ${released.status}`);
 
   // 5. An external handoff: the provider finishes the job on its own site.
   const { item: rides } = await api.searchMarket({
@@ -217,7 +219,8 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   if (handoff.execution.statusCode !== 202) throw new Error("Expected an external handoff");
   step("Handoff", `202 → ${handoff.execution.handoff.label}: ${handoff.execution.handoff.url}`);
   const rideConfirmed = await api.confirmMarketOrder(rideOrder.id, token);
-  step("Confirm", `order ${rideConfirmed.order.status}, payment ${rideConfirmed.payment?.status}`);
+  const { item: rideReleased } = await api.releasePayment(rideOrder.id, undefined, token);
+  step("Confirm", `order ${rideConfirmed.order.status}, payment ${rideReleased.status}`);
 
   // 6. A dispute freezes the escrowed payment.
   const { item: routes } = await api.searchMarket({ ...ids, query: "route planning" }, token);
@@ -248,22 +251,25 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
 
   // Summary, from the platform's side.
   const { items } = await api.listMarketOrders({ machineId: machine.id });
-  const spent = items.reduce((sum, item) => sum + toCents(item.payment?.amount ?? "0"), 0);
+  // An order's `payment` is the rail recommendation; the payment record is getMarketPayment.
+  const payments = await Promise.all(
+    items.map(async (item) => (await api.getMarketPayment(item.id)).item),
+  );
+  const spent = payments.reduce((sum, payment) => sum + toCents(payment?.amount ?? 0), 0);
   console.log("\nSummary");
   detail(
     `${items.length} orders: ${items.map((item) => `${item.serviceId} ${item.status}`).join(", ")}`,
   );
   detail(
-    `spent ${(spent / 100).toFixed(2)} of ${DAILY_LIMIT} ${CURRENCY} today; payments ${
-      items.map((item) => item.payment?.status).join(", ")
+    `spent ${(spent / 100).toFixed(2)} of ${DAILY_LIMIT.toFixed(2)} ${CURRENCY} today; payments ${
+      payments.map((payment) => payment?.status).join(", ")
     }`,
   );
 }
 
 // Display only: amounts here have at most 2 decimals.
-function toCents(amount: string): number {
-  const [whole = "0", fraction = ""] = amount.split(".");
-  return Number(whole) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2));
+function toCents(amount: number): number {
+  return Math.round(amount * 100);
 }
 
 async function pay(
@@ -280,7 +286,9 @@ async function pay(
     }, token);
     step(
       "Payment",
-      `intent ${intent.id}: ${intent.amount} ${intent.currency} on '${intent.rail}' → escrow locked → ${item.status}`,
+      `intent ${intent.id}: ${
+        intent.amount.toFixed(2)
+      } ${intent.currency} on '${intent.rail}' → escrow locked → ${item.status}`,
     );
     return;
   }
@@ -290,7 +298,9 @@ async function pay(
   }, token);
   step(
     "Payment",
-    `intent ${intent.id}: ${intent.amount} ${intent.currency} on '${intent.rail}' → proof recorded → ${item.status}`,
+    `intent ${intent.id}: ${
+      intent.amount.toFixed(2)
+    } ${intent.currency} on '${intent.rail}' → proof recorded → ${item.status}`,
   );
 }
 

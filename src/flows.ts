@@ -505,7 +505,8 @@ export async function buyService(
     requestOptions,
   );
 
-  let payment: MarketPayment | null = created.payment;
+  // `created.payment` is the rail recommendation; the payment record starts with the intent.
+  let payment: MarketPayment | null = null;
   if (quote.payment.required) {
     const rail = params.rail ?? quote.payment.defaultRail;
     ({ item: payment } = await api.createPaymentIntent(
@@ -537,7 +538,7 @@ export async function buyService(
       search,
       quote,
       order: executed.order,
-      payment: executed.order.payment ?? payment,
+      payment,
       handoff: execution.handoff,
     };
   }
@@ -552,7 +553,7 @@ export async function buyService(
       status: "delivered",
       ...delivered,
       order: executed.order,
-      payment: executed.order.payment ?? payment,
+      payment,
     };
   }
   const confirmed = await api.confirmMarketOrder(created.id, token, requestOptions);

@@ -128,6 +128,11 @@ export function validateBody(body: unknown, required: readonly string[]): void {
       throw new OrchestrationValidationError(field, "present");
     }
   }
+  const nonFinite = nonFiniteNumberPath(body, "", new Set());
+  if (nonFinite !== undefined) {
+    // JSON has no NaN or Infinity: JSON.stringify would silently send `null` instead.
+    throw new OrchestrationValidationError(nonFinite, "a finite number");
+  }
   const url = (body as Record<string, unknown>)["endpointBaseUrl"];
   if (url !== undefined) validateUrl("endpointBaseUrl", url);
   const endpoints = (body as Record<string, unknown>)["endpoints"];
@@ -145,4 +150,21 @@ export function validateBody(body: unknown, required: readonly string[]): void {
       }
     });
   }
+}
+
+// The dotted path of the first NaN or ±Infinity in `value` (e.g. `budget.amount`), if any.
+function nonFiniteNumberPath(
+  value: unknown,
+  path: string,
+  seen: Set<object>,
+): string | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? undefined : path;
+  if (value === null || typeof value !== "object" || seen.has(value)) return undefined;
+  seen.add(value);
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const found = nonFiniteNumberPath(child, childPath, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

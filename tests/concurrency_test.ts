@@ -10,6 +10,7 @@
 import { assert, assertEquals, assertInstanceOf } from "@std/assert";
 import { OrchestrationApiError } from "../mod.ts";
 import type { MarketOrder } from "../mod.ts";
+import { amountToUnits } from "../contract/money.ts";
 import { ids, market } from "./_market.ts";
 
 /** List prices of the catalogue's fixed-price simulated services, in cents. */
@@ -37,10 +38,14 @@ function order(m: Awaited<ReturnType<typeof market>>, serviceId: string) {
   return { ...ids(m), serviceId, input: INPUT[serviceId]! };
 }
 
-function cents(amount: string): number {
-  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount);
-  if (!match) throw new Error(`Not a two-decimal amount: '${amount}'`);
-  return Number(match[1]) * 100 + Number((match[2] ?? "0").padEnd(2, "0"));
+// Amounts are JSON numbers, converted exactly (via their shortest decimal form) as the sandbox does.
+function cents(amount: number): number {
+  const units = amountToUnits(amount);
+  const centUnits = 10n ** 16n;
+  if (units === undefined || units % centUnits !== 0n) {
+    throw new Error(`Not a two-decimal amount: ${amount}`);
+  }
+  return Number(units / centUnits);
 }
 
 async function allOrders(
@@ -57,12 +62,16 @@ async function allOrders(
 }
 
 Deno.test("createMarketOrder() never lets 200 concurrent orders exceed the daily limit, to the cent", async () => {
-  const LIMIT = "3.37";
-  await using m = await market({}, { dailyLimit: LIMIT, currency: "USDT" });
+  const LIMIT = 3.37;
+  await using m = await market({}, { dailySpendLimit: LIMIT, currency: "USDT" });
   // Confirm the prices this test relies on are the catalogue's.
   for (const serviceId of SERVICES) {
     const { item } = await m.api.getMarketService(serviceId);
-    assertEquals(cents(item.pricing.amount ?? "-1"), PRICE_CENTS[serviceId], serviceId);
+    assertEquals(
+      item.pricing.amount === null ? -1 : cents(item.pricing.amount),
+      PRICE_CENTS[serviceId],
+      serviceId,
+    );
   }
   const plan = Array.from({ length: 200 }, (_, i) => SERVICES[(i * 7) % SERVICES.length]!);
   const results = await Promise.allSettled(
@@ -119,8 +128,8 @@ Deno.test("createMarketOrder() never lets 200 concurrent orders exceed the daily
 });
 
 Deno.test("createMarketOrder() holds the daily limit while concurrent cancellations free budget", async () => {
-  const LIMIT = "2.00";
-  await using m = await market({}, { dailyLimit: LIMIT, currency: "USDT" });
+  const LIMIT = 2;
+  await using m = await market({}, { dailySpendLimit: LIMIT, currency: "USDT" });
   // Fill the budget: 4 x 0.50.
   const first = await Promise.all(
     Array.from(

@@ -1,13 +1,21 @@
 /**
  * Sandbox market orders, end to end through the SDK over 127.0.0.1: every refusal code of
- * order creation and the order in which they are checked, spend limits exact to the cent and
- * under concurrency, native execution (simulated and forwarded to a runtime endpoint),
- * external handoff, confirm, dispute, cancel and closed orders.
+ * order creation and the order in which they are checked, budgets and spend limits as JSON
+ * numbers exact to the cent and under concurrency, the payment recommendation on the order,
+ * native execution (simulated and forwarded to a runtime endpoint), external handoff, confirm
+ * (payment `release_pending`), dispute, cancel and closed orders.
  */
-import { assert, assertEquals, assertExists, assertFalse, assertMatch } from "@std/assert";
-import { OrchestrationApiError, PeaqosClient } from "../mod.ts";
+import {
+  assert,
+  assertEquals,
+  assertExists,
+  assertFalse,
+  assertMatch,
+  assertRejects,
+} from "@std/assert";
+import { OrchestrationApiError, OrchestrationValidationError, PeaqosClient } from "../mod.ts";
 import type { MarketOrder } from "../mod.ts";
-import { formatMoney, parseMoney, toBaseUnits } from "../contract/money.ts";
+import { amountToUnits, formatMoney, parseMoney, toBaseUnits } from "../contract/money.ts";
 import { createSandbox } from "../sandbox/mod.ts";
 import { deadUrl, ids, localServer, type Market, market } from "./_market.ts";
 import {
@@ -64,7 +72,7 @@ Deno.test("createMarketOrder() records an order with the service snapshot and qu
     searchId: search.id,
     quoteId: quote.id,
     input: { key: "logs/1", sizeBytes: 2048 },
-    budget: { amount: "5.00", currency: "USDT" },
+    budget: { amount: 5, currency: "USDT" },
   });
   assertMatch(created.id, /^ord_/);
   assertEquals(created.status, "created");
@@ -72,8 +80,10 @@ Deno.test("createMarketOrder() records an order with the service snapshot and qu
   assertEquals(created.quoteId, quote.id);
   assertEquals(created.operation, "store");
   assertEquals(created.serviceSnapshot.id, "svc_sim_store");
-  assertEquals(created.budget, { amount: "5.00", currency: "USDT" });
-  assertEquals(created.payment, null);
+  assertEquals(created.budget, { amount: 5, currency: "USDT" });
+  // The order carries the service's payment recommendation; the payment record does not exist yet.
+  assertEquals(created.payment, { defaultRail: "offchain-record", required: true });
+  assertEquals((await m.api.getMarketPayment(created.id)).item, null);
   assertEquals(created.runId, null);
   const { item: fetched } = await m.api.getMarketOrder(created.id);
   assertEquals(fetched, created);
@@ -118,15 +128,6 @@ Deno.test("createMarketOrder() refuses an expired quote with QUOTE_EXPIRED on th
 
 Deno.test("createMarketOrder() validates the body, operation and input against the manifest", async () => {
   await using m = await market();
-  const budget = await assertApiError(
-    m.api.createMarketOrder(
-      { ...ids(m), serviceId: "svc_sim_complete", budget: { amount: "lots", currency: "USDT" } },
-      m.token,
-    ),
-    "VALIDATION_ERROR",
-    400,
-  );
-  assertEquals((budget.details as { path: string }[])[0]?.path, "budget.amount");
   const operation = await assertApiError(
     m.api.createMarketOrder(
       { ...ids(m), serviceId: "svc_sim_complete", operation: "fly" },
@@ -158,7 +159,7 @@ Deno.test("createMarketOrder() validates the body, operation and input against t
       {
         ...ids(m),
         serviceId: "svc_sim_translate",
-        budget: { amount: "1.00", currency: "USDT" },
+        budget: { amount: 1, currency: "USDT" },
         input: { text: "a", targetLanguage: "de" },
       },
       m.token,
@@ -347,16 +348,16 @@ Deno.test("createMarketOrder() checks the quote before the policy", async () => 
 });
 
 Deno.test("createMarketOrder() enforces the per-transaction limit exactly to the cent", async () => {
-  await using m = await market({}, { perTransactionLimit: "0.10", currency: "USDT" });
+  await using m = await market({}, { perTransactionLimit: 0.1, currency: "USDT" });
   await order(m, "svc_sim_complete", { input: { prompt: "ok" } }); // exactly 0.10
   const error = await assertApiError(
     order(m, "svc_sim_vision", { input: { imageUrl: "http://cam/1.jpg" } }),
     "AGENT_SPEND_LIMIT_EXCEEDED",
     403,
   );
-  assertEquals(error.details, { price: "0.75", limit: "0.10", currency: "USDT" });
+  assertEquals(error.details, { price: 0.75, limit: 0.1, currency: "USDT" });
   const tight = await pairAgent(m.api, m.machine.id, undefined, {
-    perTransactionLimit: "0.09",
+    perTransactionLimit: 0.09,
     currency: "USDT",
   });
   const as = { ...m, pairing: tight.pairing, token: tight.pairing.pairingToken } as Market;
@@ -370,14 +371,14 @@ Deno.test("createMarketOrder() enforces the per-transaction limit exactly to the
 
 Deno.test("createMarketOrder() enforces the daily limit exactly and resets on the next UTC day", async () => {
   const clock = manualClock("2026-06-10T23:45:00.000Z");
-  await using m = await market({ now: clock.now }, { dailyLimit: "0.30", currency: "USDT" });
+  await using m = await market({ now: clock.now }, { dailySpendLimit: 0.3, currency: "USDT" });
   for (let i = 0; i < 3; i++) await order(m, "svc_sim_complete", { input: { prompt: `n${i}` } });
   const error = await assertApiError(
     order(m, "svc_sim_complete", { input: { prompt: "n3" } }),
     "AGENT_DAILY_LIMIT_EXCEEDED",
     403,
   );
-  assertEquals((error.details as { spentToday: string }).spentToday, "0.30");
+  assertEquals(error.details, { spentToday: 0.3, price: 0.1, limit: 0.3, currency: "USDT" });
   await order(m, "svc_sim_embed", { input: { text: "x" } }).then(
     () => {
       throw new Error("0.32 must not fit under 0.30");
@@ -389,7 +390,7 @@ Deno.test("createMarketOrder() enforces the daily limit exactly and resets on th
 });
 
 Deno.test("createMarketOrder() under 50 concurrent requests never exceeds the daily limit and fills it exactly", async () => {
-  await using m = await market({}, { dailyLimit: "1.00", currency: "USDT" });
+  await using m = await market({}, { dailySpendLimit: 1, currency: "USDT" });
   const results = await Promise.allSettled(
     Array.from(
       { length: 50 },
@@ -408,7 +409,7 @@ Deno.test("createMarketOrder() under 50 concurrent requests never exceeds the da
   }
   assertEquals(all.length, 10);
   const total = all.reduce(
-    (sum, item) => sum + parseMoney(item.serviceSnapshot.pricing.amount!)!,
+    (sum, item) => sum + amountToUnits(item.serviceSnapshot.pricing.amount)!,
     0n,
   );
   assertEquals(formatMoney(total), "1.00");
@@ -449,7 +450,7 @@ Deno.test("executeMarketOrder() runs a paid native order on the simulated provid
     "PAYMENT_REQUIRED",
     402,
   );
-  assertEquals((unpaid.details as { amount: string }).amount, "0.10");
+  assertEquals((unpaid.details as { amount: number }).amount, 0.1);
   await m.api.createPaymentIntent(created.id, {}, m.token);
   await assertApiError(m.api.executeMarketOrder(created.id, {}, m.token), "PAYMENT_REQUIRED", 402);
   await m.api.submitPaymentProof(created.id, { transactionHash: HASH(1) }, m.token);
@@ -466,7 +467,8 @@ Deno.test("executeMarketOrder() runs a paid native order on the simulated provid
   assertEquals(result.order.status, "delivered");
   assertEquals(result.order.runId, result.execution.run.id);
   assertEquals(result.order.outcomeId, result.execution.outcome.id);
-  assertEquals(result.order.payment?.status, "held");
+  assertEquals(result.order.payment, { defaultRail: "wallet", required: true });
+  assertEquals((await m.api.getMarketPayment(created.id)).item?.status, "held");
   // Executing twice is refused.
   await assertApiError(m.api.executeMarketOrder(created.id, {}, m.token), "ORDER_CLOSED", 409);
 });
@@ -493,7 +495,8 @@ Deno.test("executeMarketOrder() marks the order failed when the provider fails, 
 Deno.test("executeMarketOrder() hands external services off with 202 and status handoff", async () => {
   await using m = await market();
   const created = await order(m, "svc_manual_handoff", { input: { topic: "brakes" } });
-  assertEquals(created.status, "ready"); // free: nothing to pay
+  assertEquals(created.status, "created"); // free, and still created: nothing to pay first
+  assertEquals(created.payment, { defaultRail: "not-required", required: false });
   const result = await m.api.executeMarketOrder(created.id, {}, m.token);
   assertEquals(result.execution.statusCode, 202);
   if (result.execution.statusCode !== 202) throw new Error("unreachable");
@@ -589,15 +592,17 @@ Deno.test("executeMarketOrder() answers ENDPOINT_UNREACHABLE when the runtime en
   assertEquals(result.order.status, "delivered");
 });
 
-Deno.test("confirmMarketOrder() refuses an undelivered order and releases a held payment once delivered", async () => {
+Deno.test("confirmMarketOrder() refuses an undelivered order and moves a held payment to release_pending", async () => {
   await using m = await market();
   const created = await paidOrder(m);
   await assertApiError(m.api.confirmMarketOrder(created.id, m.token), "ORDER_NOT_DELIVERED", 409);
   await m.api.executeMarketOrder(created.id, {}, m.token);
   const { order: confirmed, payment } = await m.api.confirmMarketOrder(created.id, m.token);
   assertEquals(confirmed.status, "confirmed");
-  assertEquals(payment?.status, "released");
-  assertEquals(confirmed.payment?.status, "released");
+  assertEquals(payment?.status, "release_pending");
+  assertEquals(payment?.amount, 0.1);
+  assertEquals(confirmed.payment, { defaultRail: "wallet", required: true });
+  assertEquals((await m.api.getMarketPayment(created.id)).item, payment);
   await assertApiError(m.api.confirmMarketOrder(created.id, m.token), "ORDER_CLOSED", 409);
   await assertApiError(
     m.api.disputeMarketOrder(created.id, { reason: "late" }, m.token),
@@ -676,4 +681,107 @@ Deno.test("listMarketOrders() pages a machine's orders in creation order", async
   assertEquals(rest.nextCursor, undefined);
   assertEquals((await m.api.listMarketOrders({ machineId: otherMachine.id })).items, []);
   await assertApiError(m.api.listMarketOrders({ machineId: "m_missing" }), "NOT_FOUND", 404);
+});
+
+Deno.test("createMarketOrder() refuses a negative or over-precise budget with VALIDATION_ERROR naming budget.amount", async () => {
+  await using m = await market();
+  // 1.5e-18 is 0.0000000000000000015: 19 decimal places, more than the 18 money keeps.
+  for (const amount of [-0.1, -1, 1.5e-18]) {
+    const error = await assertApiError(
+      order(m, "svc_sim_complete", {
+        input: { prompt: "x" },
+        budget: { amount, currency: "USDT" },
+      }),
+      "VALIDATION_ERROR",
+      400,
+    );
+    assertEquals((error.details as { path: string }[]).map((issue) => issue.path), [
+      "budget.amount",
+    ]);
+  }
+  assertEquals(m.sandbox.context.store.orders.size, 0);
+});
+
+Deno.test("createMarketOrder() refuses a non-finite or string budget amount on the wire naming budget.amount", async () => {
+  await using m = await market();
+  const post = (budget: string) =>
+    rawRequest(m.sandbox, "/api/v1/market/orders", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-agent-pairing-token": m.token },
+      body:
+        `{"machineId":"${m.machine.id}","agentPairingId":"${m.pairing.id}","serviceId":"svc_sim_echo","budget":${budget}}`,
+    });
+  // 1e400 parses to Infinity; revision 2 money is a number, never a decimal string.
+  for (const budget of ['{"amount":1e400}', '{"amount":-1e400}', '{"amount":"5.00"}']) {
+    const res = await post(budget);
+    assertEquals(res.status, 400, budget);
+    const error = (res.body as { error: { code: string; details: { path: string }[] } }).error;
+    assertEquals(error.code, "VALIDATION_ERROR");
+    assertEquals(error.details.map((issue) => issue.path), ["budget.amount"], budget);
+  }
+  // Either part of a budget may be absent or null, and the budget itself may be null.
+  for (const budget of ["null", '{"amount":null,"currency":null}', '{"currency":"USDT"}']) {
+    assertEquals((await post(budget)).status, 201, budget);
+  }
+});
+
+Deno.test("createMarketOrder() refuses a NaN budget before sending it, naming budget.amount", async () => {
+  await using m = await market();
+  // JSON has no NaN: JSON.stringify would send null, so the SDK refuses it locally.
+  const error = await assertRejects(
+    () =>
+      m.api.createMarketOrder({
+        ...ids(m),
+        serviceId: "svc_sim_complete",
+        budget: { amount: Number.NaN, currency: "USDT" },
+      }, m.token),
+    OrchestrationValidationError,
+  );
+  assertEquals(error.field, "budget.amount");
+  assertEquals(m.sandbox.context.store.orders.size, 0);
+});
+
+Deno.test("createMarketOrder() keeps money as JSON numbers, exact to the cent", async () => {
+  await using m = await market({}, { perTransactionLimit: 0.3, dailySpendLimit: 0.3 });
+  // 0.1 + 0.2 !== 0.3 in floating point; the sandbox's bigint units make it fit exactly.
+  const first = await order(m, "svc_sim_complete", {
+    input: { prompt: "a" },
+    budget: { amount: 0.1, currency: "USDT" },
+  });
+  assertEquals(first.budget, { amount: 0.1, currency: "USDT" });
+  const second = await order(m, "svc_sim_complete", {
+    input: { prompt: "b" },
+    budget: { amount: 0.3 },
+  });
+  assertEquals(second.budget, { amount: 0.3 });
+  await order(m, "svc_sim_complete", { input: { prompt: "c" } }); // 0.30 of 0.30: fits exactly
+  const { item: intent } = await m.api.createPaymentIntent(
+    first.id,
+    { amount: 0.1, currency: "USDT" },
+    m.token,
+  );
+  assertEquals(intent.amount, 0.1);
+  assertEquals(typeof intent.amount, "number");
+  const over = await assertApiError(
+    order(m, "svc_sim_embed", { input: { text: "x" } }),
+    "AGENT_DAILY_LIMIT_EXCEEDED",
+    403,
+  );
+  assertEquals(over.details, { spentToday: 0.3, price: 0.02, limit: 0.3, currency: "USDT" });
+});
+
+Deno.test("executeMarketOrder() runs an order whose payment is not required straight from created", async () => {
+  await using m = await market();
+  const created = await order(m, "svc_sim_echo", { input: { message: "hi" } });
+  assertEquals(created.status, "created");
+  assertEquals(created.payment, { defaultRail: "not-required", required: false });
+  const result = await m.api.executeMarketOrder(created.id, {}, m.token);
+  assertEquals(result.order.status, "delivered");
+  assertEquals((await m.api.getMarketPayment(created.id)).item, null);
+  const { order: confirmed, payment } = await m.api.confirmMarketOrder(created.id, m.token);
+  assertEquals([confirmed.status, payment], ["confirmed", null]);
+  // A priced order still needs its payment held first.
+  const paid = await order(m, "svc_sim_complete", { input: { prompt: "x" } });
+  assertEquals(paid.status, "created");
+  await assertApiError(m.api.executeMarketOrder(paid.id, {}, m.token), "PAYMENT_REQUIRED", 402);
 });

@@ -1,15 +1,17 @@
 /**
- * Sandbox payments, end to end through the SDK over 127.0.0.1: idempotent intents, recorded
- * EVM and Solana proofs, `rpc` proofs verified against a fake JSON-RPC node on 127.0.0.1
- * (valid, wrong amount, wrong token, reverted, not mined, RPC error, RPC down), escrow lock,
- * release and refund, and every refusal code on the way.
+ * Sandbox payments, end to end through the SDK over 127.0.0.1: idempotent intents with number
+ * amounts, recorded EVM and Solana proofs, `rpc` proofs verified against a fake JSON-RPC node on
+ * 127.0.0.1 (valid, wrong amount, wrong token, reverted, not mined, RPC error, RPC down), escrow
+ * lock (idempotent once held), the `held → release_pending → released` flow, refund authority,
+ * and every refusal code on the way. The security findings' attacks are in
+ * `sandbox_payment_attacks_test.ts`.
  */
-import { assertEquals, assertExists, assertMatch } from "@std/assert";
+import { assertEquals, assertMatch } from "@std/assert";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { MarketOrder } from "../mod.ts";
 import { TRANSFER_TOPIC } from "../sandbox/rpc.ts";
 import { deadUrl, ids, localServer, type Market, market } from "./_market.ts";
-import { assertApiError } from "./_sandbox_platform.ts";
+import { assertApiError, rawRequest } from "./_sandbox_platform.ts";
 
 const USDT = "0xdac17f958d2ee523a2206206994597c13d831ec7";
 const PAYEE = "0x8ba1f109551bd432803012645ac136ddd64dba72";
@@ -69,7 +71,7 @@ Deno.test("createPaymentIntent() is idempotent and getMarketPayment() shows null
   const first = await m.api.createPaymentIntent(created.id, {}, m.token);
   assertEquals(first.item.status, "intent_created");
   assertEquals(first.item.rail, "wallet");
-  assertEquals(first.item.amount, "0.10");
+  assertEquals(first.item.amount, 0.1);
   assertEquals(first.item.currency, "USDT");
   assertEquals(first.item.token, USDT);
   assertEquals(first.item.payeeAddress, PAYEE);
@@ -87,7 +89,7 @@ Deno.test("createPaymentIntent() checks rail, amount and currency against the or
   const error = await assertApiError(
     m.api.createPaymentIntent(
       created.id,
-      { rail: "not-required", amount: "0.09", currency: "EUR" },
+      { rail: "not-required", amount: 0.09, currency: "EUR" },
       m.token,
     ),
     "VALIDATION_ERROR",
@@ -99,19 +101,21 @@ Deno.test("createPaymentIntent() checks rail, amount and currency against the or
   );
   const exact = await m.api.createPaymentIntent(
     created.id,
-    { amount: "0.1", currency: "USDT" },
+    { amount: 0.1, currency: "USDT" },
     m.token,
   );
-  assertEquals(exact.item.amount, "0.10");
+  assertEquals(exact.item.amount, 0.1);
 });
 
-Deno.test("createPaymentIntent() on a free order is not_required on the not-required rail", async () => {
+Deno.test("createPaymentIntent() on a free order is not_required and moves the order straight to ready", async () => {
   await using m = await market();
   const created = await order(m, "svc_sim_echo", { message: "hi" });
+  assertEquals(created.status, "created");
   const { item } = await m.api.createPaymentIntent(created.id, {}, m.token);
   assertEquals(item.status, "not_required");
   assertEquals(item.rail, "not-required");
-  assertEquals(item.amount, "0.00");
+  assertEquals(item.amount, 0);
+  assertEquals((await m.api.getMarketOrder(created.id)).item.status, "ready");
   const result = await m.api.executeMarketOrder(created.id, {}, m.token);
   assertEquals(result.order.status, "delivered");
 });
@@ -167,7 +171,7 @@ Deno.test("submitPaymentProof() records Solana proofs and refuses rpc verificati
   );
   const { item } = await m.api.submitPaymentProof(
     created.id,
-    { transactionSignature: SOLANA_SIGNATURE, chain: "solana:mainnet", amount: "1.25" },
+    { transactionSignature: SOLANA_SIGNATURE, chain: "solana:mainnet", amount: 1.25 },
     m.token,
   );
   assertEquals(item.status, "held");
@@ -182,7 +186,7 @@ Deno.test("submitPaymentProof() rejects a wrong amount or malformed proof with V
   const created = await completeOrder(m);
   await m.api.createPaymentIntent(created.id, {}, m.token);
   const amount = await assertApiError(
-    m.api.submitPaymentProof(created.id, { transactionHash: HASH(3), amount: "0.11" }, m.token),
+    m.api.submitPaymentProof(created.id, { transactionHash: HASH(3), amount: 0.11 }, m.token),
     "VALIDATION_ERROR",
     400,
   );
@@ -235,10 +239,12 @@ Deno.test("submitPaymentProof() verifies rpc proofs against the receipt's ERC-20
       m.token,
     );
   const wrongAmount = await assertApiError(proof(11), "PAYMENT_TRANSFER_NOT_FOUND", 400);
-  assertEquals((wrongAmount.details as { amount: string }).amount, "100000");
+  // Token base units, exact from the number 0.1 at USDT's 6 decimals; a string, as base units
+  // may exceed a JSON number's exact range.
+  assertEquals((wrongAmount.details as { baseUnits: string }).baseUnits, "100000");
   await assertApiError(proof(14), "PAYMENT_TRANSFER_NOT_FOUND", 400); // another token
   await assertApiError(proof(15), "PAYMENT_TRANSFER_NOT_FOUND", 400); // wrong direction
-  await assertApiError(proof(12), "PAYMENT_TX_FAILED", 400);
+  await assertApiError(proof(12), "PAYMENT_TX_FAILED", 402);
   await assertApiError(proof(13), "PAYMENT_NOT_MINED", 409);
   const rpcError = await assertApiError(proof(16), "PAYMENT_RPC_ERROR", 502);
   assertMatch(rpcError.message, /boom/);
@@ -301,7 +307,7 @@ Deno.test("lockEscrowPayment() holds an escrow-rail payment and refuses other ra
   );
   const intent = await m.api.createPaymentIntent(escrowOrder.id, {}, m.token);
   assertEquals(intent.item.rail, "escrow");
-  assertEquals(intent.item.amount, "25.00");
+  assertEquals(intent.item.amount, 25);
   await assertApiError(
     m.api.submitPaymentProof(escrowOrder.id, { transactionHash: HASH(41) }, m.token),
     "VALIDATION_ERROR",
@@ -340,7 +346,28 @@ Deno.test("lockEscrowPayment() holds an escrow-rail payment and refuses other ra
   assertEquals(locked.item.status, "held");
 });
 
-Deno.test("releasePayment() releases a held payment; refusals name the payment's state", async () => {
+Deno.test("lockEscrowPayment() repeated on a held payment returns it unchanged with 200", async () => {
+  await using m = await market();
+  const created = await order(m, "svc_sim_route", { from: "Berlin", to: "Munich" });
+  await m.api.createPaymentIntent(created.id, {}, m.token);
+  const lock = { transactionHash: HASH(44), chain: "peaq", escrowAddress: ESCROW };
+  const { item: first } = await m.api.lockEscrowPayment(created.id, lock, m.token);
+  assertEquals(first.status, "held");
+  const again = await rawRequest(
+    m.sandbox,
+    `/api/v1/market/orders/${created.id}/payment/escrow-lock`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-agent-pairing-token": m.token },
+      body: JSON.stringify(lock),
+    },
+  );
+  assertEquals(again.status, 200);
+  assertEquals((again.body as { item: unknown }).item, first);
+  assertEquals((await m.api.lockEscrowPayment(created.id, lock, m.token)).item, first);
+});
+
+Deno.test("releasePayment() needs release_pending: refused while held, allowed once the order is confirmed", async () => {
   await using m = await market();
   const created = await completeOrder(m);
   await m.api.createPaymentIntent(created.id, {}, m.token);
@@ -350,16 +377,41 @@ Deno.test("releasePayment() releases a held payment; refusals name the payment's
     402,
   );
   await m.api.submitPaymentProof(created.id, { transactionHash: HASH(50) }, m.token);
-  const { item } = await m.api.releasePayment(created.id, { notes: "Early release" }, m.token);
+  // Held but not confirmed: releasing before the buyer confirmed delivery is refused.
+  await assertApiError(
+    m.api.releasePayment(created.id, undefined, m.token),
+    "ORDER_NOT_DELIVERED",
+    409,
+  );
+  await m.api.executeMarketOrder(created.id, {}, m.token);
+  await assertApiError(
+    m.api.releasePayment(created.id, undefined, m.token),
+    "ORDER_NOT_DELIVERED",
+    409,
+  );
+  const { payment } = await m.api.confirmMarketOrder(created.id, m.token);
+  assertEquals(payment?.status, "release_pending");
+  const { item } = await m.api.releasePayment(created.id, { notes: "Paid out" }, m.token);
   assertEquals(item.status, "released");
-  assertEquals(item.notes, "Early release");
+  assertEquals(item.notes, "Paid out");
+  assertEquals(item.amount, 0.1);
+  assertEquals(item.transactionHash, HASH(50));
   await assertApiError(m.api.releasePayment(created.id, undefined, m.token), "ORDER_CLOSED", 409);
   await assertApiError(m.api.refundPayment(created.id, undefined, m.token), "ORDER_CLOSED", 409);
   const none = await completeOrder(m);
   await assertApiError(m.api.releasePayment(none.id, undefined, m.token), "NOT_FOUND", 404);
 });
 
-Deno.test("refundPayment() refunds a held payment and a frozen one after a dispute", async () => {
+/** `POST .../payment/refund` with platform auth only: the operator's refund. */
+function operatorRefund(m: Market, orderId: string, body: unknown = {}, apiKey = m.sandbox.apiKey) {
+  return rawRequest(m.sandbox, `/api/v1/market/orders/${orderId}/payment/refund`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": apiKey },
+    body: JSON.stringify(body),
+  });
+}
+
+Deno.test("refundPayment() by the buyer before execution refunds a held payment and cancels the order", async () => {
   await using m = await market();
   const held = await completeOrder(m);
   await m.api.createPaymentIntent(held.id, {}, m.token);
@@ -367,7 +419,22 @@ Deno.test("refundPayment() refunds a held payment and a frozen one after a dispu
   const refunded = await m.api.refundPayment(held.id, { reason: "Not needed" }, m.token);
   assertEquals(refunded.item.status, "refunded");
   assertEquals(refunded.item.notes, "Refunded: Not needed");
+  const { item: order } = await m.api.getMarketOrder(held.id);
+  assertEquals(order.status, "cancelled");
+  assertEquals(order.errorMessage, "Refunded: Not needed");
+  await assertApiError(m.api.executeMarketOrder(held.id, {}, m.token), "ORDER_CLOSED", 409);
+  await assertApiError(m.api.refundPayment(held.id, undefined, m.token), "ORDER_CLOSED", 409);
+  const pending = await completeOrder(m);
+  await m.api.createPaymentIntent(pending.id, {}, m.token);
+  await assertApiError(
+    m.api.refundPayment(pending.id, undefined, m.token),
+    "PAYMENT_REQUIRED",
+    402,
+  );
+});
 
+Deno.test("refundPayment() of a frozen payment after a dispute is the operator's, with platform auth", async () => {
+  await using m = await market();
   const disputed = await completeOrder(m);
   await m.api.createPaymentIntent(disputed.id, {}, m.token);
   await m.api.submitPaymentProof(disputed.id, { transactionHash: HASH(61) }, m.token);
@@ -375,8 +442,64 @@ Deno.test("refundPayment() refunds a held payment and a frozen one after a dispu
   const { payment } = await m.api.disputeMarketOrder(disputed.id, { reason: "Wrong" }, m.token);
   assertEquals(payment?.status, "frozen");
   await assertApiError(m.api.releasePayment(disputed.id, undefined, m.token), "ORDER_CLOSED", 409);
-  const { item } = await m.api.refundPayment(disputed.id, undefined, m.token);
-  assertEquals(item.status, "refunded");
-  assertExists((await m.api.getMarketOrder(disputed.id)).item.payment);
-  assertEquals((await m.api.getMarketOrder(disputed.id)).item.payment?.status, "refunded");
+  // The buyer's agent cannot settle its own dispute.
+  await assertApiError(
+    m.api.refundPayment(disputed.id, undefined, m.token),
+    "AGENT_POLICY_DENIED",
+    403,
+  );
+  const wrongKey = await operatorRefund(m, disputed.id, {}, "sk_not_a_key");
+  assertEquals(wrongKey.status, 401);
+  const res = await operatorRefund(m, disputed.id, { reason: "Dispute upheld" });
+  assertEquals(res.status, 200);
+  const item = (res.body as { item: { status: string; notes: string } }).item;
+  assertEquals([item.status, item.notes], ["refunded", "Refunded: Dispute upheld"]);
+  assertEquals((await m.api.getMarketPayment(disputed.id)).item?.status, "refunded");
+  assertEquals((await m.api.getMarketOrder(disputed.id)).item.status, "disputed");
+});
+
+Deno.test("refundPayment() by the operator returns a release-pending payment of a confirmed order", async () => {
+  await using m = await market();
+  const created = await completeOrder(m);
+  await m.api.createPaymentIntent(created.id, {}, m.token);
+  await m.api.submitPaymentProof(created.id, { transactionHash: HASH(62) }, m.token);
+  await m.api.executeMarketOrder(created.id, {}, m.token);
+  await m.api.confirmMarketOrder(created.id, m.token);
+  const res = await operatorRefund(m, created.id);
+  assertEquals(res.status, 200);
+  assertEquals((res.body as { item: { status: string } }).item.status, "refunded");
+  assertEquals((await m.api.getMarketOrder(created.id)).item.status, "confirmed");
+  const missing = await operatorRefund(m, "ord_missing");
+  assertEquals(missing.status, 404);
+});
+
+Deno.test("createPaymentIntent() binds a declared payer, which must be a wallet address", async () => {
+  await using m = await market();
+  const created = await completeOrder(m);
+  const bad = await assertApiError(
+    m.api.createPaymentIntent(created.id, { payerAddress: "not-an-address" }, m.token),
+    "VALIDATION_ERROR",
+    400,
+  );
+  assertEquals((bad.details as { path: string }[])[0]?.path, "payerAddress");
+  const wallet = "0xaaaabbbbccccddddeeeeffff0000111122223333";
+  const { item } = await m.api.createPaymentIntent(created.id, { payerAddress: wallet }, m.token);
+  assertEquals(item.payerAddress, wallet);
+  // A proof naming another payer than the bound one is refused.
+  const other = await assertApiError(
+    m.api.submitPaymentProof(
+      created.id,
+      { transactionHash: HASH(63), payerAddress: m.agent.address },
+      m.token,
+    ),
+    "VALIDATION_ERROR",
+    400,
+  );
+  assertEquals((other.details as { path: string }[])[0]?.path, "payerAddress");
+  const { item: proved } = await m.api.submitPaymentProof(
+    created.id,
+    { transactionHash: HASH(63), payerAddress: `0x${wallet.slice(2).toUpperCase()}` },
+    m.token,
+  );
+  assertEquals([proved.status, proved.payerAddress], ["held", wallet]);
 });

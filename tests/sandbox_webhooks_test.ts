@@ -68,6 +68,7 @@ Deno.test("webhooks deliver every order and payment event of a purchase, signed 
   await m.api.submitPaymentProof(order.id, { transactionHash: `0x${"a".repeat(64)}` }, m.token);
   await m.api.executeMarketOrder(order.id, {}, m.token);
   await m.api.confirmMarketOrder(order.id, m.token);
+  await m.api.releasePayment(order.id, undefined, m.token);
   await until(() => hook.deliveries.length >= 7, "7 deliveries");
 
   const events: WebhookEvent[] = [];
@@ -96,9 +97,19 @@ Deno.test("webhooks deliver every order and payment event of a purchase, signed 
   ]);
   const released = events.find((event) => event.type === "payment.released")!;
   assertEquals(released.data.payment?.status, "released");
+  assertEquals(released.data.payment?.amount, 0.1);
   assertEquals(released.data.order?.id, order.id);
   const delivered = events.find((event) => event.type === "order.delivered")!;
   assertEquals(delivered.data.order?.status, "delivered");
+  // `data.order.payment` is the rail recommendation; `data.payment` the payment record.
+  assertEquals(delivered.data.order?.payment, { defaultRail: "wallet", required: true });
+  assertEquals(delivered.data.payment?.status, "held");
+  const confirmed = events.find((event) => event.type === "order.confirmed")!;
+  assertEquals(confirmed.data.order?.status, "confirmed");
+  assertEquals(confirmed.data.payment?.status, "release_pending");
+  const intent = events.find((event) => event.type === "payment.intent_created")!;
+  assertEquals(intent.data.order?.status, "payment_pending");
+  assertEquals(intent.data.payment?.amount, 0.1);
 });
 
 Deno.test("webhooks honour a subscriber's event filter and report handoff, dispute and freeze", async () => {

@@ -317,19 +317,20 @@ async function paymentStatus(worker: EdgeWorker, orderId: string): Promise<strin
   return (body as { item: { status: string } }).item.status;
 }
 
-Deno.test("Worker confirming a paid handoff order releases its held payment", async () => {
+Deno.test("Worker confirming a paid handoff order leaves its held payment release_pending", async () => {
   await using t = await setup(200);
   const order = await placePayAndExecute(t.m, t.worker);
   await settledStatus(t.m, order.id, "confirmed");
-  assertEquals(await paymentStatus(t.worker, order.id), "released");
+  // Contract revision 2: confirming moves a held payment to release_pending; payment/release pays out.
+  assertEquals(await paymentStatus(t.worker, order.id), "release_pending");
   assertEquals(t.calls.length, 1);
   assertEquals(t.calls[0]!.body.input, { location: "Munich HQ" });
   assertEquals(t.calls[0]!.body.credentials, undefined, "no credentials configured for chargenet");
   const record = await waitFor("payment events", async () => {
     const view = await t.worker.orderRecord(order.id);
-    return view.events.some((e) => e.type === "payment.released") ? view : undefined;
+    return view.events.some((e) => e.type === "order.confirmed") ? view : undefined;
   });
-  for (const type of ["payment.intent_created", "payment.held", "payment.released"]) {
+  for (const type of ["payment.intent_created", "payment.held", "order.confirmed"]) {
     assert(record.events.some((e) => e.type === type), type);
   }
 });

@@ -19,7 +19,7 @@ import { requireAgent } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { checkSpend } from "../delegation.ts";
 import { ApiError } from "../errors.ts";
-import { getAgentOrder, getOrder, isPaidFor, orderView, updateOrder } from "../order_state.ts";
+import { getAgentOrder, getOrder, isPaidFor, updateOrder } from "../order_state.ts";
 import { requireActiveMachine } from "./machines.ts";
 
 /** What an order's execute answered, as far as records are concerned. */
@@ -176,6 +176,6 @@ export function registerOrderExtraRoutes(api: Hono<SandboxEnv>, ctx: SandboxCont
       status: retryStatus(ctx, order.id),
       errorMessage: null,
     });
-    return c.json({ order: updated, payment: orderView(ctx, record).payment });
+    return c.json({ order: updated, payment: ctx.store.payments.get(order.id) ?? null });
   });
 }

@@ -1,6 +1,9 @@
 /**
  * Market orders: list and get (platform auth); create, execute, confirm, dispute and cancel
- * (agent auth). The state machine is documented in `sandbox/README.md`.
+ * (agent auth). The state machine is documented in `sandbox/README.md`. An order's `payment` is
+ * the service's payment recommendation ({@linkcode paymentRecommendation}); the payment record
+ * lives in the store's `payments` and moves with the order: confirm turns a held payment
+ * `release_pending`, dispute freezes it, cancel refunds it.
  *
  * Creating an order checks, in this order: the body (`VALIDATION_ERROR`), that the token's
  * pairing is the one named (`AGENT_PAIRING_REQUIRED`) and active (`AGENT_PAIRING_INACTIVE`), the
@@ -15,8 +18,14 @@
  * @module
  */
 import type { Hono } from "hono";
-import { z } from "zod";
-import type { MarketDispute, MarketOrder, MarketOutcome, MarketRun } from "../../src/types/mod.ts";
+import type { z } from "zod";
+import type {
+  MarketDispute,
+  MarketOrder,
+  MarketOutcome,
+  MarketRun,
+  MarketService,
+} from "../../src/types/mod.ts";
 import {
   assertPairingActive,
   assertPairingMatches,
@@ -29,18 +38,26 @@ import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { checkSpend, policyDenial } from "../delegation.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { runOnEndpoint, runSimulated } from "../execution.ts";
-import { amountSchema, currencySchema, idSchema, inputSchema } from "../../contract/fields.ts";
+import { idSchema } from "../../contract/fields.ts";
+import {
+  cancelOrderBody,
+  createOrderBody,
+  disputeOrderBody,
+  executeOrderBody,
+} from "../../contract/orders.ts";
 import {
   assertOrderOpen,
   getAgentOrder,
   getOrder,
   isPaidFor,
   orderView,
+  paymentRecommendation,
   setPayment,
+  UNEXECUTED_ORDER_STATUSES,
   updateOrder,
   utcDay,
 } from "../order_state.ts";
-import { amountToUnits, formatMoney } from "../../contract/money.ts";
+import { amountToUnits, formatMoney, unitsToAmount } from "../../contract/money.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import type { SimulatedResult } from "../simulator.ts";
 import type { OrderRecord, PairingRecord, QuoteRecord } from "../store.ts";
@@ -48,26 +65,6 @@ import { readJson, readOptionalJson, readQuery, validationError } from "../valid
 import { requireActiveMachine, requireMachine } from "./machines.ts";
 import { isSkillEnabled } from "./skills.ts";
 
-const createOrderBody = z.strictObject({
-  machineId: idSchema,
-  agentPairingId: idSchema,
-  serviceId: idSchema,
-  searchId: idSchema.optional(),
-  quoteId: idSchema.optional(),
-  operation: z.string().min(1).max(200).optional(),
-  input: inputSchema.optional(),
-  budget: z.strictObject({ amount: amountSchema, currency: currencySchema }).optional(),
-  // Accepted so adapters can use them; never stored or echoed.
-  providerCredentials: z.record(z.string(), z.record(z.string(), z.string().optional()))
-    .optional(),
-});
-
-const executeBody = z.strictObject({ input: inputSchema.optional() });
-const disputeBody = z.strictObject({
-  reason: z.string().trim().min(1).max(2000),
-  evidence: inputSchema.optional(),
-});
-const cancelBody = z.strictObject({ reason: z.string().max(2000).optional() });
 const listOrdersQuery = listQuerySchema.extend({ machineId: idSchema });
 
 /** Payment statuses that still move money, and so are frozen by a dispute. */
@@ -113,6 +110,25 @@ function checkQuote(
   return quote;
 }
 
+function checkBudget(
+  budget: z.output<typeof createOrderBody>["budget"],
+  units: bigint,
+  currency: string,
+): void {
+  if (!budget) return;
+  if (budget.currency != null && budget.currency !== currency) {
+    throw validationError([{ path: "budget.currency", message: `the price is in '${currency}'` }]);
+  }
+  // amountSchema already refused amounts amountToUnits cannot convert.
+  const limit = budget.amount == null ? undefined : amountToUnits(budget.amount);
+  if (limit !== undefined && units > limit) {
+    throw validationError([{
+      path: "budget.amount",
+      message: `the price ${formatMoney(units)} ${currency} exceeds the budget`,
+    }]);
+  }
+}
+
 function createOrder(
   ctx: SandboxContext,
   body: z.output<typeof createOrderBody>,
@@ -137,23 +153,12 @@ function createOrder(
   if (amount === null || (service.pricing.mode === "quote-required" && !quote)) {
     throw validationError([{ path: "quoteId", message: "this service is priced per quote" }]);
   }
-  const units = amountToUnits(amount) ?? 0n;
-  const currency = quote?.quote.pricing.currency ?? service.pricing.currency ?? "USDT";
-  if (body.budget) {
-    const budgetUnits = amountToUnits(body.budget.amount);
-    if (body.budget.currency !== currency) {
-      throw validationError([{
-        path: "budget.currency",
-        message: `the price is in '${currency}'`,
-      }]);
-    }
-    if (budgetUnits !== undefined && units > budgetUnits) {
-      throw validationError([{
-        path: "budget.amount",
-        message: `the price '${formatMoney(units)}' exceeds the budget`,
-      }]);
-    }
+  const units = amountToUnits(amount);
+  if (units === undefined) {
+    throw new ApiError(500, "INTERNAL", `Service has an unusable price: '${service.id}'`);
   }
+  const currency = quote?.quote.pricing.currency ?? service.pricing.currency ?? "USDT";
+  checkBudget(body.budget ?? null, units, currency);
 
   const denial = policyDenial(pairing.pairing.delegationPolicy, service);
   if (denial) throw new ApiError(403, "AGENT_POLICY_DENIED", denial);
@@ -176,10 +181,11 @@ function createOrder(
     operation,
     executionMode: service.executionMode,
     integrationStatus: service.integrationStatus,
-    status: units > 0n ? "created" : "ready",
+    // Always `created`, free orders too: execute accepts `created` when no payment is required.
+    status: "created",
     input,
     budget: body.budget ?? null,
-    payment: null,
+    payment: paymentRecommendation(service),
     serviceSnapshot: service,
     taskId: null,
     routeId: null,
@@ -193,9 +199,10 @@ function createOrder(
   const record: OrderRecord = {
     seq: ctx.ids.nextSeq(),
     order,
-    price: { units, amount: formatMoney(units), currency },
+    price: { units, amount: unitsToAmount(units), currency },
     spendDay: day,
     dispute: null,
+    deliveredAt: null,
   };
   ctx.store.orders.set(id, record);
   if (quote) quote.orderId = id;
@@ -211,7 +218,7 @@ async function execute(
 ): Promise<{ status: 200 | 202; body: unknown }> {
   assertOrderOpen(record);
   const { order } = record;
-  if (!["created", "payment_pending", "ready"].includes(order.status)) {
+  if (!UNEXECUTED_ORDER_STATUSES.has(order.status)) {
     throw new ApiError(
       409,
       "ORDER_CLOSED",
@@ -223,7 +230,9 @@ async function execute(
     throw new ApiError(
       402,
       "PAYMENT_REQUIRED",
-      `Payment of ${record.price.amount} ${record.price.currency} must be held before execution: '${order.id}'`,
+      `Payment of ${
+        formatMoney(record.price.units)
+      } ${record.price.currency} must be held before execution: '${order.id}'`,
       { amount: record.price.amount, currency: record.price.currency, payment: payment ?? null },
     );
   }
@@ -331,7 +340,7 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
   });
 
   api.post("/market/orders/:orderId/execute", agent, async (c) => {
-    const body = await readOptionalJson(c, executeBody);
+    const body = await readOptionalJson(c, executeOrderBody);
     const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
     const result = await execute(ctx, record, body.input);
     return c.json(result.body, result.status);
@@ -347,16 +356,25 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
         `Order is not delivered yet: '${record.order.id}' is '${record.order.status}'`,
       );
     }
-    const held = ctx.store.payments.get(record.order.id);
-    const payment = held && (held.status === "held" || held.status === "release_pending")
-      ? setPayment(ctx, { ...held, status: "released" }, "payment.released")
-      : held ?? null;
+    const current = ctx.store.payments.get(record.order.id);
+    if (current?.status === "refunded") {
+      throw new ApiError(
+        409,
+        "ORDER_CLOSED",
+        `Order's payment was refunded: '${record.order.id}' cannot be confirmed`,
+      );
+    }
+    // Confirmation releases nothing by itself: the held money waits for payment/release. (No
+    // webhook type exists for this step; order.confirmed carries the payment.)
+    const payment = current?.status === "held"
+      ? setPayment(ctx, { ...current, status: "release_pending" })
+      : current ?? null;
     const order = updateOrder(ctx, record, { status: "confirmed" }, "order.confirmed");
     return c.json({ order, payment });
   });
 
   api.post("/market/orders/:orderId/dispute", agent, async (c) => {
-    const body = await readJson(c, disputeBody);
+    const body = await readJson(c, disputeOrderBody);
     const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
     assertOrderOpen(record);
     const dispute: MarketDispute = {
@@ -377,10 +395,10 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
   });
 
   api.post("/market/orders/:orderId/cancel", agent, async (c) => {
-    const body = await readOptionalJson(c, cancelBody);
+    const body = await readOptionalJson(c, cancelOrderBody);
     const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
     assertOrderOpen(record);
-    if (!["created", "payment_pending", "ready"].includes(record.order.status)) {
+    if (!UNEXECUTED_ORDER_STATUSES.has(record.order.status)) {
       throw new ApiError(
         409,
         "ORDER_CLOSED",

@@ -1,83 +1,75 @@
 /**
- * Payments of market orders: intent (idempotent), proof (`recorded` as given, or `rpc`
- * verified against the `rpcUrl` option), escrow lock, release and refund (agent auth), and
- * `GET .../payment` (platform auth, `item: null` when there is none). The state machine is
- * documented in `sandbox/README.md`.
+ * Payments of market orders: intent (idempotent), proof (checked by the verifier of its
+ * `verificationMode`, `proofs.ts`), escrow lock, release and refund, and `GET .../payment`
+ * (platform auth, `item: null` when there is none). The state machine is documented in
+ * `sandbox/README.md`:
  *
- * On-chain amounts: a payment's display amount × 10^`tokenDecimals` of the service's
- * settlement token (6 for the catalogue's USDT).
+ * `intent_created → held` (proof or escrow lock) `→ release_pending` (the order is confirmed)
+ * `→ released` (`payment/release`, agent auth, only from `release_pending`). A dispute freezes
+ * the payment; a refund returns a held, frozen or release-pending one.
+ *
+ * Refund authority: with an `x-agent-pairing-token` the caller is the buyer's agent, which may
+ * refund only before the order is executed (the order is then cancelled). Without one, platform
+ * auth (`x-api-key`) makes it the operator's decision, allowed in any refundable state; an open
+ * order is then cancelled, so it can no longer be confirmed.
  *
  * @module
  */
-import type { Hono } from "hono";
-import { z } from "zod";
-import type { MarketPayment } from "../../src/types/mod.ts";
+import type { Context, Hono } from "hono";
+import type { z } from "zod";
+import type { MarketPayment, MarketPaymentRailType } from "../../src/types/mod.ts";
+import {
+  escrowLockBody,
+  paymentIntentBody,
+  paymentProofBody,
+  refundBody,
+  releaseBody,
+} from "../../contract/payments.ts";
+import { addressSchema } from "../../contract/fields.ts";
+import { amountToUnits, formatMoney } from "../../contract/money.ts";
 import { requireAgent, requirePlatform } from "../auth.ts";
-import { serviceRail, serviceSettlement } from "../catalogue.ts";
+import { serviceSettlement } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { addressSchema, decimalSchema } from "../../contract/fields.ts";
 import {
   assertOrderOpen,
   getAgentOrder,
   getOrder,
-  orderView,
   paymentRequired,
   setPayment,
+  TERMINAL_ORDER_STATUSES,
+  UNEXECUTED_ORDER_STATUSES,
   updateOrder,
 } from "../order_state.ts";
-import { parseMoney, toBaseUnits } from "../../contract/money.ts";
-import { MARKET_PAYMENT_RAILS } from "../../mod.ts";
-import { verifyErc20Transfer } from "../rpc.ts";
-import type { OrderRecord } from "../store.ts";
+import { assertUnspent, evmProofKey, PROOF_VERIFIERS } from "../proofs.ts";
+import type { OrderRecord, PairingRecord } from "../store.ts";
 import { readJson, readOptionalJson, validationError } from "../validate.ts";
 
 const ESCROW_RAILS: ReadonlySet<string> = new Set(["escrow", "onchain-escrow"]);
 
-const txHashSchema = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x + 64 hex digits");
-const solanaSignatureSchema = z.string().regex(
-  /^[1-9A-HJ-NP-Za-km-z]{64,100}$/,
-  "must be a base58 transaction signature",
-);
+/** Payment statuses a refund applies to. */
+const REFUNDABLE: ReadonlySet<MarketPayment["status"]> = new Set([
+  "held",
+  "frozen",
+  "release_pending",
+]);
 
-const intentBody = z.strictObject({
-  rail: z.enum(MARKET_PAYMENT_RAILS).optional(),
-  amount: decimalSchema.optional(),
-  currency: z.string().min(1).max(20).optional(),
-});
+const SOLANA_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 
-const proofBody = z.strictObject({
-  transactionHash: txHashSchema.optional(),
-  transactionSignature: solanaSignatureSchema.optional(),
-  verificationMode: z.enum(["recorded", "rpc"]).optional(),
-  chain: z.string().min(1).max(100).optional(),
-  token: z.string().min(1).max(100).optional(),
-  payerAddress: z.string().min(1).max(100).optional(),
-  payeeAddress: z.string().min(1).max(100).optional(),
-  amount: decimalSchema.optional(),
-}).superRefine((body, issue) => {
-  if ((body.transactionHash === undefined) === (body.transactionSignature === undefined)) {
-    issue.addIssue({
-      code: "custom",
-      path: ["transactionHash"],
-      message: "give exactly one of 'transactionHash' (EVM) or 'transactionSignature' (Solana)",
-    });
-  }
-});
+/** What a rail's intent extension gets: the order and the new `intent_created` payment. */
+type IntentInput = {
+  readonly ctx: SandboxContext;
+  readonly record: OrderRecord;
+  readonly payment: MarketPayment;
+};
 
-const escrowLockBody = z.strictObject({
-  transactionHash: txHashSchema,
-  chain: z.string().min(1).max(100),
-  escrowAddress: addressSchema,
-});
-const releaseBody = z.strictObject({
-  transactionHash: txHashSchema.optional(),
-  notes: z.string().max(2000).optional(),
-});
-const refundBody = z.strictObject({
-  transactionHash: txHashSchema.optional(),
-  reason: z.string().max(2000).optional(),
-});
+/**
+ * Rail-specific additions to a new payment intent, stored and answered with it (e.g. the x402
+ * rail's payment challenge). Proofs plug in beside it, in `proofs.ts`'s `PROOF_VERIFIERS`.
+ */
+const INTENT_EXTENSIONS: Partial<
+  Record<MarketPaymentRailType, (input: IntentInput) => MarketPayment>
+> = {};
 
 function paymentConflict(payment: MarketPayment, action: string): ApiError {
   return new ApiError(
@@ -109,45 +101,76 @@ function pendingPayment(ctx: SandboxContext, record: OrderRecord, action: string
   return payment;
 }
 
-function assertHashUnused(ctx: SandboxContext, hash: string, field: string): void {
-  for (const payment of ctx.store.payments.values()) {
-    if (payment.transactionHash?.toLowerCase() === hash.toLowerCase()) {
+function existingPayment(ctx: SandboxContext, record: OrderRecord): MarketPayment {
+  const payment = ctx.store.payments.get(record.order.id);
+  if (!payment) throw notFound("Payment of order", record.order.id);
+  return payment;
+}
+
+// The payer an intent binds: the agent itself, or a wallet it declares. A wallet paired to
+// another agent cannot be declared, or one agent could claim another's transfers.
+function intentPayer(
+  ctx: SandboxContext,
+  pairing: PairingRecord,
+  declared: string | undefined,
+): string {
+  const own = pairing.pairing.agentAddress;
+  if (declared === undefined) return own;
+  const evm = addressSchema.safeParse(declared).success;
+  if (!evm && !SOLANA_ADDRESS.test(declared)) {
+    throw validationError([{
+      path: "payerAddress",
+      message: "must be an EVM address (0x + 40 hex digits) or a Solana address",
+    }]);
+  }
+  if (!evm) return declared;
+  if (declared.toLowerCase() === own.toLowerCase()) return own;
+  for (const other of ctx.store.pairings.values()) {
+    if (other.pairing.agentAddress.toLowerCase() === declared.toLowerCase()) {
       throw validationError([{
-        path: field,
-        message: `already used as the proof of order '${payment.orderId}'`,
+        path: "payerAddress",
+        message: "belongs to another agent pairing: an agent pays from its own wallets",
       }]);
     }
   }
+  return declared;
 }
 
 function createIntent(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof intentBody>,
-  payerAddress: string,
+  body: z.output<typeof paymentIntentBody>,
+  pairing: PairingRecord,
 ): MarketPayment {
-  const free = !paymentRequired(record);
-  const rail = body.rail ?? (free ? "not-required" : serviceRail(record.order.serviceSnapshot));
+  const required = paymentRequired(record);
+  const recommendation = record.order.payment;
+  const rail = body.rail ?? recommendation?.defaultRail ?? "not-required";
+  const free = rail === "not-required";
   const issues = [];
-  if (free && rail !== "not-required") {
+  if (free && required) {
+    issues.push({ path: "rail", message: "the order requires payment: pick a paying rail" });
+  } else if (!free && record.price.units === 0n) {
     issues.push({ path: "rail", message: "the order is free: only 'not-required' applies" });
+  } else if (
+    !free && recommendation?.supportedRails !== undefined && rail !== recommendation.defaultRail &&
+    !recommendation.supportedRails.includes(rail)
+  ) {
+    issues.push({ path: "rail", message: `the service does not accept '${rail}'` });
   }
-  if (!free && rail === "not-required") {
-    issues.push({ path: "rail", message: `the order costs ${record.price.amount}` });
-  }
-  if (body.amount !== undefined && parseMoney(body.amount) !== record.price.units) {
+  if (body.amount !== undefined && amountToUnits(body.amount) !== record.price.units) {
     issues.push({
       path: "amount",
-      message: `must equal the order's price '${record.price.amount}'`,
+      message: `must equal the order's price ${formatMoney(record.price.units)}`,
     });
   }
   if (body.currency !== undefined && body.currency !== record.price.currency) {
     issues.push({ path: "currency", message: `must be '${record.price.currency}'` });
   }
   if (issues.length > 0) throw validationError(issues);
+  const payer = free ? null : intentPayer(ctx, pairing, body.payerAddress);
   const settlement = serviceSettlement(record.order.serviceSnapshot);
   const now = ctx.now().toISOString();
-  const payment: MarketPayment = {
+  const intent: MarketPayment = {
     id: ctx.ids.nextId("pay"),
     orderId: record.order.id,
     rail,
@@ -156,7 +179,7 @@ function createIntent(
     currency: record.price.currency,
     chain: free ? null : settlement.chain,
     token: free ? null : settlement.token,
-    payerAddress: free ? null : payerAddress,
+    payerAddress: payer,
     payeeAddress: free ? null : settlement.payeeAddress,
     transactionHash: null,
     transactionSignature: null,
@@ -166,20 +189,22 @@ function createIntent(
     createdAt: now,
     updatedAt: now,
   };
-  if (free) return setPayment(ctx, payment);
-  const stored = setPayment(ctx, payment);
-  updateOrder(ctx, record, { status: "payment_pending" });
-  ctx.emit({
-    type: "payment.intent_created",
-    data: { order: orderView(ctx, record), payment: stored },
-  });
+  const extend = INTENT_EXTENSIONS[rail];
+  const stored = setPayment(ctx, extend ? extend({ ctx, record, payment: intent }) : intent);
+  // A not-required rail needs nothing more: the order is ready at once.
+  if (record.order.status === "created" || record.order.status === "payment_pending") {
+    updateOrder(ctx, record, { status: free ? "ready" : "payment_pending" });
+  }
+  if (!free) {
+    ctx.emit({ type: "payment.intent_created", data: { order: record.order, payment: stored } });
+  }
   return stored;
 }
 
 async function submitProof(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof proofBody>,
+  body: z.output<typeof paymentProofBody>,
 ): Promise<MarketPayment> {
   const payment = pendingPayment(ctx, record, "submit a proof");
   if (ESCROW_RAILS.has(payment.rail)) {
@@ -188,89 +213,26 @@ async function submitProof(
       message: `'${payment.rail}' payments are locked with payment/escrow-lock`,
     }]);
   }
-  if (body.amount !== undefined && parseMoney(body.amount) !== parseMoney(payment.amount)) {
-    throw validationError([{ path: "amount", message: `must equal '${payment.amount}'` }]);
+  if (body.amount !== undefined && amountToUnits(body.amount) !== record.price.units) {
+    throw validationError([{
+      path: "amount",
+      message: `must equal ${formatMoney(record.price.units)}`,
+    }]);
   }
   const mode = body.verificationMode ?? "recorded";
-
-  if (body.transactionSignature !== undefined) {
-    if (mode === "rpc") {
-      throw validationError([{
-        path: "verificationMode",
-        message: "Solana proofs are recorded; 'rpc' verification is EVM-only",
-      }]);
-    }
-    return held(ctx, record, {
-      ...payment,
-      chain: body.chain ?? "solana",
-      token: body.token ?? payment.token,
-      payerAddress: body.payerAddress ?? payment.payerAddress,
-      payeeAddress: body.payeeAddress ?? payment.payeeAddress,
-      transactionSignature: body.transactionSignature,
-      verificationMode: "recorded",
-    });
+  const verifier = PROOF_VERIFIERS[mode];
+  if (verifier === undefined) {
+    throw validationError([{ path: "verificationMode", message: `unknown mode '${mode}'` }]);
   }
-
-  const transactionHash = body.transactionHash as string;
-  assertHashUnused(ctx, transactionHash, "transactionHash");
-  if (mode === "recorded") {
-    return held(ctx, record, {
-      ...payment,
-      chain: body.chain ?? payment.chain,
-      token: body.token ?? payment.token,
-      payerAddress: body.payerAddress ?? payment.payerAddress,
-      payeeAddress: body.payeeAddress ?? payment.payeeAddress,
-      transactionHash,
-      verificationMode: "recorded",
-    });
-  }
-
-  const rpcUrl = ctx.options.rpcUrl;
-  if (rpcUrl === undefined) {
-    throw new ApiError(
-      400,
-      "PAYMENT_RPC_REQUIRED",
-      "RPC verification needs the sandbox's 'rpcUrl' option; submit a 'recorded' proof instead",
-    );
-  }
-  const issues = [];
-  for (const field of ["token", "payeeAddress"] as const) {
-    const claimed = body[field];
-    const expected = payment[field];
-    if (
-      claimed !== undefined && expected !== null && claimed.toLowerCase() !== expected.toLowerCase()
-    ) {
-      issues.push({ path: field, message: `must be '${expected}'` });
-    }
-  }
-  const payer = body.payerAddress ?? payment.payerAddress;
-  if (payer === null || !addressSchema.safeParse(payer).success) {
-    issues.push({ path: "payerAddress", message: "an EVM address is required for 'rpc' proofs" });
-  }
-  if (issues.length > 0) throw validationError(issues);
-  const settlement = serviceSettlement(record.order.serviceSnapshot);
-  const amount = toBaseUnits(payment.amount, settlement.tokenDecimals);
-  if (amount === undefined || payment.token === null || payment.payeeAddress === null) {
-    throw validationError([{ path: "amount", message: "not payable in the settlement token" }]);
-  }
-  await verifyErc20Transfer(rpcUrl, {
-    transactionHash,
-    token: payment.token,
-    from: payer as string,
-    to: payment.payeeAddress,
-    amount,
-  }, ctx.options.fetch);
-  // Another proof may have settled the payment while the RPC call was in flight.
+  const key = verifier.key(body);
+  const field = body.transactionHash !== undefined ? "transactionHash" : "transactionSignature";
+  assertUnspent(ctx, key, verifier.verified, field);
+  const changes = await verifier.verify({ ctx, record, payment, body });
+  // Another proof may have settled this payment, or spent the key, while the check was in flight.
   const current = pendingPayment(ctx, record, "submit a proof");
-  assertHashUnused(ctx, transactionHash, "transactionHash");
-  return held(ctx, record, {
-    ...current,
-    rail: current.rail === "wallet" ? "wdk-usdt-transfer" : current.rail,
-    chain: body.chain ?? current.chain,
-    payerAddress: payer,
-    transactionHash,
-    verificationMode: "rpc",
-  });
+  assertUnspent(ctx, key, verifier.verified, field);
+  ctx.store.spentProofs.set(key, { orderId: record.order.id, verified: verifier.verified });
+  return held(ctx, record, { ...current, ...changes });
 }
 
 function held(ctx: SandboxContext, record: OrderRecord, payment: MarketPayment): MarketPayment {
@@ -278,15 +240,74 @@ function held(ctx: SandboxContext, record: OrderRecord, payment: MarketPayment):
   if (record.order.status === "created" || record.order.status === "payment_pending") {
     updateOrder(ctx, record, { status: "ready" });
   }
-  ctx.emit({ type: "payment.held", data: { order: orderView(ctx, record), payment: stored } });
+  ctx.emit({ type: "payment.held", data: { order: record.order, payment: stored } });
   return stored;
 }
 
-function existingPayment(ctx: SandboxContext, record: OrderRecord): MarketPayment {
-  const payment = ctx.store.payments.get(record.order.id);
-  if (!payment) throw notFound("Payment of order", record.order.id);
-  return payment;
+function lockEscrow(
+  ctx: SandboxContext,
+  record: OrderRecord,
+  body: z.output<typeof escrowLockBody>,
+): MarketPayment {
+  const current = ctx.store.payments.get(record.order.id);
+  // A repeated lock (a retry that lost its answer) changes nothing.
+  if (current?.status === "held" && ESCROW_RAILS.has(current.rail)) return current;
+  const payment = pendingPayment(ctx, record, "lock escrow");
+  if (!ESCROW_RAILS.has(payment.rail)) {
+    throw validationError([{
+      path: "escrowAddress",
+      message: `the payment's rail is '${payment.rail}', not an escrow rail`,
+    }]);
+  }
+  const key = evmProofKey(body.transactionHash);
+  assertUnspent(ctx, key, false, "transactionHash");
+  ctx.store.spentProofs.set(key, { orderId: record.order.id, verified: false });
+  return held(ctx, record, {
+    ...payment,
+    chain: body.chain,
+    escrowAddress: body.escrowAddress,
+    transactionHash: body.transactionHash,
+    verificationMode: "recorded",
+  });
 }
+
+function refund(
+  ctx: SandboxContext,
+  record: OrderRecord,
+  body: z.output<typeof refundBody>,
+  operator: boolean,
+): MarketPayment {
+  const payment = existingPayment(ctx, record);
+  if (payment.status === "intent_created") throw notHeld(payment, "refund");
+  if (!REFUNDABLE.has(payment.status)) throw paymentConflict(payment, "refund");
+  const { order } = record;
+  if (!operator && !UNEXECUTED_ORDER_STATUSES.has(order.status)) {
+    throw new ApiError(
+      403,
+      "AGENT_POLICY_DENIED",
+      `Order was executed: refunding '${order.id}' is the operator's decision (platform auth)`,
+    );
+  }
+  if (order.status === "executing") {
+    throw new ApiError(409, "ORDER_CLOSED", `Order is executing: '${order.id}'; refund it after`);
+  }
+  const refunded = setPayment(ctx, {
+    ...payment,
+    status: "refunded",
+    notes: body.reason ? `Refunded: ${body.reason}` : payment.notes,
+  }, "payment.refunded");
+  // A refunded order is over: it can be neither executed nor confirmed.
+  if (!TERMINAL_ORDER_STATUSES.has(order.status)) {
+    updateOrder(ctx, record, {
+      status: "cancelled",
+      errorMessage: body.reason ? `Refunded: ${body.reason}` : "Refunded",
+    }, "order.cancelled");
+  }
+  return refunded;
+}
+
+const hasAgentToken = (c: Context<SandboxEnv>): boolean =>
+  (c.req.header("x-agent-pairing-token") ?? "") !== "";
 
 /**
  * Registers the payment routes.
@@ -298,26 +319,26 @@ function existingPayment(ctx: SandboxContext, record: OrderRecord): MarketPaymen
  */
 export function registerPaymentRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): void {
   const agent = requireAgent(ctx);
-  const orderOf = (pairing: Parameters<typeof getAgentOrder>[1], orderId: string) =>
-    getAgentOrder(ctx, pairing, orderId);
+  const platform = requirePlatform(ctx);
+  const orderOf = (pairing: PairingRecord, orderId: string) => getAgentOrder(ctx, pairing, orderId);
 
   api.post("/market/orders/:orderId/payment-intent", agent, async (c) => {
-    const body = await readOptionalJson(c, intentBody);
+    const body = await readOptionalJson(c, paymentIntentBody);
     const pairing = c.get("pairing");
     const record = orderOf(pairing, c.req.param("orderId"));
     const existing = ctx.store.payments.get(record.order.id);
     if (existing) return c.json({ item: existing }, 200);
     assertOrderOpen(record);
-    return c.json({ item: createIntent(ctx, record, body, pairing.pairing.agentAddress) }, 201);
+    return c.json({ item: createIntent(ctx, record, body, pairing) }, 201);
   });
 
-  api.get("/market/orders/:orderId/payment", requirePlatform(ctx), (c) => {
+  api.get("/market/orders/:orderId/payment", platform, (c) => {
     const record = getOrder(ctx, c.req.param("orderId"));
     return c.json({ item: ctx.store.payments.get(record.order.id) ?? null });
   });
 
   api.post("/market/orders/:orderId/payment-proof", agent, async (c) => {
-    const body = await readJson(c, proofBody);
+    const body = await readJson(c, paymentProofBody);
     const record = orderOf(c.get("pairing"), c.req.param("orderId"));
     assertOrderOpen(record);
     return c.json({ item: await submitProof(ctx, record, body) });
@@ -327,23 +348,7 @@ export function registerPaymentRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
     const body = await readJson(c, escrowLockBody);
     const record = orderOf(c.get("pairing"), c.req.param("orderId"));
     assertOrderOpen(record);
-    const payment = pendingPayment(ctx, record, "lock escrow");
-    if (!ESCROW_RAILS.has(payment.rail)) {
-      throw validationError([{
-        path: "escrowAddress",
-        message: `the payment's rail is '${payment.rail}', not an escrow rail`,
-      }]);
-    }
-    assertHashUnused(ctx, body.transactionHash, "transactionHash");
-    return c.json({
-      item: held(ctx, record, {
-        ...payment,
-        chain: body.chain,
-        escrowAddress: body.escrowAddress,
-        transactionHash: body.transactionHash,
-        verificationMode: "recorded",
-      }),
-    });
+    return c.json({ item: lockEscrow(ctx, record, body) });
   });
 
   api.post("/market/orders/:orderId/payment/release", agent, async (c) => {
@@ -351,9 +356,14 @@ export function registerPaymentRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
     const record = orderOf(c.get("pairing"), c.req.param("orderId"));
     const payment = existingPayment(ctx, record);
     if (payment.status === "intent_created") throw notHeld(payment, "release");
-    if (payment.status !== "held" && payment.status !== "release_pending") {
-      throw paymentConflict(payment, "release");
+    if (payment.status === "held") {
+      throw new ApiError(
+        409,
+        "ORDER_NOT_DELIVERED",
+        `Cannot release: confirm the delivery of order '${payment.orderId}' first`,
+      );
     }
+    if (payment.status !== "release_pending") throw paymentConflict(payment, "release");
     return c.json({
       item: setPayment(ctx, {
         ...payment,
@@ -363,20 +373,16 @@ export function registerPaymentRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
     });
   });
 
-  api.post("/market/orders/:orderId/payment/refund", agent, async (c) => {
-    const body = await readOptionalJson(c, refundBody);
-    const record = orderOf(c.get("pairing"), c.req.param("orderId"));
-    const payment = existingPayment(ctx, record);
-    if (payment.status === "intent_created") throw notHeld(payment, "refund");
-    if (payment.status !== "held" && payment.status !== "frozen") {
-      throw paymentConflict(payment, "refund");
-    }
-    return c.json({
-      item: setPayment(ctx, {
-        ...payment,
-        status: "refunded",
-        notes: body.reason ? `Refunded: ${body.reason}` : payment.notes,
-      }, "payment.refunded"),
-    });
-  });
+  // An agent token makes it the buyer's refund; without one, platform auth the operator's.
+  api.post(
+    "/market/orders/:orderId/payment/refund",
+    (c, next) => hasAgentToken(c) ? agent(c, next) : platform(c, next),
+    async (c) => {
+      const body = await readOptionalJson(c, refundBody);
+      const operator = !hasAgentToken(c);
+      const orderId = c.req.param("orderId");
+      const record = operator ? getOrder(ctx, orderId) : orderOf(c.get("pairing"), orderId);
+      return c.json({ item: refund(ctx, record, body, operator) });
+    },
+  );
 }

@@ -6,9 +6,9 @@
 import type {
   ExecutionMode,
   IntegrationStatus,
+  MarketBudget,
   MarketHandoff,
   MarketPricing,
-  Money,
   ProviderCredentials,
   ServiceType,
 } from "./common.ts";
@@ -313,7 +313,13 @@ export type MarketOrderStatus =
   | "handoff";
 
 /**
- * A market order.
+ * A market order. `payment` is the service's payment recommendation (which rail, and whether
+ * paying is required before execution), copied when the order was placed; the payment record
+ * itself comes from `getMarketPayment`. `budget.amount` is a JSON number.
+ *
+ * Status: `created` → (`payment_pending` while a payment intent awaits its proof) → `ready` →
+ * `executing` → `delivered` (native) or `handoff` (external) → `confirmed`; an order whose
+ * `payment.required` is `false` may be executed straight from `created`.
  *
  * @example From `getMarketOrder`
  * ```ts ignore
@@ -321,7 +327,16 @@ export type MarketOrderStatus =
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: order } = await client.orchestration.getMarketOrder(orderId);
- * console.log(order.status, order.payment?.status, order.errorMessage);
+ * console.log(order.status, order.payment?.defaultRail, order.errorMessage);
+ * ```
+ *
+ * @example Does the order need paying before it runs?
+ * ```ts
+ * import type { MarketOrder } from "@peaqos/peaq-os-sdk";
+ *
+ * function needsPayment(order: MarketOrder): boolean {
+ *   return order.status === "created" && order.payment?.required === true;
+ * }
  * ```
  */
 export type MarketOrder = {
@@ -339,8 +354,8 @@ export type MarketOrder = {
   readonly integrationStatus: IntegrationStatus;
   readonly status: MarketOrderStatus;
   readonly input: Readonly<Record<string, unknown>>;
-  readonly budget: Money | null;
-  readonly payment: MarketPayment | null;
+  readonly budget: MarketBudget | null;
+  readonly payment: PaymentRecommendation | null;
   readonly serviceSnapshot: MarketService;
   readonly taskId: string | null;
   readonly routeId: string | null;
@@ -369,7 +384,8 @@ export type ListMarketOrdersOptions = {
 };
 
 /**
- * Body of `createMarketOrder`.
+ * Body of `createMarketOrder`. `budget.amount` is a JSON number (finite, non-negative, at most
+ * 18 decimal places); an order priced above it, or in another currency, is refused.
  *
  * @example Usage
  * ```ts
@@ -379,7 +395,7 @@ export type ListMarketOrdersOptions = {
  *   machineId: "mach_4821",
  *   agentPairingId: "pair_19ce",
  *   serviceId: "svc_aerial_mapping",
- *   budget: { amount: "25.00", currency: "USDT" },
+ *   budget: { amount: 25, currency: "USDT" },
  * };
  * ```
  */
@@ -387,13 +403,13 @@ export type CreateMarketOrderRequest = {
   readonly machineId: string;
   readonly agentPairingId: string;
   readonly serviceId: string;
-  readonly searchId?: string;
-  readonly quoteId?: string;
-  readonly operation?: string;
-  readonly input?: Readonly<Record<string, unknown>>;
-  readonly budget?: Money;
+  readonly searchId?: string | undefined;
+  readonly quoteId?: string | undefined;
+  readonly operation?: string | undefined;
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
+  readonly budget?: MarketBudget | null | undefined;
   /** Redacted by the server before the body is persisted. */
-  readonly providerCredentials?: ProviderCredentials;
+  readonly providerCredentials?: ProviderCredentials | undefined;
 };
 
 /**
@@ -407,7 +423,7 @@ export type CreateMarketOrderRequest = {
  * ```
  */
 export type ExecuteMarketOrderRequest = {
-  readonly input?: Readonly<Record<string, unknown>>;
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -511,7 +527,8 @@ export type HandoffExecutionResponse = {
 export type ExecuteMarketOrderResponse = NativeExecutionResponse | HandoffExecutionResponse;
 
 /**
- * `confirmMarketOrder` result.
+ * `confirmMarketOrder` result. A held payment moves to `release_pending`; `releasePayment` then
+ * pays it out. `payment` is `null` when the order has none.
  *
  * @example From `confirmMarketOrder`
  * ```ts ignore
@@ -519,7 +536,7 @@ export type ExecuteMarketOrderResponse = NativeExecutionResponse | HandoffExecut
  *
  * const client = PeaqosClient.fromEnv();
  * const { order, payment } = await client.orchestration.confirmMarketOrder(orderId, pairingToken);
- * console.log(order.status, payment?.status); // "confirmed", "release_pending" or "released"
+ * console.log(order.status, payment?.status, payment?.amount); // "confirmed", "release_pending", 0.1
  * ```
  */
 export type ConfirmMarketOrderResponse = {
@@ -542,7 +559,7 @@ export type ConfirmMarketOrderResponse = {
  */
 export type DisputeMarketOrderRequest = {
   readonly reason: string;
-  readonly evidence?: Readonly<Record<string, unknown>>;
+  readonly evidence?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**

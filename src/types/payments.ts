@@ -44,7 +44,7 @@ export type MarketPaymentRailType =
 export type PaymentRecommendation = {
   readonly defaultRail: MarketPaymentRailType;
   readonly required: boolean;
-  readonly supportedRails?: readonly MarketPaymentRailType[];
+  readonly supportedRails?: readonly MarketPaymentRailType[] | undefined;
 };
 
 /**
@@ -79,7 +79,13 @@ export type MarketPaymentStatus =
 export type PaymentVerificationMode = "recorded" | "rpc";
 
 /**
- * The payment of a market order.
+ * The payment record of a market order: what `getMarketPayment`, the payment-intent, proof,
+ * escrow-lock, release and refund calls, confirm and dispute return. (An order's own `payment`
+ * field is the {@linkcode PaymentRecommendation}, not this record.) `amount` is a JSON number in
+ * the token's display units.
+ *
+ * Flow: `intent_created` → `held` (proof or escrow lock) → `release_pending` (order confirmed)
+ * → `released` (`releasePayment`). A dispute makes it `frozen`; a refund `refunded`.
  *
  * @example From `getMarketPayment`
  * ```ts ignore
@@ -89,13 +95,24 @@ export type PaymentVerificationMode = "recorded" | "rpc";
  * const { item: payment } = await client.orchestration.getMarketPayment(orderId);
  * if (payment !== null) console.log(payment.status, payment.amount, payment.currency); // null: none yet
  * ```
+ *
+ * @example Add up what a set of payments moved
+ * ```ts
+ * import type { MarketPayment } from "@peaqos/peaq-os-sdk";
+ *
+ * // Amounts are numbers; sum in minor units (here cents) so 0.1 + 0.2 stays exact.
+ * function settledCents(payments: readonly MarketPayment[]): number {
+ *   return payments.filter((p) => p.status === "released")
+ *     .reduce((sum, p) => sum + Math.round(p.amount * 100), 0);
+ * }
+ * ```
  */
 export type MarketPayment = {
   readonly id: string;
   readonly orderId: string;
   readonly rail: MarketPaymentRailType;
   readonly status: MarketPaymentStatus;
-  readonly amount: string;
+  readonly amount: number;
   readonly currency: string;
   readonly chain: string | null;
   readonly token: string | null;
@@ -111,19 +128,22 @@ export type MarketPayment = {
 };
 
 /**
- * Body of `createPaymentIntent`; idempotent per order.
+ * Body of `createPaymentIntent`; idempotent per order. `amount` and `currency`, when given, must
+ * equal the order's price. `payerAddress` declares the wallet that will pay when it is not the
+ * pairing's `agentAddress`; proofs must then come from it.
  *
  * @example Usage
  * ```ts
  * import type { CreatePaymentIntentRequest } from "@peaqos/peaq-os-sdk";
  *
- * const body: CreatePaymentIntentRequest = { rail: "x402", amount: "12.50", currency: "USDT" };
+ * const body: CreatePaymentIntentRequest = { rail: "wallet", amount: 12.5, currency: "USDT" };
  * ```
  */
 export type CreatePaymentIntentRequest = {
-  readonly rail?: MarketPaymentRailType;
-  readonly amount?: string;
-  readonly currency?: string;
+  readonly rail?: MarketPaymentRailType | undefined;
+  readonly amount?: number | undefined;
+  readonly currency?: string | undefined;
+  readonly payerAddress?: string | undefined;
 };
 
 /**
@@ -139,14 +159,15 @@ export type CreatePaymentIntentRequest = {
  * ```
  */
 export type PaymentProofCommon = {
-  readonly verificationMode?: PaymentVerificationMode;
-  readonly chain?: string;
+  readonly verificationMode?: PaymentVerificationMode | undefined;
+  readonly chain?: string | undefined;
   /** Token contract (EVM) or mint (Solana) address. */
-  readonly token?: string;
-  readonly payerAddress?: string;
-  readonly payeeAddress?: string;
-  /** Decimal string in the token's display units. */
-  readonly amount?: string;
+  readonly token?: string | undefined;
+  /** Must be the payment's payer (the pairing's agent, or the payer declared at the intent). */
+  readonly payerAddress?: string | undefined;
+  readonly payeeAddress?: string | undefined;
+  /** In the token's display units, e.g. `12.5`; must equal the payment's amount. */
+  readonly amount?: number | undefined;
 };
 
 /**
@@ -159,13 +180,13 @@ export type PaymentProofCommon = {
  * const proof: EvmPaymentProof = {
  *   transactionHash: "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
  *   chain: "peaq",
- *   amount: "12.50",
+ *   amount: 12.5,
  * };
  * ```
  */
 export type EvmPaymentProof = PaymentProofCommon & {
   readonly transactionHash: string;
-  readonly transactionSignature?: never;
+  readonly transactionSignature?: undefined;
 };
 
 /**
@@ -177,13 +198,13 @@ export type EvmPaymentProof = PaymentProofCommon & {
  *
  * const proof: SolanaPaymentProof = {
  *   transactionSignature: "5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW",
- *   amount: "12.50",
+ *   amount: 12.5,
  * };
  * ```
  */
 export type SolanaPaymentProof = PaymentProofCommon & {
   readonly transactionSignature: string;
-  readonly transactionHash?: never;
+  readonly transactionHash?: undefined;
 };
 
 /**
@@ -232,12 +253,13 @@ export type LockEscrowPaymentRequest = {
  * ```
  */
 export type ReleasePaymentRequest = {
-  readonly transactionHash?: string;
-  readonly notes?: string;
+  readonly transactionHash?: string | undefined;
+  readonly notes?: string | undefined;
 };
 
 /**
- * Body of `refundPayment`.
+ * Body of `refundPayment`. A buyer's agent may refund only before the order is executed (the
+ * order is then cancelled); afterwards a refund is the operator's decision (platform auth).
  *
  * @example Usage
  * ```ts
@@ -247,6 +269,6 @@ export type ReleasePaymentRequest = {
  * ```
  */
 export type RefundPaymentRequest = {
-  readonly transactionHash?: string;
-  readonly reason?: string;
+  readonly transactionHash?: string | undefined;
+  readonly reason?: string | undefined;
 };

@@ -71,7 +71,7 @@ const schemas = {
   dispute: z.strictObject({ reason: text(2000), evidence: record.optional() }),
   paymentIntent: z.strictObject({
     rail: rail.optional(),
-    amount: decimalText.optional(),
+    amount: decimal.optional(),
     currency: text(16).optional(),
   }),
   paymentProof: z.strictObject({
@@ -82,7 +82,7 @@ const schemas = {
     token: text(128).optional(),
     payerAddress: text(128).optional(),
     payeeAddress: text(128).optional(),
-    amount: decimalText.optional(),
+    amount: decimal.optional(),
   }).refine(
     (proof) =>
       (proof.transactionHash === undefined) !==
@@ -240,7 +240,7 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const token = await agentToken(c, () => orderPairing(c.env, orderId));
       // The schema's refine guarantees exactly one of hash and signature.
-      const proof = defined(c.req.valid("json")) as Parameters<
+      const proof = c.req.valid("json") as Parameters<
         ReturnType<typeof orchestration>["submitPaymentProof"]
       >[1];
       return c.json(await orchestration(c.env).submitPaymentProof(orderId, proof, token));

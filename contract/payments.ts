@@ -1,0 +1,81 @@
+/**
+ * Request bodies of the payment routes of market orders (contract revision 2), shared by the
+ * sandbox and the edge Worker and tied to the SDK's request types at compile time
+ * ({@linkcode Ties}). Amounts are JSON numbers in the token's display units.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type {
+  CreatePaymentIntentRequest,
+  LockEscrowPaymentRequest,
+  RefundPaymentRequest,
+  ReleasePaymentRequest,
+  SubmitPaymentProofRequest,
+} from "../src/types/mod.ts";
+import { MARKET_PAYMENT_RAILS } from "../src/payment_rails.ts";
+import { addressSchema, amountSchema, currencySchema } from "./fields.ts";
+import type { Ties } from "./ties.ts";
+
+/** An EVM transaction hash: 0x + 32 bytes of hex. */
+export const txHashSchema = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x + 64 hex digits");
+
+/** A Solana transaction signature: 64 bytes in base58 (87 or 88 characters, wider here). */
+export const solanaSignatureSchema = z.string().regex(
+  /^[1-9A-HJ-NP-Za-km-z]{64,100}$/,
+  "must be a base58 transaction signature",
+);
+
+/** Body of `POST /market/orders/:orderId/payment-intent` (optional). */
+export const paymentIntentBody = z.strictObject({
+  rail: z.enum(MARKET_PAYMENT_RAILS).optional(),
+  amount: amountSchema.optional(),
+  currency: currencySchema.optional(),
+  payerAddress: z.string().min(1).max(100).optional(),
+});
+
+/** Body of `POST /market/orders/:orderId/payment-proof`: exactly one of the hash or signature. */
+export const paymentProofBody = z.strictObject({
+  transactionHash: txHashSchema.optional(),
+  transactionSignature: solanaSignatureSchema.optional(),
+  verificationMode: z.enum(["recorded", "rpc"]).optional(),
+  chain: z.string().min(1).max(100).optional(),
+  token: z.string().min(1).max(100).optional(),
+  payerAddress: z.string().min(1).max(100).optional(),
+  payeeAddress: z.string().min(1).max(100).optional(),
+  amount: amountSchema.optional(),
+}).superRefine((body, issue) => {
+  if ((body.transactionHash === undefined) === (body.transactionSignature === undefined)) {
+    issue.addIssue({
+      code: "custom",
+      path: ["transactionHash"],
+      message: "give exactly one of 'transactionHash' (EVM) or 'transactionSignature' (Solana)",
+    });
+  }
+});
+
+/** Body of `POST /market/orders/:orderId/payment/escrow-lock`. */
+export const escrowLockBody = z.strictObject({
+  transactionHash: txHashSchema,
+  chain: z.string().min(1).max(100),
+  escrowAddress: addressSchema,
+});
+
+/** Body of `POST /market/orders/:orderId/payment/release` (optional). */
+export const releaseBody = z.strictObject({
+  transactionHash: txHashSchema.optional(),
+  notes: z.string().max(2000).optional(),
+});
+
+/** Body of `POST /market/orders/:orderId/payment/refund` (optional). */
+export const refundBody = z.strictObject({
+  transactionHash: txHashSchema.optional(),
+  reason: z.string().max(2000).optional(),
+});
+
+// Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
+const _intent: Ties<z.output<typeof paymentIntentBody>, CreatePaymentIntentRequest> = true;
+const _proof: Ties<z.output<typeof paymentProofBody>, SubmitPaymentProofRequest> = true;
+const _escrow: Ties<z.output<typeof escrowLockBody>, LockEscrowPaymentRequest> = true;
+const _release: Ties<z.output<typeof releaseBody>, ReleasePaymentRequest> = true;
+const _refund: Ties<z.output<typeof refundBody>, RefundPaymentRequest> = true;
