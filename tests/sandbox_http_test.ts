@@ -46,7 +46,7 @@ Deno.test("malformed JSON is 400 VALIDATION_ERROR, never a 5xx", async () => {
   });
   assertEquals(res.status, 400);
   assertEquals((res.body as ErrorEnvelope).error.details, [
-    { path: "(body)", message: 'Unrecognized key: "colour"' },
+    { path: "colour", message: 'Unrecognized key: "colour"' },
   ]);
 });
 
