@@ -79,6 +79,8 @@ export async function verifyPairingToken(
   if (record === undefined || record.pairing.machineId !== machineId) {
     throw new ApiError(401, "AGENT_AUTH_INVALID", "Invalid pairing token: unknown pairing");
   }
+  // Revoking ends the session too; its tokens still name the pairing, so the agent learns why.
+  if (record.pairing.status === "revoked") return record;
   if (record.pairing.sessionId !== sessionId || record.policyHash !== delegationPolicyHash) {
     throw new ApiError(
       401,

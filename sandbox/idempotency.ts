@@ -9,7 +9,8 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { SandboxContext, SandboxEnv } from "./context.ts";
 import { sha256Hex } from "./crypto.ts";
 import { ApiError } from "./errors.ts";
@@ -34,13 +35,12 @@ type Entry = {
   readonly answer: Promise<StoredAnswer | undefined>;
 };
 
-function replay(answer: StoredAnswer): Response {
-  const headers = new Headers({ "idempotent-replayed": "true" });
-  if (answer.contentType !== null) headers.set("content-type", answer.contentType);
-  return new Response(answer.status === 204 ? null : answer.body.slice(0), {
-    status: answer.status,
-    headers,
-  });
+// Through the context, so headers set by earlier middleware (x-request-id) are kept.
+function replay(c: Context<SandboxEnv>, answer: StoredAnswer): Response {
+  const headers: Record<string, string> = { "idempotent-replayed": "true" };
+  if (answer.contentType !== null) headers["content-type"] = answer.contentType;
+  if (answer.status === 204) return c.body(null, 204, headers);
+  return c.body(answer.body.slice(0), answer.status as ContentfulStatusCode, headers);
 }
 
 async function callerOf(header: (name: string) => string | undefined): Promise<string> {
@@ -99,7 +99,7 @@ export function idempotency(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> 
         );
       }
       const answer = await existing.answer;
-      if (answer !== undefined) return replay(answer);
+      if (answer !== undefined) return replay(c, answer);
       return await next(); // the first attempt failed with a 5xx: this one runs afresh
     }
     const { promise, resolve } = Promise.withResolvers<StoredAnswer | undefined>();

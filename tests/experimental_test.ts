@@ -30,7 +30,7 @@ type World = {
 };
 
 // A sandbox with an active, identity-verified machine and a paired buyer agent.
-async function world(dailyLimit?: string): Promise<World> {
+async function world(dailySpendLimit?: number): Promise<World> {
   const sandbox = await startSandbox();
   const client = createClient({
     orchestrationUrl: sandbox.url,
@@ -46,7 +46,7 @@ async function world(dailyLimit?: string): Promise<World> {
     signer: privateKeySigner(generatePrivateKey()),
     agentProvider: "anthropic",
     agentRole: "buyer",
-    ...(dailyLimit ? { delegationPolicy: { dailyLimit, currency: "USDT" } } : {}),
+    ...(dailySpendLimit ? { delegationPolicy: { dailySpendLimit, currency: "USDT" } } : {}),
   });
   return {
     url: sandbox.url,
@@ -99,7 +99,7 @@ Deno.test("graph methods create, update and delete nodes and edges", async () =>
   const { item: lidar } = await w.api.createGraphNode(w.machineId, {
     kind: "sensor",
     label: "Lidar",
-    properties: { rangeM: 40 },
+    data: { rangeM: 40 },
   });
   const { item: planner } = await w.api.createGraphNode(w.machineId, {
     kind: "skill",
@@ -115,7 +115,7 @@ Deno.test("graph methods create, update and delete nodes and edges", async () =>
   const { item: renamed } = await w.api.updateGraphNode(w.machineId, lidar.id, {
     label: "Front lidar",
   });
-  assertEquals([renamed.label, renamed.kind, renamed.properties], [
+  assertEquals([renamed.label, renamed.kind, renamed.data], [
     "Front lidar",
     "sensor",
     { rangeM: 40 },
@@ -468,7 +468,7 @@ Deno.test("retryMarketOrder() refuses when the machine was archived after the fa
 });
 
 Deno.test("retryMarketOrder() re-checks the daily limit a failed order stopped counting against", async () => {
-  await using w = await world("0.15");
+  await using w = await world(0.15);
   const pay = async (orderId: string) => {
     await w.api.createPaymentIntent(orderId, { rail: "wallet" }, w.token);
     await w.api.submitPaymentProof(orderId, {

@@ -41,7 +41,7 @@ Deno.test("createAgentPairing() verifies the proof and returns an HS256 token wi
     ...agentFields(agent),
     agentDid,
     description: "buys maps",
-    delegationPolicy: { allowedSkillKeys: ["mapping"], perTransactionLimit: "5.00" },
+    delegationPolicy: { allowedSkillKeys: ["mapping"], perTransactionLimit: 5 },
     agentProof: {
       challengeId: challenge.challengeId,
       signature: agent.signMessage(challenge.message),
@@ -56,8 +56,8 @@ Deno.test("createAgentPairing() verifies the proof and returns an HS256 token wi
     deniedSkillKeys: [],
     allowedServiceIds: [],
     deniedServiceIds: [],
-    perTransactionLimit: "5.00",
-    dailyLimit: null,
+    perTransactionLimit: 5,
+    dailySpendLimit: null,
     currency: "USDT",
   });
   assertEquals(pairing.sessionExpiresAt, "2026-03-01T12:10:00.000Z");
@@ -174,14 +174,14 @@ Deno.test("createAgentPairingChallenge() refuses an agentDid for another address
   assertEquals((error.details as { path: string }[])[0]?.path, "agentDid");
 });
 
-Deno.test("createAgentPairing() needs an active, verified machine (MACHINE_NOT_ACTIVATED, MACHINE_NOT_ACTIVE)", async () => {
+Deno.test("createAgentPairing() needs a verified, active machine (MACHINE_IDENTITY_PROOF_REQUIRED, MACHINE_NOT_ACTIVE)", async () => {
   await using h = await harness();
   const agent = createWallet();
   const { item: draft } = await h.api.createMachine({ displayName: "D", machineType: "drone" });
   await assertApiError(
     h.api.createAgentPairingChallenge(draft.id, agentFields(agent)),
-    "MACHINE_NOT_ACTIVATED",
-    409,
+    "MACHINE_IDENTITY_PROOF_REQUIRED",
+    400,
   );
   const { machine } = await verifiedMachine(h.api);
   const proof = await pairingProof(h.api, machine.id, agent);
@@ -324,10 +324,10 @@ Deno.test("updateAgentPairing() with a new policy supersedes older tokens (AGENT
   await probe(h.api, machine.id, pairing.id, pairing.pairingToken);
 
   const { item: updated } = await h.api.updateAgentPairing(machine.id, pairing.id, {
-    delegationPolicy: { deniedServiceIds: ["svc_x"], dailyLimit: "20" },
+    delegationPolicy: { deniedServiceIds: ["svc_x"], dailySpendLimit: 20 },
   });
   assertEquals(updated.delegationPolicy.deniedServiceIds, ["svc_x"]);
-  assertEquals(updated.delegationPolicy.dailyLimit, "20");
+  assertEquals(updated.delegationPolicy.dailySpendLimit, 20);
   assertFalse("pairingToken" in updated);
   await assertApiError(
     probe(h.api, machine.id, pairing.id, pairing.pairingToken),
