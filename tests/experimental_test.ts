@@ -139,6 +139,43 @@ Deno.test("graph methods create, update and delete nodes and edges", async () =>
   assertEquals((await apiError(w.api.deleteGraphEdge(w.machineId, edge.id))).code, "NOT_FOUND");
 });
 
+Deno.test("graph nodes carry a status and a data object that updates shallow-merge", async () => {
+  await using w = await world();
+  const { item: node } = await w.api.createGraphNode(w.machineId, {
+    kind: "sensor",
+    label: "Lidar",
+    status: "draft",
+    data: { rangeM: 40, mount: { side: "front" } },
+  });
+  assertEquals([node.status, node.data], ["draft", { rangeM: 40, mount: { side: "front" } }]);
+  const { item: plain } = await w.api.createGraphNode(w.machineId, { kind: "skill", label: "P" });
+  assertEquals([plain.status, plain.data], ["active", {}]);
+
+  const { item: updated } = await w.api.updateGraphNode(w.machineId, node.id, {
+    status: "degraded",
+    data: { rangeM: 25, mount: { tilt: 3 }, note: null },
+  });
+  // Top-level keys merge; a nested object is replaced, not merged.
+  assertEquals([updated.status, updated.data], ["degraded", {
+    rangeM: 25,
+    mount: { tilt: 3 },
+    note: null,
+  }]);
+  const { item: relabelled } = await w.api.updateGraphNode(w.machineId, node.id, { label: "L2" });
+  assertEquals([relabelled.label, relabelled.status, relabelled.data], ["L2", "degraded", {
+    rangeM: 25,
+    mount: { tilt: 3 },
+    note: null,
+  }]);
+  const error = await apiError(
+    w.api.updateGraphNode(w.machineId, node.id, { status: "archived" as "draft" }),
+  );
+  assertEquals([error.code, (error.details as { path: string }[])[0]?.path], [
+    "VALIDATION_ERROR",
+    "status",
+  ]);
+});
+
 Deno.test("createGraphEdge() refuses ends that are not nodes of the machine", async () => {
   await using w = await world();
   const { item: node } = await w.api.createGraphNode(w.machineId, { kind: "sensor", label: "A" });
