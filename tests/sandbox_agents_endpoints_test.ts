@@ -158,7 +158,7 @@ Deno.test("POST /machine-agents/heartbeat takes the token from x-agent-pairing-t
   const byHeader = await beat({ "x-agent-pairing-token": agent.provisioningToken }, { endpoints });
   assertEquals(byHeader.status, 200, JSON.stringify(byHeader.body));
   assertEquals((byHeader.body as { agent: { status: string } }).agent.status, "active");
-  const byBearer = await beat({ authorization: `Bearer ${agent.provisioningToken}` });
+  const byBearer = await beat({ authorization: `Bearer ${agent.provisioningToken}` }, {});
   assertEquals(byBearer.status, 200, JSON.stringify(byBearer.body));
   assertEquals((await h.api.listRuntimeEndpoints(machine.id)).items.map((e) => e.source), [
     "agent",
@@ -166,7 +166,7 @@ Deno.test("POST /machine-agents/heartbeat takes the token from x-agent-pairing-t
 
   const none = await beat({}, {});
   assertEquals([none.status, codeOf(none)], [401, "AGENT_AUTH_REQUIRED"]);
-  const unknown = await beat({ authorization: "Bearer mat_unknown" });
+  const unknown = await beat({ authorization: "Bearer mat_unknown" }, {});
   assertEquals([unknown.status, codeOf(unknown)], [401, "AGENT_AUTH_INVALID"]);
 });
 

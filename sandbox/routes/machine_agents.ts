@@ -21,7 +21,7 @@ import { randomToken, sha256Hex } from "../crypto.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import type { MachineAgentRecord } from "../store.ts";
-import { readJson, readOptionalJson, readQuery, validationError } from "../validate.ts";
+import { readJson, readQuery, validationError } from "../validate.ts";
 import { requireActiveMachine } from "./machines.ts";
 import { upsertRuntimeEndpoint } from "./runtime_endpoints.ts";
 
@@ -112,7 +112,7 @@ export function registerMachineAgentRoutes(api: Hono<SandboxEnv>, ctx: SandboxCo
   });
 
   api.post("/machine-agents/heartbeat", async (c) => {
-    const body = await readOptionalJson(c, heartbeatBody);
+    const body = await readJson(c, heartbeatBody);
     const record = await findByToken(ctx, agentTokenOf(c, body.agentToken));
     if (record === undefined) {
       throw new ApiError(401, "AGENT_AUTH_INVALID", "Invalid agent token");
