@@ -1,6 +1,7 @@
 /**
  * Builds the sandbox's Hono app: the error envelope, the 1 MiB body limit, `GET /health` at the
- * root and every route module under `/api/v1`.
+ * root and, under `/api/v1`, the idempotency rule for POSTs (`idempotency.ts`), the audit log
+ * and every route module.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import { createSandboxContext, type SandboxContext, type SandboxEnv } from "./context.ts";
 import { errorBody, handleError, handleNotFound } from "./errors.ts";
+import { idempotency } from "./idempotency.ts";
 import type { SandboxOptions } from "./options.ts";
 import { registerExperimentalRoutes } from "./routes/experimental.ts";
 import { registerIdentityRoutes } from "./routes/identity.ts";
@@ -98,7 +100,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   app.get("/health", (c) => c.json({ status: "ok", time: ctx.now().toISOString() }));
 
   const api = new Hono<SandboxEnv>();
-  registerExperimentalRoutes(api, ctx); // first: its audit middleware wraps every route
+  // Before the audit log, so a replayed answer is not recorded as a second mutation.
+  api.use("*", idempotency(ctx));
+  registerExperimentalRoutes(api, ctx); // next: its audit middleware wraps every route
   registerMachineRoutes(api, ctx);
   registerIdentityRoutes(api, ctx);
   registerPairingRoutes(api, ctx);

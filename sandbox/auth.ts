@@ -2,20 +2,26 @@
  * Authentication middleware.
  *
  * - Platform routes: `x-api-key` must be one of the configured keys (`AUTH_REQUIRED` when
- *   missing, `AUTH_INVALID` when wrong).
+ *   missing, `AUTH_INVALID` when wrong). With `requireApiAuth: false` the key is not needed and
+ *   any key sent is ignored.
  * - Agent routes: `x-agent-pairing-token` alone authenticates (an `x-api-key` the SDK may also
  *   send is ignored there): the HS256 signature, the pairing it names, its `sessionId` and
  *   `delegationPolicyHash` must all match the pairing's current state (`AGENT_AUTH_INVALID`
  *   otherwise), `exp` must be in the future (`AGENT_AUTH_EXPIRED`), and the pairing must be
- *   active (403 `AGENT_PAIRING_INACTIVE`).
+ *   active (403 `AGENT_PAIRING_INACTIVE`). With `requireAgentPairingAuth: false` a request
+ *   without a token acts for the pairing it names: the body's `agentPairingId` (search, order
+ *   creation) or, on `/market/orders/:orderId/...`, the pairing the order was placed through.
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { z } from "zod";
+import { idSchema } from "../contract/fields.ts";
 import type { SandboxContext, SandboxEnv } from "./context.ts";
 import { verifyJwt } from "./crypto.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, notFound } from "./errors.ts";
 import type { PairingRecord } from "./store.ts";
+import { readJson } from "./validate.ts";
 
 function constantTimeEqual(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
@@ -35,6 +41,7 @@ function constantTimeEqual(a: string, b: string): boolean {
  */
 export function requirePlatform(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
+    if (!ctx.options.requireApiAuth) return await next();
     const key = c.req.header("x-api-key");
     if (key === undefined || key === "") {
       throw new ApiError(401, "AUTH_REQUIRED", "Missing 'x-api-key' header");
@@ -72,6 +79,8 @@ export async function verifyPairingToken(
   if (record === undefined || record.pairing.machineId !== machineId) {
     throw new ApiError(401, "AGENT_AUTH_INVALID", "Invalid pairing token: unknown pairing");
   }
+  // Revoking ends the session too; its tokens still name the pairing, so the agent learns why.
+  if (record.pairing.status === "revoked") return record;
   if (record.pairing.sessionId !== sessionId || record.policyHash !== delegationPolicyHash) {
     throw new ApiError(
       401,
@@ -128,11 +137,32 @@ export function assertPairingMatches(
   }
 }
 
-async function agentPairing(ctx: SandboxContext, token: string | undefined) {
-  if (token === undefined || token === "") {
-    throw new ApiError(401, "AGENT_AUTH_REQUIRED", "Missing 'x-agent-pairing-token' header");
+const namedPairing = z.looseObject({ agentPairingId: idSchema });
+
+// With agent auth off and no token: the pairing the request is about.
+async function pairingNamedBy(
+  ctx: SandboxContext,
+  c: Context<SandboxEnv>,
+): Promise<PairingRecord> {
+  const orderId = c.req.param("orderId");
+  let pairingId: string;
+  if (orderId !== undefined) {
+    const order = ctx.store.orders.get(orderId);
+    if (order === undefined) throw notFound("Order", orderId);
+    pairingId = order.order.agentPairingId;
+  } else {
+    pairingId = (await readJson(c, namedPairing)).agentPairingId;
   }
-  return await verifyPairingToken(ctx, token);
+  const record = ctx.store.pairings.get(pairingId);
+  if (record === undefined) throw notFound("Agent pairing", pairingId);
+  return record;
+}
+
+async function agentPairing(ctx: SandboxContext, c: Context<SandboxEnv>): Promise<PairingRecord> {
+  const token = c.req.header("x-agent-pairing-token");
+  if (token !== undefined && token !== "") return await verifyPairingToken(ctx, token);
+  if (!ctx.options.requireAgentPairingAuth) return await pairingNamedBy(ctx, c);
+  throw new ApiError(401, "AGENT_AUTH_REQUIRED", "Missing 'x-agent-pairing-token' header");
 }
 
 /**
@@ -146,7 +176,7 @@ async function agentPairing(ctx: SandboxContext, token: string | undefined) {
  */
 export function requireAgent(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
-    const record = await agentPairing(ctx, c.req.header("x-agent-pairing-token"));
+    const record = await agentPairing(ctx, c);
     assertPairingActive(record);
     c.set("pairing", record);
     await next();
@@ -164,7 +194,7 @@ export function requireAgent(ctx: SandboxContext): MiddlewareHandler<SandboxEnv>
  */
 export function authenticateAgent(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
-    c.set("pairing", await agentPairing(ctx, c.req.header("x-agent-pairing-token")));
+    c.set("pairing", await agentPairing(ctx, c));
     await next();
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { WebhookEvent, WebhookEventType } from "../src/types/mod.ts";
 import { randomHex, secretBytes } from "./crypto.ts";
+import { createIdentityRegistry, type IdentityRegistry } from "./identities.ts";
 import { type ResolvedSandboxOptions, resolveOptions, type SandboxOptions } from "./options.ts";
 import { createStore, type PairingRecord, type SandboxStore } from "./store.ts";
 
@@ -31,6 +32,11 @@ export type SandboxContext = {
   /** All state of the app: the platform, market and experimental sections of `store.ts`. */
   readonly store: SandboxStore;
   readonly ids: SandboxIds;
+  /**
+   * Who controls each machine identity, seeded from the `identities` option. Tests change it at
+   * run time: `identities.remove(ref)` makes an identity stop resolving.
+   */
+  readonly identities: IdentityRegistry;
   /** HS256 key of pairing tokens. */
   readonly jwtSecret: Uint8Array;
   /**
@@ -50,7 +56,10 @@ export type SandboxContext = {
 /** Hono environment of the sandbox app: variables set by middleware. */
 export type SandboxEnv = {
   Variables: {
-    /** The pairing behind a verified `x-agent-pairing-token` (set by `requireAgent`). */
+    /**
+     * The pairing an agent route acts for (set by `requireAgent`/`authenticateAgent`): the one
+     * behind a verified `x-agent-pairing-token`, or with agent auth off the one the request names.
+     */
     pairing: PairingRecord;
   };
 };
@@ -75,6 +84,7 @@ export function createSandboxContext(options: SandboxOptions = {}): SandboxConte
       nextId: (prefix) => `${prefix}_${randomHex(8)}`,
       nextSeq: () => ++seq,
     },
+    identities: createIdentityRegistry(resolved.identities),
     jwtSecret: secretBytes(resolved.jwtSecret),
     emit: () => {},
     onClose: (hook) => {

@@ -141,14 +141,18 @@ function base64UrlEncode(bytes: Uint8Array): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
+// Only the canonical spelling decodes: the unused low bits of a final character must be zero,
+// so one MAC (or cursor) has exactly one accepted text and a token cannot be re-spelled.
 function base64UrlDecode(text: string): Uint8Array | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+  let bytes: Uint8Array;
   try {
     const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
   } catch {
     return undefined;
   }
+  return base64UrlEncode(bytes) === text ? bytes : undefined;
 }
 
 /**

@@ -12,6 +12,16 @@
  * const client = new PeaqosClient({ orchestrationUrl: sandbox.url, apiKey: sandbox.apiKey });
  * ```
  *
+ * @example A public deployment: no API key, no pairing token, no identity proofs
+ * ```ts ignore
+ * await using sandbox = await startSandbox({
+ *   requireApiAuth: false,
+ *   requireAgentPairingAuth: false,
+ *   machineIdentityVerification: "off",
+ * });
+ * const client = new PeaqosClient({ orchestrationUrl: sandbox.url });
+ * ```
+ *
  * @module
  */
 import type { Hono } from "hono";
@@ -19,7 +29,12 @@ import { createSandbox } from "./app.ts";
 import type { SandboxContext, SandboxEnv } from "./context.ts";
 import type { SandboxOptions } from "./options.ts";
 
-export type { SandboxOptions, SandboxWebhookSubscription } from "./options.ts";
+export type {
+  MachineIdentityVerification,
+  SandboxOptions,
+  SandboxWebhookSubscription,
+} from "./options.ts";
+export type { IdentityRegistry } from "./identities.ts";
 export type { SandboxContext, SandboxEnv, SandboxEvent } from "./context.ts";
 export { createSandbox, MAX_BODY_BYTES } from "./app.ts";
 export type { Sandbox } from "./app.ts";
@@ -36,7 +51,7 @@ export type { TestWallet } from "./testing.ts";
 export type RunningSandbox = {
   /** Origin to use as the SDK's `orchestrationUrl`, e.g. `http://127.0.0.1:53124`. */
   readonly url: string;
-  /** A platform API key the sandbox accepts (the first of `apiKeys`). */
+  /** A platform API key the sandbox accepts (the first of `apiKeys`; unused with API auth off). */
   readonly apiKey: string;
   /** The live state and options, for tests and tooling that inspect what the server holds. */
   readonly context: SandboxContext;

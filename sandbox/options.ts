@@ -15,38 +15,67 @@ export type SandboxWebhookSubscription = {
   readonly events?: readonly string[];
 };
 
+/**
+ * Whether machine identities must be proven: `"required"` (the default, as in production) or
+ * `"off"` (machines are created, activated and paired without identity proofs).
+ */
+export type MachineIdentityVerification = "required" | "off";
+
 /** Options of {@linkcode startSandbox} and {@linkcode createSandboxApp}. */
 export type SandboxOptions = {
   /** TCP port for `startSandbox`; `0` (the default) picks any free port. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Interface for `startSandbox` to listen on; default `127.0.0.1`. */
-  readonly hostname?: string;
+  readonly hostname?: string | undefined;
   /** Platform API keys accepted as `x-api-key`; default: one freshly generated key. */
-  readonly apiKeys?: readonly string[];
+  readonly apiKeys?: readonly string[] | undefined;
+  /**
+   * Whether platform routes need `x-api-key` (`PEAQOS_REQUIRE_API_AUTH`); default `true`. When
+   * `false` they answer without a key and ignore any key sent.
+   */
+  readonly requireApiAuth?: boolean | undefined;
+  /**
+   * Whether search and the order and payment actions need `x-agent-pairing-token`
+   * (`PEAQOS_REQUIRE_AGENT_PAIRING_AUTH`); default `true`. When `false`, a request without a
+   * token acts for the pairing named by the body's `agentPairingId` (search, order creation) or
+   * the pairing the order was placed through (order and payment actions); a token sent anyway
+   * is still verified.
+   */
+  readonly requireAgentPairingAuth?: boolean | undefined;
+  /**
+   * Machine identity verification (`PEAQOS_MACHINE_IDENTITY_VERIFICATION`); default
+   * `"required"`.
+   */
+  readonly machineIdentityVerification?: MachineIdentityVerification | undefined;
+  /**
+   * Whether agents can be paired; default `true`. When `false`, pairing challenges, pairings and
+   * sessions answer 503 `AGENT_PAIRING_UNAVAILABLE`.
+   */
+  readonly agentPairingEnabled?: boolean | undefined;
   /** Webhook subscribers that receive order and payment events. */
-  readonly webhooks?: readonly SandboxWebhookSubscription[];
+  readonly webhooks?: readonly SandboxWebhookSubscription[] | undefined;
   /** EVM JSON-RPC URL used to verify `rpc` payment proofs; without it they are `PAYMENT_RPC_REQUIRED`. */
-  readonly rpcUrl?: string;
+  readonly rpcUrl?: string | undefined;
   /** The sandbox clock (challenge, token and lease expiry); default `() => new Date()`. */
-  readonly now?: () => Date;
+  readonly now?: (() => Date) | undefined;
   /**
    * Controllers per identity reference: `identityRef` → controller addresses. A
    * `did:peaq:0x<address>` not listed here is controlled by its own address; a
    * `peaqos:machine:<id>` must be listed (else `PEAQOS_IDENTITY_UNAVAILABLE`).
    */
-  readonly identities?: Readonly<Record<string, readonly string[]>>;
+  readonly identities?: Readonly<Record<string, readonly string[]>> | undefined;
   /** HS256 secret for pairing tokens (UTF-8); default: 32 random bytes per app. */
-  readonly jwtSecret?: string;
+  readonly jwtSecret?: string | undefined;
   /** Lifetime of identity and pairing challenges in seconds; default 300. */
-  readonly challengeTtlSeconds?: number;
+  readonly challengeTtlSeconds?: number | undefined;
   /** Lifetime of a pairing session token in seconds; default 3600. */
-  readonly pairingSessionTtlSeconds?: number;
+  readonly pairingSessionTtlSeconds?: number | undefined;
   /** `ownerId` written on created machines; default `"owner_sandbox"`. */
-  readonly ownerId?: string;
+  readonly ownerId?: string | undefined;
   /** fetch used for outbound calls (webhooks, RPC, runtime endpoints); default global fetch. */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
   /** Delay before the first webhook retry, doubled per retry (4 attempts); default 500 ms. */
-  readonly webhookRetryDelayMs?: number;
+  readonly webhookRetryDelayMs?: number | undefined;
 };
 
 /** Options with every default filled in. */
@@ -54,6 +83,10 @@ export type ResolvedSandboxOptions = {
   readonly port: number;
   readonly hostname: string;
   readonly apiKeys: readonly string[];
+  readonly requireApiAuth: boolean;
+  readonly requireAgentPairingAuth: boolean;
+  readonly machineIdentityVerification: MachineIdentityVerification;
+  readonly agentPairingEnabled: boolean;
   readonly webhooks: readonly SandboxWebhookSubscription[];
   readonly rpcUrl: string | undefined;
   readonly now: () => Date;
@@ -88,6 +121,12 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
   if (options.apiKeys?.some((key) => typeof key !== "string" || key.trim() === "")) {
     throw new TypeError("Invalid 'apiKeys': every key must be a non-empty string");
   }
+  const verification = options.machineIdentityVerification;
+  if (verification !== undefined && verification !== "required" && verification !== "off") {
+    throw new TypeError(
+      `Invalid 'machineIdentityVerification': expected 'required' or 'off', got '${verification}'`,
+    );
+  }
   const apiKeys = options.apiKeys && options.apiKeys.length > 0
     ? [...options.apiKeys]
     : [randomToken("sk_sandbox", 24)];
@@ -95,6 +134,10 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     port: options.port ?? 0,
     hostname: options.hostname ?? "127.0.0.1",
     apiKeys,
+    requireApiAuth: options.requireApiAuth ?? true,
+    requireAgentPairingAuth: options.requireAgentPairingAuth ?? true,
+    machineIdentityVerification: options.machineIdentityVerification ?? "required",
+    agentPairingEnabled: options.agentPairingEnabled ?? true,
     webhooks: options.webhooks ?? [],
     rpcUrl: options.rpcUrl,
     now: options.now ?? (() => new Date()),

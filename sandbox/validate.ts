@@ -26,10 +26,14 @@ export function validationError(issues: readonly FieldIssue[]): ApiError {
 }
 
 function toIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    // An unknown field is named itself (`delegationPolicy.dailyLimit`), not by its parent.
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ path: [...path, key].join("."), message: issue.message }));
+    }
+    return [{ path: path.join(".") || "(body)", message: issue.message }];
+  });
 }
 
 /**

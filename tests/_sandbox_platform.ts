@@ -38,6 +38,23 @@ export async function harness(options: SandboxOptions = {}): Promise<Harness> {
   };
 }
 
+/**
+ * An SDK client that sends no `x-api-key`, for sandboxes with `requireApiAuth: false`. The key
+ * is dropped on the way out rather than left unconfigured, so the test does not depend on
+ * whether the SDK itself refuses platform calls without a key.
+ */
+export function keylessApi(sandbox: RunningSandbox): OrchestrationClient {
+  return new PeaqosClient({
+    orchestrationUrl: sandbox.url,
+    apiKey: "unused",
+    fetch: (input, init) => {
+      const headers = new Headers(init.headers);
+      headers.delete("x-api-key");
+      return fetch(input, { ...init, headers });
+    },
+  }).orchestration;
+}
+
 /** A settable clock for the `now` option. */
 export function manualClock(start = "2026-03-01T12:00:00.000Z"): {
   now: () => Date;

@@ -99,7 +99,7 @@ Deno.test("graph methods create, update and delete nodes and edges", async () =>
   const { item: lidar } = await w.api.createGraphNode(w.machineId, {
     kind: "sensor",
     label: "Lidar",
-    properties: { rangeM: 40 },
+    data: { rangeM: 40 },
   });
   const { item: planner } = await w.api.createGraphNode(w.machineId, {
     kind: "skill",
@@ -115,7 +115,7 @@ Deno.test("graph methods create, update and delete nodes and edges", async () =>
   const { item: renamed } = await w.api.updateGraphNode(w.machineId, lidar.id, {
     label: "Front lidar",
   });
-  assertEquals([renamed.label, renamed.kind, renamed.properties], [
+  assertEquals([renamed.label, renamed.kind, renamed.data], [
     "Front lidar",
     "sensor",
     { rangeM: 40 },
@@ -137,6 +137,43 @@ Deno.test("graph methods create, update and delete nodes and edges", async () =>
   assertEquals(after.nodes.map((n) => n.id), [lidar.id]);
   assertEquals(after.edges, []);
   assertEquals((await apiError(w.api.deleteGraphEdge(w.machineId, edge.id))).code, "NOT_FOUND");
+});
+
+Deno.test("graph nodes carry a status and a data object that updates shallow-merge", async () => {
+  await using w = await world();
+  const { item: node } = await w.api.createGraphNode(w.machineId, {
+    kind: "sensor",
+    label: "Lidar",
+    status: "draft",
+    data: { rangeM: 40, mount: { side: "front" } },
+  });
+  assertEquals([node.status, node.data], ["draft", { rangeM: 40, mount: { side: "front" } }]);
+  const { item: plain } = await w.api.createGraphNode(w.machineId, { kind: "skill", label: "P" });
+  assertEquals([plain.status, plain.data], ["active", {}]);
+
+  const { item: updated } = await w.api.updateGraphNode(w.machineId, node.id, {
+    status: "degraded",
+    data: { rangeM: 25, mount: { tilt: 3 }, note: null },
+  });
+  // Top-level keys merge; a nested object is replaced, not merged.
+  assertEquals([updated.status, updated.data], ["degraded", {
+    rangeM: 25,
+    mount: { tilt: 3 },
+    note: null,
+  }]);
+  const { item: relabelled } = await w.api.updateGraphNode(w.machineId, node.id, { label: "L2" });
+  assertEquals([relabelled.label, relabelled.status, relabelled.data], ["L2", "degraded", {
+    rangeM: 25,
+    mount: { tilt: 3 },
+    note: null,
+  }]);
+  const error = await apiError(
+    w.api.updateGraphNode(w.machineId, node.id, { status: "archived" as "draft" }),
+  );
+  assertEquals([error.code, (error.details as { path: string }[])[0]?.path], [
+    "VALIDATION_ERROR",
+    "status",
+  ]);
 });
 
 Deno.test("createGraphEdge() refuses ends that are not nodes of the machine", async () => {

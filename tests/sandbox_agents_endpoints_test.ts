@@ -1,7 +1,9 @@
 /**
  * Sandbox machine agents and runtime endpoints, end to end through the SDK over 127.0.0.1:
- * enrollment with a hash-only provisioning token, heartbeats that lease endpoints, provider-key
- * policy, revocation, runtime endpoint upserts and opaque-cursor pagination.
+ * enrollment with a hash-only provisioning token, heartbeats that lease endpoints (token in the
+ * body or a header), the agent-auth codes, provider-key policy, revocation, runtime endpoint
+ * upserts and their defaults, opaque-cursor pagination, and the orchestration group's refusal
+ * of draft or unverified machines.
  */
 import { assert, assertEquals, assertExists, assertFalse, assertNotEquals } from "@std/assert";
 import type { ResponseHookInfo } from "../mod.ts";
@@ -120,13 +122,13 @@ Deno.test("machineAgentHeartbeat() refuses provider keys outside allowedProvider
   assertEquals((await h.api.listRuntimeEndpoints(machine.id)).items, []);
 });
 
-Deno.test("machineAgentHeartbeat() refuses unknown and revoked agent tokens with AUTH_INVALID", async () => {
+Deno.test("machineAgentHeartbeat() refuses unknown tokens (AGENT_AUTH_INVALID) and revoked agents (AGENT_PAIRING_INACTIVE)", async () => {
   await using h = await harness();
   const { machine } = await verifiedMachine(h.api);
   const { item: agent } = await h.api.enrollMachineAgent(machine.id, {});
   await assertApiError(
     h.api.machineAgentHeartbeat({ agentToken: "mat_forged" }),
-    "AUTH_INVALID",
+    "AGENT_AUTH_INVALID",
     401,
   );
   await h.api.machineAgentHeartbeat({ agentToken: agent.provisioningToken });
@@ -134,10 +136,38 @@ Deno.test("machineAgentHeartbeat() refuses unknown and revoked agent tokens with
   assertEquals((await h.api.listMachineAgents(machine.id)).items[0]!.status, "revoked");
   await assertApiError(
     h.api.machineAgentHeartbeat({ agentToken: agent.provisioningToken }),
-    "AUTH_INVALID",
-    401,
+    "AGENT_PAIRING_INACTIVE",
+    403,
   );
   await assertApiError(h.api.revokeMachineAgent(machine.id, "ma_missing"), "NOT_FOUND", 404);
+});
+
+Deno.test("POST /machine-agents/heartbeat takes the token from x-agent-pairing-token or Authorization: Bearer, else AGENT_AUTH_REQUIRED", async () => {
+  await using h = await harness();
+  const { machine } = await verifiedMachine(h.api);
+  const { item: agent } = await h.api.enrollMachineAgent(machine.id, {});
+  const beat = (headers: Record<string, string>, body?: unknown) =>
+    rawRequest(h.sandbox, "/api/v1/machine-agents/heartbeat", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  const codeOf = (res: { body: unknown }) => (res.body as { error: { code: string } }).error.code;
+  const endpoints = [{ providerKey: "ollama", endpointBaseUrl: "http://127.0.0.1:11434" }];
+
+  const byHeader = await beat({ "x-agent-pairing-token": agent.provisioningToken }, { endpoints });
+  assertEquals(byHeader.status, 200, JSON.stringify(byHeader.body));
+  assertEquals((byHeader.body as { agent: { status: string } }).agent.status, "active");
+  const byBearer = await beat({ authorization: `Bearer ${agent.provisioningToken}` }, {});
+  assertEquals(byBearer.status, 200, JSON.stringify(byBearer.body));
+  assertEquals((await h.api.listRuntimeEndpoints(machine.id)).items.map((e) => e.source), [
+    "agent",
+  ]);
+
+  const none = await beat({}, {});
+  assertEquals([none.status, codeOf(none)], [401, "AGENT_AUTH_REQUIRED"]);
+  const unknown = await beat({ authorization: "Bearer mat_unknown" }, {});
+  assertEquals([unknown.status, codeOf(unknown)], [401, "AGENT_AUTH_INVALID"]);
 });
 
 Deno.test("machineAgentHeartbeat() needs no API key (the token is in the body)", async () => {
@@ -173,6 +203,8 @@ Deno.test("upsertRuntimeEndpoint() answers 201 then 200, strips the URL, lowerca
   assertEquals(created.hasAuthToken, true);
   assertEquals(created.source, "manual");
   assertEquals(created.networkScope, "public");
+  assertEquals(created.label, "VLLM runtime");
+  assertEquals(created.probePath, "/health");
   assertFalse(JSON.stringify(created).includes(secret));
 
   const { item: updated } = await client.orchestration.upsertRuntimeEndpoint(machine.id, "vllm", {
@@ -302,4 +334,89 @@ Deno.test("listMachines() pages across several pages without repeats", async () 
   } while (cursor !== undefined);
   assertEquals(pages.map((p) => p.length), [2, 2, 1]);
   assertEquals(pages.flat(), ids);
+});
+
+Deno.test("upsertRuntimeEndpoint() defaults label to '<KEY> runtime' and probePath to /v1/models for qvac", async () => {
+  await using h = await harness();
+  const { machine } = await verifiedMachine(h.api);
+  const { item: qvac } = await h.api.upsertRuntimeEndpoint(machine.id, "qvac", {
+    endpointBaseUrl: "http://127.0.0.1:8080",
+  });
+  assertEquals([qvac.label, qvac.probePath], ["QVAC runtime", "/v1/models"]);
+  const { item: ollama } = await h.api.upsertRuntimeEndpoint(machine.id, "ollama", {
+    endpointBaseUrl: "http://127.0.0.1:11434",
+  });
+  assertEquals([ollama.label, ollama.probePath], ["OLLAMA runtime", "/health"]);
+  const { item: named } = await h.api.upsertRuntimeEndpoint(machine.id, "qvac", {
+    endpointBaseUrl: "http://127.0.0.1:8080",
+    label: "Edge GPU",
+    probePath: "/ready",
+  });
+  assertEquals([named.label, named.probePath], ["Edge GPU", "/ready"]);
+  // Heartbeat-reported endpoints get the same defaults.
+  const { item: agent } = await h.api.enrollMachineAgent(machine.id, {});
+  const beat = await h.api.machineAgentHeartbeat({
+    agentToken: agent.provisioningToken,
+    endpoints: [{ providerKey: "vllm", endpointBaseUrl: "http://127.0.0.1:8000" }],
+  });
+  assertEquals([beat.endpoints[0]?.label, beat.endpoints[0]?.probePath], [
+    "VLLM runtime",
+    "/health",
+  ]);
+});
+
+Deno.test("runtime endpoints, machine agents, graph and tasks refuse draft (MACHINE_NOT_ACTIVE) and unverified (MACHINE_NOT_ACTIVATED) machines", async () => {
+  await using h = await harness();
+  const { machine: verified } = await verifiedMachine(h.api);
+  const { item: agent } = await h.api.enrollMachineAgent(verified.id, {});
+  const { item: unverified } = await h.api.createMachine({
+    displayName: "U",
+    machineType: "rover",
+  });
+  const group = (machineId: string): Array<[string, () => Promise<unknown>]> => [
+    ["listRuntimeEndpoints", () => h.api.listRuntimeEndpoints(machineId)],
+    [
+      "upsertRuntimeEndpoint",
+      () =>
+        h.api.upsertRuntimeEndpoint(machineId, "ollama", { endpointBaseUrl: "http://127.0.0.1:1" }),
+    ],
+    ["listMachineAgents", () => h.api.listMachineAgents(machineId)],
+    ["enrollMachineAgent", () => h.api.enrollMachineAgent(machineId, {})],
+    ["getMachineGraph", () => h.api.getMachineGraph(machineId)],
+    ["createGraphNode", () => h.api.createGraphNode(machineId, { kind: "sensor", label: "Lidar" })],
+    ["listTasks", () => h.api.listTasks(machineId)],
+    ["createTask", () => h.api.createTask(machineId, { intent: "map the field" })],
+  ];
+  for (const [name, call] of group(unverified.id)) {
+    const error = await assertApiError(call(), "MACHINE_NOT_ACTIVATED", 409);
+    assert(error.message.includes("no verified identity"), `${name}: ${error.message}`);
+  }
+  await h.api.updateMachine(verified.id, { status: "draft" });
+  for (const [, call] of group(verified.id)) {
+    await assertApiError(call(), "MACHINE_NOT_ACTIVE", 409);
+  }
+  // A machine agent of a draft machine cannot report endpoints either.
+  await assertApiError(
+    h.api.machineAgentHeartbeat({ agentToken: agent.provisioningToken }),
+    "MACHINE_NOT_ACTIVE",
+    409,
+  );
+  // Reactivated, the group answers again.
+  await h.api.updateMachine(verified.id, { status: "active" });
+  for (const [, call] of group(verified.id)) await call();
+});
+
+Deno.test("with machineIdentityVerification off, the orchestration group serves an active machine without a proof", async () => {
+  await using h = await harness({ machineIdentityVerification: "off" });
+  const { item: machine } = await h.api.createMachine({
+    displayName: "Rover",
+    machineType: "rover",
+    status: "active",
+  });
+  const { item: endpoint } = await h.api.upsertRuntimeEndpoint(machine.id, "ollama", {
+    endpointBaseUrl: "http://127.0.0.1:11434",
+  });
+  assertEquals(endpoint.machineId, machine.id);
+  const { item: node } = await h.api.createGraphNode(machine.id, { kind: "sensor", label: "L" });
+  assertEquals(node.status, "active");
 });

@@ -3,11 +3,14 @@
  * envelope `{ error: { code, message, details } }` and no 5xx for bad input, `x-request-id` on
  * every response (the execute response, which the task recorder rewrites, included),
  * `nextCursor` omitted on the last page, and `GET /machines` listing only verified machines.
+ * Also: the SDK reads a revision-2 pairing view from a scripted server exactly as sent.
  */
 import { assert, assertEquals, assertExists, assertMatch } from "@std/assert";
+import type { AgentPairing, Machine } from "../mod.ts";
 import { createWallet } from "../sandbox/mod.ts";
 import { ids, market } from "./_market.ts";
 import { harness, identityProof, rawRequest, verifiedMachine } from "./_sandbox_platform.ts";
+import { orchestrationFor, startServer } from "./_recording_server.ts";
 
 const json = { "content-type": "application/json" };
 
@@ -54,9 +57,15 @@ Deno.test("sandbox answers bad input with the error envelope and a 4xx on every 
     ],
     [
       "/api/v1/machine-agents/heartbeat",
-      { method: "POST", headers: json, body: "{}" },
+      { method: "POST", headers: json, body: '{"leaseSeconds":0}' },
       400,
       "VALIDATION_ERROR",
+    ],
+    [
+      "/api/v1/machine-agents/heartbeat",
+      { method: "POST", headers: json, body: "{}" },
+      401,
+      "AGENT_AUTH_REQUIRED",
     ],
     [
       `${machine}/runtime-endpoints/ollama`,
@@ -190,4 +199,71 @@ Deno.test("listMachines() pages only verified machines and lists one once its id
   });
   const { items } = await h.api.listMachines();
   assertEquals(items.map((machine) => machine.id), [...verified, late.id]);
+});
+
+Deno.test("listAgentPairings() and getMachine() hand over revision-2 views unchanged, nulls included", async () => {
+  // Typed, so the SDK's types are checked against the revision-2 shape too.
+  const pairing: AgentPairing = {
+    id: "ap_1",
+    machineId: "m_1",
+    agentAddress: "0x52908400098527886E0F7030069857D2E4169EE7",
+    agentDid: null,
+    agentProvider: "anthropic",
+    agentRole: "buyer",
+    description: null,
+    status: "active",
+    verification: null,
+    delegationPolicy: {
+      allowedSkillKeys: [],
+      deniedSkillKeys: [],
+      allowedServiceIds: ["svc_1"],
+      deniedServiceIds: [],
+      perTransactionLimit: 12.5,
+      dailySpendLimit: null,
+      currency: "USDT",
+    },
+    hasAuthToken: false,
+    tokenLastFour: null,
+    sessionTokenId: null,
+    sessionId: null,
+    sessionIssuedAt: null,
+    sessionExpiresAt: null,
+    createdAt: "2026-03-01T12:00:00.000Z",
+    updatedAt: "2026-03-01T12:00:00.000Z",
+  };
+  const live: AgentPairing = {
+    ...pairing,
+    id: "ap_2",
+    agentDid: "did:pkh:eip155:1:0x52908400098527886E0F7030069857D2E4169EE7",
+    hasAuthToken: true,
+    tokenLastFour: "x9Qz",
+    sessionTokenId: "pat_7",
+    sessionId: "ses_7",
+    sessionIssuedAt: "2026-03-01T12:00:00.000Z",
+    sessionExpiresAt: "2026-03-01T13:00:00.000Z",
+  };
+  await using server = startServer({ body: { items: [pairing, live] } });
+  const api = orchestrationFor(server);
+  const { items } = await api.listAgentPairings("m_1");
+  assertEquals(items, [pairing, live]);
+  assertEquals(server.requests[0]?.path, "/api/v1/machines/m_1/agent-pairings");
+
+  const machine: Machine = {
+    id: "m_1",
+    displayName: "Rover",
+    status: "active",
+    ownerId: "owner_42",
+    identityRef: null,
+    identityProof: null,
+    machineType: "rover",
+    runtimeProfile: "default",
+    capabilities: [],
+    labels: {},
+    policyIds: [],
+    skillKeys: [],
+    createdAt: "2026-03-01T12:00:00.000Z",
+    updatedAt: "2026-03-01T12:00:00.000Z",
+  };
+  server.respond({ body: { item: machine } });
+  assertEquals((await api.getMachine("m_1")).item, machine);
 });

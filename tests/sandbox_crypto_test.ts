@@ -98,6 +98,27 @@ Deno.test("signJwt()/verifyJwt() round-trip HS256 and refuse tampering, other ke
   assertEquals(await verifyJwt(noExp, secret, 0), { ok: false, reason: "malformed" });
 });
 
+Deno.test("verifyJwt() accepts only the canonical base64url spelling of each part", async () => {
+  const secret = new TextEncoder().encode("s3cret");
+  const token = await signJwt({ pairingId: "ap_1", exp: 2_000 }, secret);
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const respell = (part: string) =>
+    part.slice(0, -1) + alphabet[alphabet.indexOf(part.at(-1)!) ^ 1];
+  const [header, payload, mac] = token.split(".") as [string, string, string];
+  // The MAC (43 characters: 2 unused low bits) and a payload of the right length re-spelled.
+  assertEquals(await verifyJwt(`${header}.${payload}.${respell(mac)}`, secret, 0), {
+    ok: false,
+    reason: "malformed",
+  });
+  if (payload.length % 4 !== 0) {
+    const result = await verifyJwt(`${header}.${respell(payload)}.${mac}`, secret, 0);
+    assertEquals(result.ok, false);
+  }
+  // Padding is not part of the spelling either.
+  assertEquals((await verifyJwt(`${token}=`, secret, 0)).ok, false);
+  assertEquals((await verifyJwt(token, secret, 0)).ok, true);
+});
+
 Deno.test("sha256Hex() matches the FIPS 180-2 'abc' vector", async () => {
   assertEquals(
     await sha256Hex("abc"),
@@ -107,7 +128,11 @@ Deno.test("sha256Hex() matches the FIPS 180-2 'abc' vector", async () => {
 
 Deno.test("encodeCursor()/decodeCursor() round-trip and refuse foreign cursors", () => {
   for (const seq of [0, 1, 42, 123_456_789]) assertEquals(decodeCursor(encodeCursor(seq)), seq);
-  for (const bad of ["", "42", "bm9wZQ", encodeCursor(1) + "!", "YzE6LTE"]) {
+  // The last entry re-spells a valid cursor in its unused low bits.
+  const valid = encodeCursor(7);
+  const respelled = valid.slice(0, -1) +
+    String.fromCharCode(valid.charCodeAt(valid.length - 1) + 1);
+  for (const bad of ["", "42", "bm9wZQ", encodeCursor(1) + "!", "YzE6LTE", respelled]) {
     assertThrows(() => decodeCursor(bad));
   }
 });

@@ -1,7 +1,8 @@
 /**
  * The sandbox's HTTP layer over 127.0.0.1: the error envelope for unknown routes, malformed
- * JSON, oversized bodies and API-key auth; x-request-id; `createSandboxApp()` without a
- * server; and `deno task sandbox` (`sandbox/serve.ts`) serving and printing its URL and key.
+ * JSON, oversized bodies and API-key auth (and its off switch); idempotency keys; x-request-id;
+ * `createSandboxApp()` without a server; and `deno task sandbox` (`sandbox/serve.ts`): serving
+ * and printing its URL and key, `--help`, and one-line errors for bad flags and a busy port.
  */
 import {
   assert,
@@ -13,7 +14,15 @@ import {
 } from "@std/assert";
 import { PeaqosClient } from "../mod.ts";
 import { createSandboxApp, MAX_BODY_BYTES, startSandbox } from "../sandbox/mod.ts";
-import { assertApiError, harness, rawRequest } from "./_sandbox_platform.ts";
+import { market } from "./_market.ts";
+import {
+  assertApiError,
+  harness,
+  keylessApi,
+  manualClock,
+  rawRequest,
+  verifiedMachine,
+} from "./_sandbox_platform.ts";
 
 type ErrorEnvelope = { error: { code: string; message: string; details: unknown } };
 
@@ -46,7 +55,7 @@ Deno.test("malformed JSON is 400 VALIDATION_ERROR, never a 5xx", async () => {
   });
   assertEquals(res.status, 400);
   assertEquals((res.body as ErrorEnvelope).error.details, [
-    { path: "(body)", message: 'Unrecognized key: "colour"' },
+    { path: "colour", message: 'Unrecognized key: "colour"' },
   ]);
 });
 
@@ -172,6 +181,18 @@ Deno.test("platform routes answer AUTH_REQUIRED without x-api-key and AUTH_INVAL
   assertEquals((await second.orchestration.listMachines()).items, []);
 });
 
+Deno.test("platform routes answer without x-api-key when requireApiAuth is false, ignoring any key", async () => {
+  await using h = await harness({ requireApiAuth: false, apiKeys: ["sk_one"] });
+  const api = keylessApi(h.sandbox);
+  const { machine } = await verifiedMachine(api);
+  assertEquals((await api.listMachines()).items.map((m) => m.id), [machine.id]);
+  assertEquals((await api.getMachine(machine.id)).item.id, machine.id);
+  const wrong = new PeaqosClient({ orchestrationUrl: h.sandbox.url, apiKey: "sk_wrong" });
+  assertEquals((await wrong.orchestration.listMachines()).items.length, 1);
+  const raw = await rawRequest(h.sandbox, "/api/v1/skills");
+  assertEquals(raw.status, 200);
+});
+
 Deno.test("every response carries an x-request-id, errors included", async () => {
   await using h = await harness();
   const error = await assertApiError(h.api.getMachine("m_missing"), "NOT_FOUND", 404);
@@ -238,6 +259,162 @@ Deno.test("deno task sandbox (serve.ts) prints the URL and API key and serves un
   }
 });
 
+const json = { "content-type": "application/json" };
+
+Deno.test("a POST repeated with its idempotency-key replays the first answer instead of acting twice", async () => {
+  await using h = await harness();
+  const key = { headers: { "idempotency-key": "create-rover-1" } };
+  const body = { displayName: "Rover", machineType: "rover" };
+  const first = await h.api.createMachine(body, key);
+  const again = await h.api.createMachine(body, key);
+  assertEquals(again, first);
+  assertEquals(h.sandbox.context.store.machines.size, 1);
+  // The replay is marked, with the first answer's status.
+  const raw = await rawRequest(h.sandbox, "/api/v1/machines", {
+    method: "POST",
+    headers: { ...json, "x-api-key": h.sandbox.apiKey, "idempotency-key": "create-rover-1" },
+    body: JSON.stringify(body),
+  });
+  assertEquals(raw.status, 201);
+  assertEquals(raw.headers.get("idempotent-replayed"), "true");
+  assertMatch(raw.headers.get("x-request-id") ?? "", /^req_/);
+  assertEquals((raw.body as { item: { id: string } }).item.id, first.item.id);
+  // Without a key, or with another one, the POST acts again.
+  await h.api.createMachine(body);
+  await h.api.createMachine(body, { headers: { "idempotency-key": "create-rover-2" } });
+  assertEquals(h.sandbox.context.store.machines.size, 3);
+});
+
+Deno.test("an idempotency-key reused with a different body is 409 IDEMPOTENCY_KEY_REUSED", async () => {
+  await using h = await harness();
+  const key = { headers: { "idempotency-key": "k-1" } };
+  await h.api.createMachine({ displayName: "Rover", machineType: "rover" }, key);
+  await assertApiError(
+    h.api.createMachine({ displayName: "Drone", machineType: "drone" }, key),
+    "IDEMPOTENCY_KEY_REUSED",
+    409,
+  );
+  // The same key on another route is another request.
+  const { item } = await h.api.createMachineIdentityChallenge(
+    { identityRef: "did:peaq:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23" },
+    key,
+  );
+  assertEquals(item.verificationMethod, "eip191");
+  assertEquals(h.sandbox.context.store.machines.size, 1);
+});
+
+Deno.test("idempotency keys are per caller and expire after 24 hours on the sandbox clock", async () => {
+  const clock = manualClock();
+  await using h = await harness({ now: clock.now, apiKeys: ["sk_a", "sk_b"] });
+  const as = (apiKey: string) =>
+    new PeaqosClient({ orchestrationUrl: h.sandbox.url, apiKey }).orchestration;
+  const key = { headers: { "idempotency-key": "nightly" } };
+  const body = { displayName: "Rover", machineType: "rover" };
+  const a = await as("sk_a").createMachine(body, key);
+  const b = await as("sk_b").createMachine(body, key);
+  assert(a.item.id !== b.item.id, "another caller's key is another request");
+  clock.advance(24 * 3600 - 1);
+  assertEquals((await as("sk_a").createMachine(body, key)).item.id, a.item.id);
+  clock.advance(1);
+  const later = await as("sk_a").createMachine(body, key);
+  assert(later.item.id !== a.item.id, "an expired key acts again");
+  assertEquals(h.sandbox.context.store.machines.size, 3);
+});
+
+Deno.test("twenty concurrent createMarketOrder() calls with one idempotency-key create one order", async () => {
+  await using m = await market();
+  const { item: search } = await m.api.searchMarket(
+    { machineId: m.machine.id, agentPairingId: m.pairing.id, operation: "echo" },
+    m.token,
+  );
+  const quote = search.quotes[0]!;
+  const params = {
+    machineId: m.machine.id,
+    agentPairingId: m.pairing.id,
+    serviceId: quote.serviceId,
+    searchId: search.id,
+    quoteId: quote.id,
+    input: { message: "hi" },
+  };
+  const options = { headers: { "idempotency-key": crypto.randomUUID() } };
+  const results = await Promise.all(
+    Array.from({ length: 20 }, () => m.api.createMarketOrder(params, m.token, options)),
+  );
+  assertEquals(new Set(results.map((r) => r.item.id)).size, 1);
+  assertEquals(m.sandbox.context.store.orders.size, 1);
+  // The quote was spent once: a new key is a new order, refused as the quote is used.
+  await assertApiError(
+    m.api.createMarketOrder(params, m.token, { headers: { "idempotency-key": "other" } }),
+    "QUOTE_EXPIRED",
+    409,
+  );
+});
+
+Deno.test("an idempotency-key outside 1-255 characters is VALIDATION_ERROR naming the header", async () => {
+  await using h = await harness();
+  const res = await rawRequest(h.sandbox, "/api/v1/machines", {
+    method: "POST",
+    headers: { ...json, "x-api-key": h.sandbox.apiKey, "idempotency-key": "k".repeat(256) },
+    body: JSON.stringify({ displayName: "Rover", machineType: "rover" }),
+  });
+  assertEquals(res.status, 400);
+  assertEquals(
+    ((res.body as ErrorEnvelope).error.details as { path: string }[]).map((d) => d.path),
+    ["idempotency-key"],
+  );
+  assertEquals(h.sandbox.context.store.machines.size, 0);
+});
+
+// Runs `sandbox/serve.ts` with `args` to completion (it must exit by itself).
+async function serve(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../sandbox/serve.ts", import.meta.url).pathname, ...args],
+    stdin: "null",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+Deno.test("deno task sandbox --help lists every flag and exits 0", async () => {
+  const { code, stdout } = await serve(["--help"]);
+  assertEquals(code, 0);
+  for (
+    const flag of [
+      "--port",
+      "--hostname",
+      "--api-key",
+      "--no-api-auth",
+      "--no-agent-auth",
+      "--no-identity-verification",
+      "--rpc-url",
+      "--webhook-url",
+      "--webhook-secret",
+      "--help",
+    ]
+  ) assertStringIncludes(stdout, flag);
+});
+
+Deno.test("deno task sandbox refuses an unknown or mistyped flag with one line and exit code 2", async () => {
+  const typo = await serve(["--prot", "8080"]);
+  assertEquals(typo.code, 2);
+  assertEquals(typo.stderr.trim().split("\n").length, 1);
+  assertStringIncludes(typo.stderr, "Unknown flag '--prot': did you mean '--port'?");
+  for (const args of [["--bogus"], ["stray"], ["--port"], ["--port", "99999"]]) {
+    const run = await serve(args);
+    assertEquals(run.code, 2, args.join(" "));
+    assertEquals(run.stderr.trim().split("\n").length, 1, run.stderr);
+    assertEquals(run.stdout, "");
+  }
+});
+
+Deno.test("deno task sandbox reports a port in use in one line, without a stack trace", async () => {
+  await using busy = await startSandbox();
+  const port = new URL(busy.url).port;
+  const run = await serve(["--port", port]);
+  assertEquals(run.code, 1);
+  assertEquals(run.stderr.trim(), `Cannot listen on 127.0.0.1:${port}: the port is already in use`);
+});
+
 Deno.test("createSandboxApp() refuses a malformed identities option at startup", () => {
   assertThrows(
     () => createSandboxApp({ identities: { "peaqos:machine:1": ["not-an-address"] } }),
@@ -245,4 +422,9 @@ Deno.test("createSandboxApp() refuses a malformed identities option at startup",
     "controller of 'peaqos:machine:1'",
   );
   assertThrows(() => createSandboxApp({ apiKeys: [""] }), TypeError, "apiKeys");
+  assertThrows(
+    () => createSandboxApp({ machineIdentityVerification: "optional" as "off" }),
+    TypeError,
+    "machineIdentityVerification",
+  );
 });

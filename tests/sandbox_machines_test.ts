@@ -1,7 +1,8 @@
 /**
  * Sandbox machines and identity, end to end through the SDK over 127.0.0.1: EIP-191 identity
  * challenges with real signature recovery, every MACHINE_IDENTITY_* refusal, activation rules,
- * verified-only listing, immutability and archiving.
+ * verified-only listing, re-verification on read, `ownerId`, immutability, archiving, and the
+ * `machineIdentityVerification: "off"` switch.
  */
 import { assert, assertEquals, assertExists, assertMatch, assertNotEquals } from "@std/assert";
 import { createWallet, recoverPersonalSignAddress, signPersonalMessage } from "../sandbox/mod.ts";
@@ -10,6 +11,7 @@ import {
   harness,
   identityProof,
   manualClock,
+  pairAgent,
   verifiedMachine,
 } from "./_sandbox_platform.ts";
 
@@ -359,4 +361,93 @@ Deno.test("updateMachine() lets exactly one of several concurrent requests spend
   );
   assertEquals(results.filter((r) => r.status === "fulfilled").length, 1);
   assertEquals((await h.api.listMachines()).items.length, 1);
+});
+
+Deno.test("createMachine() keeps the ownerId it is given and defaults it otherwise", async () => {
+  await using h = await harness({ ownerId: "owner_default" });
+  const { item: owned } = await h.api.createMachine({
+    displayName: "Rover",
+    machineType: "rover",
+    ownerId: "owner_42",
+  });
+  assertEquals(owned.ownerId, "owner_42");
+  const { item: defaulted } = await h.api.createMachine({ displayName: "D", machineType: "drone" });
+  assertEquals(defaulted.ownerId, "owner_default");
+  // ownerId is not a field of updates.
+  await assertApiError(
+    h.api.updateMachine(owned.id, { ownerId: "owner_x" } as never),
+    "VALIDATION_ERROR",
+    400,
+  );
+});
+
+Deno.test("getMachine() re-verifies the stored proof: MACHINE_NOT_ACTIVATED once the identity stops resolving", async () => {
+  await using h = await harness();
+  const { machine, wallet } = await verifiedMachine(h.api);
+  const identityRef = `did:peaq:${wallet.address}`;
+  assertEquals((await h.api.getMachine(machine.id)).item.id, machine.id);
+
+  h.sandbox.context.identities.remove(identityRef);
+  await assertApiError(h.api.getMachine(machine.id), "MACHINE_NOT_ACTIVATED", 409);
+  assertEquals((await h.api.listMachines()).items, []);
+  // Agents cannot be paired with it either.
+  await assertApiError(pairAgent(h.api, machine.id), "MACHINE_NOT_ACTIVATED", 409);
+
+  // A controller rotated away from the signer no longer vouches for the machine either.
+  const successor = createWallet();
+  h.sandbox.context.identities.set(identityRef, [successor.address]);
+  await assertApiError(h.api.getMachine(machine.id), "MACHINE_NOT_ACTIVATED", 409);
+  // A fresh proof by the new controller verifies it again.
+  const { item: reverified } = await h.api.updateMachine(machine.id, {
+    identityProof: await identityProof(h.api, successor, identityRef),
+  });
+  assertEquals(reverified.identityProof?.signerAddress, successor.address);
+  assertEquals(
+    (await h.api.getMachine(machine.id)).item.identityProof?.signerAddress,
+    successor.address,
+  );
+  assertEquals((await h.api.listMachines()).items.map((m) => m.id), [machine.id]);
+});
+
+Deno.test("with machineIdentityVerification off, machines are created, activated, listed and paired without proofs", async () => {
+  await using h = await harness({ machineIdentityVerification: "off" });
+  const { item: bare } = await h.api.createMachine({
+    displayName: "Rover",
+    machineType: "rover",
+    status: "active",
+  });
+  assertEquals([bare.status, bare.identityRef, bare.identityProof], ["active", null, null]);
+  const wallet = createWallet();
+  const { item: named } = await h.api.createMachine({
+    displayName: "Drone",
+    machineType: "drone",
+    identityRef: `did:peaq:${wallet.address}`,
+  });
+  assertEquals([named.identityRef, named.identityProof], [`did:peaq:${wallet.address}`, null]);
+  const { item: activated } = await h.api.updateMachine(named.id, { status: "active" });
+  assertEquals(activated.status, "active");
+  assertEquals((await h.api.listMachines()).items.map((m) => m.id), [bare.id, named.id]);
+  const { pairing } = await pairAgent(h.api, bare.id);
+  assertEquals(pairing.status, "active");
+  // Identities stay unique and immutable.
+  await assertApiError(
+    h.api.createMachine({
+      displayName: "Twin",
+      machineType: "drone",
+      identityRef: `did:peaq:${wallet.address}`,
+    }),
+    "MACHINE_IDENTITY_EXISTS",
+    409,
+  );
+  // A proof, when sent, is still checked.
+  await assertApiError(
+    h.api.createMachine({
+      displayName: "Forged",
+      machineType: "rover",
+      identityRef: `did:peaq:${createWallet().address}`,
+      identityProof: await identityProof(h.api, wallet),
+    }),
+    "MACHINE_IDENTITY_PROOF_INVALID",
+    403,
+  );
 });

@@ -41,7 +41,7 @@ Deno.test("createAgentPairing() verifies the proof and returns an HS256 token wi
     ...agentFields(agent),
     agentDid,
     description: "buys maps",
-    delegationPolicy: { allowedSkillKeys: ["mapping"], perTransactionLimit: "5.00" },
+    delegationPolicy: { allowedSkillKeys: ["mapping"], perTransactionLimit: 5 },
     agentProof: {
       challengeId: challenge.challengeId,
       signature: agent.signMessage(challenge.message),
@@ -56,8 +56,8 @@ Deno.test("createAgentPairing() verifies the proof and returns an HS256 token wi
     deniedSkillKeys: [],
     allowedServiceIds: [],
     deniedServiceIds: [],
-    perTransactionLimit: "5.00",
-    dailyLimit: null,
+    perTransactionLimit: 5,
+    dailySpendLimit: null,
     currency: "USDT",
   });
   assertEquals(pairing.sessionExpiresAt, "2026-03-01T12:10:00.000Z");
@@ -174,14 +174,14 @@ Deno.test("createAgentPairingChallenge() refuses an agentDid for another address
   assertEquals((error.details as { path: string }[])[0]?.path, "agentDid");
 });
 
-Deno.test("createAgentPairing() needs an active, verified machine (MACHINE_NOT_ACTIVATED, MACHINE_NOT_ACTIVE)", async () => {
+Deno.test("createAgentPairing() needs a verified, active machine (MACHINE_IDENTITY_PROOF_REQUIRED, MACHINE_NOT_ACTIVE)", async () => {
   await using h = await harness();
   const agent = createWallet();
   const { item: draft } = await h.api.createMachine({ displayName: "D", machineType: "drone" });
   await assertApiError(
     h.api.createAgentPairingChallenge(draft.id, agentFields(agent)),
-    "MACHINE_NOT_ACTIVATED",
-    409,
+    "MACHINE_IDENTITY_PROOF_REQUIRED",
+    400,
   );
   const { machine } = await verifiedMachine(h.api);
   const proof = await pairingProof(h.api, machine.id, agent);
@@ -324,10 +324,10 @@ Deno.test("updateAgentPairing() with a new policy supersedes older tokens (AGENT
   await probe(h.api, machine.id, pairing.id, pairing.pairingToken);
 
   const { item: updated } = await h.api.updateAgentPairing(machine.id, pairing.id, {
-    delegationPolicy: { deniedServiceIds: ["svc_x"], dailyLimit: "20" },
+    delegationPolicy: { deniedServiceIds: ["svc_x"], dailySpendLimit: 20 },
   });
   assertEquals(updated.delegationPolicy.deniedServiceIds, ["svc_x"]);
-  assertEquals(updated.delegationPolicy.dailyLimit, "20");
+  assertEquals(updated.delegationPolicy.dailySpendLimit, 20);
   assertFalse("pairingToken" in updated);
   await assertApiError(
     probe(h.api, machine.id, pairing.id, pairing.pairingToken),
@@ -451,4 +451,219 @@ Deno.test("agent routes accept the pairing token alone, without an API key", asy
   });
   assertEquals(res.status, 401);
   assertEquals((res.body as { error: { code: string } }).error.code, "AUTH_REQUIRED");
+});
+
+Deno.test("pairing views carry hasAuthToken, tokenLastFour and sessionTokenId, and nulls once the session ends", async () => {
+  await using h = await harness();
+  const { machine } = await verifiedMachine(h.api);
+  const { pairing } = await pairAgent(h.api, machine.id);
+  const token = pairing.pairingToken;
+  assertEquals(pairing.hasAuthToken, true);
+  assertEquals(pairing.tokenLastFour, token.slice(-4));
+  assertEquals(pairing.sessionTokenId, jwtClaims(token).jti);
+  assertEquals(pairing.sessionId, jwtClaims(token).sessionId);
+  const { items: [listed] } = await h.api.listAgentPairings(machine.id);
+  assertEquals(
+    [listed?.hasAuthToken, listed?.tokenLastFour, listed?.sessionTokenId],
+    [true, token.slice(-4), pairing.sessionTokenId],
+  );
+
+  // A policy change ends the session: no live token, every session field null.
+  const { item: changed } = await h.api.updateAgentPairing(machine.id, pairing.id, {
+    delegationPolicy: { perTransactionLimit: 3 },
+  });
+  const ended = {
+    hasAuthToken: false,
+    tokenLastFour: null,
+    sessionTokenId: null,
+    sessionId: null,
+    sessionIssuedAt: null,
+    sessionExpiresAt: null,
+  };
+  const sessionOf = (p: typeof changed) => ({
+    hasAuthToken: p.hasAuthToken,
+    tokenLastFour: p.tokenLastFour,
+    sessionTokenId: p.sessionTokenId,
+    sessionId: p.sessionId,
+    sessionIssuedAt: p.sessionIssuedAt,
+    sessionExpiresAt: p.sessionExpiresAt,
+  });
+  assertEquals(sessionOf(changed), ended);
+  // Revocation too.
+  const second = await pairAgent(h.api, machine.id);
+  await h.api.revokeAgentPairing(machine.id, second.pairing.id);
+  const { items } = await h.api.listAgentPairings(machine.id, { status: "revoked" });
+  assertEquals(items.map(sessionOf), [ended]);
+});
+
+Deno.test("createAgentPairing() derives agentDid as did:pkh:eip155:1:<address> and checks a given one", async () => {
+  await using h = await harness();
+  const { machine } = await verifiedMachine(h.api);
+  const { pairing, agent } = await pairAgent(h.api, machine.id);
+  assertEquals(pairing.agentDid, `did:pkh:eip155:1:${agent.address}`);
+  assertEquals(jwtClaims(pairing.pairingToken).agentDid, pairing.agentDid);
+
+  // The same address in lowercase is the same agent.
+  const other = createWallet();
+  const lowerDid = `did:pkh:eip155:8453:${other.address.toLowerCase()}`;
+  const { item: challenge } = await h.api.createAgentPairingChallenge(machine.id, {
+    ...agentFields(other),
+    agentDid: lowerDid,
+  });
+  const { item: given } = await h.api.createAgentPairing(machine.id, {
+    ...agentFields(other),
+    agentDid: lowerDid,
+    agentProof: {
+      challengeId: challenge.challengeId,
+      signature: other.signMessage(challenge.message),
+    },
+  });
+  assertEquals(given.agentDid, lowerDid);
+
+  // Another address, or a mixed-case address with a broken checksum, is refused.
+  const checksummed = "0x52908400098527886E0F7030069857D2E4169EE7"; // an EIP-55 example
+  const badChecksum = "0x52908400098527886e0F7030069857D2E4169EE7";
+  for (
+    const [agentAddress, agentDid] of [
+      [other.address, `did:pkh:eip155:1:${createWallet().address}`],
+      [checksummed, `did:pkh:eip155:1:${badChecksum}`],
+    ]
+  ) {
+    const error = await assertApiError(
+      h.api.createAgentPairingChallenge(machine.id, {
+        agentAddress: agentAddress!,
+        agentProvider: "anthropic",
+        agentRole: "buyer",
+        agentDid: agentDid!,
+      }),
+      "VALIDATION_ERROR",
+      400,
+    );
+    assertEquals((error.details as { path: string }[]).map((d) => d.path), ["agentDid"]);
+  }
+});
+
+Deno.test("pairing routes answer AGENT_PAIRING_UNAVAILABLE when agent pairing is switched off", async () => {
+  await using h = await harness({ agentPairingEnabled: false });
+  const { machine } = await verifiedMachine(h.api);
+  const agent = createWallet();
+  await assertApiError(
+    h.api.createAgentPairingChallenge(machine.id, agentFields(agent)),
+    "AGENT_PAIRING_UNAVAILABLE",
+    503,
+  );
+  await assertApiError(
+    h.api.createAgentPairing(machine.id, {
+      ...agentFields(agent),
+      agentProof: { challengeId: "apc_x", signature: "0x00" },
+    }),
+    "AGENT_PAIRING_UNAVAILABLE",
+    503,
+  );
+  assertEquals((await h.api.listAgentPairings(machine.id)).items, []);
+});
+
+Deno.test("delegation policies refuse the revision-1 names and decimal strings with VALIDATION_ERROR naming the field", async () => {
+  await using h = await harness();
+  const { machine } = await verifiedMachine(h.api);
+  const { pairing } = await pairAgent(h.api, machine.id);
+  const oldName = await assertApiError(
+    h.api.updateAgentPairing(machine.id, pairing.id, {
+      delegationPolicy: { dailyLimit: 20 } as never,
+    }),
+    "VALIDATION_ERROR",
+    400,
+  );
+  const [issue] = oldName.details as { path: string; message: string }[];
+  assertEquals(issue?.path, "delegationPolicy.dailyLimit");
+  assert(issue?.message.includes("dailySpendLimit"), issue?.message);
+  const decimal = await assertApiError(
+    h.api.updateAgentPairing(machine.id, pairing.id, {
+      delegationPolicy: { perTransactionLimit: "5.00" } as never,
+    }),
+    "VALIDATION_ERROR",
+    400,
+  );
+  assertEquals(
+    (decimal.details as { path: string }[]).map((d) => d.path),
+    ["delegationPolicy.perTransactionLimit"],
+  );
+  // Nothing changed: the token still works.
+  await probe(h.api, machine.id, pairing.id, pairing.pairingToken);
+});
+
+Deno.test("a pairing token whose MAC is re-spelled in the unused low bits is AGENT_AUTH_INVALID", async () => {
+  await using h = await harness();
+  const { machine } = await verifiedMachine(h.api);
+  const { pairing } = await pairAgent(h.api, machine.id);
+  const token = pairing.pairingToken;
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const last = alphabet.indexOf(token.at(-1)!);
+  // A 32-byte MAC is 43 characters: the last one carries 4 bits and 2 unused (zero) ones.
+  assertEquals(token.split(".")[2]!.length, 43);
+  assertEquals(last & 3, 0);
+  for (const flip of [1, 2, 3]) {
+    const respelled = token.slice(0, -1) + alphabet[last ^ flip];
+    // The same bytes: a lenient decoder would accept it.
+    const decode = (mac: string) => atob(mac.replaceAll("-", "+").replaceAll("_", "/"));
+    assertEquals(decode(respelled.split(".")[2]!), decode(token.split(".")[2]!));
+    await assertApiError(
+      probe(h.api, machine.id, pairing.id, respelled),
+      "AGENT_AUTH_INVALID",
+      401,
+    );
+  }
+  await probe(h.api, machine.id, pairing.id, token);
+});
+
+Deno.test("with requireAgentPairingAuth off, search and orders act for the pairing the request names", async () => {
+  await using h = await harness({ requireAgentPairingAuth: false });
+  const { machine } = await verifiedMachine(h.api);
+  const { pairing } = await pairAgent(h.api, machine.id);
+  const post = (path: string, body?: unknown) =>
+    rawRequest(h.sandbox, `/api/v1${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  const ids = { machineId: machine.id, agentPairingId: pairing.id };
+  const search = await post("/market/search", { ...ids, operation: "echo" });
+  assertEquals(search.status, 200, JSON.stringify(search.body));
+  const { item: found } = search.body as {
+    item: { id: string; agentPairingId: string; quotes: { id: string; serviceId: string }[] };
+  };
+  assertEquals(found.agentPairingId, pairing.id);
+  const quote = found.quotes[0]!;
+  const created = await post("/market/orders", {
+    ...ids,
+    serviceId: quote.serviceId,
+    searchId: found.id,
+    quoteId: quote.id,
+    input: { message: "hi" },
+  });
+  assertEquals(created.status, 201, JSON.stringify(created.body));
+  const orderId = (created.body as { item: { id: string } }).item.id;
+  // Order actions act for the pairing the order was placed through.
+  const executed = await post(`/market/orders/${orderId}/execute`);
+  assertEquals(executed.status, 200, JSON.stringify(executed.body));
+  assertEquals((executed.body as { order: { status: string } }).order.status, "delivered");
+
+  const codeOf = (res: { body: unknown }) => (res.body as { error: { code: string } }).error.code;
+  const unnamed = await post("/market/search", { machineId: machine.id, operation: "echo" });
+  assertEquals([unnamed.status, codeOf(unnamed)], [400, "VALIDATION_ERROR"]);
+  const unknown = await post("/market/search", { ...ids, agentPairingId: "ap_missing" });
+  assertEquals([unknown.status, codeOf(unknown)], [404, "NOT_FOUND"]);
+  const foreign = await post("/market/search", { ...ids, machineId: "m_other" });
+  assertEquals([foreign.status, codeOf(foreign)], [403, "AGENT_PAIRING_REQUIRED"]);
+  // A token, when sent, is still verified.
+  await assertApiError(
+    probe(h.api, machine.id, pairing.id, "not.a.jwt"),
+    "AGENT_AUTH_INVALID",
+    401,
+  );
+  await probe(h.api, machine.id, pairing.id, pairing.pairingToken);
+  // A paused pairing is still refused.
+  await h.api.updateAgentPairing(machine.id, pairing.id, { status: "paused" });
+  const paused = await post("/market/search", ids);
+  assertEquals([paused.status, codeOf(paused)], [403, "AGENT_PAIRING_INACTIVE"]);
 });

@@ -288,7 +288,7 @@ Deno.test("no secret appears in any output of the demo story, the Worker flows o
     };
     const paired = await api.createAgentPairing(machine.id, {
       ...fields,
-      delegationPolicy: { dailyLimit: "100.00", perTransactionLimit: "40.00", currency: "USDT" },
+      delegationPolicy: { dailySpendLimit: 100, perTransactionLimit: 40, currency: "USDT" },
       agentProof: await proof(),
     });
     serverTokens.push(paired.item.pairingToken);

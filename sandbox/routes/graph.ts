@@ -6,35 +6,41 @@
  * - `POST /machines/:machineId/graph/nodes`, `PATCH|DELETE .../graph/nodes/:nodeId`
  * - `POST /machines/:machineId/graph/edges`, `PATCH|DELETE .../graph/edges/:edgeId`
  *
- * Deleting a node deletes the edges touching it; an edge's ends must be nodes of the same
- * machine (`VALIDATION_ERROR` naming `fromNodeId`/`toNodeId` otherwise).
+ * Nodes have a `status` (`draft|active|blocked|degraded`, default `active`) and a free-form
+ * `data` object; a node update takes any of the fields and shallow-merges `data`. Deleting a
+ * node deletes the edges touching it; an edge's ends must be nodes of the same machine
+ * (`VALIDATION_ERROR` naming `fromNodeId`/`toNodeId` otherwise). The graph exists only for
+ * active, identity-verified machines (`MACHINE_NOT_ACTIVE`, `MACHINE_NOT_ACTIVATED`).
  *
  * @module
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import type { GraphEdge, GraphNode } from "../../src/types/mod.ts";
+import type {
+  CreateGraphNodeRequest,
+  GraphEdge,
+  GraphNode,
+  UpdateGraphNodeRequest,
+} from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { GraphEdgeRecord, GraphNodeRecord } from "../store.ts";
 import { shortTextSchema } from "../../contract/fields.ts";
 import { readJson, validationError } from "../validate.ts";
-import { requireMachine } from "./machines.ts";
+import { requireActiveMachine } from "./machines.ts";
 
 const properties = z.record(z.string(), z.unknown());
+const nodeStatus = z.enum(["draft", "active", "blocked", "degraded"]);
 
 const createNodeSchema = z.strictObject({
   kind: shortTextSchema,
   label: shortTextSchema,
-  properties: properties.optional(),
-});
+  status: nodeStatus.optional(),
+  data: properties.optional(),
+}) satisfies z.ZodType<CreateGraphNodeRequest>;
 
-const updateNodeSchema = z.strictObject({
-  kind: shortTextSchema.optional(),
-  label: shortTextSchema.optional(),
-  properties: properties.optional(),
-});
+const updateNodeSchema = createNodeSchema.partial() satisfies z.ZodType<UpdateGraphNodeRequest>;
 
 const createEdgeSchema = z.strictObject({
   fromNodeId: shortTextSchema,
@@ -53,14 +59,14 @@ function bySeq<R extends { readonly seq: number }>(records: Iterable<R>): R[] {
 }
 
 function getNode(ctx: SandboxContext, machineId: string, nodeId: string): GraphNodeRecord {
-  requireMachine(ctx, machineId);
+  requireActiveMachine(ctx, machineId);
   const record = ctx.store.graphNodes.get(nodeId);
   if (!record || record.node.machineId !== machineId) throw notFound("Graph node", nodeId);
   return record;
 }
 
 function getEdge(ctx: SandboxContext, machineId: string, edgeId: string): GraphEdgeRecord {
-  requireMachine(ctx, machineId);
+  requireActiveMachine(ctx, machineId);
   const record = ctx.store.graphEdges.get(edgeId);
   if (!record || record.edge.machineId !== machineId) throw notFound("Graph edge", edgeId);
   return record;
@@ -80,7 +86,7 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
 
   api.get(base, platform, (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const nodes = bySeq(ctx.store.graphNodes.values()).filter((r) =>
       r.node.machineId === machineId
     );
@@ -94,7 +100,7 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
 
   api.post(`${base}/nodes`, platform, async (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const body = await readJson(c, createNodeSchema);
     const now = ctx.now().toISOString();
     const node: GraphNode = {
@@ -102,7 +108,8 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
       machineId,
       kind: body.kind,
       label: body.label,
-      properties: body.properties ?? {},
+      status: body.status ?? "active",
+      data: body.data ?? {},
       createdAt: now,
       updatedAt: now,
     };
@@ -118,7 +125,8 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
       ...node,
       kind: body.kind ?? node.kind,
       label: body.label ?? node.label,
-      properties: body.properties ?? node.properties,
+      status: body.status ?? node.status,
+      data: { ...node.data, ...body.data },
       updatedAt: ctx.now().toISOString(),
     };
     return c.json({ item: record.node });
@@ -138,7 +146,7 @@ export function registerGraphRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
 
   api.post(`${base}/edges`, platform, async (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const body = await readJson(c, createEdgeSchema);
     const { graphNodes } = ctx.store;
     const issues = (["fromNodeId", "toNodeId"] as const)

@@ -1,46 +1,24 @@
 /**
- * Machine identity: challenges (`POST /machine-identity/challenges`) and the proof check used by
- * machine create/update. A `did:peaq:0x<address>` is controlled by that address unless the
- * `identities` option says otherwise; a `peaqos:machine:<id>` must be listed there.
+ * Machine identity: challenges (`POST /machine-identity/challenges`), the proof check used by
+ * machine create/update, and the re-check of a stored proof. Who controls an identity is the
+ * context's identity registry (`identities.ts`).
  *
  * @module
  */
 import type { Hono } from "hono";
-import { z } from "zod";
+import { identityChallengeBody } from "../../contract/machines.ts";
 import type {
+  Machine,
   MachineIdentityChallengeResponse,
   MachineIdentityProof,
 } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import { issueChallenge } from "../challenges.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
-import { recoverPersonalSignAddress, sameAddress, toChecksumAddress } from "../crypto.ts";
+import { recoverPersonalSignAddress, sameAddress } from "../crypto.ts";
 import { ApiError } from "../errors.ts";
+import { canonicalIdentityRef } from "../identities.ts";
 import { readJson } from "../validate.ts";
-
-const DID_PEAQ = /^did:peaq:(0x[0-9a-fA-F]{40})$/;
-const PEAQOS_MACHINE = /^peaqos:machine:[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
-/** `did:peaq:0x<address>` or `peaqos:machine:<id>`. */
-export const identityRefSchema = z.string().refine(
-  (value) => DID_PEAQ.test(value) || PEAQOS_MACHINE.test(value),
-  "must be 'did:peaq:0x<address>' or 'peaqos:machine:<id>'",
-);
-
-const challengeSchema = z.strictObject({ identityRef: identityRefSchema });
-
-/**
- * The comparison form of an identity reference: a did:peaq address is case-insensitive.
- *
- * @example
- * ```ts ignore
- * canonicalIdentityRef("did:peaq:0xAB…") === canonicalIdentityRef("did:peaq:0xab…"); // true
- * ```
- */
-export function canonicalIdentityRef(identityRef: string): string {
-  const did = DID_PEAQ.exec(identityRef);
-  return did ? `did:peaq:${did[1]!.toLowerCase()}` : identityRef;
-}
 
 /**
  * The controller addresses of an identity, or 424 `PEAQOS_IDENTITY_UNAVAILABLE` when the
@@ -52,12 +30,8 @@ export function canonicalIdentityRef(identityRef: string): string {
  * ```
  */
 export function resolveControllers(ctx: SandboxContext, identityRef: string): string[] {
-  const canonical = canonicalIdentityRef(identityRef);
-  for (const [ref, controllers] of Object.entries(ctx.options.identities)) {
-    if (canonicalIdentityRef(ref) === canonical) return controllers.map(toChecksumAddress);
-  }
-  const did = DID_PEAQ.exec(identityRef);
-  if (did) return [toChecksumAddress(did[1]!)];
+  const controllers = ctx.identities.resolve(identityRef);
+  if (controllers !== undefined) return controllers;
   throw new ApiError(
     424,
     "PEAQOS_IDENTITY_UNAVAILABLE",
@@ -115,6 +89,22 @@ export function verifyIdentityProof(
 }
 
 /**
+ * Whether a machine's stored identity proof still holds: its identity resolves and the proof's
+ * signer is still one of its controllers. `false` for a machine without a proof.
+ *
+ * @example
+ * ```ts ignore
+ * if (!identityStillVerified(ctx, machine)) throw new ApiError(409, "MACHINE_NOT_ACTIVATED", ...);
+ * ```
+ */
+export function identityStillVerified(ctx: SandboxContext, machine: Machine): boolean {
+  const proof = machine.identityProof;
+  if (!proof) return false;
+  const controllers = ctx.identities.resolve(proof.identityRef);
+  return controllers?.some((address) => sameAddress(address, proof.signerAddress)) ?? false;
+}
+
+/**
  * Registers `POST /machine-identity/challenges`.
  *
  * @example
@@ -124,7 +114,7 @@ export function verifyIdentityProof(
  */
 export function registerIdentityRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): void {
   api.post("/machine-identity/challenges", requirePlatform(ctx), async (c) => {
-    const { identityRef } = await readJson(c, challengeSchema);
+    const { identityRef } = await readJson(c, identityChallengeBody);
     const controllerAddresses = resolveControllers(ctx, identityRef);
     const { challengeId, message, expiresAt } = issueChallenge(
       ctx,

@@ -1,12 +1,14 @@
 /**
  * Machine agents: the on-device process that reports runtime endpoints. Enrollment returns a
  * provisioning token once; the store keeps only its SHA-256 hash. Heartbeats authenticate by
- * that token in the body (no auth header), upsert endpoints with `source: "agent"` and a lease.
+ * that token (body `agentToken`, `x-agent-pairing-token` or `Authorization: Bearer`) and upsert
+ * endpoints with `source: "agent"` and a lease. Agents exist only for active,
+ * identity-verified machines (`MACHINE_NOT_ACTIVE`, `MACHINE_NOT_ACTIVATED`).
  *
  * @module
  */
-import type { Hono } from "hono";
-import { z } from "zod";
+import type { Context, Hono } from "hono";
+import { enrollMachineAgentBody, heartbeatBody } from "../../contract/agents.ts";
 import type {
   MachineAgent,
   MachineAgentHeartbeatResponse,
@@ -17,27 +19,28 @@ import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { randomToken, sha256Hex } from "../crypto.ts";
 import { ApiError, notFound } from "../errors.ts";
-import { providerKeySchema, shortTextSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import type { MachineAgentRecord } from "../store.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
-import { requireMachine } from "./machines.ts";
-import { upsertEndpointFields, upsertRuntimeEndpoint } from "./runtime_endpoints.ts";
+import { requireActiveMachine } from "./machines.ts";
+import { upsertRuntimeEndpoint } from "./runtime_endpoints.ts";
 
 /** Lease of heartbeat-reported endpoints when the agent names none, in seconds. */
 export const DEFAULT_LEASE_SECONDS = 300;
 
-const enrollSchema = z.strictObject({
-  label: shortTextSchema.optional(),
-  allowedProviderKeys: z.array(providerKeySchema).max(100).optional(),
-});
-
-const heartbeatSchema = z.strictObject({
-  agentToken: z.string().min(1).max(512),
-  endpoints: z.array(z.strictObject({ providerKey: providerKeySchema, ...upsertEndpointFields }))
-    .max(100).optional(),
-  leaseSeconds: z.number().int().min(1).max(86_400).optional(),
-});
+// The agent's token: the body field, else either header the API reference allows.
+function agentTokenOf(c: Context, bodyToken: string | undefined): string {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  const token = bodyToken ?? (c.req.header("x-agent-pairing-token") || undefined) ?? bearer;
+  if (token === undefined) {
+    throw new ApiError(
+      401,
+      "AGENT_AUTH_REQUIRED",
+      "Missing agent token: send 'agentToken', 'x-agent-pairing-token' or 'Authorization: Bearer'",
+    );
+  }
+  return token;
+}
 
 async function findByToken(
   ctx: SandboxContext,
@@ -63,7 +66,7 @@ export function registerMachineAgentRoutes(api: Hono<SandboxEnv>, ctx: SandboxCo
 
   api.get("/machines/:machineId/agents", platform, (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const query = readQuery(c, listQuerySchema);
     const records = [...ctx.store.machineAgents.values()].filter((r) =>
       r.agent.machineId === machineId
@@ -73,11 +76,8 @@ export function registerMachineAgentRoutes(api: Hono<SandboxEnv>, ctx: SandboxCo
 
   api.post("/machines/:machineId/agents/enrollment", platform, async (c) => {
     const machineId = c.req.param("machineId");
-    const { machine } = requireMachine(ctx, machineId);
-    const body = await readJson(c, enrollSchema);
-    if (machine.status === "archived") {
-      throw new ApiError(409, "MACHINE_NOT_ACTIVE", `Machine is archived: '${machineId}'`);
-    }
+    requireActiveMachine(ctx, machineId);
+    const body = await readJson(c, enrollMachineAgentBody);
     const provisioningToken = randomToken("mat");
     const agent: MachineAgent = {
       id: ctx.ids.nextId("ma"),
@@ -102,6 +102,7 @@ export function registerMachineAgentRoutes(api: Hono<SandboxEnv>, ctx: SandboxCo
   api.delete("/machines/:machineId/agents/:agentId", platform, (c) => {
     const machineId = c.req.param("machineId");
     const agentId = c.req.param("agentId");
+    requireActiveMachine(ctx, machineId);
     const record = ctx.store.machineAgents.get(agentId);
     if (record === undefined || record.agent.machineId !== machineId) {
       throw notFound("Machine agent", agentId);
@@ -111,11 +112,19 @@ export function registerMachineAgentRoutes(api: Hono<SandboxEnv>, ctx: SandboxCo
   });
 
   api.post("/machine-agents/heartbeat", async (c) => {
-    const body = await readJson(c, heartbeatSchema);
-    const record = await findByToken(ctx, body.agentToken);
-    if (record === undefined || record.agent.status === "revoked") {
-      throw new ApiError(401, "AUTH_INVALID", "Invalid or revoked agent token");
+    const body = await readJson(c, heartbeatBody);
+    const record = await findByToken(ctx, agentTokenOf(c, body.agentToken));
+    if (record === undefined) {
+      throw new ApiError(401, "AGENT_AUTH_INVALID", "Invalid agent token");
     }
+    if (record.agent.status === "revoked") {
+      throw new ApiError(
+        403,
+        "AGENT_PAIRING_INACTIVE",
+        `Machine agent is revoked: '${record.agent.id}'`,
+      );
+    }
+    requireActiveMachine(ctx, record.agent.machineId);
     const endpoints = body.endpoints ?? [];
     const keys = endpoints.map((endpoint) => endpoint.providerKey.toLowerCase());
     const duplicate = keys.findIndex((key, index) => keys.indexOf(key) !== index);

@@ -1,45 +1,25 @@
 /**
- * Machines: list (identity-verified only), create, get, update, archive.
+ * Machines: list (identity-verified only), create, get (re-verifying the stored proof), update,
+ * archive. With `machineIdentityVerification: "off"` identity proofs are optional: machines
+ * without one are listed, activated and paired like verified ones.
  *
  * @module
  */
 import type { Hono } from "hono";
-import { z } from "zod";
+import { createMachineBody, updateMachineBody } from "../../contract/machines.ts";
 import type { Machine, MachineIdentityProof } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
+import { canonicalIdentityRef } from "../identities.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
-import { proofSchema, shortTextSchema } from "../../contract/fields.ts";
 import type { MachineRecord } from "../store.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
-import {
-  canonicalIdentityRef,
-  identityRefSchema,
-  resolveControllers,
-  verifyIdentityProof,
-} from "./identity.ts";
+import { identityStillVerified, resolveControllers, verifyIdentityProof } from "./identity.ts";
 
-const stringList = z.array(shortTextSchema).max(100);
-const labelsSchema = z.record(z.string().min(1).max(100), z.string().max(500));
-
-const createSchema = z.strictObject({
-  displayName: shortTextSchema,
-  machineType: shortTextSchema,
-  runtimeProfile: shortTextSchema.optional(),
-  status: z.enum(["draft", "active"]).optional(),
-  capabilities: stringList.optional(),
-  labels: labelsSchema.optional(),
-  policyIds: stringList.optional(),
-  skillKeys: stringList.optional(),
-  identityRef: identityRefSchema.optional(),
-  identityProof: proofSchema.optional(),
-});
-
-// The same fields, all optional, and every status a machine can be moved to.
-const updateSchema = createSchema.extend({
-  status: z.enum(["draft", "active", "degraded", "blocked", "archived"]),
-}).partial();
+function verificationRequired(ctx: SandboxContext): boolean {
+  return ctx.options.machineIdentityVerification === "required";
+}
 
 /**
  * The machine record or 404 `NOT_FOUND`.
@@ -56,8 +36,23 @@ export function requireMachine(ctx: SandboxContext, machineId: string): MachineR
 }
 
 /**
- * The machine, which must be identity-verified (409 `MACHINE_NOT_ACTIVATED`) and active
- * (409 `MACHINE_NOT_ACTIVE`); 404 when unknown. Agents act only for such machines.
+ * Whether the machine counts as identity-verified now: its stored proof still holds (the
+ * identity resolves and the signer still controls it), or verification is switched off.
+ *
+ * @example
+ * ```ts ignore
+ * const listed = machines.filter((machine) => isIdentityVerified(ctx, machine));
+ * ```
+ */
+export function isIdentityVerified(ctx: SandboxContext, machine: Machine): boolean {
+  return !verificationRequired(ctx) || identityStillVerified(ctx, machine);
+}
+
+/**
+ * The machine, which must be identity-verified (409 `MACHINE_NOT_ACTIVATED`, also when its
+ * identity stopped resolving) and active (409 `MACHINE_NOT_ACTIVE`); 404 when unknown. Agents
+ * act only for such machines, and the orchestration group (runtime endpoints, machine agents,
+ * graph, tasks) serves only them.
  *
  * @example
  * ```ts ignore
@@ -66,11 +61,13 @@ export function requireMachine(ctx: SandboxContext, machineId: string): MachineR
  */
 export function requireActiveMachine(ctx: SandboxContext, machineId: string): Machine {
   const { machine } = requireMachine(ctx, machineId);
-  if (!machine.identityProof) {
+  if (!isIdentityVerified(ctx, machine)) {
     throw new ApiError(
       409,
       "MACHINE_NOT_ACTIVATED",
-      `Machine has no verified identity: '${machineId}'`,
+      machine.identityProof
+        ? `Machine identity no longer resolves to its verified controller: '${machineId}'`
+        : `Machine has no verified identity: '${machineId}'`,
     );
   }
   if (machine.status !== "active") {
@@ -112,6 +109,12 @@ function proofRequired(): ApiError {
   );
 }
 
+function assertProofPaired(body: { identityRef?: unknown; identityProof?: unknown }): void {
+  if (body.identityProof && !body.identityRef) {
+    throw validationError([{ path: "identityRef", message: "required with 'identityProof'" }]);
+  }
+}
+
 /**
  * Registers the machine routes.
  *
@@ -125,21 +128,23 @@ export function registerMachineRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
 
   api.get("/machines", platform, (c) => {
     const query = readQuery(c, listQuerySchema);
-    const verified = [...ctx.store.machines.values()].filter((r) => r.machine.identityProof);
+    const verified = [...ctx.store.machines.values()].filter((r) =>
+      isIdentityVerified(ctx, r.machine)
+    );
     return c.json(paginate(verified, query, (r) => r.machine));
   });
 
   api.post("/machines", platform, async (c) => {
-    const body = await readJson(c, createSchema);
-    if (body.identityProof && !body.identityRef) {
-      throw validationError([{ path: "identityRef", message: "required with 'identityProof'" }]);
+    const body = await readJson(c, createMachineBody);
+    assertProofPaired(body);
+    if (verificationRequired(ctx)) {
+      if (body.identityRef && !body.identityProof) throw proofRequired();
+      if (body.status === "active" && !body.identityRef) throw notActivated();
     }
-    if (body.identityRef && !body.identityProof) throw proofRequired();
-    if (body.status === "active" && !body.identityRef) throw notActivated();
+    if (body.identityRef) assertIdentityFree(ctx, body.identityRef);
     let identityProof: MachineIdentityProof | null = null;
     if (body.identityRef && body.identityProof) {
       resolveControllers(ctx, body.identityRef);
-      assertIdentityFree(ctx, body.identityRef);
       identityProof = verifyIdentityProof(ctx, body.identityRef, body.identityProof);
     }
     const now = ctx.now().toISOString();
@@ -147,7 +152,7 @@ export function registerMachineRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
       id: ctx.ids.nextId("m"),
       displayName: body.displayName,
       status: body.status ?? "draft",
-      ownerId: ctx.options.ownerId,
+      ownerId: body.ownerId ?? ctx.options.ownerId,
       identityRef: body.identityRef ?? null,
       identityProof,
       machineType: body.machineType,
@@ -164,12 +169,22 @@ export function registerMachineRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
   });
 
   api.get("/machines/:machineId", platform, (c) => {
-    return c.json({ item: requireMachine(ctx, c.req.param("machineId")).machine });
+    const { machine } = requireMachine(ctx, c.req.param("machineId"));
+    // Every read re-checks a stored proof: an identity that stopped resolving (or whose
+    // controller changed) no longer vouches for the machine.
+    if (machine.identityProof && !isIdentityVerified(ctx, machine)) {
+      throw new ApiError(
+        409,
+        "MACHINE_NOT_ACTIVATED",
+        `Machine identity no longer resolves to its verified controller: '${machine.id}'`,
+      );
+    }
+    return c.json({ item: machine });
   });
 
   api.patch("/machines/:machineId", platform, async (c) => {
     const record = requireMachine(ctx, c.req.param("machineId"));
-    const body = await readJson(c, updateSchema);
+    const body = await readJson(c, updateMachineBody);
     const current = record.machine;
     let identityRef = current.identityRef ?? null;
     let identityProof = current.identityProof ?? null;
@@ -184,22 +199,24 @@ export function registerMachineRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
           `Machine identity cannot change: it is '${identityRef}'`,
         );
       }
-      if (identityRef === null && !body.identityProof) throw proofRequired();
+      if (identityRef === null && !body.identityProof && verificationRequired(ctx)) {
+        throw proofRequired();
+      }
     } else if (body.identityProof && identityRef === null) {
       throw validationError([{ path: "identityRef", message: "required with 'identityProof'" }]);
     }
     const targetRef = body.identityRef ?? identityRef;
     const nextStatus = body.status ?? current.status;
-    const willBeVerified = identityProof !== null || body.identityProof !== undefined;
+    const willBeVerified = isIdentityVerified(ctx, current) || body.identityProof !== undefined;
     if (nextStatus === "active" && current.status !== "active" && !willBeVerified) {
       throw notActivated();
     }
+    if (targetRef !== null && identityRef === null) assertIdentityFree(ctx, targetRef, current.id);
     if (body.identityProof && targetRef !== null) {
       resolveControllers(ctx, targetRef);
-      assertIdentityFree(ctx, targetRef, current.id);
       identityProof = verifyIdentityProof(ctx, targetRef, body.identityProof);
-      identityRef = identityRef ?? targetRef;
     }
+    identityRef = identityRef ?? targetRef;
     const machine: Machine = {
       ...current,
       ...(body.displayName !== undefined && { displayName: body.displayName }),

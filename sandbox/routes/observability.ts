@@ -9,14 +9,14 @@
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import type { AuditEvent, MachineReadiness } from "../../src/types/mod.ts";
+import type { AuditEvent, Machine, MachineReadiness } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { idSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readQuery } from "../validate.ts";
-import { requireMachine } from "./machines.ts";
+import { isIdentityVerified, requireMachine } from "./machines.ts";
 
 // Trailing path segments that name an action on the resource before them, not a resource.
 const ACTION_SEGMENTS = new Set([
@@ -172,6 +172,22 @@ export function auditMutations(ctx: SandboxContext): MiddlewareHandler<SandboxEn
 
 const machineFilter = listQuerySchema.extend({ machineId: idSchema.optional() });
 
+function identityCheck(ctx: SandboxContext, machine: Machine): MachineReadiness["checks"][number] {
+  const ok = isIdentityVerified(ctx, machine);
+  const ref = machine.identityProof?.identityRef;
+  let detail: string;
+  if (ref === undefined) {
+    detail = ok
+      ? "Identity verification is off"
+      : "No verified identity: create or update the machine with an identity proof";
+  } else {
+    detail = ok
+      ? `Verified for '${ref}'`
+      : `Identity no longer resolves to its verified controller: '${ref}'`;
+  }
+  return { name: "identity", ok, detail };
+}
+
 function readiness(ctx: SandboxContext, machineId: string): MachineReadiness {
   const { machine } = requireMachine(ctx, machineId);
   const now = ctx.now().getTime();
@@ -187,13 +203,7 @@ function readiness(ctx: SandboxContext, machineId: string): MachineReadiness {
     (endpoint.leaseExpiresAt !== null && Date.parse(endpoint.leaseExpiresAt) <= now)
   );
   const checks = [
-    {
-      name: "identity",
-      ok: Boolean(machine.identityProof),
-      detail: machine.identityProof
-        ? `Verified for '${machine.identityProof.identityRef}'`
-        : "No verified identity: create or update the machine with an identity proof",
-    },
+    identityCheck(ctx, machine),
     {
       name: "status",
       ok: machine.status === "active",

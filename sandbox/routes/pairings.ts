@@ -1,12 +1,21 @@
 /**
  * Agent pairings: challenges keyed to the agent, creation with an EIP-191 proof recovered to
  * `agentAddress`, HS256 session tokens returned once, session rotation, policy updates (which
- * supersede older tokens) and revocation.
+ * end the session and supersede its token) and revocation. Pairing needs an identity-verified,
+ * active machine, and answers 503 `AGENT_PAIRING_UNAVAILABLE` when `agentPairingEnabled` is off.
  *
  * @module
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import {
+  AGENT_DID,
+  createPairingBody,
+  type delegationPolicyBody,
+  pairingChallengeBody,
+  pairingSessionBody,
+  updatePairingBody,
+} from "../../contract/pairings.ts";
 import type {
   AgentPairing,
   AgentPairingChallengeResponse,
@@ -16,59 +25,18 @@ import type {
 import { requirePlatform } from "../auth.ts";
 import { issueChallenge } from "../challenges.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
-import { recoverPersonalSignAddress, sameAddress, sha256Hex, signJwt } from "../crypto.ts";
-import { ApiError, notFound } from "../errors.ts";
 import {
-  addressSchema,
-  amountSchema,
-  proofSchema,
-  shortTextSchema,
-} from "../../contract/fields.ts";
+  recoverPersonalSignAddress,
+  sameAddress,
+  sha256Hex,
+  signJwt,
+  toChecksumAddress,
+} from "../crypto.ts";
+import { ApiError, notFound } from "../errors.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import type { PairingChallengeRecord, PairingRecord } from "../store.ts";
 import { readJson, readQuery, validationError } from "../validate.ts";
-import { requireActiveMachine, requireMachine } from "./machines.ts";
-
-const AGENT_DID = /^did:pkh:eip155:([1-9]\d{0,18}):(0x[0-9a-fA-F]{40})$/;
-
-const keyList = z.array(shortTextSchema).max(500);
-
-const policySchema = z.strictObject({
-  allowedSkillKeys: keyList.optional(),
-  deniedSkillKeys: keyList.optional(),
-  allowedServiceIds: keyList.optional(),
-  deniedServiceIds: keyList.optional(),
-  perTransactionLimit: amountSchema.nullable().optional(),
-  dailySpendLimit: amountSchema.nullable().optional(),
-  currency: z.string().regex(/^[A-Za-z0-9]{2,12}$/, "must be a currency code such as 'USDT'")
-    .optional(),
-});
-
-const agentFields = {
-  agentAddress: addressSchema,
-  agentProvider: shortTextSchema,
-  agentRole: shortTextSchema,
-  agentDid: z.string().regex(AGENT_DID, "must be 'did:pkh:eip155:<chainId>:<agentAddress>'")
-    .optional(),
-};
-
-const challengeSchema = z.strictObject(agentFields);
-
-const createSchema = z.strictObject({
-  ...agentFields,
-  description: z.string().max(1000).optional(),
-  delegationPolicy: policySchema.optional(),
-  // Optional here so a missing proof is AGENT_PAIRING_PROOF_REQUIRED, not a generic 400.
-  agentProof: proofSchema.optional(),
-});
-
-const sessionSchema = z.strictObject({ agentProof: proofSchema.optional() });
-
-const updateSchema = z.strictObject({
-  description: z.string().max(1000).optional(),
-  status: z.enum(["active", "paused"]).optional(),
-  delegationPolicy: policySchema.optional(),
-});
+import { isIdentityVerified, requireActiveMachine, requireMachine } from "./machines.ts";
 
 const listSchema = listQuerySchema.extend({
   status: z.enum(["active", "paused", "revoked"]).optional(),
@@ -77,18 +45,57 @@ const listSchema = listQuerySchema.extend({
 /** The default currency of delegation limits when a policy names none. */
 export const DEFAULT_POLICY_CURRENCY = "USDT";
 
-function assertDidMatches(agentAddress: string, agentDid: string | undefined): void {
-  if (agentDid === undefined) return;
+/**
+ * The pairing's DID: the one given, which must name the same address (checksummed), or
+ * `did:pkh:eip155:1:<agentAddress>` derived from the address.
+ */
+function effectiveAgentDid(agentAddress: string, agentDid: string | undefined): string {
+  const address = toChecksumAddress(agentAddress);
+  if (agentDid === undefined) return `did:pkh:eip155:1:${address}`;
   const did = AGENT_DID.exec(agentDid);
-  if (!did || !sameAddress(did[2]!, agentAddress)) {
+  const didAddress = did?.[2];
+  // A mixed-case address claims an EIP-55 checksum, so it must be the right one.
+  const checksumOk = didAddress !== undefined &&
+    (didAddress === didAddress.toLowerCase() || didAddress === toChecksumAddress(didAddress));
+  if (!did || !checksumOk || !sameAddress(didAddress!, address)) {
     throw validationError([{
       path: "agentDid",
       message: "must be 'did:pkh:eip155:<chainId>:<agentAddress>' for the same agentAddress",
     }]);
   }
+  return agentDid;
 }
 
-function normalizePolicy(input: z.output<typeof policySchema> | undefined): DelegationPolicy {
+function pairingUnavailable(ctx: SandboxContext): void {
+  if (!ctx.options.agentPairingEnabled) {
+    throw new ApiError(
+      503,
+      "AGENT_PAIRING_UNAVAILABLE",
+      "Agent pairing is switched off on this deployment",
+    );
+  }
+}
+
+/**
+ * The machine an agent is paired with: identity-verified (400
+ * `MACHINE_IDENTITY_PROOF_REQUIRED` when it never proved one; 409 `MACHINE_NOT_ACTIVATED` when
+ * its identity stopped resolving) and active (409 `MACHINE_NOT_ACTIVE`).
+ */
+function requirePairableMachine(ctx: SandboxContext, machineId: string): void {
+  const { machine } = requireMachine(ctx, machineId);
+  if (!machine.identityProof && !isIdentityVerified(ctx, machine)) {
+    throw new ApiError(
+      400,
+      "MACHINE_IDENTITY_PROOF_REQUIRED",
+      `Machine has no verified identity: verify '${machineId}' with an 'identityProof' first`,
+    );
+  }
+  requireActiveMachine(ctx, machineId);
+}
+
+function normalizePolicy(
+  input: z.output<typeof delegationPolicyBody> | undefined,
+): DelegationPolicy {
   return {
     allowedSkillKeys: input?.allowedSkillKeys ?? [],
     deniedSkillKeys: input?.deniedSkillKeys ?? [],
@@ -133,6 +140,7 @@ type AgentClaim = {
   readonly agentAddress: string;
   readonly agentProvider: string;
   readonly agentRole: string;
+  /** The effective DID (given or derived). */
   readonly agentDid: string | null;
 };
 
@@ -162,7 +170,7 @@ function verifyPairingProof(
   if (
     !sameAddress(challenge.agentAddress, agent.agentAddress) ||
     challenge.agentProvider !== agent.agentProvider || challenge.agentRole !== agent.agentRole ||
-    (challenge.agentDid ?? null) !== (agent.agentDid ?? null)
+    challenge.agentDid !== agent.agentDid
   ) {
     throw invalid("the challenge was issued for another agent, provider, role or DID");
   }
@@ -181,7 +189,7 @@ function verifyPairingProof(
   return { signer, challenge };
 }
 
-/** Starts a new session on `record`: fresh sessionId, expiry and token. */
+/** Starts a new session on `record`: fresh sessionId, token id, expiry and token. */
 async function issueSession(
   ctx: SandboxContext,
   record: PairingRecord,
@@ -191,26 +199,42 @@ async function issueSession(
   const expiresAt = new Date(
     Math.floor(now.getTime() / 1000) * 1000 + ctx.options.pairingSessionTtlSeconds * 1000,
   );
+  const sessionId = ctx.ids.nextId("ses");
+  const sessionTokenId = ctx.ids.nextId("pat");
+  const pairingToken = await signJwt({
+    machineId: record.pairing.machineId,
+    pairingId: record.pairing.id,
+    sessionId,
+    agentAddress: record.pairing.agentAddress,
+    agentDid: record.pairing.agentDid,
+    delegationPolicyHash: record.policyHash,
+    jti: sessionTokenId,
+    iat: Math.floor(now.getTime() / 1000),
+    exp: Math.floor(expiresAt.getTime() / 1000),
+  }, ctx.jwtSecret);
   const pairing: AgentPairing = {
     ...record.pairing,
-    sessionId: ctx.ids.nextId("ses"),
+    hasAuthToken: true,
+    tokenLastFour: pairingToken.slice(-4),
+    sessionTokenId,
+    sessionId,
     sessionIssuedAt: now.toISOString(),
     sessionExpiresAt: expiresAt.toISOString(),
     updatedAt: now.toISOString(),
   };
   record.pairing = pairing;
-  const pairingToken = await signJwt({
-    machineId: pairing.machineId,
-    pairingId: pairing.id,
-    sessionId: pairing.sessionId,
-    agentAddress: pairing.agentAddress,
-    agentDid: pairing.agentDid,
-    delegationPolicyHash: record.policyHash,
-    iat: Math.floor(now.getTime() / 1000),
-    exp: Math.floor(expiresAt.getTime() / 1000),
-  }, ctx.jwtSecret);
   return { ...pairing, pairingToken };
 }
+
+/** The session fields of a pairing without a live token (its session ended). */
+const NO_SESSION = {
+  hasAuthToken: false,
+  tokenLastFour: null,
+  sessionTokenId: null,
+  sessionId: null,
+  sessionIssuedAt: null,
+  sessionExpiresAt: null,
+} as const satisfies Partial<AgentPairing>;
 
 function machineIdOf(c: Context<SandboxEnv>): string {
   return c.req.param("machineId") ?? "";
@@ -240,10 +264,11 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
   });
 
   api.post(`${base}/challenges`, platform, async (c) => {
+    pairingUnavailable(ctx);
     const machineId = machineIdOf(c);
-    requireActiveMachine(ctx, machineId);
-    const body = await readJson(c, challengeSchema);
-    assertDidMatches(body.agentAddress, body.agentDid);
+    requirePairableMachine(ctx, machineId);
+    const body = await readJson(c, pairingChallengeBody);
+    const agentDid = effectiveAgentDid(body.agentAddress, body.agentDid);
     const { challengeId, message, expiresAt } = issueChallenge(
       ctx,
       "apc",
@@ -253,7 +278,7 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
         `Agent: ${body.agentAddress}`,
         `Provider: ${body.agentProvider}`,
         `Role: ${body.agentRole}`,
-        ...(body.agentDid ? [`DID: ${body.agentDid}`] : []),
+        `DID: ${agentDid}`,
       ],
     );
     ctx.store.pairingChallenges.set(challengeId, {
@@ -262,7 +287,7 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
       agentAddress: body.agentAddress,
       agentProvider: body.agentProvider,
       agentRole: body.agentRole,
-      agentDid: body.agentDid ?? null,
+      agentDid,
       message,
       expiresAt,
       used: false,
@@ -278,11 +303,12 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
   });
 
   api.post(base, platform, async (c) => {
+    pairingUnavailable(ctx);
     const machineId = machineIdOf(c);
-    requireActiveMachine(ctx, machineId);
-    const body = await readJson(c, createSchema);
-    assertDidMatches(body.agentAddress, body.agentDid);
-    const agent: AgentClaim = { ...body, agentDid: body.agentDid ?? null };
+    requirePairableMachine(ctx, machineId);
+    const body = await readJson(c, createPairingBody);
+    const agentDid = effectiveAgentDid(body.agentAddress, body.agentDid);
+    const agent: AgentClaim = { ...body, agentDid };
     const { signer, challenge } = verifyPairingProof(ctx, machineId, agent, body.agentProof);
     const delegationPolicy = normalizePolicy(body.delegationPolicy);
     const now = ctx.now().toISOString();
@@ -293,7 +319,7 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
         id: ctx.ids.nextId("ap"),
         machineId,
         agentAddress: body.agentAddress,
-        agentDid: body.agentDid ?? null,
+        agentDid,
         agentProvider: body.agentProvider,
         agentRole: body.agentRole,
         ...(body.description !== undefined && { description: body.description }),
@@ -305,9 +331,7 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
           challengeExpiresAt: challenge.expiresAt.toISOString(),
         },
         delegationPolicy,
-        sessionId: "",
-        sessionIssuedAt: now,
-        sessionExpiresAt: now,
+        ...NO_SESSION,
         createdAt: now,
         updatedAt: now,
       },
@@ -317,9 +341,10 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
   });
 
   api.post(`${base}/:pairingId/sessions`, platform, async (c) => {
+    pairingUnavailable(ctx);
     const machineId = machineIdOf(c);
     const record = requirePairing(ctx, machineId, c.req.param("pairingId"));
-    const body = await readJson(c, sessionSchema);
+    const body = await readJson(c, pairingSessionBody);
     if (record.pairing.status === "revoked") {
       throw new ApiError(
         403,
@@ -327,7 +352,7 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
         `Agent pairing is revoked: '${record.pairing.id}'`,
       );
     }
-    requireActiveMachine(ctx, machineId);
+    requirePairableMachine(ctx, machineId);
     const { signer, challenge } = verifyPairingProof(
       ctx,
       machineId,
@@ -349,7 +374,7 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
 
   api.patch(`${base}/:pairingId`, platform, async (c) => {
     const record = requirePairing(ctx, machineIdOf(c), c.req.param("pairingId"));
-    const body = await readJson(c, updateSchema);
+    const body = await readJson(c, updatePairingBody);
     if (record.pairing.status === "revoked") {
       throw new ApiError(
         403,
@@ -360,10 +385,14 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
     const delegationPolicy = body.delegationPolicy === undefined
       ? record.pairing.delegationPolicy
       : normalizePolicy(body.delegationPolicy);
-    // A new hash supersedes every token issued under the old policy (AGENT_AUTH_INVALID).
-    record.policyHash = await delegationPolicyHash(delegationPolicy);
+    // A new hash supersedes every token issued under the old policy (AGENT_AUTH_INVALID): the
+    // session ends until a new one is created with a fresh proof.
+    const policyHash = await delegationPolicyHash(delegationPolicy);
+    const policyChanged = policyHash !== record.policyHash;
+    record.policyHash = policyHash;
     record.pairing = {
       ...record.pairing,
+      ...(policyChanged && NO_SESSION),
       ...(body.description !== undefined && { description: body.description }),
       ...(body.status !== undefined && { status: body.status }),
       delegationPolicy,
@@ -375,7 +404,12 @@ export function registerPairingRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
   api.delete(`${base}/:pairingId`, platform, (c) => {
     const record = requirePairing(ctx, machineIdOf(c), c.req.param("pairingId"));
     if (record.pairing.status !== "revoked") {
-      record.pairing = { ...record.pairing, status: "revoked", updatedAt: ctx.now().toISOString() };
+      record.pairing = {
+        ...record.pairing,
+        ...NO_SESSION,
+        status: "revoked",
+        updatedAt: ctx.now().toISOString(),
+      };
     }
     return c.body(null, 204);
   });

@@ -1,46 +1,39 @@
 /**
  * Runtime endpoints: where a machine's runtime answers for one provider key. Set by hand
  * (`PUT`, `source: "manual"`) or by a machine agent's heartbeat (`source: "agent"`, with a
- * lease). `authToken` is kept server-side and never echoed (`hasAuthToken`).
+ * lease). `authToken` is kept server-side and never echoed (`hasAuthToken`). Like the rest of
+ * the orchestration group, they exist only for active, identity-verified machines.
  *
  * @module
  */
 import type { Hono } from "hono";
 import { z } from "zod";
+import { upsertRuntimeEndpointBody } from "../../contract/agents.ts";
+import { providerKeySchema } from "../../contract/fields.ts";
 import type { RuntimeEndpoint } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { isoDateTimeSchema, providerKeySchema, shortTextSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { runtimeEndpointKey } from "../store.ts";
 import { parseWith, readJson, readQuery } from "../validate.ts";
-import { requireMachine } from "./machines.ts";
-
-/** The body of `PUT .../runtime-endpoints/:providerKey` (also each heartbeat endpoint). */
-export const upsertEndpointFields = {
-  endpointBaseUrl: z.string().max(2048).refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === "http:" || url.protocol === "https:";
-    } catch {
-      return false;
-    }
-  }, "must be an absolute http: or https: URL"),
-  label: shortTextSchema.optional(),
-  authType: z.enum(["none", "api-key", "bearer"]).optional(),
-  authToken: z.string().min(1).max(4096).optional(),
-  modelAlias: shortTextSchema.optional(),
-  networkScope: z.enum(["loopback", "lan", "vpn", "public"]).optional(),
-  probePath: z.string().max(500).regex(/^\//, "must start with '/'").optional(),
-  status: z.enum(["active", "degraded", "unreachable"]).optional(),
-  leaseExpiresAt: isoDateTimeSchema.optional(),
-};
-
-const upsertSchema = z.strictObject(upsertEndpointFields);
+import { requireActiveMachine } from "./machines.ts";
 
 /** A validated upsert body. */
-export type EndpointInput = z.output<typeof upsertSchema>;
+export type EndpointInput = z.output<typeof upsertRuntimeEndpointBody>;
+
+/**
+ * The contract's default health-check path: `/v1/models` for QVAC (an OpenAI-style API),
+ * `/health` for everything else.
+ *
+ * @example
+ * ```ts ignore
+ * defaultProbePath("qvac"); // "/v1/models"
+ * ```
+ */
+export function defaultProbePath(providerKey: string): string {
+  return providerKey.toLowerCase() === "qvac" ? "/v1/models" : "/health";
+}
 
 const listSchema = listQuerySchema.extend({ source: z.enum(["manual", "agent"]).optional() });
 
@@ -78,12 +71,12 @@ export function upsertRuntimeEndpoint(
     machineId,
     providerKey: providerKey.toLowerCase(),
     endpointBaseUrl: url.origin,
-    label: input.label ?? null,
+    label: input.label ?? `${providerKey.toUpperCase()} runtime`,
     authType: input.authType ?? (input.authToken ? "bearer" : "none"),
     hasAuthToken: input.authToken !== undefined,
     modelAlias: input.modelAlias ?? null,
     networkScope: input.networkScope ?? guessScope(url),
-    probePath: input.probePath ?? null,
+    probePath: input.probePath ?? defaultProbePath(providerKey),
     status: input.status ?? "active",
     source,
     leaseExpiresAt: leaseExpiresAt ?? input.leaseExpiresAt ?? null,
@@ -153,7 +146,7 @@ export function registerRuntimeEndpointRoutes(api: Hono<SandboxEnv>, ctx: Sandbo
 
   api.get(base, platform, (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const query = readQuery(c, listSchema);
     const records = [...ctx.store.runtimeEndpoints.values()].filter((r) =>
       r.endpoint.machineId === machineId &&
@@ -164,7 +157,7 @@ export function registerRuntimeEndpointRoutes(api: Hono<SandboxEnv>, ctx: Sandbo
 
   api.get(`${base}/:providerKey`, platform, (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const providerKey = providerKeyParam(c.req.param("providerKey"));
     const record = ctx.store.runtimeEndpoints.get(runtimeEndpointKey(machineId, providerKey));
     if (record === undefined) throw notFound("Runtime endpoint", providerKey);
@@ -173,9 +166,9 @@ export function registerRuntimeEndpointRoutes(api: Hono<SandboxEnv>, ctx: Sandbo
 
   api.put(`${base}/:providerKey`, platform, async (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const providerKey = providerKeyParam(c.req.param("providerKey"));
-    const body = await readJson(c, upsertSchema);
+    const body = await readJson(c, upsertRuntimeEndpointBody);
     const { endpoint, created } = upsertRuntimeEndpoint(
       ctx,
       machineId,
@@ -188,7 +181,7 @@ export function registerRuntimeEndpointRoutes(api: Hono<SandboxEnv>, ctx: Sandbo
 
   api.delete(`${base}/:providerKey`, platform, (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const providerKey = providerKeyParam(c.req.param("providerKey"));
     if (!ctx.store.runtimeEndpoints.delete(runtimeEndpointKey(machineId, providerKey))) {
       throw notFound("Runtime endpoint", providerKey);

@@ -7,7 +7,8 @@
  * - `GET|POST /machines/:machineId/tasks`, `GET /machines/:machineId/tasks/:taskId`
  * - `POST /machines/:machineId/tasks/:taskId/{discover,resolve,execute}`
  *
- * A step out of order is 409 `VALIDATION_ERROR` naming `status`. Execution is platform work, so
+ * Tasks exist only for active, identity-verified machines (`MACHINE_NOT_ACTIVE`,
+ * `MACHINE_NOT_ACTIVATED`). A step out of order is 409 `VALIDATION_ERROR` naming `status`. Execution is platform work, so
  * no payment is involved; only services the sandbox simulates can run as tasks (others are 422
  * `EXECUTION_UNSUPPORTED`: order them through the market instead).
  *
@@ -25,7 +26,7 @@ import { inputSchema, shortTextSchema } from "../../contract/fields.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { simulate } from "../simulator.ts";
 import { readJson, readOptionalJson, readQuery } from "../validate.ts";
-import { requireMachine } from "./machines.ts";
+import { requireActiveMachine } from "./machines.ts";
 
 const createSchema = z.strictObject({
   intent: z.string().trim().min(1).max(1000),
@@ -68,7 +69,7 @@ function score(intent: string, service: MarketService): number {
 }
 
 function getTask(ctx: SandboxContext, machineId: string, taskId: string): TaskRecord {
-  requireMachine(ctx, machineId);
+  requireActiveMachine(ctx, machineId);
   const record = ctx.store.tasks.get(taskId);
   if (!record || record.task.machineId !== machineId) throw notFound("Task", taskId);
   return record;
@@ -112,7 +113,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
 
   api.get(base, platform, (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const query = readQuery(c, listSchema);
     const records = [...ctx.store.tasks.values()].filter((record) =>
       record.task.machineId === machineId &&
@@ -123,7 +124,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
 
   api.post(base, platform, async (c) => {
     const machineId = c.req.param("machineId");
-    requireMachine(ctx, machineId);
+    requireActiveMachine(ctx, machineId);
     const body = await readJson(c, createSchema);
     const now = ctx.now().toISOString();
     const task: Task = {

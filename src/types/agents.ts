@@ -39,7 +39,8 @@ export type MachineAgent = {
 };
 
 /**
- * A machine agent with its one-time provisioning token, returned once by enrollment.
+ * A machine agent with its one-time provisioning token, returned once by enrollment. (The API
+ * reference calls the token `agentToken`; the SDK reads either name and hides it.)
  *
  * @example From `enrollMachineAgent`
  * ```ts ignore
@@ -66,9 +67,9 @@ export type MachineAgentWithToken = MachineAgent & {
  * ```
  */
 export type EnrollMachineAgentRequest = {
-  readonly label?: string;
+  readonly label?: string | undefined;
   /** Provider keys this agent may report endpoints for; empty or omitted allows any. */
-  readonly allowedProviderKeys?: readonly string[];
+  readonly allowedProviderKeys?: readonly string[] | undefined;
 };
 
 /**
@@ -114,6 +115,7 @@ export type RuntimeEndpointStatus = "active" | "degraded" | "unreachable";
  * ```ts
  * import type { UpsertRuntimeEndpointRequest } from "@peaqos/peaq-os-sdk";
  *
+ * // label defaults to "OLLAMA runtime", probePath to "/health"
  * const body: UpsertRuntimeEndpointRequest = {
  *   endpointBaseUrl: "http://10.0.0.7:11434",
  *   networkScope: "lan",
@@ -124,15 +126,17 @@ export type RuntimeEndpointStatus = "active" | "degraded" | "unreachable";
 export type UpsertRuntimeEndpointRequest = {
   /** Base URL of the machine's runtime; must parse with `new URL()`. */
   readonly endpointBaseUrl: string;
-  readonly label?: string;
-  readonly authType?: RuntimeEndpointAuthType;
+  /** Default `"<PROVIDERKEY> runtime"` (the provider key upper-cased). */
+  readonly label?: string | undefined;
+  readonly authType?: RuntimeEndpointAuthType | undefined;
   /** Sent to the server, never echoed back (see `hasAuthToken`). */
-  readonly authToken?: string;
-  readonly modelAlias?: string;
-  readonly networkScope?: RuntimeEndpointNetworkScope;
-  readonly probePath?: string;
-  readonly status?: RuntimeEndpointStatus;
-  readonly leaseExpiresAt?: string;
+  readonly authToken?: string | undefined;
+  readonly modelAlias?: string | undefined;
+  readonly networkScope?: RuntimeEndpointNetworkScope | undefined;
+  /** Health-check path; default `"/v1/models"` for `qvac`, `"/health"` otherwise. */
+  readonly probePath?: string | undefined;
+  readonly status?: RuntimeEndpointStatus | undefined;
+  readonly leaseExpiresAt?: string | undefined;
 };
 
 /**
@@ -177,7 +181,7 @@ export type RuntimeEndpoint = {
 export type ListRuntimeEndpointsOptions = {
   readonly cursor?: string;
   readonly limit?: number;
-  readonly source?: "manual" | "agent";
+  readonly source?: "manual" | "agent" | undefined;
 };
 
 /**
@@ -198,7 +202,8 @@ export type HeartbeatEndpoint = UpsertRuntimeEndpointRequest & {
 };
 
 /**
- * Body of `machineAgentHeartbeat`; authenticated by `agentToken`, not by headers.
+ * Body of `machineAgentHeartbeat`; authenticated by `agentToken` (the server also accepts the
+ * token as `x-agent-pairing-token` or `Authorization: Bearer`, the SDK sends the body field).
  *
  * @example Usage
  * ```ts
@@ -213,9 +218,9 @@ export type HeartbeatEndpoint = UpsertRuntimeEndpointRequest & {
  */
 export type MachineAgentHeartbeatRequest = {
   readonly agentToken: string;
-  readonly endpoints?: readonly HeartbeatEndpoint[];
+  readonly endpoints?: readonly HeartbeatEndpoint[] | undefined;
   /** Lease length for the reported endpoints; the server's default is 300 seconds. */
-  readonly leaseSeconds?: number;
+  readonly leaseSeconds?: number | undefined;
 };
 
 /**

@@ -134,7 +134,20 @@ export type ListTasksOptions = {
 };
 
 /**
- * A node of a machine's capability graph.
+ * Status of a graph node.
+ * @experimental
+ *
+ * @example Usage
+ * ```ts
+ * import type { GraphNodeStatus } from "@peaqos/peaq-os-sdk";
+ *
+ * const graphNodeStatus: GraphNodeStatus = "degraded";
+ * ```
+ */
+export type GraphNodeStatus = "draft" | "active" | "blocked" | "degraded";
+
+/**
+ * A node of a machine's capability graph; `data` is free-form.
  * @experimental
  *
  * @example From `createGraphNode`
@@ -145,8 +158,9 @@ export type ListTasksOptions = {
  * const { item: node } = await client.orchestration.createGraphNode(machineId, {
  *   kind: "sensor",
  *   label: "Lidar",
+ *   data: { rangeM: 120 },
  * });
- * console.log(node.id, node.kind);
+ * console.log(node.id, node.status, node.data);
  * ```
  */
 export type GraphNode = {
@@ -154,7 +168,8 @@ export type GraphNode = {
   readonly machineId: string;
   readonly kind: string;
   readonly label: string;
-  readonly properties: Readonly<Record<string, unknown>>;
+  readonly status: GraphNodeStatus;
+  readonly data: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
   readonly updatedAt: string;
 };
@@ -207,37 +222,40 @@ export type MachineGraph = {
 };
 
 /**
- * Body of `createGraphNode`.
+ * Body of `createGraphNode`; `status` defaults to `"active"`, `data` to `{}`.
  * @experimental
  *
  * @example Usage
  * ```ts
  * import type { CreateGraphNodeRequest } from "@peaqos/peaq-os-sdk";
  *
- * const body: CreateGraphNodeRequest = { kind: "sensor", label: "Lidar", properties: { rangeM: 120 } };
+ * const body: CreateGraphNodeRequest = { kind: "sensor", label: "Lidar", data: { rangeM: 120 } };
  * ```
  */
 export type CreateGraphNodeRequest = {
   readonly kind: string;
   readonly label: string;
-  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly status?: GraphNodeStatus | undefined;
+  readonly data?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
- * Body of `updateGraphNode`.
+ * Body of `updateGraphNode`: any of the fields; `data` is shallow-merged into the node's (a key
+ * set to `null` stays, as `null`).
  * @experimental
  *
- * @example Usage
+ * @example Mark a sensor degraded and record why
  * ```ts
  * import type { UpdateGraphNodeRequest } from "@peaqos/peaq-os-sdk";
  *
- * const body: UpdateGraphNodeRequest = { label: "Lidar (rear)" };
+ * const body: UpdateGraphNodeRequest = { status: "degraded", data: { lastError: "no signal" } };
  * ```
  */
 export type UpdateGraphNodeRequest = {
-  readonly kind?: string;
-  readonly label?: string;
-  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly kind?: string | undefined;
+  readonly label?: string | undefined;
+  readonly status?: GraphNodeStatus | undefined;
+  readonly data?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -259,7 +277,7 @@ export type CreateGraphEdgeRequest = {
   readonly fromNodeId: string;
   readonly toNodeId: string;
   readonly relation: string;
-  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly properties?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -274,8 +292,8 @@ export type CreateGraphEdgeRequest = {
  * ```
  */
 export type UpdateGraphEdgeRequest = {
-  readonly relation?: string;
-  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly relation?: string | undefined;
+  readonly properties?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**

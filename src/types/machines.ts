@@ -57,8 +57,8 @@ export type Machine = {
   readonly displayName: string;
   readonly status: MachineStatus;
   readonly ownerId: string;
-  readonly identityRef?: string | null;
-  readonly identityProof?: MachineIdentityProof | null;
+  readonly identityRef?: string | null | undefined;
+  readonly identityProof?: MachineIdentityProof | null | undefined;
   readonly machineType: string;
   readonly runtimeProfile: string;
   readonly capabilities: readonly string[];
@@ -94,6 +94,7 @@ export type ListMachinesOptions = {
  * const body: CreateMachineRequest = {
  *   displayName: "Rover 7",
  *   machineType: "rover",
+ *   ownerId: "owner_42",
  *   capabilities: ["lidar", "gps"],
  *   labels: { site: "north-field" },
  * };
@@ -102,15 +103,17 @@ export type ListMachinesOptions = {
 export type CreateMachineRequest = {
   readonly displayName: string;
   readonly machineType: string;
-  readonly runtimeProfile?: string;
-  readonly status?: "draft" | "active";
-  readonly capabilities?: readonly string[];
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly policyIds?: readonly string[];
-  readonly skillKeys?: readonly string[];
+  readonly runtimeProfile?: string | undefined;
+  /** The owner's id; the server defaults it (the sandbox's `ownerId` option). */
+  readonly ownerId?: string | undefined;
+  readonly status?: "draft" | "active" | undefined;
+  readonly capabilities?: readonly string[] | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
+  readonly policyIds?: readonly string[] | undefined;
+  readonly skillKeys?: readonly string[] | undefined;
   /** `did:peaq:0x<address>` or `peaqos:machine:<id>`. Immutable once set. */
-  readonly identityRef?: string;
-  readonly identityProof?: MachineIdentityProofInput;
+  readonly identityRef?: string | undefined;
+  readonly identityProof?: MachineIdentityProofInput | undefined;
 };
 
 /**
@@ -124,16 +127,16 @@ export type CreateMachineRequest = {
  * ```
  */
 export type UpdateMachineRequest = {
-  readonly displayName?: string;
-  readonly machineType?: string;
-  readonly runtimeProfile?: string;
-  readonly status?: MachineStatus;
-  readonly capabilities?: readonly string[];
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly policyIds?: readonly string[];
-  readonly skillKeys?: readonly string[];
-  readonly identityRef?: string;
-  readonly identityProof?: MachineIdentityProofInput;
+  readonly displayName?: string | undefined;
+  readonly machineType?: string | undefined;
+  readonly runtimeProfile?: string | undefined;
+  readonly status?: MachineStatus | undefined;
+  readonly capabilities?: readonly string[] | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
+  readonly policyIds?: readonly string[] | undefined;
+  readonly skillKeys?: readonly string[] | undefined;
+  readonly identityRef?: string | undefined;
+  readonly identityProof?: MachineIdentityProofInput | undefined;
 };
 
 /**

@@ -22,9 +22,9 @@ export type DelegationPolicy = {
   readonly deniedSkillKeys: readonly string[];
   readonly allowedServiceIds: readonly string[];
   readonly deniedServiceIds: readonly string[];
-  readonly perTransactionLimit?: number | null;
-  readonly dailySpendLimit?: number | null;
-  readonly currency?: string | null;
+  readonly perTransactionLimit?: number | null | undefined;
+  readonly dailySpendLimit?: number | null | undefined;
+  readonly currency?: string | null | undefined;
 };
 
 /**
@@ -43,10 +43,10 @@ export type DelegationPolicy = {
  * ```
  */
 export type DelegationPolicyInput = {
-  readonly allowedSkillKeys?: readonly string[];
-  readonly deniedSkillKeys?: readonly string[];
-  readonly allowedServiceIds?: readonly string[];
-  readonly deniedServiceIds?: readonly string[];
+  readonly allowedSkillKeys?: readonly string[] | undefined;
+  readonly deniedSkillKeys?: readonly string[] | undefined;
+  readonly allowedServiceIds?: readonly string[] | undefined;
+  readonly deniedServiceIds?: readonly string[] | undefined;
   readonly perTransactionLimit?: number | null | undefined;
   readonly dailySpendLimit?: number | null | undefined;
   readonly currency?: string | null | undefined;
@@ -65,7 +65,10 @@ export type DelegationPolicyInput = {
 export type AgentPairingStatus = "active" | "paused" | "revoked";
 
 /**
- * A pairing between a machine and an AI agent.
+ * A pairing between a machine and an AI agent. The session fields describe the current session
+ * token (never the token itself): `hasAuthToken` says whether one is live, `tokenLastFour`
+ * shows its last four characters to tell tokens apart, and all are `null` before the first
+ * session or after one has ended (revocation, a policy change).
  *
  * @example From `listAgentPairings`
  * ```ts ignore
@@ -73,17 +76,20 @@ export type AgentPairingStatus = "active" | "paused" | "revoked";
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listAgentPairings(machineId, { status: "active" });
- * for (const pairing of items) console.log(pairing.agentAddress, pairing.sessionExpiresAt);
+ * for (const pairing of items) {
+ *   console.log(pairing.agentDid, pairing.hasAuthToken ? `…${pairing.tokenLastFour}` : "no token");
+ * }
  * ```
  */
 export type AgentPairing = {
   readonly id: string;
   readonly machineId: string;
   readonly agentAddress: string;
+  /** `did:pkh:eip155:<chainId>:<agentAddress>`; derived with chain 1 when none was given. */
   readonly agentDid: string | null;
   readonly agentProvider: string;
   readonly agentRole: string;
-  readonly description?: string;
+  readonly description?: string | null | undefined;
   readonly status: AgentPairingStatus;
   readonly verification: {
     readonly method: "eip191";
@@ -92,9 +98,15 @@ export type AgentPairing = {
     readonly challengeExpiresAt: string;
   } | null;
   readonly delegationPolicy: DelegationPolicy;
-  readonly sessionId: string;
-  readonly sessionIssuedAt: string;
-  readonly sessionExpiresAt: string;
+  /** Whether a session token is live for this pairing. */
+  readonly hasAuthToken: boolean;
+  /** The last four characters of the live session token. */
+  readonly tokenLastFour: string | null;
+  /** The id of the live session token. */
+  readonly sessionTokenId: string | null;
+  readonly sessionId: string | null;
+  readonly sessionIssuedAt: string | null;
+  readonly sessionExpiresAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 };
@@ -129,7 +141,7 @@ export type AgentPairingWithToken = AgentPairing & {
 export type ListAgentPairingsOptions = {
   readonly cursor?: string;
   readonly limit?: number;
-  readonly status?: AgentPairingStatus;
+  readonly status?: AgentPairingStatus | undefined;
 };
 
 /**
@@ -143,6 +155,7 @@ export type ListAgentPairingsOptions = {
  *   agentAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
  *   agentProvider: "openai",
  *   agentRole: "buyer",
+ *   agentDid: "did:pkh:eip155:1:0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
  * };
  * ```
  */
@@ -150,8 +163,11 @@ export type CreateAgentPairingChallengeRequest = {
   readonly agentAddress: string;
   readonly agentProvider: string;
   readonly agentRole: string;
-  /** `did:pkh:eip155:<chainId>:<agentAddress>` when given. */
-  readonly agentDid?: string;
+  /**
+   * `did:pkh:eip155:<chainId>:<agentAddress>` for the same address; the server derives
+   * `did:pkh:eip155:1:<agentAddress>` when omitted.
+   */
+  readonly agentDid?: string | undefined;
 };
 
 /**
@@ -185,6 +201,7 @@ export type AgentPairingChallengeResponse = {
  *   agentAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
  *   agentProvider: "openai",
  *   agentRole: "buyer",
+ *   delegationPolicy: { allowedSkillKeys: ["aerial-mapping"], dailySpendLimit: 100 },
  *   agentProof: { challengeId: "chal_91bc", signature: "0x…" },
  * };
  * ```
@@ -193,9 +210,9 @@ export type CreateAgentPairingRequest = {
   readonly agentAddress: string;
   readonly agentProvider: string;
   readonly agentRole: string;
-  readonly agentDid?: string;
-  readonly description?: string;
-  readonly delegationPolicy?: DelegationPolicyInput;
+  readonly agentDid?: string | undefined;
+  readonly description?: string | undefined;
+  readonly delegationPolicy?: DelegationPolicyInput | undefined;
   readonly agentProof: AgentPairingProof;
 };
 
@@ -216,17 +233,21 @@ export type CreateAgentPairingSessionRequest = {
 };
 
 /**
- * Body of `updateAgentPairing`. A policy change invalidates the current session token.
+ * Body of `updateAgentPairing`. A policy change invalidates the current session token: create a
+ * new session with a fresh proof.
  *
  * @example Pause a pairing
  * ```ts
  * import type { UpdateAgentPairingRequest } from "@peaqos/peaq-os-sdk";
  *
- * const body: UpdateAgentPairingRequest = { status: "paused", description: "Paused during maintenance" };
+ * const body: UpdateAgentPairingRequest = {
+ *   description: "Raised the daily cap",
+ *   delegationPolicy: { perTransactionLimit: 25, dailySpendLimit: 250, currency: "USDT" },
+ * };
  * ```
  */
 export type UpdateAgentPairingRequest = {
-  readonly description?: string;
-  readonly status?: "active" | "paused";
-  readonly delegationPolicy?: DelegationPolicyInput;
+  readonly description?: string | undefined;
+  readonly status?: "active" | "paused" | undefined;
+  readonly delegationPolicy?: DelegationPolicyInput | undefined;
 };
