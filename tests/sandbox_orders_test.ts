@@ -64,7 +64,7 @@ Deno.test("parseMoney() and formatMoney() are exact decimal arithmetic on bigint
 Deno.test("createMarketOrder() records an order with the service snapshot and quote", async () => {
   await using m = await market();
   const { item: search } = await m.api.searchMarket(
-    { ...ids(m), skillKey: "sim.storage" },
+    { ...ids(m), operation: "store" },
     m.token,
   );
   const quote = search.quotes[0]!;
@@ -82,7 +82,11 @@ Deno.test("createMarketOrder() records an order with the service snapshot and qu
   assertEquals(created.serviceSnapshot.id, "svc_sim_store");
   assertEquals(created.budget, { amount: 5, currency: "USDT" });
   // The order carries the service's payment recommendation; the payment record does not exist yet.
-  assertEquals(created.payment, { defaultRail: "offchain-record", required: true });
+  assertEquals(created.payment, created.serviceSnapshot.payment);
+  assertEquals([created.payment?.defaultRail, created.payment?.required], [
+    "offchain-record",
+    true,
+  ]);
   assertEquals((await m.api.getMarketPayment(created.id)).item, null);
   assertEquals(created.runId, null);
   const { item: fetched } = await m.api.getMarketOrder(created.id);
@@ -467,7 +471,11 @@ Deno.test("executeMarketOrder() runs a paid native order on the simulated provid
   assertEquals(result.order.status, "delivered");
   assertEquals(result.order.runId, result.execution.run.id);
   assertEquals(result.order.outcomeId, result.execution.outcome.id);
-  assertEquals(result.order.payment, { defaultRail: "wallet", required: true });
+  assertEquals(result.order.payment, result.order.serviceSnapshot.payment);
+  assertEquals([result.order.payment?.defaultRail, result.order.payment?.required], [
+    "wallet",
+    true,
+  ]);
   assertEquals((await m.api.getMarketPayment(created.id)).item?.status, "held");
   // Executing twice is refused.
   await assertApiError(m.api.executeMarketOrder(created.id, {}, m.token), "ORDER_CLOSED", 409);
@@ -496,7 +504,8 @@ Deno.test("executeMarketOrder() hands external services off with 202 and status 
   await using m = await market();
   const created = await order(m, "svc_manual_handoff", { input: { topic: "brakes" } });
   assertEquals(created.status, "created"); // free, and still created: nothing to pay first
-  assertEquals(created.payment, { defaultRail: "not-required", required: false });
+  assertEquals(created.payment, created.serviceSnapshot.payment);
+  assertEquals([created.payment?.defaultRail, created.payment?.required], ["not-required", false]);
   const result = await m.api.executeMarketOrder(created.id, {}, m.token);
   assertEquals(result.execution.statusCode, 202);
   if (result.execution.statusCode !== 202) throw new Error("unreachable");
@@ -601,7 +610,8 @@ Deno.test("confirmMarketOrder() refuses an undelivered order and moves a held pa
   assertEquals(confirmed.status, "confirmed");
   assertEquals(payment?.status, "release_pending");
   assertEquals(payment?.amount, 0.1);
-  assertEquals(confirmed.payment, { defaultRail: "wallet", required: true });
+  assertEquals(confirmed.payment, confirmed.serviceSnapshot.payment);
+  assertEquals([confirmed.payment?.defaultRail, confirmed.payment?.required], ["wallet", true]);
   assertEquals((await m.api.getMarketPayment(created.id)).item, payment);
   await assertApiError(m.api.confirmMarketOrder(created.id, m.token), "ORDER_CLOSED", 409);
   await assertApiError(
@@ -774,7 +784,8 @@ Deno.test("executeMarketOrder() runs an order whose payment is not required stra
   await using m = await market();
   const created = await order(m, "svc_sim_echo", { input: { message: "hi" } });
   assertEquals(created.status, "created");
-  assertEquals(created.payment, { defaultRail: "not-required", required: false });
+  assertEquals(created.payment, created.serviceSnapshot.payment);
+  assertEquals([created.payment?.defaultRail, created.payment?.required], ["not-required", false]);
   const result = await m.api.executeMarketOrder(created.id, {}, m.token);
   assertEquals(result.order.status, "delivered");
   assertEquals((await m.api.getMarketPayment(created.id)).item, null);
