@@ -47,7 +47,11 @@ const EIP3009_TYPES: TypedDataTypes = {
 };
 const MAX_UINT256 = (1n << 256n) - 1n;
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
-const uint256 = z.string().regex(/^[0-9]{1,78}$/).refine((value) => BigInt(value) <= MAX_UINT256);
+// One check, not regex + refine: zod runs a refinement even after the regex failed.
+const uint256 = z.string().refine(
+  (value) => /^[0-9]{1,78}$/.test(value) && BigInt(value) <= MAX_UINT256,
+  "must be a uint256 as a decimal string",
+);
 
 /**
  * A service's x402 parameters, `service.metadata.x402` in the catalogue: CAIP-2 `network`, the
