@@ -47,3 +47,21 @@ export function isAddress(value: unknown): value is string {
   if (body === body.toLowerCase() || body === body.toUpperCase()) return true;
   return checksumAddress(value) === value;
 }
+
+/**
+ * The EIP-55 form of `value` when it is an address ({@linkcode isAddress}), else `undefined`:
+ * one hash for both the check and the checksum.
+ *
+ * @example
+ * ```ts ignore
+ * parseAddress("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"); // "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+ * parseAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"); // undefined
+ * ```
+ */
+export function parseAddress(value: unknown): string | undefined {
+  if (typeof value !== "string" || !ADDRESS.test(value)) return undefined;
+  const checksummed = checksumAddress(value);
+  const body = value.slice(2);
+  const uniformCase = body === body.toLowerCase() || body === body.toUpperCase();
+  return uniformCase || checksummed === value ? checksummed : undefined;
+}

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { checksumAddress, isAddress } from "./address.ts";
+import { checksumAddress, parseAddress } from "./address.ts";
 import { OrchestrationValidationError } from "./errors.ts";
 import { type Signer, toSigner, type TypedDataTypes } from "./signer.ts";
 import type {
@@ -133,7 +133,7 @@ export async function signX402Payment(
   const validBefore = BigInt(now) + BigInt(accepted.maxTimeoutSeconds);
   const authorization: X402ExactAuthorization = {
     from: wallet.address,
-    to: checksumAddress(accepted.payTo),
+    to: terms.payTo,
     value: accepted.amount,
     validAfter: "0",
     validBefore: validBefore.toString(),
@@ -144,7 +144,7 @@ export async function signX402Payment(
       name: terms.name,
       version: terms.version,
       chainId: terms.chainId,
-      verifyingContract: checksumAddress(accepted.asset) as `0x${string}`,
+      verifyingContract: terms.asset as `0x${string}`,
     },
     TRANSFER_WITH_AUTHORIZATION,
     {
@@ -219,7 +219,14 @@ function isExactEvmOption(option: unknown): option is X402PaymentRequirements {
     (method === undefined || method === "eip3009");
 }
 
-type SigningTerms = { readonly chainId: number; readonly name: string; readonly version: string };
+/** What the signature is over, checked and normalised: addresses EIP-55 checksummed. */
+type SigningTerms = {
+  readonly chainId: number;
+  readonly name: string;
+  readonly version: string;
+  readonly asset: string;
+  readonly payTo: string;
+};
 
 function checkOption(option: X402PaymentRequirements, field: string): SigningTerms {
   const chainId = Number(EIP155.exec(option.network)![1]);
@@ -240,15 +247,17 @@ function checkOption(option: X402PaymentRequirements, field: string): SigningTer
       option.amount,
     );
   }
-  for (const key of ["asset", "payTo"] as const) {
-    if (!isAddress(option[key])) {
+  const [asset, payTo] = (["asset", "payTo"] as const).map((key) => {
+    const checksummed = parseAddress(option[key]);
+    if (checksummed === undefined) {
       throw new OrchestrationValidationError(
         `${field}.${key}`,
         "a 0x-prefixed 20-byte hex address (a valid EIP-55 checksum if mixed case)",
         option[key],
       );
     }
-  }
+    return checksummed;
+  }) as [string, string];
   const timeout = option.maxTimeoutSeconds;
   if (typeof timeout !== "number" || !Number.isSafeInteger(timeout) || timeout < 1) {
     throw new OrchestrationValidationError(
@@ -267,7 +276,7 @@ function checkOption(option: X402PaymentRequirements, field: string): SigningTer
       );
     }
   }
-  return { chainId, name: name!, version: version! };
+  return { chainId, name: name!, version: version!, asset, payTo };
 }
 
 function unixSeconds(value: unknown): number {

@@ -9,7 +9,7 @@ import { bytesToHex } from "../signer/eip191.ts";
 import { encodeType, hashTypedData } from "../signer/eip712.ts";
 import { privateKeySigner } from "../signer/mod.ts";
 import { keccak256 } from "../src/keccak.ts";
-import { checksumAddress, isAddress } from "../src/address.ts";
+import { checksumAddress, isAddress, parseAddress } from "../src/address.ts";
 import { randomKey } from "./_x402.ts";
 
 const hex = (bytes: Uint8Array) => `0x${bytesToHex(bytes)}`;
@@ -221,7 +221,7 @@ Deno.test("keccak256() of the core matches @noble/hashes at every padding bounda
   );
 });
 
-Deno.test("checksumAddress() and isAddress() agree with viem's getAddress", () => {
+Deno.test("checksumAddress(), isAddress() and parseAddress() agree with viem's getAddress", () => {
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), (bytes) => {
       const lower = hex(bytes);
@@ -230,6 +230,8 @@ Deno.test("checksumAddress() and isAddress() agree with viem's getAddress", () =
       assertEquals(checksumAddress(lower.toUpperCase().replace("0X", "0x")), checksummed);
       assert(isAddress(lower));
       assert(isAddress(checksummed));
+      assertEquals(parseAddress(lower), checksummed);
+      assertEquals(parseAddress(checksummed), checksummed);
     }),
     { numRuns: 200 },
   );
@@ -239,4 +241,7 @@ Deno.test("checksumAddress() and isAddress() agree with viem's getAddress", () =
   assertFalse(isAddress("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae"));
   assertFalse(isAddress("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"));
   assertFalse(isAddress(42));
+  assertEquals(parseAddress("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"), undefined);
+  assertEquals(parseAddress("0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED"), valid);
+  assertEquals(parseAddress(null), undefined);
 });
