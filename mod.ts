@@ -67,6 +67,9 @@ export type { EnvSource } from "./src/env.ts";
 export { VERSION } from "./src/version.ts";
 export { toSigner } from "./src/signer.ts";
 export type { MessageSigner, Signer, ViemLocalAccountSigner } from "./src/signer.ts";
+export type { TypedDataDomain, TypedDataField, TypedDataTypes } from "./src/signer.ts";
+export { signX402Payment } from "./src/x402.ts";
+export type { SignX402PaymentOptions } from "./src/x402.ts";
 export { buyService, pairAgent, registerMachine, rotateAgentSession } from "./src/flows.ts";
 export type {
   AgentSession,

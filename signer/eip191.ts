@@ -1,6 +1,6 @@
 /**
- * Internal, not a public export: the EIP-191 `personal_sign` primitives (message hash, signing,
- * address derivation, EIP-55 checksums) over `@noble/curves` and `@noble/hashes`. The signer
+ * Internal, not a public export: the EIP-191 `personal_sign` primitives (message hash, digest
+ * signing, address derivation, EIP-55 checksums) over `@noble/curves` and `@noble/hashes`. The signer
  * subpath signs with them; the local sandbox (`sandbox/crypto.ts`) recovers signatures and signs
  * test challenges with the same code, so both sides of the wire hash a message identically.
  *
@@ -94,10 +94,23 @@ export function addressOfPublicKey(uncompressed: Uint8Array): string {
  * ```
  */
 export function signPersonalMessage(privateKey: Uint8Array, message: string): string {
-  const signature = secp256k1.sign(personalMessageHash(message), privateKey, {
-    prehash: false,
-    format: "recovered",
-  });
+  return signDigest(privateKey, personalMessageHash(message));
+}
+
+/**
+ * Signs a 32-byte digest (RFC 6979 nonces, low s) with a 32-byte secp256k1 key; returns `0x` +
+ * 65 bytes `r || s || v`, `v` 27 or 28. `personal_sign` and EIP-712 both end here.
+ *
+ * @example
+ * ```ts
+ * import { secp256k1 } from "@noble/curves/secp256k1.js";
+ * import { signDigest } from "./eip191.ts";
+ * const signature = signDigest(secp256k1.utils.randomSecretKey(), new Uint8Array(32).fill(7));
+ * console.assert(/^0x[0-9a-f]{128}(1b|1c)$/.test(signature));
+ * ```
+ */
+export function signDigest(privateKey: Uint8Array, digest: Uint8Array): string {
+  const signature = secp256k1.sign(digest, privateKey, { prehash: false, format: "recovered" });
   // noble's "recovered" layout is recovery || r || s; Ethereum's is r || s || (27 + recovery).
   return `0x${bytesToHex(signature.subarray(1))}${(27 + signature[0]!).toString(16)}`;
 }

@@ -23,10 +23,11 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { PeaqosClient, type PeaqosClientOptions } from "../src/client.ts";
 import { type EnvSource, readRuntimeEnv } from "../src/env.ts";
 import { OrchestrationValidationError } from "../src/errors.ts";
-import type { MessageSigner, Signer } from "../src/signer.ts";
-import { addressOfPublicKey, signPersonalMessage } from "./eip191.ts";
+import type { MessageSigner, Signer, TypedDataDomain, TypedDataTypes } from "../src/signer.ts";
+import { addressOfPublicKey, signDigest, signPersonalMessage } from "./eip191.ts";
+import { hashTypedData, primaryTypeOf } from "./eip712.ts";
 
-export type { MessageSigner, Signer };
+export type { MessageSigner, Signer, TypedDataDomain, TypedDataTypes };
 
 /**
  * A {@linkcode MessageSigner} that holds its key out of sight: it prints as its address only.
@@ -42,6 +43,12 @@ export type { MessageSigner, Signer };
  * ```
  */
 export type PrivateKeySigner = MessageSigner & {
+  /** Signs EIP-712 typed data; the primary type is the one no other type references. */
+  signTypedData(
+    domain: TypedDataDomain,
+    types: TypedDataTypes,
+    message: Readonly<Record<string, unknown>>,
+  ): Promise<string>;
   /** `{ address }`: what `JSON.stringify` and `console.log` show. */
   toJSON(): { readonly address: string };
 };
@@ -66,10 +73,11 @@ function parsePrivateKey(privateKey: unknown): Uint8Array {
 }
 
 /**
- * Builds a signer from a secp256k1 private key: EIP-191 `personal_sign` over secp256k1 with
- * keccak-256, RFC 6979 deterministic nonces and low-s signatures, returned as `0x` + 65 bytes
- * `r || s || v` with `v` 27 or 28 — byte for byte what viem and ethers produce. The key lives
- * in a closure: `JSON.stringify`, `console.log` and inspect show only `{ address }`.
+ * Builds a signer from a secp256k1 private key: EIP-191 `personal_sign` and EIP-712
+ * `signTypedData` over secp256k1 with keccak-256, RFC 6979 deterministic nonces and low-s
+ * signatures, returned as `0x` + 65 bytes `r || s || v` with `v` 27 or 28 — byte for byte what
+ * viem and ethers produce. The key lives in a closure: `JSON.stringify`, `console.log` and
+ * inspect show only `{ address }`.
  *
  * @example Sign a challenge message
  * ```ts
@@ -80,6 +88,19 @@ function parsePrivateKey(privateKey: unknown): Uint8Array {
  * const signature = await signer.signMessage("peaq challenge");
  * console.assert(/^0x[0-9a-f]{130}$/.test(signature));
  * console.assert(!JSON.stringify(signer).includes("4c0883"));
+ * ```
+ *
+ * @example Sign EIP-712 typed data, as ethers' `signTypedData(domain, types, value)` does
+ * ```ts
+ * import { privateKeySigner } from "@peaqos/peaq-os-sdk/signer";
+ *
+ * const signer = privateKeySigner("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
+ * const signature = await signer.signTypedData(
+ *   { name: "Ether Mail", version: "1", chainId: 1 },
+ *   { Mail: [{ name: "contents", type: "string" }, { name: "amount", type: "uint256" }] },
+ *   { contents: "Hello, Bob!", amount: 5n },
+ * );
+ * console.assert(/^0x[0-9a-f]{128}(1b|1c)$/.test(signature));
  * ```
  *
  * @param privateKey 32 bytes as 64 hex digits, with or without `0x`.
@@ -98,6 +119,18 @@ export function privateKeySigner(privateKey: string): PrivateKeySigner {
           throw new OrchestrationValidationError("message", "a string", message);
         }
         return Promise.resolve(signPersonalMessage(key, message));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    signTypedData(
+      domain: TypedDataDomain,
+      types: TypedDataTypes,
+      message: Readonly<Record<string, unknown>>,
+    ): Promise<string> {
+      try {
+        const digest = hashTypedData(domain, types, primaryTypeOf(types), message);
+        return Promise.resolve(signDigest(key, digest));
       } catch (error) {
         return Promise.reject(error);
       }

@@ -106,6 +106,77 @@ Deno.test("Signer accepts a viem local account and an ethers Wallet as they are"
   }
 });
 
+const AUTHORIZATION_TYPES = {
+  TransferWithAuthorization: [
+    { name: "from", type: "address" },
+    { name: "to", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "validAfter", type: "uint256" },
+    { name: "validBefore", type: "uint256" },
+    { name: "nonce", type: "bytes32" },
+  ],
+};
+
+Deno.test("toSigner() adapts signTypedData of viem accounts, ethers Wallets and privateKeySigner alike", async () => {
+  const key = randomKey();
+  const domain = {
+    name: "USD Coin",
+    version: "2",
+    chainId: 8453,
+    verifyingContract: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+  } as const;
+  const message = {
+    from: KNOWN_ADDRESS,
+    to: "0x8ba1f109551bD432803012645Ac136ddd64DBA72",
+    value: 1250000n,
+    validAfter: 0n,
+    validBefore: 1796000000n,
+    nonce: `0x${"5a".repeat(32)}`,
+  };
+  const expected = await privateKeyToAccount(key).signTypedData({
+    domain,
+    types: AUTHORIZATION_TYPES,
+    primaryType: "TransferWithAuthorization",
+    message: message as never,
+  });
+  const signers: Signer[] = [privateKeyToAccount(key), new Wallet(key), privateKeySigner(key)];
+  for (const signer of signers) {
+    const normalised = toSigner(signer);
+    assert(normalised.signTypedData !== undefined);
+    assertEquals(await normalised.signTypedData(domain, AUTHORIZATION_TYPES, message), expected);
+  }
+});
+
+Deno.test("toSigner() leaves signTypedData out when the signer has none and checks it when present", async () => {
+  const plain = toSigner({
+    address: KNOWN_ADDRESS,
+    signMessage: () => Promise.resolve(`0x${"ab".repeat(65)}`),
+  });
+  assertEquals(plain.signTypedData, undefined);
+  assertFalse("signTypedData" in plain);
+  const error = assertThrows(
+    () =>
+      toSigner({
+        address: KNOWN_ADDRESS,
+        signMessage: () => Promise.resolve(""),
+        signTypedData: "yes",
+      } as unknown as Signer),
+    OrchestrationValidationError,
+  );
+  assertEquals(error.field, "signer.signTypedData");
+  const liar = toSigner({
+    address: KNOWN_ADDRESS,
+    signMessage: () => Promise.resolve(""),
+    signTypedData: () => Promise.resolve("0xbeef"),
+  });
+  const rejection = await assertRejects(
+    () => liar.signTypedData!({}, AUTHORIZATION_TYPES, {}),
+    OrchestrationValidationError,
+  );
+  assertEquals(rejection.field, "signature");
+  assertStringIncludes(rejection.message, "signTypedData");
+});
+
 Deno.test("toSigner() rejects objects that cannot sign before any request", async () => {
   const cases: [unknown, string][] = [
     [null, "signer"],

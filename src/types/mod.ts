@@ -12,3 +12,4 @@ export type * from "./market.ts";
 export type * from "./payments.ts";
 export type * from "./experimental.ts";
 export type * from "./webhooks.ts";
+export type * from "./x402.ts";
