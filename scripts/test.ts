@@ -67,7 +67,9 @@ const suites: Suite[] = [
 async function run(suite: Suite): Promise<[number, number]> {
   console.log(`\n=== ${suite.name}: deno ${suite.args.join(" ")}`);
   const child = new Deno.Command(Deno.execPath(), {
-    args: [...suite.args],
+    // The full lockfile: deno.json itself keeps none, so `deno task demo` and the sandbox fetch
+    // only what they import (see tests/deps/README.md).
+    args: [suite.args[0]!, "--lock=deno.lock", ...suite.args.slice(1)],
     stdout: "piped",
     stderr: "piped",
   }).spawn();

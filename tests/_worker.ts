@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { MINIFLARE_PACKAGE } from "./deps/miniflare.ts";
 import { createRequire } from "node:module";
 import { Miniflare, type Request as MfRequest, Response as MfResponse } from "miniflare";
 
@@ -45,7 +46,7 @@ nodeFs.promises.rm = (path, options) => {
 
 // Miniflare talks to workerd through undici, whose connect timeouts share one coarse timer that
 // outlives the connections by up to a second; its own `reset()` (meant for tests) stops it.
-const undiciTimers = createRequire(import.meta.resolve("miniflare"))(
+const undiciTimers = createRequire(import.meta.resolve(MINIFLARE_PACKAGE))(
   "undici/lib/util/timers.js",
 ) as { reset(): void };
 
