@@ -578,7 +578,9 @@ async function finishBuild(
 }
 
 if (import.meta.main) {
-  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  // The project root is this repository unless given (the build's own tests use a copy).
+  const root = Deno.args[0]?.replace(/\/$/, "") ??
+    new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   const started = performance.now();
   try {
     const { packageJson, files, vendored } = await buildNpm({ root, outDir: `${root}/npm` });

@@ -135,6 +135,9 @@ export function parseNpmMetadata(value: unknown): NpmMetadata {
     /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/,
     "'https://github.com/<owner>/<repo>' (no trailing slash or .git)",
   );
+  if (repository.endsWith(".git")) {
+    fail(`'repository' must not end with '.git': got "${repository}"`);
+  }
   const homepage = url("homepage", /^https:\/\/\S+$/, "an https URL");
   const bugs = url("bugs", /^https:\/\/\S+$/, "an https URL");
   const keywords = record.keywords;
