@@ -3,9 +3,14 @@
  * would: ESM `.js` + `.d.ts` in `npm/esm`, CommonJS `.js` + `.d.ts` in `npm/cjs`, and a
  * `package.json` whose conditional `exports` map has one entry per JSR export.
  *
- * `deno.json` is the single source of name, version, description, license and exports. The
- * npm `dependencies` are the `npm:` packages the exported modules import (inline `npm:`
- * specifiers or bare ones mapped to `npm:` in `deno.json` "imports"), pinned as there.
+ * `deno.json` is the single source of name, version, description, license and exports;
+ * `scripts/npm_metadata.json` holds what only npm needs (repository, homepage, bugs, keywords);
+ * `src/version.ts` must carry deno.json's version. The package has no `dependencies`: the
+ * `npm:` packages the exported modules import (inline `npm:` specifiers or bare ones mapped to
+ * `npm:` in deno.json "imports") are bundled into a private `_vendor/deps.js` per format (see
+ * `npm_vendor.ts`), and the core (`.`) may import none. Every import in the output is checked
+ * to be relative and to land on an emitted file. `README.md` goes out through `npmReadme()`
+ * (absolute links, `npm:skip` blocks dropped).
  *
  * The build fails loudly (exit 1, every diagnostic printed) on any error, and writes nothing
  * outside `npm/`.
@@ -15,10 +20,29 @@
 import ts from "npm:typescript@5.9.3";
 import {
   buildPackageJson,
+  checkVersionSource,
+  type NpmMetadata,
   npmSpecifier,
   type PackageJson,
+  parseNpmMetadata,
   validateExports,
 } from "./npm_package.ts";
+import { npmReadme } from "./npm_readme.ts";
+import {
+  bundleVendor,
+  collectVendorBindings,
+  NOTICES_FILE,
+  rewriteVendoredImports,
+  thirdPartyNotices,
+  VENDOR_FILE,
+  type VendorBindings,
+  type VendoredPackage,
+} from "./npm_vendor.ts";
+
+/** The module holding `VERSION`, which must equal deno.json's "version". */
+const VERSION_FILE = "src/version.ts";
+/** npm-only package.json fields (repository, homepage, bugs, keywords). */
+const METADATA_FILE = "scripts/npm_metadata.json";
 
 /** Where the build runs from and writes to. */
 export type BuildPaths = {
@@ -31,6 +55,8 @@ export type BuildPaths = {
 /** What a build produced. */
 export type BuildResult = {
   readonly packageJson: PackageJson;
+  /** The npm packages bundled into `_vendor/`, with their licenses. */
+  readonly vendored: readonly VendoredPackage[];
   /** Every file written, relative to `outDir`. */
   readonly files: readonly string[];
 };
@@ -52,11 +78,17 @@ const TS_EXTENSIONS = /\.(m|c)?tsx?$/;
 /** One source module as it goes into the compiler. */
 type Module = { readonly path: string; readonly text: string };
 
-/** The module graph of every export, with npm dependencies found along the way. */
+/** The module graph of every export, with the npm imports found along the way. */
 type Graph = {
   readonly modules: Map<string, Module>;
-  /** npm package name → version range, from the `npm:` specifiers. */
+  /** npm package name → version as deno.json pins it, from the `npm:` specifiers. */
   readonly dependencies: Map<string, string>;
+  /** Module → the modules it imports (resolved paths). */
+  readonly edges: Map<string, string[]>;
+  /** Module → the npm specifiers it imports, as Node resolves them. */
+  readonly npmImports: Map<string, Set<string>>;
+  /** What the vendored module must export, per npm specifier. */
+  readonly bindings: VendorBindings;
 };
 
 function resolvePath(from: string, specifier: string): string {
@@ -81,6 +113,9 @@ function relativeSpecifier(fromFile: string, toFile: string): string {
 function collectGraph(entries: readonly string[], imports: Record<string, string>): Graph {
   const modules = new Map<string, Module>();
   const dependencies = new Map<string, string>();
+  const edges = new Map<string, string[]>();
+  const npmImports = new Map<string, Set<string>>();
+  const bindings: VendorBindings = new Map();
   const errors: string[] = [];
   const queue = [...entries];
 
@@ -112,6 +147,8 @@ function collectGraph(entries: readonly string[], imports: Record<string, string
     }
     // Rewrite from the end so earlier positions stay valid.
     const rewrites: { pos: number; end: number; text: string }[] = [];
+    const resolved: string[] = [];
+    const npm = new Set<string>();
     for (const imported of importedFiles) {
       const specifier = imported.fileName;
       const where = `${path}: import '${specifier}'`;
@@ -137,13 +174,14 @@ function collectGraph(entries: readonly string[], imports: Record<string, string
         }
       }
       if (target.startsWith("npm:")) {
-        const npm = npmSpecifier(target);
-        if (!npm) {
+        const parsed = npmSpecifier(target);
+        if (!parsed) {
           errors.push(`${where}: npm specifier needs an exact or ranged version: '${target}'`);
           continue;
         }
-        addDependency(npm.name, npm.version, where);
-        rewrite(npm.nodeSpecifier);
+        addDependency(parsed.name, parsed.version, where);
+        rewrite(parsed.nodeSpecifier);
+        npm.add(parsed.nodeSpecifier);
         continue;
       }
       if (/^[a-z]+:/.test(target) && !target.startsWith("file:")) {
@@ -160,6 +198,7 @@ function collectGraph(entries: readonly string[], imports: Record<string, string
         continue;
       }
       if (target !== specifier) rewrite(relativeSpecifier(path, file));
+      resolved.push(file);
       queue.push(file);
     }
     let out = text;
@@ -167,9 +206,14 @@ function collectGraph(entries: readonly string[], imports: Record<string, string
       out = out.slice(0, rewrite.pos) + rewrite.text + out.slice(rewrite.end);
     }
     modules.set(path, { path, text: out });
+    edges.set(path, resolved);
+    if (npm.size > 0) {
+      npmImports.set(path, npm);
+      errors.push(...collectVendorBindings(path, out, npm, bindings));
+    }
   }
   if (errors.length > 0) throw new BuildError(errors.join("\n"));
-  return { modules, dependencies };
+  return { modules, dependencies, edges, npmImports, bindings };
 }
 
 const BASE_OPTIONS: ts.CompilerOptions = {
@@ -301,7 +345,14 @@ function compile(
   const program = ts.createProgram([...graph.modules.keys()], options, host);
   const diagnostics = [...ts.getPreEmitDiagnostics(program)];
   if (diagnostics.length === 0) {
+    const vendored = new Set(graph.bindings.keys());
     const emitted = program.emit(undefined, undefined, undefined, false, {
+      after: vendored.size === 0 ? [] : [
+        rewriteVendoredImports(
+          vendored,
+          (file) => relativeSpecifier(file, `${paths.root}/${VENDOR_FILE}`),
+        ),
+      ],
       afterDeclarations: [rewriteDeclarationImports],
     });
     diagnostics.push(...emitted.diagnostics);
@@ -331,7 +382,7 @@ function emittedPath(source: string, dir: string, extension: ".js" | ".d.ts"): s
 }
 
 /** Builds `npm/` from `deno.json`; throws {@linkcode BuildError} on any problem. */
-export function buildNpm(paths: BuildPaths): BuildResult {
+export async function buildNpm(paths: BuildPaths): Promise<BuildResult> {
   if (paths.outDir !== `${paths.root}/npm`) {
     throw new BuildError(`The output directory must be '${paths.root}/npm': got '${paths.outDir}'`);
   }
@@ -345,12 +396,27 @@ export function buildNpm(paths: BuildPaths): BuildResult {
       throw new BuildError(`deno.json export '${key}' must be a relative .ts file: '${source}'`);
     }
   }
-  for (const file of ["README.md", "LICENSE"]) {
+  for (const file of ["README.md", "LICENSE", VERSION_FILE, METADATA_FILE]) {
     try {
       Deno.statSync(`${paths.root}/${file}`);
     } catch {
-      throw new BuildError(`Missing '${file}' at the project root: the npm package ships it`);
+      throw new BuildError(`Missing '${file}' at the project root: the npm build needs it`);
     }
+  }
+  const versionProblem = checkVersionSource(
+    denoJson.version,
+    Deno.readTextFileSync(`${paths.root}/${VERSION_FILE}`),
+  );
+  if (versionProblem) throw new BuildError(`${VERSION_FILE}: ${versionProblem}`);
+  let metadata: NpmMetadata;
+  let readme: string;
+  try {
+    metadata = parseNpmMetadata(
+      JSON.parse(Deno.readTextFileSync(`${paths.root}/${METADATA_FILE}`)),
+    );
+    readme = npmReadme(Deno.readTextFileSync(`${paths.root}/README.md`), metadata.repository);
+  } catch (error) {
+    throw new BuildError(`${(error as Error).message}`);
   }
 
   const entries = Object.values(exportsField).map((source) =>
@@ -364,36 +430,119 @@ export function buildNpm(paths: BuildPaths): BuildResult {
   } finally {
     Deno.chdir(previousCwd);
   }
+  const coreProblems = coreNpmImports(graph, resolvePath(`${paths.root}/`, exportsField["."]!));
+  if (coreProblems.length > 0) throw new BuildError(coreProblems.join("\n"));
 
   try {
     Deno.removeSync(paths.outDir, { recursive: true });
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  return finishBuild(paths, denoJson, exportsField, graph);
+  return await finishBuild(paths, denoJson, exportsField, graph, { metadata, readme });
 }
 
-function finishBuild(
+/** The core (`.`) stays dependency-free: no module it reaches may import an npm package. */
+function coreNpmImports(graph: Graph, coreEntry: string | undefined): string[] {
+  if (coreEntry === undefined) return [`deno.json "exports" has no "." entry`];
+  const seen = new Set<string>();
+  const queue = [coreEntry];
+  const problems: string[] = [];
+  while (queue.length > 0) {
+    const path = queue.shift()!;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const specifier of graph.npmImports.get(path) ?? []) {
+      problems.push(
+        `${path}: imports '${specifier}', but the core ('.') must stay dependency-free; ` +
+          `put code that needs npm packages behind a subpath such as './signer'`,
+      );
+    }
+    queue.push(...graph.edges.get(path) ?? []);
+  }
+  return problems;
+}
+
+/**
+ * Every import in the emitted files must be relative and land on an emitted file, so the
+ * package resolves nothing outside itself; declarations may not reference anything else.
+ */
+function emittedImportProblems(outDir: string, files: readonly string[]): string[] {
+  const problems: string[] = [];
+  const shipped = new Set(files);
+  for (const file of files) {
+    if (!/\.(js|d\.ts)$/.test(file)) continue;
+    const text = Deno.readTextFileSync(`${outDir}/${file}`);
+    const info = ts.preProcessFile(text, true, true);
+    if (info.referencedFiles.length > 0 || info.typeReferenceDirectives.length > 0) {
+      problems.push(`npm/${file}: has a triple-slash reference`);
+    }
+    for (const { fileName } of info.importedFiles) {
+      if (!fileName.startsWith("./") && !fileName.startsWith("../")) {
+        problems.push(`npm/${file}: imports '${fileName}', which the package does not ship`);
+        continue;
+      }
+      const resolved = new URL(fileName, `file:///${file}`).pathname.slice(1);
+      const candidates = file.endsWith(".d.ts")
+        ? [resolved.replace(/\.js$/, ".d.ts"), resolved]
+        : [resolved];
+      if (!candidates.some((candidate) => shipped.has(candidate))) {
+        problems.push(`npm/${file}: imports '${fileName}', which the build did not emit`);
+      }
+    }
+  }
+  return problems;
+}
+
+async function finishBuild(
   paths: BuildPaths,
   denoJson: DenoJson,
   exportsField: Record<string, string>,
   graph: Graph,
-): BuildResult {
+  npmOnly: { readonly metadata: NpmMetadata; readonly readme: string },
+): Promise<BuildResult> {
   const written: string[] = [];
   Deno.mkdirSync(paths.outDir, { recursive: true });
   compile(graph, paths, `${paths.outDir}/esm`, "esm", written);
   compile(graph, paths, `${paths.outDir}/cjs`, "cjs", written);
   const write = (name: string, text: string) => {
+    Deno.mkdirSync(`${paths.outDir}/${name}`.replace(/\/[^/]*$/, ""), { recursive: true });
     Deno.writeTextFileSync(`${paths.outDir}/${name}`, text);
     written.push(name);
   };
   write("cjs/package.json", `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+
+  const vendored: VendoredPackage[] = [];
+  if (graph.bindings.size > 0) {
+    for (const format of ["esm", "cjs"] as const) {
+      let bundle;
+      try {
+        bundle = await bundleVendor(paths.root, graph.bindings, format);
+      } catch (error) {
+        throw new BuildError(`Vendoring npm imports (${format}): ${(error as Error).message}`);
+      }
+      write(`${format}/${VENDOR_FILE}`, bundle.text);
+      if (format === "esm") vendored.push(...bundle.packages);
+    }
+    for (const [name, pinned] of graph.dependencies) {
+      const found = vendored.find((p) => p.name === name);
+      if (found && found.version !== pinned) {
+        throw new BuildError(
+          `node_modules holds ${name}@${found.version} but deno.json pins '${pinned}': ` +
+            `run 'deno install'`,
+        );
+      }
+    }
+    write(NOTICES_FILE, thirdPartyNotices(vendored));
+  }
+  const importProblems = emittedImportProblems(paths.outDir, written);
+  if (importProblems.length > 0) throw new BuildError(importProblems.join("\n"));
 
   const packageJson = buildPackageJson({
     name: denoJson.name,
     version: denoJson.version,
     description: denoJson.description,
     license: denoJson.license,
+    metadata: npmOnly.metadata,
     exports: Object.fromEntries(
       Object.entries(exportsField).map(([key, source]) => [key, {
         esm: emittedPath(source, "esm", ".js"),
@@ -402,7 +551,7 @@ function finishBuild(
         cjsTypes: emittedPath(source, "cjs", ".d.ts"),
       }]),
     ),
-    dependencies: Object.fromEntries([...graph.dependencies].sort(([a], [b]) => a < b ? -1 : 1)),
+    extraFiles: vendored.length > 0 ? [NOTICES_FILE] : [],
   });
   for (const [key, target] of Object.entries(packageJson.exports)) {
     if (typeof target === "string") continue;
@@ -422,22 +571,24 @@ function finishBuild(
   const problems = validateExports(exportsField, packageJson.exports);
   if (problems.length > 0) throw new BuildError(problems.join("\n"));
   write("package.json", `${JSON.stringify(packageJson, null, 2)}\n`);
-  Deno.copyFileSync(`${paths.root}/README.md`, `${paths.outDir}/README.md`);
+  write("README.md", npmOnly.readme);
   Deno.copyFileSync(`${paths.root}/LICENSE`, `${paths.outDir}/LICENSE`);
-  written.push("README.md", "LICENSE");
-  return { packageJson, files: written.sort() };
+  written.push("LICENSE");
+  return { packageJson, vendored, files: written.sort() };
 }
 
 if (import.meta.main) {
-  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  // The project root is this repository unless given (the build's own tests use a copy).
+  const root = Deno.args[0]?.replace(/\/$/, "") ??
+    new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   const started = performance.now();
   try {
-    const { packageJson, files } = buildNpm({ root, outDir: `${root}/npm` });
-    const deps = Object.entries(packageJson.dependencies ?? {}).map(([n, v]) => `${n}@${v}`);
+    const { packageJson, files, vendored } = await buildNpm({ root, outDir: `${root}/npm` });
+    const bundled = vendored.map((p) => `${p.name}@${p.version}`);
     console.log(
       `Built ${packageJson.name}@${packageJson.version} into npm/: ${files.length} files, ` +
-        `exports ${Object.keys(packageJson.exports).join(" ")}, ` +
-        `dependencies ${deps.length > 0 ? deps.join(" ") : "none"} ` +
+        `exports ${Object.keys(packageJson.exports).join(" ")}, no dependencies, ` +
+        `vendored ${bundled.length > 0 ? bundled.join(" ") : "nothing"} ` +
         `(${Math.round(performance.now() - started)} ms)`,
     );
   } catch (error) {

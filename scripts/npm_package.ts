@@ -49,12 +49,16 @@ export type ConditionalExport = {
   readonly default: string;
 };
 
-/** The `package.json` the build writes. */
+/** The `package.json` the build writes; it never has `dependencies`. */
 export type PackageJson = {
   readonly name: string;
   readonly version: string;
   readonly description: string;
   readonly license: string;
+  readonly keywords: readonly string[];
+  readonly homepage: string;
+  readonly bugs: { readonly url: string };
+  readonly repository: { readonly type: "git"; readonly url: string };
   readonly type: "module";
   readonly main: string;
   readonly module: string;
@@ -64,18 +68,115 @@ export type PackageJson = {
   readonly files: readonly string[];
   readonly sideEffects: false;
   readonly engines: { readonly node: string };
-  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly publishConfig: { readonly access: "public" };
 };
 
-/** What `buildPackageJson` needs; the metadata comes straight from deno.json. */
+/**
+ * What only the npm package needs, from `scripts/npm_metadata.json`. `repository` is the
+ * GitHub URL README links are made absolute against (`<repository>/blob/main/<path>`).
+ */
+export type NpmMetadata = {
+  readonly repository: string;
+  readonly homepage: string;
+  readonly bugs: string;
+  readonly keywords: readonly string[];
+};
+
+/** What `buildPackageJson` needs: name, version, description, license from deno.json. */
 export type PackageInput = {
   readonly name: string | undefined;
   readonly version: string | undefined;
   readonly description: string | undefined;
   readonly license: string | undefined;
+  readonly metadata: NpmMetadata;
   readonly exports: Readonly<Record<string, SubpathFiles>>;
-  readonly dependencies: Readonly<Record<string, string>>;
+  /** Files shipped besides esm/, cjs/, README.md and LICENSE (e.g. third-party notices). */
+  readonly extraFiles?: readonly string[];
 };
+
+/**
+ * Checks `scripts/npm_metadata.json`: `repository` a `https://github.com/<owner>/<repo>` URL,
+ * `homepage` and `bugs` https URLs, `keywords` lowercase words; unknown keys other than
+ * `$comment` are refused so a typo cannot silently drop a field.
+ *
+ * @example
+ * ```ts
+ * import { parseNpmMetadata } from "./npm_package.ts";
+ *
+ * const metadata = parseNpmMetadata({
+ *   repository: "https://github.com/o/r",
+ *   homepage: "https://example.com",
+ *   bugs: "https://github.com/o/r/issues",
+ *   keywords: ["sdk"],
+ * });
+ * console.assert(metadata.repository === "https://github.com/o/r");
+ * ```
+ */
+export function parseNpmMetadata(value: unknown): NpmMetadata {
+  const fail = (why: string): never => {
+    throw new Error(`scripts/npm_metadata.json: ${why}`);
+  };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return fail("expected an object");
+  }
+  const record = value as Record<string, unknown>;
+  const known = ["$comment", "repository", "homepage", "bugs", "keywords"];
+  const unknown = Object.keys(record).filter((key) => !known.includes(key));
+  if (unknown.length > 0) fail(`unknown key(s) '${unknown.join("', '")}'`);
+  const url = (key: string, pattern: RegExp, shape: string): string => {
+    const text = record[key];
+    if (typeof text !== "string" || !pattern.test(text)) {
+      fail(`'${key}' must be ${shape}: got ${JSON.stringify(text)}`);
+    }
+    return text as string;
+  };
+  const repository = url(
+    "repository",
+    /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/,
+    "'https://github.com/<owner>/<repo>' (no trailing slash or .git)",
+  );
+  if (repository.endsWith(".git")) {
+    fail(`'repository' must not end with '.git': got "${repository}"`);
+  }
+  const homepage = url("homepage", /^https:\/\/\S+$/, "an https URL");
+  const bugs = url("bugs", /^https:\/\/\S+$/, "an https URL");
+  const keywords = record.keywords;
+  if (
+    !Array.isArray(keywords) || keywords.length === 0 ||
+    !keywords.every((k) => typeof k === "string" && /^[a-z0-9][a-z0-9.-]*$/.test(k))
+  ) {
+    fail(`'keywords' must be a non-empty list of lowercase words: got ${JSON.stringify(keywords)}`);
+  }
+  return { repository, homepage, bugs, keywords: [...keywords as string[]] };
+}
+
+/**
+ * Checks that the module defining `VERSION` (`src/version.ts`) carries deno.json's version;
+ * returns the problem, or `undefined` when they agree.
+ *
+ * @example
+ * ```ts
+ * import { checkVersionSource } from "./npm_package.ts";
+ *
+ * console.assert(checkVersionSource("1.2.3", 'export const VERSION = "1.2.3";') === undefined);
+ * console.assert(checkVersionSource("1.2.4", 'export const VERSION = "1.2.3";') !== undefined);
+ * ```
+ */
+export function checkVersionSource(
+  denoJsonVersion: string | undefined,
+  source: string,
+): string | undefined {
+  const found = [...source.matchAll(/^export const VERSION = "([^"]*)";$/gm)];
+  if (found.length !== 1) {
+    return `expected exactly one line 'export const VERSION = "<version>";', found ${found.length}`;
+  }
+  const version = found[0]![1];
+  if (version !== denoJsonVersion) {
+    return `VERSION is '${version}' but deno.json's "version" is '${denoJsonVersion}': ` +
+      `deno.json is the source, set VERSION to match`;
+  }
+  return undefined;
+}
 
 function required(field: string, value: string | undefined): string {
   if (!value) throw new Error(`deno.json has no "${field}": the npm package needs it`);
@@ -89,7 +190,7 @@ function required(field: string, value: string | undefined): string {
  *
  * @example
  * ```ts ignore
- * const pkg = buildPackageJson({ name: "@x/y", version: "1.0.0", ... });
+ * const pkg = buildPackageJson({ name: "@x/y", version: "1.0.0", metadata, exports, ... });
  * ```
  */
 export function buildPackageJson(input: PackageInput): PackageJson {
@@ -106,22 +207,26 @@ export function buildPackageJson(input: PackageInput): PackageJson {
     if (key !== ".") subpathTypes[key.replace(/^\.\//, "")] = [files.cjsTypes];
   }
   exportsMap["./package.json"] = "./package.json";
-  const hasDependencies = Object.keys(input.dependencies).length > 0;
+  const { metadata } = input;
   return {
     name: required("name", input.name),
     version: required("version", input.version),
     description: required("description", input.description),
     license: required("license", input.license),
+    keywords: [...metadata.keywords],
+    homepage: metadata.homepage,
+    bugs: { url: metadata.bugs },
+    repository: { type: "git", url: `git+${metadata.repository}.git` },
     type: "module",
     main: root.cjs,
     module: root.esm,
     types: root.cjsTypes,
     exports: exportsMap,
     ...(Object.keys(subpathTypes).length > 0 ? { typesVersions: { "*": subpathTypes } } : {}),
-    files: ["esm/", "cjs/", "README.md", "LICENSE"],
+    files: ["esm/", "cjs/", "README.md", "LICENSE", ...input.extraFiles ?? []],
     sideEffects: false,
     engines: { node: ">=20" },
-    ...(hasDependencies ? { dependencies: { ...input.dependencies } } : {}),
+    publishConfig: { access: "public" },
   };
 }
 

@@ -1,15 +1,19 @@
 /**
  * The cross-runtime suite (`deno task test:runtimes`): builds the npm package, packs it,
  * installs the tarball into a temporary project as a user would, lints the package (publint,
- * attw, npm/JSR exports, JSR slow types, `deno doc --lint`), then runs the same smoke story on
- * Node (import and require, plus a strict `tsc` consumer), Bun and workerd (miniflare) against
- * a real sandbox started in this process on 127.0.0.1.
+ * attw, npm/JSR exports, JSR slow types, `deno doc --lint`), installs it alone into a second,
+ * empty project (it must bring no dependencies; `./signer` must sign there on Node import and
+ * require, Bun and workerd, and a strict `tsc` consumer must type-check), then runs the same
+ * smoke story on Node (import and require), Bun and workerd (miniflare) against a real sandbox
+ * started in this process on 127.0.0.1.
  *
  * Prints each check's and suite's outcome and ends with one line, `N passed, M failed`,
  * summing every individual test. Exits 1 when anything failed.
  *
  * @module
  */
+import { recoverMessageAddress } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { validateExports } from "./npm_package.ts";
 import { runtimeDevDependencies } from "./runtimes_tools.ts";
 
@@ -213,28 +217,43 @@ async function main(): Promise<void> {
     if (!built) return;
 
     let tarball = "";
-    const packed = await check("npm pack ships only esm/, cjs/, README.md, LICENSE", async () => {
-      const result = await run("npm", ["pack", "--json", "--pack-destination", tmp], {
-        cwd: `${ROOT}/npm`,
+    const packed = await check(
+      "npm pack ships only esm/, cjs/, README, LICENSE, notices",
+      async () => {
+        const result = await run("npm", ["pack", "--json", "--pack-destination", tmp], {
+          cwd: `${ROOT}/npm`,
+          quiet: true,
+        });
+        mustSucceed(result, "npm pack");
+        const [info] = JSON.parse(result.stdout) as {
+          filename: string;
+          files: { path: string }[];
+          size: number;
+        }[];
+        tarball = `${tmp}/${info!.filename}`;
+        const stray = info!.files.map((f) => f.path).filter((path) =>
+          !/^(esm|cjs)\/.+\.(js|d\.ts)$/.test(path) &&
+          !["package.json", "cjs/package.json", "README.md", "LICENSE", "THIRD_PARTY_NOTICES.md"]
+            .includes(path)
+        );
+        if (stray.length > 0) {
+          throw new Error(`unexpected files in the tarball: ${stray.join(", ")}`);
+        }
+        return `${info!.filename}, ${info!.files.length} files, ${
+          (info!.size / 1024).toFixed(1)
+        } KiB`;
+      },
+    );
+    if (!packed) return;
+
+    await check("the packed package.json has no dependencies and the npm metadata", async () => {
+      const result = await run("tar", ["-xzOf", tarball, "package/package.json"], {
+        cwd: tmp,
         quiet: true,
       });
-      mustSucceed(result, "npm pack");
-      const [info] = JSON.parse(result.stdout) as {
-        filename: string;
-        files: { path: string }[];
-        size: number;
-      }[];
-      tarball = `${tmp}/${info!.filename}`;
-      const stray = info!.files.map((f) => f.path).filter((path) =>
-        !/^(esm|cjs)\/.+\.(js|d\.ts)$/.test(path) &&
-        !["package.json", "cjs/package.json", "README.md", "LICENSE"].includes(path)
-      );
-      if (stray.length > 0) throw new Error(`unexpected files in the tarball: ${stray.join(", ")}`);
-      return `${info!.filename}, ${info!.files.length} files, ${
-        (info!.size / 1024).toFixed(1)
-      } KiB`;
+      mustSucceed(result, "tar");
+      return packedManifestProblems(JSON.parse(result.stdout));
     });
-    if (!packed) return;
 
     // 2. A consumer project with the tarball installed from the registry's point of view.
     const installed = await check("npm install of the tarball into a fresh project", async () => {
@@ -311,7 +330,94 @@ async function main(): Promise<void> {
       mustSucceed(result, "deno doc --lint");
     });
 
-    // 4. The same smoke story on every runtime, each against its own sandbox.
+    // 4. The tarball alone in an empty project: nothing else may come with it, and ./signer
+    // must still sign there on every runtime (its @noble code is bundled).
+    const fresh = `${tmp}/fresh`;
+    const alone = await check(
+      "npm install of the tarball alone installs exactly one package",
+      async () => {
+        await Deno.mkdir(fresh, { recursive: true });
+        await Deno.writeTextFile(
+          `${fresh}/package.json`,
+          JSON.stringify({ name: "peaqos-alone", private: true, type: "module" }, null, 2),
+        );
+        const result = await run(
+          "npm",
+          ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball],
+          { cwd: fresh },
+        );
+        mustSucceed(result, "npm install");
+        const lock = JSON.parse(await Deno.readTextFile(`${fresh}/package-lock.json`)) as {
+          packages: Record<string, unknown>;
+        };
+        const installed = Object.keys(lock.packages).filter((key) => key !== "");
+        const onDisk = await installedPackages(`${fresh}/node_modules`);
+        if (
+          installed.join() !== `node_modules/${PACKAGE}` || onDisk.join() !== PACKAGE
+        ) {
+          throw new Error(
+            `expected only ${PACKAGE}: package-lock has ${installed.join(", ")}; ` +
+              `node_modules has ${onDisk.join(", ")}`,
+          );
+        }
+        return `node_modules: ${onDisk.join(", ")}`;
+      },
+    );
+    if (alone) {
+      await copyDir(`${ROOT}/tests/runtimes/fresh`, `${fresh}/fresh`);
+      const freshReal = await Deno.realPath(fresh);
+      const key = generatePrivateKey();
+      const message = `peaq signer alone ${crypto.randomUUID()}`;
+      const account = privateKeyToAccount(key);
+      const expected = {
+        address: account.address,
+        signature: await account.signMessage({ message }),
+      };
+      const env = { SIGNER_KEY: key, SIGNER_MESSAGE: message };
+      const signs = (name: string, build: "esm" | "cjs", command: () => Promise<RunResult>) =>
+        check(`./signer alone, ${name}: signs, the signature verifies`, async () => {
+          const result = await command();
+          mustSucceed(result, name);
+          return await verifySigned(result.stdout, expected, message, freshReal, build);
+        });
+      await signs(
+        "Node import",
+        "esm",
+        () => run("node", ["fresh/sign.mjs"], { cwd: fresh, env, quiet: true }),
+      );
+      await signs(
+        "Node require without require(esm)",
+        "cjs",
+        () =>
+          run("node", ["--no-experimental-require-module", "fresh/sign.cjs"], {
+            cwd: fresh,
+            env,
+            quiet: true,
+          }),
+      );
+      await signs(
+        "Bun",
+        "esm",
+        () => run(bin("bun"), ["fresh/sign.mjs"], { cwd: fresh, env, quiet: true }),
+      );
+      await signs(
+        "workerd (miniflare)",
+        "esm",
+        () =>
+          run("node", [`${project}/tests/runtimes/fresh/sign_workerd.mjs`, fresh], {
+            cwd: fresh,
+            env,
+            quiet: true,
+          }),
+      );
+      await check("tsc --strict consumer type-checks against the shipped .d.ts alone", async () => {
+        await copyDir(`${ROOT}/tests/runtimes/node`, `${fresh}/consumer`);
+        const result = await run(bin("tsc"), ["-p", "consumer/tsconfig.json"], { cwd: fresh });
+        mustSucceed(result, "tsc --noEmit");
+      });
+    }
+
+    // 5. The same smoke story on every runtime, each against its own sandbox.
     await withSandbox("node (import + require)", async (env) => {
       const result = await run("node", [
         "--test",
@@ -320,12 +426,6 @@ async function main(): Promise<void> {
         "tests/runtimes/node/cjs_smoke.cjs",
       ], { cwd: project, env });
       suite(`node ${await nodeVersion()} (import + require)`, result, parseNode);
-    });
-    await check("tsc --strict consumer type-checks against the shipped .d.ts", async () => {
-      const result = await run(bin("tsc"), ["-p", "tests/runtimes/node/tsconfig.json"], {
-        cwd: project,
-      });
-      mustSucceed(result, "tsc --noEmit");
     });
     await withSandbox("bun", async (env) => {
       const result = await run(bin("bun"), ["test", "./tests/runtimes/bun/smoke.mjs"], {
@@ -353,6 +453,86 @@ async function main(): Promise<void> {
     Deno.removeSignalListener("SIGINT", onInterrupt);
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
+}
+
+/** What a packed package.json must (not) have; returns a note, throws on a problem. */
+function packedManifestProblems(pkg: Record<string, unknown>): string {
+  const problems: string[] = [];
+  for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+    const value = pkg[field];
+    if (value !== undefined && Object.keys(value as object).length > 0) {
+      problems.push(`'${field}' is not empty: ${JSON.stringify(value)}`);
+    }
+  }
+  const text = (value: unknown) => typeof value === "string" && value.length > 0;
+  const repository = pkg.repository as { type?: string; url?: string } | undefined;
+  if (repository?.type !== "git" || !/^git\+https:\/\/.+\.git$/.test(repository.url ?? "")) {
+    problems.push(`'repository' is not { type: "git", url: "git+https://….git" }`);
+  }
+  if (!text(pkg.homepage)) problems.push(`'homepage' is missing`);
+  if (!text((pkg.bugs as { url?: string } | undefined)?.url)) {
+    problems.push(`'bugs.url' is missing`);
+  }
+  const keywords = pkg.keywords;
+  if (!Array.isArray(keywords) || keywords.length === 0) problems.push(`'keywords' is empty`);
+  if ((pkg.publishConfig as { access?: string } | undefined)?.access !== "public") {
+    problems.push(`'publishConfig.access' is not "public"`);
+  }
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return `no dependencies; ${repository!.url}`;
+}
+
+/** Package names under a node_modules directory (scoped ones as `@scope/name`). */
+async function installedPackages(nodeModules: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(nodeModules)) {
+    if (entry.name.startsWith(".")) continue;
+    if (entry.name.startsWith("@")) {
+      for await (const scoped of Deno.readDir(`${nodeModules}/${entry.name}`)) {
+        names.push(`${entry.name}/${scoped.name}`);
+      }
+    } else names.push(entry.name);
+  }
+  return names.sort();
+}
+
+/**
+ * Checks a `fresh/sign*` script's JSON line: the address and signature equal viem's for the
+ * same key, the signature recovers to the address, and every file the runtime loaded is the
+ * package's `build` (esm or cjs) inside the project under test.
+ */
+async function verifySigned(
+  stdout: string,
+  expected: { address: string; signature: string },
+  message: string,
+  projectDir: string,
+  build: "esm" | "cjs",
+): Promise<string> {
+  const line = stdout.trim().split("\n").at(-1) ?? "";
+  const body = JSON.parse(line) as {
+    address: string;
+    signature: `0x${string}`;
+    resolved?: string;
+    files?: string[];
+  };
+  if (body.address !== expected.address) {
+    throw new Error(`address: expected ${expected.address}, got ${body.address}`);
+  }
+  if (body.signature !== expected.signature) {
+    throw new Error("the signature differs from viem's for the same key and message");
+  }
+  const recovered = await recoverMessageAddress({ message, signature: body.signature });
+  if (recovered !== expected.address) throw new Error(`the signature recovers to ${recovered}`);
+  const files = body.files ?? (body.resolved === undefined ? [] : [body.resolved]);
+  const root = `${projectDir}/node_modules/${PACKAGE}/${build}/`;
+  const outside = files
+    .map((file) => file.replace(/^file:\/\//, ""))
+    .map((file) => file.startsWith("/") ? file : `${projectDir}/${file}`)
+    .filter((file) => !file.startsWith(root));
+  if (files.length === 0 || outside.length > 0) {
+    throw new Error(`loaded from outside ${root}: ${outside.join(", ") || "(nothing reported)"}`);
+  }
+  return `${files.length} file(s) from ${build}/, recovers to ${recovered.slice(0, 10)}…`;
 }
 
 async function nodeVersion(): Promise<string> {

@@ -48,12 +48,16 @@ test("require() of the core works without require(esm), as on Node 20.0", () => 
   assert.deepEqual(JSON.parse(out), [sdk.VERSION, "function"]);
 });
 
-test("require() of ./signer needs require(esm) (Node >= 20.19): @noble is ESM-only", () => {
+test("require() of ./signer works without require(esm), as on Node 20.0: @noble is bundled", () => {
   const out = requireWithoutEsm(
-    `try { require("${PACKAGE}/signer"); process.stdout.write("loaded"); }
-     catch (error) { process.stdout.write(String(error.code)); }`,
+    `const { privateKeySigner } = require("${PACKAGE}/signer");
+     const signer = privateKeySigner("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
+     signer.signMessage("peaq challenge").then((signature) =>
+       process.stdout.write(JSON.stringify([signer.address, signature])));`,
   );
-  assert.equal(out, "ERR_REQUIRE_ESM");
+  const [address, signature] = JSON.parse(out);
+  assert.equal(address, "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
+  assert.match(signature, /^0x[0-9a-f]{128}(1b|1c)$/);
 });
 
 // The story is ESM (shared with Bun and workerd); tests registered once it has loaded still run.
