@@ -75,6 +75,9 @@ async function buildWorker(): Promise<string> {
       "--main-fields=module,main",
       "--conditions=workerd,worker,import",
       "--external:cloudflare:*",
+      // One zod for the Worker and `contract/` (which resolves it from the repository root),
+      // as wrangler.jsonc's `alias` does for the deployed bundle.
+      "--alias:zod=./node_modules/zod",
       "--log-level=error",
     ],
     cwd: new URL("..", import.meta.url).pathname,
@@ -170,8 +173,12 @@ export type EdgeWorker = {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Sends a request with the edge client key. */
   authed(path: string, init?: RequestInit, key?: string): Promise<Response>;
-  /** The Worker's record of an order (`GET /v1/edge/orders/:orderId`). */
-  orderRecord(orderId: string): Promise<OrderRecordView>;
+  /** The Worker's record of an order (`GET /v1/edge/orders/:orderId`) for `key`'s tenant. */
+  orderRecord(orderId: string, key?: string): Promise<OrderRecordView>;
+  /** The status of `GET /v1/edge/orders/:orderId` for `key`'s tenant (404: no record). */
+  recordStatus(orderId: string, key?: string): Promise<number>;
+  /** Stores a pairing session for `key`'s tenant (`PUT /v1/sessions/:agentPairingId`). */
+  storeSession(agentPairingId: string, pairingToken: string, key?: string): Promise<void>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 };
@@ -295,17 +302,45 @@ export async function startWorker(
     outbound,
     fetch: send,
     authed,
-    async orderRecord(orderId) {
-      const response = await authed(`/v1/edge/orders/${encodeURIComponent(orderId)}`);
-      const body = await response.json();
+    async orderRecord(orderId, key) {
+      const response = await authed(`/v1/edge/orders/${encodeURIComponent(orderId)}`, {}, key);
+      const body = await json(response);
       if (response.status !== 200) {
         throw new Error(`orderRecord: ${JSON.stringify(body)}`);
       }
       return body.item as OrderRecordView;
     },
+    async recordStatus(orderId, key) {
+      const response = await authed(`/v1/edge/orders/${encodeURIComponent(orderId)}`, {}, key);
+      await response.body?.cancel();
+      return response.status;
+    },
+    async storeSession(agentPairingId, pairingToken, key) {
+      const response = await authed(`/v1/sessions/${encodeURIComponent(agentPairingId)}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ pairingToken }),
+      }, key);
+      const body = await json(response);
+      if (response.status !== 200) throw new Error(`storeSession: ${JSON.stringify(body)}`);
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/**
+ * A token shaped like a pairing token (a JWT whose payload names `pairingId`), unsigned: the
+ * Worker reads the claims without verifying them, the API would refuse it.
+ */
+export function fakePairingToken(
+  pairingId: string,
+  claims: Record<string, unknown> = {},
+): string {
+  const part = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part({ pairingId, exp, ...claims })}.forged`;
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released). */
