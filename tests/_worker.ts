@@ -12,7 +12,11 @@
  * @module
  */
 import { createRequire } from "node:module";
-import { Miniflare, type Request as MfRequest, Response as MfResponse } from "miniflare";
+import {
+  Miniflare,
+  type Request as MfRequest,
+  Response as MfResponse,
+} from "miniflare";
 
 const WORKER_ENTRY = new URL("../worker/src/index.ts", import.meta.url);
 
@@ -49,6 +53,12 @@ const undiciTimers = createRequire(import.meta.resolve("miniflare"))(
   "undici/lib/util/timers.js",
 ) as { reset(): void };
 
+/** Disposes a Miniflare instance started outside {@linkcode startWorker}, leaving nothing open. */
+export async function disposeMiniflare(mf: Miniflare): Promise<void> {
+  await mf.dispose();
+  await settleMiniflareLeftovers();
+}
+
 async function settleMiniflareLeftovers(): Promise<void> {
   undiciTimers.reset();
   for (const channel of openChannels) {
@@ -60,14 +70,17 @@ async function settleMiniflareLeftovers(): Promise<void> {
   pendingRemovals.clear();
 }
 
-// esbuild runs as a CLI subprocess that has fully exited before any test starts.
-async function buildWorker(): Promise<string> {
+/**
+ * Bundles a Worker entry as the tests run it (one ES module, `cloudflare:*` left to workerd).
+ * esbuild runs as a CLI subprocess that has fully exited before any test starts.
+ */
+export async function bundleWorker(entry: URL = WORKER_ENTRY): Promise<string> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       "npm:esbuild@0.27.3",
-      WORKER_ENTRY.pathname,
+      entry.pathname,
       "--bundle",
       "--format=esm",
       "--platform=neutral",
@@ -93,7 +106,7 @@ async function buildWorker(): Promise<string> {
 }
 
 /** The Worker bundle, built once per test module (top-level, outside any test's sanitizers). */
-export const WORKER_BUNDLE: string = await buildWorker();
+export const WORKER_BUNDLE: string = await bundleWorker();
 
 /** An edge client key the test Worker accepts, and a second one for rate-limit isolation. */
 export const CLIENT_KEY = "edge_test_key_0123456789";
@@ -111,7 +124,9 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
   );
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join(
+    "",
+  );
 }
 
 /**
@@ -178,7 +193,11 @@ export type EdgeWorker = {
   /** The status of `GET /v1/edge/orders/:orderId` for `key`'s tenant (404: no record). */
   recordStatus(orderId: string, key?: string): Promise<number>;
   /** Stores a pairing session for `key`'s tenant (`PUT /v1/sessions/:agentPairingId`). */
-  storeSession(agentPairingId: string, pairingToken: string, key?: string): Promise<void>;
+  storeSession(
+    agentPairingId: string,
+    pairingToken: string,
+    key?: string,
+  ): Promise<void>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 };
@@ -208,7 +227,9 @@ export async function startWorker(
     PEAQOS_ORCHESTRATION_URL: "http://127.0.0.1:9",
     PEAQOS_API_KEY: "sk_unused",
     PEAQOS_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    EDGE_CLIENT_KEYS: `test=${await sha256Hex(CLIENT_KEY)},other=${await sha256Hex(
+    EDGE_CLIENT_KEYS: `test=${await sha256Hex(
+      CLIENT_KEY,
+    )},other=${await sha256Hex(
       OTHER_CLIENT_KEY,
     )}`,
     SESSION_ENCRYPTION_KEY: SESSION_KEY,
@@ -225,10 +246,15 @@ export async function startWorker(
     ...WORKER_MINIFLARE,
     port: options.port ?? 0,
     bindings,
-    ...(options.storageDir ? { durableObjectsPersist: options.storageDir } : {}),
+    ...(options.storageDir
+      ? { durableObjectsPersist: options.storageDir }
+      : {}),
     ...(onOutput
       ? {
-        handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+        handleRuntimeStdio: (
+          stdout: NodeJS.ReadableStream,
+          stderr: NodeJS.ReadableStream,
+        ) => {
           const decoder = new TextDecoder();
           const take = (chunk: Uint8Array | string) =>
             onOutput(typeof chunk === "string" ? chunk : decoder.decode(chunk));
@@ -245,40 +271,56 @@ export async function startWorker(
         deadLetterQueue: "peaqos-handoffs-dlq",
       },
       // As deployed: dead jobs are noted on their order by the Worker's DLQ consumer.
-      "peaqos-handoffs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
+      "peaqos-handoffs-dlq": {
+        maxBatchSize: 10,
+        maxBatchTimeout: 0,
+        maxRetries: 3,
+      },
     },
-    outboundService: options.direct ? undefined : async (request: MfRequest) => {
-      const body = request.method === "GET" || request.method === "HEAD"
-        ? ""
-        : await request.text();
-      const headers: Record<string, string> = {};
-      request.headers.forEach((value: string, name: string) => (headers[name] = value));
-      if (options.record !== false) {
-        outbound.push({ method: request.method, url: request.url, headers, body });
-      }
-      const url = new URL(request.url);
-      const target = options.route?.(url) ?? request.url;
-      try {
-        const response = await fetch(target, {
-          method: request.method,
-          headers,
-          body: body === "" ? null : body,
-          redirect: "manual",
-        });
-        let text = await response.text();
-        options.onOutbound?.(request.url, response.status, text);
-        if (options.rewrite) text = options.rewrite(url, text);
-        return new MfResponse(response.status === 204 ? null : text, {
-          status: response.status,
-          // The body may have been rewritten: let the length be recomputed.
-          headers: Object.fromEntries(
-            [...response.headers].filter(([name]) => name !== "content-length"),
-          ),
-        });
-      } catch {
-        return new MfResponse("upstream unreachable", { status: 502 });
-      }
-    },
+    outboundService: options.direct
+      ? undefined
+      : async (request: MfRequest) => {
+        const body = request.method === "GET" || request.method === "HEAD"
+          ? ""
+          : await request.text();
+        const headers: Record<string, string> = {};
+        request.headers.forEach((
+          value: string,
+          name: string,
+        ) => (headers[name] = value));
+        if (options.record !== false) {
+          outbound.push({
+            method: request.method,
+            url: request.url,
+            headers,
+            body,
+          });
+        }
+        const url = new URL(request.url);
+        const target = options.route?.(url) ?? request.url;
+        try {
+          const response = await fetch(target, {
+            method: request.method,
+            headers,
+            body: body === "" ? null : body,
+            redirect: "manual",
+          });
+          let text = await response.text();
+          options.onOutbound?.(request.url, response.status, text);
+          if (options.rewrite) text = options.rewrite(url, text);
+          return new MfResponse(response.status === 204 ? null : text, {
+            status: response.status,
+            // The body may have been rewritten: let the length be recomputed.
+            headers: Object.fromEntries(
+              [...response.headers].filter(([name]) =>
+                name !== "content-length"
+              ),
+            ),
+          });
+        } catch {
+          return new MfResponse("upstream unreachable", { status: 502 });
+        }
+      },
   });
   let url: URL;
   try {
@@ -289,7 +331,8 @@ export async function startWorker(
     throw err;
   }
   const origin = url.origin;
-  const send = (path: string, init?: RequestInit) => fetch(`${origin}${path}`, init);
+  const send = (path: string, init?: RequestInit) =>
+    fetch(`${origin}${path}`, init);
   const authed = (path: string, init: RequestInit = {}, key = CLIENT_KEY) => {
     const headers = new Headers(init.headers);
     headers.set("authorization", `Bearer ${key}`);
@@ -303,7 +346,11 @@ export async function startWorker(
     fetch: send,
     authed,
     async orderRecord(orderId, key) {
-      const response = await authed(`/v1/edge/orders/${encodeURIComponent(orderId)}`, {}, key);
+      const response = await authed(
+        `/v1/edge/orders/${encodeURIComponent(orderId)}`,
+        {},
+        key,
+      );
       const body = await json(response);
       if (response.status !== 200) {
         throw new Error(`orderRecord: ${JSON.stringify(body)}`);
@@ -311,18 +358,28 @@ export async function startWorker(
       return body.item as OrderRecordView;
     },
     async recordStatus(orderId, key) {
-      const response = await authed(`/v1/edge/orders/${encodeURIComponent(orderId)}`, {}, key);
+      const response = await authed(
+        `/v1/edge/orders/${encodeURIComponent(orderId)}`,
+        {},
+        key,
+      );
       await response.body?.cancel();
       return response.status;
     },
     async storeSession(agentPairingId, pairingToken, key) {
-      const response = await authed(`/v1/sessions/${encodeURIComponent(agentPairingId)}`, {
-        method: "PUT",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ pairingToken }),
-      }, key);
+      const response = await authed(
+        `/v1/sessions/${encodeURIComponent(agentPairingId)}`,
+        {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ pairingToken }),
+        },
+        key,
+      );
       const body = await json(response);
-      if (response.status !== 200) throw new Error(`storeSession: ${JSON.stringify(body)}`);
+      if (response.status !== 200) {
+        throw new Error(`storeSession: ${JSON.stringify(body)}`);
+      }
     },
     stop,
     [Symbol.asyncDispose]: stop,
@@ -338,9 +395,14 @@ export function fakePairingToken(
   claims: Record<string, unknown> = {},
 ): string {
   const part = (value: unknown) =>
-    btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(
+      /\//g,
+      "_",
+    );
   const exp = Math.floor(Date.now() / 1000) + 3600;
-  return `${part({ alg: "HS256", typ: "JWT" })}.${part({ pairingId, exp, ...claims })}.forged`;
+  return `${part({ alg: "HS256", typ: "JWT" })}.${
+    part({ pairingId, exp, ...claims })
+  }.forged`;
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released). */

@@ -1,6 +1,12 @@
 import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
 import { signWebhookHeaders } from "../mod.ts";
-import { type EdgeWorker, fakePairingToken, json, startWorker, WEBHOOK_SECRET } from "./_worker.ts";
+import {
+  type EdgeWorker,
+  fakePairingToken,
+  json,
+  startWorker,
+  WEBHOOK_SECRET,
+} from "./_worker.ts";
 
 const ORDER_ID = "ord_webhook_1";
 const PAIRING_ID = "pair_webhook_1";
@@ -9,7 +15,9 @@ function eventBody(type = "order.created", orderId = ORDER_ID): string {
   return JSON.stringify({
     type,
     timestamp: new Date().toISOString(),
-    data: { order: { id: orderId, status: "created", agentPairingId: PAIRING_ID } },
+    data: {
+      order: { id: orderId, status: "created", agentPairingId: PAIRING_ID },
+    },
   });
 }
 
@@ -80,7 +88,9 @@ Deno.test("POST /webhooks/orchestration takes concurrent deliveries of one id ex
   const results = await Promise.all(
     Array.from({ length: 8 }, () => deliver(worker, body, headers)),
   );
-  const fresh = results.filter((r) => r.status === 200 && r.body.duplicate === false);
+  const fresh = results.filter((r) =>
+    r.status === 200 && r.body.duplicate === false
+  );
   assertEquals(fresh.length, 1, JSON.stringify(results));
   for (const result of results) {
     // The others are duplicates, or (while the first is mid-flight) 409 so the sender retries.
@@ -159,9 +169,12 @@ Deno.test("POST /webhooks/orchestration refuses bad, missing, stale and future s
 
   // Nothing was recorded for the id either: the genuine delivery is still new.
   assertEquals((await deliver(worker, body, good)).body.duplicate, false);
-  assertEquals((await worker.orderRecord(ORDER_ID)).events.map((e) => e.webhookId), [
-    "msg_refused",
-  ]);
+  assertEquals(
+    (await worker.orderRecord(ORDER_ID)).events.map((e) => e.webhookId),
+    [
+      "msg_refused",
+    ],
+  );
 });
 
 Deno.test("POST /webhooks/orchestration refuses ids that are not safe ids, recording nothing", async () => {

@@ -52,7 +52,9 @@ export function clientKeyHashes(raw: string | undefined): string[] {
 
 /** Every tenant `EDGE_CLIENT_KEYS` names, once each. */
 export function tenants(env: Env): string[] {
-  return [...new Set(clientKeys(env.EDGE_CLIENT_KEYS).map((key) => key.tenant))];
+  return [
+    ...new Set(clientKeys(env.EDGE_CLIENT_KEYS).map((key) => key.tenant)),
+  ];
 }
 
 /** Refuses requests without a known edge client key; sets the caller's tenant. */
@@ -74,7 +76,9 @@ export const requireClientKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   for (const key of clientKeys(c.env.EDGE_CLIENT_KEYS)) {
     if (constantTimeEqual(key.hash, presented)) tenant = key.tenant;
   }
-  if (tenant === undefined) throw new EdgeError(401, "AUTH_INVALID", "Unknown edge client key");
+  if (tenant === undefined) {
+    throw new EdgeError(401, "AUTH_INVALID", "Unknown edge client key");
+  }
   c.set("tenant", tenant);
   await next();
 };
@@ -83,11 +87,19 @@ export const requireClientKey: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const limit = readConfig(c.env).rateLimitPerMinute;
   if (limit > 0) {
-    const verdict = await ledger(c.env, `rate:${c.get("tenant")}`).hitRate(limit);
+    const verdict = await ledger(c.env, `rate:${c.get("tenant")}`).hitRate(
+      limit,
+    );
     if (!verdict.allowed) {
-      throw new EdgeError(429, "RATE_LIMITED", "Too many requests for this client key", null, {
-        "retry-after": String(verdict.retryAfterSeconds),
-      });
+      throw new EdgeError(
+        429,
+        "RATE_LIMITED",
+        "Too many requests for this client key",
+        null,
+        {
+          "retry-after": String(verdict.retryAfterSeconds),
+        },
+      );
     }
   }
   await next();

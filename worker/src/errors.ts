@@ -66,11 +66,19 @@ export function serverMessage(err: OrchestrationApiError): string {
 /** Maps any error to an envelope response; the `onError` handler of the app. */
 export function toErrorResponse(err: unknown, _c?: Context): Response {
   if (err instanceof EdgeError) {
-    return errorResponse(err.status, err.code, err.message, err.details, err.headers);
+    return errorResponse(
+      err.status,
+      err.code,
+      err.message,
+      err.details,
+      err.headers,
+    );
   }
   if (err instanceof OrchestrationApiError) {
     // Upstream codes and details pass through; a 2xx with a bad body is a gateway failure.
-    const status = err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 502;
+    const status = err.statusCode >= 400 && err.statusCode <= 599
+      ? err.statusCode
+      : 502;
     const message = serverMessage(err);
     return errorResponse(status, err.code, message, err.details ?? null);
   }
@@ -93,6 +101,9 @@ export function toErrorResponse(err: unknown, _c?: Context): Response {
       "Worker is not configured for the upstream API",
     );
   }
-  console.error("edge: unhandled error:", err instanceof Error ? err.name : typeof err);
+  console.error(
+    "edge: unhandled error:",
+    err instanceof Error ? err.name : typeof err,
+  );
   return errorResponse(500, "INTERNAL_ERROR", "Internal error");
 }

@@ -25,7 +25,13 @@
  */
 import { type MarketOrder, OrchestrationApiError } from "../../mod.ts";
 import { type Config, handoffLeaseMs, readConfig } from "./config.ts";
-import type { DeadLetter, Env, HandoffJob, MessageBatch, QueueMessage } from "./env.ts";
+import type {
+  DeadLetter,
+  Env,
+  HandoffJob,
+  MessageBatch,
+  QueueMessage,
+} from "./env.ts";
 import { ledger } from "./ledger.ts";
 import { adoptOwner } from "./owners.ts";
 import { orchestration } from "./sdk.ts";
@@ -45,13 +51,21 @@ type CallOutcome =
     readonly detail: string;
   };
 
-const CLOSED: readonly string[] = ["confirmed", "disputed", "cancelled", "failed"];
+const CLOSED: readonly string[] = [
+  "confirmed",
+  "disputed",
+  "cancelled",
+  "failed",
+];
 
 /** Longest delay Cloudflare Queues accepts for a retry (12 hours). */
 const MAX_DELAY_SECONDS = 43_200;
 
 function backoffSeconds(config: Config, attempts: number): number {
-  return Math.min(config.retryBaseSeconds * 2 ** Math.max(0, attempts - 1), 600);
+  return Math.min(
+    config.retryBaseSeconds * 2 ** Math.max(0, attempts - 1),
+    600,
+  );
 }
 
 function providerCredentials(
@@ -105,7 +119,9 @@ async function callProvider(
     return {
       kind: "retryable",
       statusCode: null,
-      detail: timedOut ? `Provider timed out after ${timeoutMs} ms` : "Provider is unreachable",
+      detail: timedOut
+        ? `Provider timed out after ${timeoutMs} ms`
+        : "Provider is unreachable",
     };
   }
   await response.body?.cancel();
@@ -167,7 +183,8 @@ async function finalize(
 ): Promise<{ ack: true }> {
   const token = await loadSession(env, owner, order.agentPairingId);
   if (!token) {
-    const reason = `${action}: no stored session for pairing '${order.agentPairingId}'`;
+    const reason =
+      `${action}: no stored session for pairing '${order.agentPairingId}'`;
     return await park(env, record, job, reason);
   }
   const market = orchestration(env);
@@ -176,33 +193,49 @@ async function finalize(
       await market.confirmMarketOrder(order.id, token);
     } else {
       await market.disputeMarketOrder(order.id, {
-        reason: `Handoff failed: ${detail ?? "provider did not accept the order"}`,
+        reason: `Handoff failed: ${
+          detail ?? "provider did not accept the order"
+        }`,
         evidence: { handoffUrl: order.handoff?.url ?? null, detail },
       }, token);
     }
   } catch (err) {
-    if (!(err instanceof OrchestrationApiError) || err.statusCode < 400 || err.statusCode >= 500) {
+    if (
+      !(err instanceof OrchestrationApiError) || err.statusCode < 400 ||
+      err.statusCode >= 500
+    ) {
       throw err;
     }
     if (err.statusCode === 401 || err.statusCode === 403) {
-      const reason = `${action}: the stored session for pairing '${order.agentPairingId}' ` +
+      const reason =
+        `${action}: the stored session for pairing '${order.agentPairingId}' ` +
         `was refused: ${err.code}`;
       return await park(env, record, job, reason);
     }
-    await record.settleHandoff({ state: "rejected", detail: `${action}: ${err.code}` });
+    await record.settleHandoff({
+      state: "rejected",
+      detail: `${action}: ${err.code}`,
+    });
     await env.HANDOFF_DLQ.send({ ...job, reason: `${action}: ${err.code}` });
     return { ack: true };
   }
-  await record.settleHandoff({ state: action === "confirm" ? "confirmed" : "disputed" });
+  await record.settleHandoff({
+    state: action === "confirm" ? "confirmed" : "disputed",
+  });
   return { ack: true };
 }
 
 /** Loads the order; `undefined` when the API says it does not exist (final for the job). */
-async function loadOrder(env: Env, orderId: string): Promise<MarketOrder | undefined> {
+async function loadOrder(
+  env: Env,
+  orderId: string,
+): Promise<MarketOrder | undefined> {
   try {
     return (await orchestration(env).getMarketOrder(orderId)).item;
   } catch (err) {
-    if (err instanceof OrchestrationApiError && err.statusCode === 404) return undefined;
+    if (err instanceof OrchestrationApiError && err.statusCode === 404) {
+      return undefined;
+    }
     throw err;
   }
 }
@@ -222,7 +255,12 @@ async function runJob(
     // lapses rather than spend the queue's retries on short waits. The Ledger's alarm also
     // queues the job then, should this message be lost.
     const waitMs = Math.max(0, lease.leaseUntil - Date.now());
-    return { retryAfterSeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(waitMs / 1000) + 1) };
+    return {
+      retryAfterSeconds: Math.min(
+        MAX_DELAY_SECONDS,
+        Math.ceil(waitMs / 1000) + 1,
+      ),
+    };
   }
 
   // What to leave behind if this run throws: until the provider is called, nothing changes.
@@ -232,15 +270,22 @@ async function runJob(
     if (!order) {
       // Unknown to the API: nothing to hand off, and retrying will not change that.
       await record.releaseHandoff();
-      console.warn(`edge: handoff of order '${job.orderId}' dropped: the API has no such order`);
+      console.warn(
+        `edge: handoff of order '${job.orderId}' dropped: the API has no such order`,
+      );
       return { ack: true };
     }
     if (CLOSED.includes(order.status)) {
       // Settled elsewhere (the agent confirmed or disputed by hand): nothing left to do.
-      await record.settleHandoff({ state: "skipped", detail: `Order is '${order.status}'` });
+      await record.settleHandoff({
+        state: "skipped",
+        detail: `Order is '${order.status}'`,
+      });
       return { ack: true };
     }
-    if (lease.action === "call" && (order.status !== "handoff" || !order.handoff)) {
+    if (
+      lease.action === "call" && (order.status !== "handoff" || !order.handoff)
+    ) {
       // Not handed off yet. Nothing is recorded, so the real handoff still runs once. A job
       // from the order's own `order.handoff` event read a stale order: look again later.
       await record.releaseHandoff();
@@ -250,12 +295,21 @@ async function runJob(
     }
     const owner = await adoptOwner(env, order.id, order.agentPairingId);
     if (owner === null) {
-      const reason = `no edge tenant owns the order: it was not created through the proxy, ` +
+      const reason =
+        `no edge tenant owns the order: it was not created through the proxy, ` +
         `and not exactly one tenant holds a session for pairing '${order.agentPairingId}'`;
       return await park(env, record, job, reason);
     }
     if (lease.action !== "call") {
-      return await finalize(env, owner, order, lease.action, lease.detail, record, job);
+      return await finalize(
+        env,
+        owner,
+        order,
+        lease.action,
+        lease.detail,
+        record,
+        job,
+      );
     }
     const verdict = checkHandoffUrl(order.handoff!.url, {
       allowedHosts: config.allowedHosts,
@@ -264,7 +318,9 @@ async function runJob(
     if (!verdict.ok) {
       await record.settleHandoff({ state: "refused", detail: verdict.reason });
       await env.HANDOFF_DLQ.send({ ...job, reason: verdict.reason });
-      console.warn(`edge: handoff refused for order '${order.id}': ${verdict.reason}`);
+      console.warn(
+        `edge: handoff refused for order '${order.id}': ${verdict.reason}`,
+      );
       return { ack: true };
     }
     const attempts = await record.startCall();
@@ -276,7 +332,10 @@ async function runJob(
       config.handoffTimeoutMs,
     );
     if (outcome.kind === "ok") {
-      await record.settleHandoff({ state: "delivered", statusCode: outcome.statusCode });
+      await record.settleHandoff({
+        state: "delivered",
+        statusCode: outcome.statusCode,
+      });
       // From here a failure keeps `delivered`: the retry confirms without calling again.
       onThrow = () => record.releaseHandoff();
       return await finalize(env, owner, order, "confirm", null, record, job);
@@ -295,7 +354,15 @@ async function runJob(
       detail: outcome.detail,
     });
     onThrow = () => record.releaseHandoff();
-    return await finalize(env, owner, order, "dispute", outcome.detail, record, job);
+    return await finalize(
+      env,
+      owner,
+      order,
+      "dispute",
+      outcome.detail,
+      record,
+      job,
+    );
   } catch (err) {
     await onThrow().catch(() => undefined);
     throw err;
@@ -355,7 +422,9 @@ export async function handleDeadLetterBatch(
     const why = typeof reason === "string" ? reason : "Queue retries exhausted";
     try {
       await ledger(env, `order:${orderId}`).recordDeadLetter(why);
-      console.error(`edge: handoff of order '${orderId}' dead-lettered: ${why}`);
+      console.error(
+        `edge: handoff of order '${orderId}' dead-lettered: ${why}`,
+      );
       message.ack();
     } catch {
       message.retry();

@@ -42,7 +42,8 @@ app.use(
   rateLimit,
   bodyLimit({
     maxSize: MAX_PROXY_BODY_BYTES,
-    onError: () => errorResponse(413, "PAYLOAD_TOO_LARGE", "Request body is too large"),
+    onError: () =>
+      errorResponse(413, "PAYLOAD_TOO_LARGE", "Request body is too large"),
   }),
 );
 app.route("/v1/market", proxy);
@@ -65,7 +66,8 @@ app.onError((err, c) => {
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<HandoffJob>, env: Env): Promise<void> {
-    if (batch.queue === readConfig(env).deadLetterQueue) await handleDeadLetterBatch(batch, env);
-    else await handleHandoffBatch(batch, env);
+    if (batch.queue === readConfig(env).deadLetterQueue) {
+      await handleDeadLetterBatch(batch, env);
+    } else await handleHandoffBatch(batch, env);
   },
 };

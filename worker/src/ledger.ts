@@ -51,12 +51,21 @@ export type HandoffState =
   | "rejected";
 
 /** States after which nothing is done for the order any more. */
-const FINAL: readonly HandoffState[] = ["confirmed", "disputed", "skipped", "rejected"];
+const FINAL: readonly HandoffState[] = [
+  "confirmed",
+  "disputed",
+  "skipped",
+  "rejected",
+];
 
 /** What the runner must do next for an order, decided when it takes the lease. */
 export type HandoffLease =
   | { readonly action: "call"; readonly attempts: number }
-  | { readonly action: "confirm" | "dispute"; readonly attempts: number; readonly detail: string | null }
+  | {
+    readonly action: "confirm" | "dispute";
+    readonly attempts: number;
+    readonly detail: string | null;
+  }
   | { readonly action: "busy"; readonly leaseUntil: number }
   | { readonly action: "done"; readonly state: HandoffState };
 
@@ -82,7 +91,10 @@ export type OrderEventRecord = {
 export type OrderView = {
   readonly events: readonly OrderEventRecord[];
   readonly handoff: HandoffRecord | null;
-  readonly deadLetters: readonly { readonly reason: string; readonly at: number }[];
+  readonly deadLetters: readonly {
+    readonly reason: string;
+    readonly at: number;
+  }[];
 };
 
 /**
@@ -95,7 +107,10 @@ export type OwnerSource = "proxy" | "session";
 export type StoredSession = Sealed & { readonly storedAt: number };
 
 /** The rate limiter's verdict for one request. */
-export type RateVerdict = { readonly allowed: boolean; readonly retryAfterSeconds: number };
+export type RateVerdict = {
+  readonly allowed: boolean;
+  readonly retryAfterSeconds: number;
+};
 
 /** The outcome a handoff step records (and releases the lease with). */
 export type HandoffOutcome = {
@@ -128,7 +143,9 @@ const SCHEMA = [
 ];
 
 const num = (value: unknown): number => Number(value ?? 0);
-const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
+const str = (
+  value: unknown,
+): string | null => (typeof value === "string" ? value : null);
 
 function first(sql: SqlStorage, query: string, ...bindings: unknown[]) {
   return sql.exec(query, ...bindings).toArray()[0];
@@ -153,7 +170,9 @@ export class Ledger extends DurableObject<Env> {
     const now = Date.now();
     const row = first(this.#sql, "SELECT state, lease_until FROM webhook");
     if (row?.state === "done") return "done";
-    if (row?.state === "processing" && num(row.lease_until) > now) return "processing";
+    if (row?.state === "processing" && num(row.lease_until) > now) {
+      return "processing";
+    }
     this.#sql.exec(
       `INSERT INTO webhook (id, state, lease_until, updated_at) VALUES (1, 'processing', ?, ?)
        ON CONFLICT(id) DO UPDATE SET state = 'processing', lease_until = excluded.lease_until,
@@ -192,7 +211,9 @@ export class Ledger extends DurableObject<Env> {
    */
   claimOwner(tenant: string, source: OwnerSource): string {
     const row = first(this.#sql, "SELECT tenant, source FROM owner");
-    if (row && !(source === "proxy" && row.source === "session")) return String(row.tenant);
+    if (row && !(source === "proxy" && row.source === "session")) {
+      return String(row.tenant);
+    }
     this.#sql.exec(
       `INSERT INTO owner (id, tenant, source, claimed_at) VALUES (1, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET tenant = excluded.tenant, source = excluded.source,
@@ -206,10 +227,19 @@ export class Ledger extends DurableObject<Env> {
 
   /** Records an order event once per webhook id; answers whether it was new, and the owner. */
   recordEvent(
-    event: { webhookId: string; type: string; timestamp: string; status: string | null },
+    event: {
+      webhookId: string;
+      type: string;
+      timestamp: string;
+      status: string | null;
+    },
   ): { recorded: boolean; owner: string | null } {
     const owner = this.owner();
-    const seen = first(this.#sql, "SELECT 1 AS x FROM events WHERE webhook_id = ?", event.webhookId);
+    const seen = first(
+      this.#sql,
+      "SELECT 1 AS x FROM events WHERE webhook_id = ?",
+      event.webhookId,
+    );
     if (seen) return { recorded: false, owner };
     this.#sql.exec(
       "INSERT INTO events (webhook_id, type, timestamp, status, received_at) VALUES (?, ?, ?, ?, ?)",
@@ -231,7 +261,10 @@ export class Ledger extends DurableObject<Env> {
   async beginHandoff(orderId: string, leaseMs: number): Promise<HandoffLease> {
     const now = Date.now();
     const lease = now + leaseMs;
-    const row = first(this.#sql, "SELECT state, attempts, lease_until, detail FROM handoff");
+    const row = first(
+      this.#sql,
+      "SELECT state, attempts, lease_until, detail FROM handoff",
+    );
     let decision: HandoffLease;
     if (!row) {
       this.#sql.exec(
@@ -244,11 +277,21 @@ export class Ledger extends DurableObject<Env> {
     } else {
       const state = String(row.state) as HandoffState;
       if (FINAL.includes(state)) return { action: "done", state };
-      if (num(row.lease_until) > now) return { action: "busy", leaseUntil: num(row.lease_until) };
-      this.#sql.exec("UPDATE handoff SET lease_until = ?, updated_at = ?", lease, now);
+      if (num(row.lease_until) > now) {
+        return { action: "busy", leaseUntil: num(row.lease_until) };
+      }
+      this.#sql.exec(
+        "UPDATE handoff SET lease_until = ?, updated_at = ?",
+        lease,
+        now,
+      );
       const attempts = num(row.attempts);
       decision = state === "delivered" || state === "failed"
-        ? { action: state === "delivered" ? "confirm" : "dispute", attempts, detail: str(row.detail) }
+        ? {
+          action: state === "delivered" ? "confirm" : "dispute",
+          attempts,
+          detail: str(row.detail),
+        }
         : { action: "call", attempts };
     }
     this.#sql.exec(
@@ -263,7 +306,8 @@ export class Ledger extends DurableObject<Env> {
 
   /** Counts a provider call about to be made (under the lease); answers the attempt number. */
   startCall(): number {
-    const attempts = num(first(this.#sql, "SELECT attempts FROM handoff")?.attempts) + 1;
+    const attempts =
+      num(first(this.#sql, "SELECT attempts FROM handoff")?.attempts) + 1;
     this.#sql.exec(
       "UPDATE handoff SET state = 'calling', attempts = ?, updated_at = ?",
       attempts,
@@ -283,7 +327,10 @@ export class Ledger extends DurableObject<Env> {
       this.#sql.exec("DELETE FROM handoff");
       this.#sql.exec("DELETE FROM handoff_job");
     } else {
-      this.#sql.exec("UPDATE handoff SET lease_until = 0, updated_at = ?", Date.now());
+      this.#sql.exec(
+        "UPDATE handoff SET lease_until = 0, updated_at = ?",
+        Date.now(),
+      );
     }
   }
 
@@ -312,7 +359,10 @@ export class Ledger extends DurableObject<Env> {
       status: str(row.status),
       receivedAt: num(row.received_at),
     }));
-    const row = first(this.#sql, "SELECT state, attempts, status_code, detail, updated_at FROM handoff");
+    const row = first(
+      this.#sql,
+      "SELECT state, attempts, status_code, detail, updated_at FROM handoff",
+    );
     const handoff: HandoffRecord | null = row
       ? {
         state: String(row.state) as HandoffState,
@@ -322,14 +372,23 @@ export class Ledger extends DurableObject<Env> {
         updatedAt: num(row.updated_at),
       }
       : null;
-    const deadLetters = this.#sql.exec("SELECT reason, at FROM dead_letters ORDER BY seq")
-      .toArray().map((dead) => ({ reason: String(dead.reason), at: num(dead.at) }));
+    const deadLetters = this.#sql.exec(
+      "SELECT reason, at FROM dead_letters ORDER BY seq",
+    )
+      .toArray().map((dead) => ({
+        reason: String(dead.reason),
+        at: num(dead.at),
+      }));
     return { events, handoff, deadLetters };
   }
 
   /** Notes that a job of the order reached the dead-letter queue; the handoff state is kept. */
   recordDeadLetter(reason: string): void {
-    this.#sql.exec("INSERT INTO dead_letters (reason, at) VALUES (?, ?)", reason, Date.now());
+    this.#sql.exec(
+      "INSERT INTO dead_letters (reason, at) VALUES (?, ?)",
+      reason,
+      Date.now(),
+    );
   }
 
   // ---- session:<tenant>:<agentPairingId> ----
@@ -352,7 +411,11 @@ export class Ledger extends DurableObject<Env> {
   getSession(): StoredSession | null {
     const row = first(this.#sql, "SELECT iv, data, stored_at FROM session");
     return row
-      ? { iv: String(row.iv), data: String(row.data), storedAt: num(row.stored_at) }
+      ? {
+        iv: String(row.iv),
+        data: String(row.data),
+        storedAt: num(row.stored_at),
+      }
       : null;
   }
 
@@ -364,7 +427,8 @@ export class Ledger extends DurableObject<Env> {
 
   /** Forgets the session; answers whether there was one. */
   deleteSession(): boolean {
-    const existed = first(this.#sql, "SELECT 1 AS x FROM session") !== undefined;
+    const existed =
+      first(this.#sql, "SELECT 1 AS x FROM session") !== undefined;
     this.#sql.exec("DELETE FROM session");
     return existed;
   }
@@ -379,7 +443,9 @@ export class Ledger extends DurableObject<Env> {
     if (rate?.windowStart !== windowStart) {
       // A new window, or a fresh instance: resume from the stored ceiling if it is this window's.
       const row = first(this.#sql, "SELECT window_start, count FROM rate");
-      const reserved = row && num(row.window_start) === windowStart ? num(row.count) : 0;
+      const reserved = row && num(row.window_start) === windowStart
+        ? num(row.count)
+        : 0;
       rate = this.#rate = { windowStart, count: reserved, reserved };
     }
     const retryAfterSeconds = Math.ceil((windowStart + 60_000 - now) / 1000);
@@ -406,7 +472,9 @@ export class Ledger extends DurableObject<Env> {
     if (orderId !== undefined) {
       // A failed send throws: the runtime retries the alarm.
       await this.env.HANDOFF_QUEUE.send({ orderId, webhookId: "lease-lapsed" });
-      console.warn(`edge: handoff lease of order '${orderId}' lapsed without a result: queued again`);
+      console.warn(
+        `edge: handoff lease of order '${orderId}' lapsed without a result: queued again`,
+      );
     }
     if (alarmAt !== undefined) await this.ctx.storage.setAlarm(alarmAt);
   }
@@ -427,15 +495,27 @@ export class Ledger extends DurableObject<Env> {
     if (!row || FINAL.includes(state) || num(row.lease_until) === 0) return {};
     const leaseUntil = num(row.lease_until);
     if (leaseUntil > now) return { alarmAt: leaseUntil }; // a newer lease: look again at its end
-    const requeues = num(row.requeued_lease) === leaseUntil ? num(row.requeues) : 0;
+    const requeues = num(row.requeued_lease) === leaseUntil
+      ? num(row.requeues)
+      : 0;
     if (requeues >= MAX_LEASE_REQUEUES) return {};
-    this.#sql.exec("UPDATE handoff_job SET requeued_lease = ?, requeues = ?", leaseUntil, requeues + 1);
+    this.#sql.exec(
+      "UPDATE handoff_job SET requeued_lease = ?, requeues = ?",
+      leaseUntil,
+      requeues + 1,
+    );
     // If the queued job is lost too, nothing takes a new lease: look again one lease later.
-    return { orderId: String(row.order_id), alarmAt: now + Math.max(1_000, num(row.lease_ms)) };
+    return {
+      orderId: String(row.order_id),
+      alarmAt: now + Math.max(1_000, num(row.lease_ms)),
+    };
   }
 }
 
 /** The RPC stub of the Ledger instance named `name` (e.g. `wh:msg_1`, `order:ord_1`). */
-export function ledger(env: Env, name: string): ReturnType<Env["LEDGER"]["get"]> {
+export function ledger(
+  env: Env,
+  name: string,
+): ReturnType<Env["LEDGER"]["get"]> {
   return env.LEDGER.get(env.LEDGER.idFromName(name));
 }

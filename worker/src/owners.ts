@@ -21,12 +21,19 @@ import { ledger } from "./ledger.ts";
 import { sessionHolders } from "./sessions.ts";
 
 /** Records that `tenant` created the order through the proxy. */
-export async function claimCreatedOrder(env: Env, orderId: string, tenant: string): Promise<void> {
+export async function claimCreatedOrder(
+  env: Env,
+  orderId: string,
+  tenant: string,
+): Promise<void> {
   await ledger(env, `order:${orderId}`).claimOwner(tenant, "proxy");
 }
 
 /** The order's owner, or `null`. */
-export async function orderOwner(env: Env, orderId: string): Promise<string | null> {
+export async function orderOwner(
+  env: Env,
+  orderId: string,
+): Promise<string | null> {
   return await ledger(env, `order:${orderId}`).owner();
 }
 

@@ -68,7 +68,9 @@ export const listServicesQuery = z.strictObject({
 });
 
 /** `GET /market/services/:serviceId` query. */
-export const getServiceQuery = z.strictObject({ machineId: idSchema.optional() });
+export const getServiceQuery = z.strictObject({
+  machineId: idSchema.optional(),
+});
 
 /**
  * `POST /market/search` body (revision 2). The contract lists `serviceType` first; whether it is
@@ -109,7 +111,8 @@ export const createOrderBody = z.strictObject({
   quoteId: idSchema.optional(),
   operation: shortTextSchema.optional(),
   input: inputSchema.optional(),
-  budget: z.strictObject({ amount: amountSchema, currency: currencySchema }).optional(),
+  budget: z.strictObject({ amount: amountSchema, currency: currencySchema })
+    .optional(),
   providerCredentials: providerCredentials.optional(),
 });
 
@@ -120,7 +123,10 @@ export const executeBody = z.strictObject({ input: inputSchema.optional() });
 export const confirmBody = z.strictObject({});
 
 /** `POST /market/orders/:orderId/dispute` body. */
-export const disputeBody = z.strictObject({ reason: note, evidence: inputSchema.optional() });
+export const disputeBody = z.strictObject({
+  reason: note,
+  evidence: inputSchema.optional(),
+});
 
 /** `POST /market/orders/:orderId/payment-intent` body (revision 2: `amount` is a number). */
 export const paymentIntentBody = z.strictObject({
@@ -146,21 +152,27 @@ export const paymentProofBody = z.strictObject({
   payeeAddress: z.string().min(1).max(128).optional(),
   amount: amountSchema.optional(),
 }).superRefine((proof, issue) => {
-  const given = [proof.transactionHash, proof.transactionSignature, proof.paymentSignature]
-    .filter((value) => value !== undefined).length;
+  const given =
+    [proof.transactionHash, proof.transactionSignature, proof.paymentSignature]
+      .filter((value) => value !== undefined).length;
   if (given !== 1) {
     issue.addIssue({
       code: "custom",
       path: ["transactionHash"],
-      message: "give exactly one of 'transactionHash', 'transactionSignature' or " +
+      message:
+        "give exactly one of 'transactionHash', 'transactionSignature' or " +
         "'paymentSignature'",
     });
   }
-  if ((proof.paymentSignature !== undefined) !== (proof.verificationMode === "x402")) {
+  if (
+    (proof.paymentSignature !== undefined) !==
+      (proof.verificationMode === "x402")
+  ) {
     issue.addIssue({
       code: "custom",
       path: ["verificationMode"],
-      message: "'paymentSignature' goes with verificationMode 'x402', and only with it",
+      message:
+        "'paymentSignature' goes with verificationMode 'x402', and only with it",
     });
   }
 });
@@ -206,5 +218,12 @@ const agreements: {
   escrowLock: Agrees<typeof escrowLockBody, LockEscrowPaymentRequest>;
   release: Agrees<typeof releaseBody, ReleasePaymentRequest>;
   refund: Agrees<typeof refundBody, RefundPaymentRequest>;
-} = { createOrder: true, execute: true, dispute: true, escrowLock: true, release: true, refund: true };
+} = {
+  createOrder: true,
+  execute: true,
+  dispute: true,
+  escrowLock: true,
+  release: true,
+  refund: true,
+};
 void agreements;

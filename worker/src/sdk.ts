@@ -17,6 +17,9 @@ export function orchestration(env: Env): OrchestrationClient {
   return new PeaqosClient({
     orchestrationUrl: env.PEAQOS_ORCHESTRATION_URL,
     apiKey: env.PEAQOS_API_KEY,
-    timeouts: { read: config.apiReadTimeoutMs, write: config.apiWriteTimeoutMs },
+    timeouts: {
+      read: config.apiReadTimeoutMs,
+      write: config.apiWriteTimeoutMs,
+    },
   }).orchestration;
 }

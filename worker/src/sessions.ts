@@ -14,7 +14,10 @@ import { ledger } from "./ledger.ts";
 import { isId } from "./validation.ts";
 
 /** The claims of a pairing token the Worker reads (without verifying them; the API does). */
-export type PairingClaims = { readonly pairingId: string; readonly exp: number | undefined };
+export type PairingClaims = {
+  readonly pairingId: string;
+  readonly exp: number | undefined;
+};
 
 /**
  * The `pairingId` (and `exp`, when numeric) claims of a pairing token (a JWT), or `undefined`
@@ -28,11 +31,16 @@ export type PairingClaims = { readonly pairingId: string; readonly exp: number |
 export function pairingClaims(token: string): PairingClaims | undefined {
   const parts = token.split(".");
   const payload = parts[1];
-  if (parts.length !== 3 || !payload || !/^[A-Za-z0-9_-]+$/.test(payload)) return undefined;
+  if (parts.length !== 3 || !payload || !/^[A-Za-z0-9_-]+$/.test(payload)) {
+    return undefined;
+  }
   let claims: unknown;
   try {
     claims = JSON.parse(atob(
-      payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "="),
+      payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(
+        Math.ceil(payload.length / 4) * 4,
+        "=",
+      ),
     ));
   } catch {
     return undefined;
@@ -40,7 +48,10 @@ export function pairingClaims(token: string): PairingClaims | undefined {
   if (typeof claims !== "object" || claims === null) return undefined;
   const { pairingId, exp } = claims as { pairingId?: unknown; exp?: unknown };
   if (typeof pairingId !== "string") return undefined;
-  return { pairingId, exp: typeof exp === "number" && Number.isFinite(exp) ? exp : undefined };
+  return {
+    pairingId,
+    exp: typeof exp === "number" && Number.isFinite(exp) ? exp : undefined,
+  };
 }
 
 const instance = (tenant: string, agentPairingId: string) =>
@@ -105,7 +116,10 @@ export async function deleteSession(
 }
 
 /** Every configured tenant that holds a session for the pairing. */
-export async function sessionHolders(env: Env, agentPairingId: string): Promise<string[]> {
+export async function sessionHolders(
+  env: Env,
+  agentPairingId: string,
+): Promise<string[]> {
   if (!isId(agentPairingId)) return [];
   const all = tenants(env);
   const stored = await Promise.all(

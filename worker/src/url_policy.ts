@@ -39,7 +39,13 @@ const BLOCKED_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Suffixes of names for local or private use only (RFC 6761, 6762, 8375; cloud-internal). */
-const BLOCKED_SUFFIXES = [".localhost", ".internal", ".local", ".localdomain", ".home.arpa"];
+const BLOCKED_SUFFIXES = [
+  ".localhost",
+  ".internal",
+  ".local",
+  ".localdomain",
+  ".home.arpa",
+];
 
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");
 
@@ -49,13 +55,17 @@ function normalName(url: URL): string {
 }
 
 /** The IP literal a hostname spells, or `undefined` for a name. */
-function ipLiteral(name: string): ipaddr.IPv4 | ipaddr.IPv6 | "invalid" | undefined {
+function ipLiteral(
+  name: string,
+): ipaddr.IPv4 | ipaddr.IPv6 | "invalid" | undefined {
   if (name.startsWith("[")) {
     const inner = name.slice(1, -1);
     return ipaddr.IPv6.isValid(inner) ? ipaddr.IPv6.parse(inner) : "invalid";
   }
   // The URL parser writes every IPv4 spelling of a special-scheme URL as a dotted quad.
-  return ipaddr.IPv4.isValidFourPartDecimal(name) ? ipaddr.IPv4.parse(name) : undefined;
+  return ipaddr.IPv4.isValidFourPartDecimal(name)
+    ? ipaddr.IPv4.parse(name)
+    : undefined;
 }
 
 /** Whether an address is plain public unicast. */
@@ -65,20 +75,27 @@ function isPublicUnicast(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
 }
 
 function isBlockedName(name: string): boolean {
-  return BLOCKED_NAMES.has(name) || BLOCKED_SUFFIXES.some((suffix) => name.endsWith(suffix));
+  return BLOCKED_NAMES.has(name) ||
+    BLOCKED_SUFFIXES.some((suffix) => name.endsWith(suffix));
 }
 
 function isLoopback(name: string): boolean {
   if (name === "localhost" || name.endsWith(".localhost")) return true;
   const address = ipLiteral(name);
-  return address !== undefined && address !== "invalid" && address.range() === "loopback";
+  return address !== undefined && address !== "invalid" &&
+    address.range() === "loopback";
 }
 
-function isAllowedHost(name: string, port: string, allowed: readonly string[]): boolean {
+function isAllowedHost(
+  name: string,
+  port: string,
+  allowed: readonly string[],
+): boolean {
   const host = port ? `${name}:${port}` : name;
   return allowed.some((entry) =>
     entry === name || entry === host ||
-    (entry.startsWith("*.") && name.endsWith(entry.slice(1)) && name.length > entry.length - 1)
+    (entry.startsWith("*.") && name.endsWith(entry.slice(1)) &&
+      name.length > entry.length - 1)
   );
 }
 
@@ -107,17 +124,24 @@ export function checkHandoffUrl(raw: string, policy: UrlPolicy): UrlVerdict {
   const name = normalName(url);
   const devLoopback = policy.allowLoopbackHttp && isLoopback(name);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && devLoopback)) {
-    return { ok: false, reason: `Handoff URL must use https: received '${url.protocol}'` };
+    return {
+      ok: false,
+      reason: `Handoff URL must use https: received '${url.protocol}'`,
+    };
   }
   if (!devLoopback) {
     const address = ipLiteral(name);
     if (address === "invalid") {
-      return { ok: false, reason: "Handoff URL host is not a valid IPv6 address" };
+      return {
+        ok: false,
+        reason: "Handoff URL host is not a valid IPv6 address",
+      };
     }
     if (address ? !isPublicUnicast(address) : isBlockedName(name)) {
       return {
         ok: false,
-        reason: `Handoff URL host is a private or reserved address: '${url.hostname}'`,
+        reason:
+          `Handoff URL host is a private or reserved address: '${url.hostname}'`,
       };
     }
   }

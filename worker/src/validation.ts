@@ -12,7 +12,10 @@ import { errorResponse } from "./errors.ts";
  * An id in a path or a Durable Object name: letters, digits, `_ - . :`, no `..`, at most 128
  * characters. Stricter than the contract's body `idSchema` on purpose.
  */
-export const pathIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "invalid id")
+export const pathIdSchema = z.string().regex(
+  /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/,
+  "invalid id",
+)
   .refine((id) => !id.includes(".."), "invalid id");
 
 /** Whether `value` is a usable path id (see {@linkcode pathIdSchema}). */
@@ -37,6 +40,11 @@ export function validationHook(
 }
 
 /** The fields at fault of a zod error, without the values. */
-export function fieldsOf(issues: readonly Issue[]): { path: string; message: string }[] {
-  return issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+export function fieldsOf(
+  issues: readonly Issue[],
+): { path: string; message: string }[] {
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
 }

@@ -55,15 +55,23 @@ const revision2 = <T>(body: unknown): T => body as T;
 
 const orderParam = z.object({ orderId: pathIdSchema });
 
-const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook);
-const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook);
-const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook);
+const json = <S extends z.ZodType>(schema: S) =>
+  zValidator("json", schema, validationHook);
+const query = <S extends z.ZodType>(schema: S) =>
+  zValidator("query", schema, validationHook);
+const param = <S extends z.ZodType>(schema: S) =>
+  zValidator("param", schema, validationHook);
 
 function invalidHeader(name: string, message: string): EdgeError {
   // The value is never echoed: it may be a payment authorization.
-  return new EdgeError(400, "VALIDATION_ERROR", `Invalid request: '${name}' ${message}`, {
-    fields: [{ path: name, message }],
-  });
+  return new EdgeError(
+    400,
+    "VALIDATION_ERROR",
+    `Invalid request: '${name}' ${message}`,
+    {
+      fields: [{ path: name, message }],
+    },
+  );
 }
 
 /**
@@ -71,11 +79,16 @@ function invalidHeader(name: string, message: string): EdgeError {
  * answers per key and caller, and every tenant reaches it with the same platform key, so one
  * tenant's key must never replay another tenant's answer.
  */
-async function idempotencyHeaders(c: Context<AppEnv>): Promise<Record<string, string>> {
+async function idempotencyHeaders(
+  c: Context<AppEnv>,
+): Promise<Record<string, string>> {
   const key = c.req.header("idempotency-key");
   if (key === undefined) return {};
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw invalidHeader("idempotency-key", "must be 1-200 printable ASCII characters");
+    throw invalidHeader(
+      "idempotency-key",
+      "must be 1-200 printable ASCII characters",
+    );
   }
   const tag = (await sha256Hex(`tenant:${c.get("tenant")}`)).slice(0, 16);
   return { "idempotency-key": `edge-${tag}.${key}` };
@@ -87,11 +100,16 @@ async function postOptions(
   { paymentSignature = false } = {},
 ): Promise<RequestOptions> {
   const headers = await idempotencyHeaders(c);
-  const signature = paymentSignature ? c.req.header("payment-signature") : undefined;
+  const signature = paymentSignature
+    ? c.req.header("payment-signature")
+    : undefined;
   if (signature !== undefined) {
     const parsed = paymentSignatureSchema.safeParse(signature);
     if (!parsed.success) {
-      throw invalidHeader("PAYMENT-SIGNATURE", parsed.error.issues[0]?.message ?? "is invalid");
+      throw invalidHeader(
+        "PAYMENT-SIGNATURE",
+        parsed.error.issues[0]?.message ?? "is invalid",
+      );
     }
     headers["PAYMENT-SIGNATURE"] = signature;
   }
@@ -105,7 +123,11 @@ async function agentToken(
 ): Promise<string> {
   const header = c.req.header("x-agent-pairing-token")?.trim();
   if (header) return header;
-  const token = await loadSession(c.env, c.get("tenant"), await agentPairingId());
+  const token = await loadSession(
+    c.env,
+    c.get("tenant"),
+    await agentPairingId(),
+  );
   if (!token) {
     throw new EdgeError(
       401,
@@ -120,14 +142,17 @@ async function agentToken(
 function orderToken(c: Context<AppEnv>, orderId: string): Promise<string> {
   return agentToken(
     c,
-    async () => (await orchestration(c.env).getMarketOrder(orderId)).item.agentPairingId,
+    async () =>
+      (await orchestration(c.env).getMarketOrder(orderId)).item.agentPairingId,
   );
 }
 
 /** The allowlisted market routes. */
 export const proxy = new Hono<AppEnv>()
   .get("/services", query(listServicesQuery), async (c) => {
-    return c.json(await orchestration(c.env).listMarketServices(wire(c.req.valid("query"))));
+    return c.json(
+      await orchestration(c.env).listMarketServices(wire(c.req.valid("query"))),
+    );
   })
   .get(
     "/services/:serviceId",
@@ -136,13 +161,19 @@ export const proxy = new Hono<AppEnv>()
     async (c) => {
       const { serviceId } = c.req.valid("param");
       return c.json(
-        await orchestration(c.env).getMarketService(serviceId, wire(c.req.valid("query"))),
+        await orchestration(c.env).getMarketService(
+          serviceId,
+          wire(c.req.valid("query")),
+        ),
       );
     },
   )
   .post("/search", json(searchBody), async (c) => {
     const body = c.req.valid("json");
-    const token = await agentToken(c, () => Promise.resolve(body.agentPairingId));
+    const token = await agentToken(
+      c,
+      () => Promise.resolve(body.agentPairingId),
+    );
     return c.json(
       await orchestration(c.env).searchMarket(
         revision2<MarketSearchRequest>(body),
@@ -151,54 +182,90 @@ export const proxy = new Hono<AppEnv>()
       ),
     );
   })
-  .get("/search/:searchId", param(z.object({ searchId: pathIdSchema })), async (c) => {
-    return c.json(await orchestration(c.env).getMarketSearch(c.req.valid("param").searchId));
-  })
+  .get(
+    "/search/:searchId",
+    param(z.object({ searchId: pathIdSchema })),
+    async (c) => {
+      return c.json(
+        await orchestration(c.env).getMarketSearch(
+          c.req.valid("param").searchId,
+        ),
+      );
+    },
+  )
   .get("/orders", query(listOrdersQuery), async (c) => {
-    return c.json(await orchestration(c.env).listMarketOrders(wire(c.req.valid("query"))));
+    return c.json(
+      await orchestration(c.env).listMarketOrders(wire(c.req.valid("query"))),
+    );
   })
   .post("/orders", json(createOrderBody), async (c) => {
     const body = wire(c.req.valid("json"));
-    const token = await agentToken(c, () => Promise.resolve(body.agentPairingId));
-    const created = await orchestration(c.env).createMarketOrder(body, token, await postOptions(c));
+    const token = await agentToken(
+      c,
+      () => Promise.resolve(body.agentPairingId),
+    );
+    const created = await orchestration(c.env).createMarketOrder(
+      body,
+      token,
+      await postOptions(c),
+    );
     // Before the caller learns the id: the order is this tenant's (see `owners.ts`).
     await claimCreatedOrder(c.env, created.item.id, c.get("tenant"));
     return c.json(created, 201);
   })
   .get("/orders/:orderId", param(orderParam), async (c) => {
-    return c.json(await orchestration(c.env).getMarketOrder(c.req.valid("param").orderId));
-  })
-  .post("/orders/:orderId/execute", param(orderParam), json(executeBody), async (c) => {
-    const { orderId } = c.req.valid("param");
-    const options = await postOptions(c, { paymentSignature: true });
-    const token = await orderToken(c, orderId);
-    const result = await orchestration(c.env).executeMarketOrder(
-      orderId,
-      wire(c.req.valid("json")),
-      token,
-      options,
-    );
-    return c.json(result, result.execution.statusCode);
-  })
-  .post("/orders/:orderId/confirm", param(orderParam), json(confirmBody), async (c) => {
-    const { orderId } = c.req.valid("param");
-    const options = await postOptions(c);
-    const token = await orderToken(c, orderId);
-    return c.json(await orchestration(c.env).confirmMarketOrder(orderId, token, options));
-  })
-  .post("/orders/:orderId/dispute", param(orderParam), json(disputeBody), async (c) => {
-    const { orderId } = c.req.valid("param");
-    const options = await postOptions(c);
-    const token = await orderToken(c, orderId);
     return c.json(
-      await orchestration(c.env).disputeMarketOrder(
+      await orchestration(c.env).getMarketOrder(c.req.valid("param").orderId),
+    );
+  })
+  .post(
+    "/orders/:orderId/execute",
+    param(orderParam),
+    json(executeBody),
+    async (c) => {
+      const { orderId } = c.req.valid("param");
+      const options = await postOptions(c, { paymentSignature: true });
+      const token = await orderToken(c, orderId);
+      const result = await orchestration(c.env).executeMarketOrder(
         orderId,
         wire(c.req.valid("json")),
         token,
         options,
-      ),
-    );
-  })
+      );
+      return c.json(result, result.execution.statusCode);
+    },
+  )
+  .post(
+    "/orders/:orderId/confirm",
+    param(orderParam),
+    json(confirmBody),
+    async (c) => {
+      const { orderId } = c.req.valid("param");
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
+      return c.json(
+        await orchestration(c.env).confirmMarketOrder(orderId, token, options),
+      );
+    },
+  )
+  .post(
+    "/orders/:orderId/dispute",
+    param(orderParam),
+    json(disputeBody),
+    async (c) => {
+      const { orderId } = c.req.valid("param");
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
+      return c.json(
+        await orchestration(c.env).disputeMarketOrder(
+          orderId,
+          wire(c.req.valid("json")),
+          token,
+          options,
+        ),
+      );
+    },
+  )
   .post(
     "/orders/:orderId/payment-intent",
     param(orderParam),
@@ -218,7 +285,9 @@ export const proxy = new Hono<AppEnv>()
     },
   )
   .get("/orders/:orderId/payment", param(orderParam), async (c) => {
-    return c.json(await orchestration(c.env).getMarketPayment(c.req.valid("param").orderId));
+    return c.json(
+      await orchestration(c.env).getMarketPayment(c.req.valid("param").orderId),
+    );
   })
   .post(
     "/orders/:orderId/payment-proof",
@@ -256,19 +325,39 @@ export const proxy = new Hono<AppEnv>()
       );
     },
   )
-  .post("/orders/:orderId/payment/release", param(orderParam), json(releaseBody), async (c) => {
-    const { orderId } = c.req.valid("param");
-    const options = await postOptions(c);
-    const token = await orderToken(c, orderId);
-    return c.json(
-      await orchestration(c.env).releasePayment(orderId, wire(c.req.valid("json")), token, options),
-    );
-  })
-  .post("/orders/:orderId/payment/refund", param(orderParam), json(refundBody), async (c) => {
-    const { orderId } = c.req.valid("param");
-    const options = await postOptions(c);
-    const token = await orderToken(c, orderId);
-    return c.json(
-      await orchestration(c.env).refundPayment(orderId, wire(c.req.valid("json")), token, options),
-    );
-  });
+  .post(
+    "/orders/:orderId/payment/release",
+    param(orderParam),
+    json(releaseBody),
+    async (c) => {
+      const { orderId } = c.req.valid("param");
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
+      return c.json(
+        await orchestration(c.env).releasePayment(
+          orderId,
+          wire(c.req.valid("json")),
+          token,
+          options,
+        ),
+      );
+    },
+  )
+  .post(
+    "/orders/:orderId/payment/refund",
+    param(orderParam),
+    json(refundBody),
+    async (c) => {
+      const { orderId } = c.req.valid("param");
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
+      return c.json(
+        await orchestration(c.env).refundPayment(
+          orderId,
+          wire(c.req.valid("json")),
+          token,
+          options,
+        ),
+      );
+    },
+  );

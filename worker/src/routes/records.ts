@@ -17,9 +17,14 @@ import { adoptOwner, orderOwner } from "../owners.ts";
 import { orchestration } from "../sdk.ts";
 import { pathIdSchema, validationHook } from "../validation.ts";
 
-const orderParam = zValidator("param", z.object({ orderId: pathIdSchema }), validationHook);
+const orderParam = zValidator(
+  "param",
+  z.object({ orderId: pathIdSchema }),
+  validationHook,
+);
 
-const noRecord = () => new EdgeError(404, "NOT_FOUND", "No record of this order at the edge");
+const noRecord = () =>
+  new EdgeError(404, "NOT_FOUND", "No record of this order at the edge");
 
 /**
  * Whether `tenant` may replay the order. An order without an owner yet (created outside the
@@ -27,14 +32,21 @@ const noRecord = () => new EdgeError(404, "NOT_FOUND", "No record of this order 
  * tenant holding a session for its pairing: one read of the order, and an unknown order is a
  * `404` without a job.
  */
-async function mayReplay(env: Env, orderId: string, tenant: string): Promise<boolean> {
+async function mayReplay(
+  env: Env,
+  orderId: string,
+  tenant: string,
+): Promise<boolean> {
   const owner = await orderOwner(env, orderId);
   if (owner !== null) return owner === tenant;
   let agentPairingId: string;
   try {
-    agentPairingId = (await orchestration(env).getMarketOrder(orderId)).item.agentPairingId;
+    agentPairingId =
+      (await orchestration(env).getMarketOrder(orderId)).item.agentPairingId;
   } catch (err) {
-    if (err instanceof OrchestrationApiError && err.statusCode === 404) return false;
+    if (err instanceof OrchestrationApiError && err.statusCode === 404) {
+      return false;
+    }
     throw err;
   }
   return await adoptOwner(env, orderId, agentPairingId, null) === tenant;

@@ -11,23 +11,40 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { EdgeError } from "../errors.ts";
-import { deleteSession, pairingClaims, sessionStoredAt, storeSession } from "../sessions.ts";
+import {
+  deleteSession,
+  pairingClaims,
+  sessionStoredAt,
+  storeSession,
+} from "../sessions.ts";
 import { pathIdSchema, validationHook } from "../validation.ts";
 
-const param = zValidator("param", z.object({ agentPairingId: pathIdSchema }), validationHook);
+const param = zValidator(
+  "param",
+  z.object({ agentPairingId: pathIdSchema }),
+  validationHook,
+);
 const body = zValidator(
   "json",
-  z.strictObject({ pairingToken: z.string().min(16).max(4096).regex(/^[\x21-\x7e]+$/) }),
+  z.strictObject({
+    pairingToken: z.string().min(16).max(4096).regex(/^[\x21-\x7e]+$/),
+  }),
   validationHook,
 );
 
 function refuseToken(message: string): EdgeError {
-  return new EdgeError(400, "VALIDATION_ERROR", `Pairing token is refused: ${message}`, {
-    fields: [{ path: "pairingToken", message }],
-  });
+  return new EdgeError(
+    400,
+    "VALIDATION_ERROR",
+    `Pairing token is refused: ${message}`,
+    {
+      fields: [{ path: "pairingToken", message }],
+    },
+  );
 }
 
-const noSession = () => new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
+const noSession = () =>
+  new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
 
 const view = (agentPairingId: string, storedAt: number) => ({
   item: { agentPairingId, storedAt: new Date(storedAt).toISOString() },
@@ -42,21 +59,34 @@ export const sessions = new Hono<AppEnv>()
     // token from being filed under a pairing it does not name.
     const claims = pairingClaims(pairingToken);
     if (!claims) throw refuseToken("its claims cannot be read");
-    if (claims.pairingId !== agentPairingId) throw refuseToken("its pairingId claim does not match");
+    if (claims.pairingId !== agentPairingId) {
+      throw refuseToken("its pairingId claim does not match");
+    }
     if (claims.exp !== undefined && claims.exp * 1000 <= Date.now()) {
       throw refuseToken("it has expired");
     }
-    const storedAt = await storeSession(c.env, c.get("tenant"), agentPairingId, pairingToken);
+    const storedAt = await storeSession(
+      c.env,
+      c.get("tenant"),
+      agentPairingId,
+      pairingToken,
+    );
     return c.json(view(agentPairingId, storedAt));
   })
   .get("/:agentPairingId", param, async (c) => {
     const { agentPairingId } = c.req.valid("param");
-    const storedAt = await sessionStoredAt(c.env, c.get("tenant"), agentPairingId);
+    const storedAt = await sessionStoredAt(
+      c.env,
+      c.get("tenant"),
+      agentPairingId,
+    );
     if (storedAt === null) throw noSession();
     return c.json(view(agentPairingId, storedAt));
   })
   .delete("/:agentPairingId", param, async (c) => {
     const { agentPairingId } = c.req.valid("param");
-    if (!await deleteSession(c.env, c.get("tenant"), agentPairingId)) throw noSession();
+    if (!await deleteSession(c.env, c.get("tenant"), agentPairingId)) {
+      throw noSession();
+    }
     return c.body(null, 204);
   });

@@ -37,12 +37,17 @@ export const webhooks = new Hono<AppEnv>().post(
   "/orchestration",
   bodyLimit({
     maxSize: MAX_WEBHOOK_BODY_BYTES,
-    onError: () => errorResponse(413, "PAYLOAD_TOO_LARGE", "Webhook body is too large"),
+    onError: () =>
+      errorResponse(413, "PAYLOAD_TOO_LARGE", "Webhook body is too large"),
   }),
   async (c) => {
     const secret = c.env.PEAQOS_WEBHOOK_SECRET;
     if (!secret) {
-      throw new EdgeError(500, "EDGE_MISCONFIGURED", "Worker has no 'PEAQOS_WEBHOOK_SECRET'");
+      throw new EdgeError(
+        500,
+        "EDGE_MISCONFIGURED",
+        "Worker has no 'PEAQOS_WEBHOOK_SECRET'",
+      );
     }
     const raw = await c.req.text();
     let event: WebhookEvent;
@@ -54,17 +59,23 @@ export const webhooks = new Hono<AppEnv>().post(
         const message = "Worker's 'PEAQOS_WEBHOOK_SECRET' is unusable";
         throw new EdgeError(500, "EDGE_MISCONFIGURED", message);
       }
-      return errorResponse(400, "WEBHOOK_REJECTED", err.message, { reason: err.reason });
+      return errorResponse(400, "WEBHOOK_REJECTED", err.message, {
+        reason: err.reason,
+      });
     }
     const webhookId = c.req.header("webhook-id")!.trim();
     const orderId = orderIdOf(event);
     if (!isId(webhookId) || (orderId !== undefined && !isId(orderId))) {
       const message = "Webhook id or order id is not a valid id";
-      return errorResponse(400, "WEBHOOK_REJECTED", message, { reason: "invalid_payload" });
+      return errorResponse(400, "WEBHOOK_REJECTED", message, {
+        reason: "invalid_payload",
+      });
     }
     if (event.type === "order.handoff" && orderId === undefined) {
       const message = "Handoff event has no order";
-      return errorResponse(400, "WEBHOOK_REJECTED", message, { reason: "invalid_payload" });
+      return errorResponse(400, "WEBHOOK_REJECTED", message, {
+        reason: "invalid_payload",
+      });
     }
 
     const claim = ledger(c.env, `wh:${webhookId}`);
@@ -72,7 +83,13 @@ export const webhooks = new Hono<AppEnv>().post(
     if (status === "done") return c.json({ received: true, duplicate: true });
     if (status === "processing") {
       const retry = { "retry-after": "5" };
-      return errorResponse(409, "CONFLICT", "Delivery is being processed", null, retry);
+      return errorResponse(
+        409,
+        "CONFLICT",
+        "Delivery is being processed",
+        null,
+        retry,
+      );
     }
     try {
       if (typeof orderId === "string") {
@@ -90,7 +107,10 @@ export const webhooks = new Hono<AppEnv>().post(
           await c.env.HANDOFF_QUEUE.send({ orderId, webhookId });
         }
       }
-      await claim.completeWebhook(event.type, typeof orderId === "string" ? orderId : null);
+      await claim.completeWebhook(
+        event.type,
+        typeof orderId === "string" ? orderId : null,
+      );
     } catch (err) {
       await claim.releaseWebhook().catch(() => undefined);
       throw err;
