@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
 import { deadUrl, ids, market } from "./_market.ts";
-import { CLIENT_KEY, json, OTHER_CLIENT_KEY, startWorker } from "./_worker.ts";
+import { CLIENT_KEY, type EdgeWorker, json, OTHER_CLIENT_KEY, startWorker } from "./_worker.ts";
 
 type Envelope = { error: { code: string; message: string; details: unknown } };
 
@@ -115,6 +115,46 @@ Deno.test("/v1 proxy validates bodies and queries with zod before forwarding", a
       "/v1/market/orders/ord_1/payment/escrow-lock",
       jsonInit({ chain: "peaq" }),
     ],
+    // Revision 2: money is a JSON number, never a decimal string, negative or over-precise.
+    [
+      "/v1/market/orders",
+      jsonInit({
+        machineId: "m_1",
+        agentPairingId: "p_1",
+        serviceId: "s_1",
+        budget: { amount: "12.50", currency: "USDT" },
+      }),
+    ],
+    [
+      "/v1/market/orders",
+      jsonInit({
+        machineId: "m_1",
+        agentPairingId: "p_1",
+        serviceId: "s_1",
+        budget: { amount: -1, currency: "USDT" },
+      }),
+    ],
+    ["/v1/market/orders/ord_1/payment-intent", jsonInit({ amount: "7.50" })],
+    ["/v1/market/orders/ord_1/payment-intent", jsonInit({ amount: 1e-19 })],
+    [
+      "/v1/market/search",
+      jsonInit({ machineId: "m_1", agentPairingId: "p_1", budget: { max: "10" } }),
+    ],
+    ["/v1/market/search", jsonInit({ machineId: "m_1", agentPairingId: "p_1", maxPrice: "10" })],
+    [
+      "/v1/market/search",
+      jsonInit({ machineId: "m_1", agentPairingId: "p_1", capabilities: "gps" }),
+    ],
+    // An x402 proof is a payment signature with verificationMode "x402", and only then.
+    [
+      "/v1/market/orders/ord_1/payment-proof",
+      jsonInit({ verificationMode: "x402", paymentSignature: "not base64!" }),
+    ],
+    ["/v1/market/orders/ord_1/payment-proof", jsonInit({ paymentSignature: btoa("{}") })],
+    [
+      "/v1/market/orders/ord_1/payment-proof",
+      jsonInit({ verificationMode: "x402", transactionHash: `0x${"ab".repeat(32)}` }),
+    ],
     ["/v1/market/services?limit=0", { method: "GET" }],
     ["/v1/market/services?executionMode=teleport", { method: "GET" }],
     ["/v1/market/orders", { method: "GET" }],
@@ -150,6 +190,88 @@ Deno.test("/v1 proxy refuses an oversize body with 413, forwarding nothing", asy
   assertEquals(result.status, 413);
   assertEquals((result.body as Envelope).error.code, "PAYLOAD_TOO_LARGE");
   assertEquals(worker.outbound, []);
+});
+
+Deno.test("/v1 proxy accepts the revision-2 search, order and x402 proof bodies", async () => {
+  await using worker = await startWorker();
+  // Valid bodies get past validation to the agent check (no token, no session): 401, not 400.
+  const cases: [string, unknown][] = [
+    ["/v1/market/search", {
+      machineId: "m_1",
+      agentPairingId: "p_1",
+      serviceType: "oracle.price-feed",
+      operation: "price.latest",
+      query: "eth usd",
+      capabilities: ["price-feed", "crypto"],
+      region: "eu",
+      maxResults: 5,
+      budget: { amount: 0.5, max: 1.25, currency: "USDC" },
+      nativeOnly: false,
+      allowHandoff: true,
+      providerCredentials: { pyth: { apiKey: "k" } },
+    }],
+    ["/v1/market/orders", {
+      machineId: "m_1",
+      agentPairingId: "p_1",
+      serviceId: "s_1",
+      budget: { amount: 12.5, currency: "USDT" },
+    }],
+    ["/v1/market/orders/ord_1/payment-intent", {
+      rail: "x402",
+      amount: 7.5,
+      payerAddress: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+    }],
+    ["/v1/market/orders/ord_1/payment-proof", {
+      verificationMode: "x402",
+      paymentSignature: btoa(JSON.stringify({ x402Version: 2 })),
+    }],
+  ];
+  for (const [path, body] of cases) {
+    const result = await call(worker.authed(path, jsonInit(body)));
+    assert(result.status !== 400, `${path}: ${JSON.stringify(result.body)}`);
+  }
+});
+
+Deno.test("/v1 proxy rate limit holds exactly under 20 concurrent requests", async () => {
+  await using worker = await startWorker({ vars: { RATE_LIMIT_PER_MINUTE: "7" } });
+  // Keep the burst inside one fixed window.
+  const intoWindow = 60_000 - (Date.now() % 60_000);
+  if (intoWindow < 5_000) await new Promise((resolve) => setTimeout(resolve, intoWindow + 100));
+  const statuses = await Promise.all(
+    Array.from(
+      { length: 20 },
+      async () => (await call(worker.authed("/v1/market/orders/..%2Fx"))).status,
+    ),
+  );
+  assertEquals(statuses.filter((s) => s === 400).length, 7, JSON.stringify(statuses));
+  assertEquals(statuses.filter((s) => s === 429).length, 13, JSON.stringify(statuses));
+});
+
+Deno.test("/v1 proxy rate limit never allows more than the limit across a restart inside the window", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "edge_rate_" });
+  try {
+    const intoWindow = 60_000 - (Date.now() % 60_000);
+    if (intoWindow < 10_000) await new Promise((resolve) => setTimeout(resolve, intoWindow + 100));
+    const burst = async (worker: EdgeWorker, n: number) =>
+      (await Promise.all(
+        Array.from({ length: n }, async () =>
+          (await call(worker.authed("/v1/market/orders/..%2Fx"))).status),
+      )).filter((s) =>
+        s === 400
+      ).length;
+    const vars = { RATE_LIMIT_PER_MINUTE: "30" };
+    const first = await startWorker({ vars, storageDir: dir });
+    const before = await burst(first, 12);
+    await first.stop();
+    await using second = await startWorker({ vars, storageDir: dir });
+    const after = await burst(second, 30);
+    assertEquals(before, 12);
+    // The counter resumes from its stored reservation: stricter for the window, never over.
+    assert(before + after <= 30, `${before} + ${after} requests allowed`);
+    assert(after >= 30 - 20, `${after} allowed after the restart`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("/v1 proxy rate-limits per client key", async () => {
