@@ -12,11 +12,7 @@
  * @module
  */
 import { createRequire } from "node:module";
-import {
-  Miniflare,
-  type Request as MfRequest,
-  Response as MfResponse,
-} from "miniflare";
+import { Miniflare, type Request as MfRequest, Response as MfResponse } from "miniflare";
 
 const WORKER_ENTRY = new URL("../worker/src/index.ts", import.meta.url);
 
@@ -246,9 +242,7 @@ export async function startWorker(
     ...WORKER_MINIFLARE,
     port: options.port ?? 0,
     bindings,
-    ...(options.storageDir
-      ? { durableObjectsPersist: options.storageDir }
-      : {}),
+    ...(options.storageDir ? { durableObjectsPersist: options.storageDir } : {}),
     ...(onOutput
       ? {
         handleRuntimeStdio: (
@@ -277,50 +271,46 @@ export async function startWorker(
         maxRetries: 3,
       },
     },
-    outboundService: options.direct
-      ? undefined
-      : async (request: MfRequest) => {
-        const body = request.method === "GET" || request.method === "HEAD"
-          ? ""
-          : await request.text();
-        const headers: Record<string, string> = {};
-        request.headers.forEach((
-          value: string,
-          name: string,
-        ) => (headers[name] = value));
-        if (options.record !== false) {
-          outbound.push({
-            method: request.method,
-            url: request.url,
-            headers,
-            body,
-          });
-        }
-        const url = new URL(request.url);
-        const target = options.route?.(url) ?? request.url;
-        try {
-          const response = await fetch(target, {
-            method: request.method,
-            headers,
-            body: body === "" ? null : body,
-            redirect: "manual",
-          });
-          let text = await response.text();
-          options.onOutbound?.(request.url, response.status, text);
-          if (options.rewrite) text = options.rewrite(url, text);
-          return new MfResponse(response.status === 204 ? null : text, {
-            status: response.status,
-            // The body may have been rewritten: let the length be recomputed.
-            headers: Object.fromEntries(
-              [...response.headers].filter(([name]) =>
-                name !== "content-length"
-              ),
-            ),
-          });
-        } catch {
-          return new MfResponse("upstream unreachable", { status: 502 });
-        }
-      },
+    outboundService: options.direct ? undefined : async (request: MfRequest) => {
+      const body = request.method === "GET" || request.method === "HEAD"
+        ? ""
+        : await request.text();
+      const headers: Record<string, string> = {};
+      request.headers.forEach((
+        value: string,
+        name: string,
+      ) => (headers[name] = value));
+      if (options.record !== false) {
+        outbound.push({
+          method: request.method,
+          url: request.url,
+          headers,
+          body,
+        });
+      }
+      const url = new URL(request.url);
+      const target = options.route?.(url) ?? request.url;
+      try {
+        const response = await fetch(target, {
+          method: request.method,
+          headers,
+          body: body === "" ? null : body,
+          redirect: "manual",
+        });
+        let text = await response.text();
+        options.onOutbound?.(request.url, response.status, text);
+        if (options.rewrite) text = options.rewrite(url, text);
+        return new MfResponse(response.status === 204 ? null : text, {
+          status: response.status,
+          // The body may have been rewritten: let the length be recomputed.
+          headers: Object.fromEntries(
+            [...response.headers].filter(([name]) => name !== "content-length"),
+          ),
+        });
+      } catch {
+        return new MfResponse("upstream unreachable", { status: 502 });
+      }
+    },
   });
   let url: URL;
   try {
@@ -331,8 +321,7 @@ export async function startWorker(
     throw err;
   }
   const origin = url.origin;
-  const send = (path: string, init?: RequestInit) =>
-    fetch(`${origin}${path}`, init);
+  const send = (path: string, init?: RequestInit) => fetch(`${origin}${path}`, init);
   const authed = (path: string, init: RequestInit = {}, key = CLIENT_KEY) => {
     const headers = new Headers(init.headers);
     headers.set("authorization", `Bearer ${key}`);
@@ -400,9 +389,7 @@ export function fakePairingToken(
       "_",
     );
   const exp = Math.floor(Date.now() / 1000) + 3600;
-  return `${part({ alg: "HS256", typ: "JWT" })}.${
-    part({ pairingId, exp, ...claims })
-  }.forged`;
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part({ pairingId, exp, ...claims })}.forged`;
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released). */

@@ -20,13 +20,7 @@ import fc from "fast-check";
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { signWebhookHeaders } from "../mod.ts";
 import type { MarketOrder } from "../mod.ts";
-import {
-  ids,
-  type LocalServer,
-  localServer,
-  type Market,
-  market,
-} from "./_market.ts";
+import { ids, type LocalServer, localServer, type Market, market } from "./_market.ts";
 import {
   type EdgeWorker,
   fakePairingToken,
@@ -107,9 +101,9 @@ Deno.test("Worker refuses any changed webhook delivery with 400 and records noth
           } else if (edit.part === "signature-char") {
             const sig = headers["webhook-signature"]!;
             const i = 3 + (edit.at % (sig.length - 4));
-            headers["webhook-signature"] = `${sig.slice(0, i)}${
-              sig[i] === "A" ? "B" : "A"
-            }${sig.slice(i + 1)}`;
+            headers["webhook-signature"] = `${sig.slice(0, i)}${sig[i] === "A" ? "B" : "A"}${
+              sig.slice(i + 1)
+            }`;
           } else {
             headers[`webhook-${edit.part}`] = edit.value;
           }
@@ -227,9 +221,7 @@ async function rig(vars: Record<string, string> = {}): Promise<Rig> {
     const worker = await startWorker({
       route: (
         url,
-      ) => (url.hostname === PROVIDER_HOST
-        ? `${provider.url}${url.pathname}`
-        : undefined),
+      ) => (url.hostname === PROVIDER_HOST ? `${provider.url}${url.pathname}` : undefined),
       vars: {
         PEAQOS_ORCHESTRATION_URL: forwarder.url,
         PEAQOS_API_KEY: m.sandbox.apiKey,
@@ -345,9 +337,7 @@ Deno.test("Worker makes one handoff effect from 50 concurrent deliveries of one 
   );
   await waitFor("every handoff event to be recorded", async () => {
     const view = await r.worker.orderRecord(order.id);
-    return view.events.filter((e) => e.type === "order.handoff").length === 51
-      ? view
-      : undefined;
+    return view.events.filter((e) => e.type === "order.handoff").length === 51 ? view : undefined;
   });
   // Give the queue time to run the 50 extra jobs, which must all find the handoff settled.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -438,8 +428,7 @@ Deno.test("Worker loses no handoff when the API stays down past the queue's retr
       : undefined;
   assertEquals((await deliverHandoff(r, order, "msg_outage_1")).status, 200);
   // The test Worker's consumer allows 4 retries: 5 attempts, then the dead-letter queue.
-  const reads = () =>
-    r.upstream.filter((l) => l === `GET /market/orders/${order.id}`).length;
+  const reads = () => r.upstream.filter((l) => l === `GET /market/orders/${order.id}`).length;
   await waitFor(
     "five failed attempts",
     () => Promise.resolve(reads() >= 5 ? true : undefined),
@@ -594,9 +583,7 @@ async function restartRig(
       const worker = await startWorker({
         storageDir: dir,
         route: (url) =>
-          url.hostname === PROVIDER_HOST
-            ? `${provider.url}${url.pathname}`
-            : undefined,
+          url.hostname === PROVIDER_HOST ? `${provider.url}${url.pathname}` : undefined,
         onOutput: (text) => output.push(text),
         vars: {
           PEAQOS_ORCHESTRATION_URL: m.sandbox.url,
@@ -659,9 +646,7 @@ async function handoffState(worker: EdgeWorker, orderId: string) {
 }
 
 Deno.test("Worker restarted while a handoff waits for its retry completes it once on the same storage", async () => {
-  await using r = await restartRig((call) =>
-    Promise.resolve(call === 1 ? 503 : 200)
-  );
+  await using r = await restartRig((call) => Promise.resolve(call === 1 ? 503 : 200));
   const first = await r.start();
   const order = await placeHandoff(r.m, first);
   assertEquals((await post(first, order, "msg_restart_retry")).status, 200);

@@ -161,9 +161,7 @@ Deno.test("checkHandoffUrl() gives the same verdicts in workerd for the whole ta
     compatibilityDate: "2026-04-01",
   });
   try {
-    const urls = [...REFUSED_HOSTS, ...ACCEPTED_HOSTS].map((host) =>
-      `https://${host}/x`
-    );
+    const urls = [...REFUSED_HOSTS, ...ACCEPTED_HOSTS].map((host) => `https://${host}/x`);
     const response = await mf.dispatchFetch("http://policy/", {
       method: "POST",
       body: JSON.stringify(urls),

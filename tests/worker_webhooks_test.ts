@@ -1,12 +1,6 @@
 import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
 import { signWebhookHeaders } from "../mod.ts";
-import {
-  type EdgeWorker,
-  fakePairingToken,
-  json,
-  startWorker,
-  WEBHOOK_SECRET,
-} from "./_worker.ts";
+import { type EdgeWorker, fakePairingToken, json, startWorker, WEBHOOK_SECRET } from "./_worker.ts";
 
 const ORDER_ID = "ord_webhook_1";
 const PAIRING_ID = "pair_webhook_1";
@@ -88,9 +82,7 @@ Deno.test("POST /webhooks/orchestration takes concurrent deliveries of one id ex
   const results = await Promise.all(
     Array.from({ length: 8 }, () => deliver(worker, body, headers)),
   );
-  const fresh = results.filter((r) =>
-    r.status === 200 && r.body.duplicate === false
-  );
+  const fresh = results.filter((r) => r.status === 200 && r.body.duplicate === false);
   assertEquals(fresh.length, 1, JSON.stringify(results));
   for (const result of results) {
     // The others are duplicates, or (while the first is mid-flight) 409 so the sender retries.

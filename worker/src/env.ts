@@ -32,8 +32,9 @@ type AnyMethod = (...args: any[]) => unknown;
  * A Durable Object stub as RPC gives it: each public method of the class, answering a promise.
  */
 export type DurableObjectStub<T> = {
-  [K in keyof T as T[K] extends AnyMethod ? K : never]: T[K] extends
-    (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+  [K in keyof T as T[K] extends AnyMethod ? K : never]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
 };
 
 /** A Durable Object namespace binding of class `T`. */

@@ -76,9 +76,7 @@ export function toErrorResponse(err: unknown, _c?: Context): Response {
   }
   if (err instanceof OrchestrationApiError) {
     // Upstream codes and details pass through; a 2xx with a bad body is a gateway failure.
-    const status = err.statusCode >= 400 && err.statusCode <= 599
-      ? err.statusCode
-      : 502;
+    const status = err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 502;
     const message = serverMessage(err);
     return errorResponse(status, err.code, message, err.details ?? null);
   }

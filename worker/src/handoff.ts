@@ -25,13 +25,7 @@
  */
 import { type MarketOrder, OrchestrationApiError } from "../../mod.ts";
 import { type Config, handoffLeaseMs, readConfig } from "./config.ts";
-import type {
-  DeadLetter,
-  Env,
-  HandoffJob,
-  MessageBatch,
-  QueueMessage,
-} from "./env.ts";
+import type { DeadLetter, Env, HandoffJob, MessageBatch, QueueMessage } from "./env.ts";
 import { ledger } from "./ledger.ts";
 import { adoptOwner } from "./owners.ts";
 import { orchestration } from "./sdk.ts";
@@ -119,9 +113,7 @@ async function callProvider(
     return {
       kind: "retryable",
       statusCode: null,
-      detail: timedOut
-        ? `Provider timed out after ${timeoutMs} ms`
-        : "Provider is unreachable",
+      detail: timedOut ? `Provider timed out after ${timeoutMs} ms` : "Provider is unreachable",
     };
   }
   await response.body?.cancel();
@@ -183,8 +175,7 @@ async function finalize(
 ): Promise<{ ack: true }> {
   const token = await loadSession(env, owner, order.agentPairingId);
   if (!token) {
-    const reason =
-      `${action}: no stored session for pairing '${order.agentPairingId}'`;
+    const reason = `${action}: no stored session for pairing '${order.agentPairingId}'`;
     return await park(env, record, job, reason);
   }
   const market = orchestration(env);
@@ -193,9 +184,7 @@ async function finalize(
       await market.confirmMarketOrder(order.id, token);
     } else {
       await market.disputeMarketOrder(order.id, {
-        reason: `Handoff failed: ${
-          detail ?? "provider did not accept the order"
-        }`,
+        reason: `Handoff failed: ${detail ?? "provider did not accept the order"}`,
         evidence: { handoffUrl: order.handoff?.url ?? null, detail },
       }, token);
     }
@@ -207,8 +196,7 @@ async function finalize(
       throw err;
     }
     if (err.statusCode === 401 || err.statusCode === 403) {
-      const reason =
-        `${action}: the stored session for pairing '${order.agentPairingId}' ` +
+      const reason = `${action}: the stored session for pairing '${order.agentPairingId}' ` +
         `was refused: ${err.code}`;
       return await park(env, record, job, reason);
     }
@@ -295,8 +283,7 @@ async function runJob(
     }
     const owner = await adoptOwner(env, order.id, order.agentPairingId);
     if (owner === null) {
-      const reason =
-        `no edge tenant owns the order: it was not created through the proxy, ` +
+      const reason = `no edge tenant owns the order: it was not created through the proxy, ` +
         `and not exactly one tenant holds a session for pairing '${order.agentPairingId}'`;
       return await park(env, record, job, reason);
     }

@@ -42,8 +42,7 @@ app.use(
   rateLimit,
   bodyLimit({
     maxSize: MAX_PROXY_BODY_BYTES,
-    onError: () =>
-      errorResponse(413, "PAYLOAD_TOO_LARGE", "Request body is too large"),
+    onError: () => errorResponse(413, "PAYLOAD_TOO_LARGE", "Request body is too large"),
   }),
 );
 app.route("/v1/market", proxy);

@@ -306,8 +306,7 @@ export class Ledger extends DurableObject<Env> {
 
   /** Counts a provider call about to be made (under the lease); answers the attempt number. */
   startCall(): number {
-    const attempts =
-      num(first(this.#sql, "SELECT attempts FROM handoff")?.attempts) + 1;
+    const attempts = num(first(this.#sql, "SELECT attempts FROM handoff")?.attempts) + 1;
     this.#sql.exec(
       "UPDATE handoff SET state = 'calling', attempts = ?, updated_at = ?",
       attempts,
@@ -427,8 +426,7 @@ export class Ledger extends DurableObject<Env> {
 
   /** Forgets the session; answers whether there was one. */
   deleteSession(): boolean {
-    const existed =
-      first(this.#sql, "SELECT 1 AS x FROM session") !== undefined;
+    const existed = first(this.#sql, "SELECT 1 AS x FROM session") !== undefined;
     this.#sql.exec("DELETE FROM session");
     return existed;
   }
@@ -443,9 +441,7 @@ export class Ledger extends DurableObject<Env> {
     if (rate?.windowStart !== windowStart) {
       // A new window, or a fresh instance: resume from the stored ceiling if it is this window's.
       const row = first(this.#sql, "SELECT window_start, count FROM rate");
-      const reserved = row && num(row.window_start) === windowStart
-        ? num(row.count)
-        : 0;
+      const reserved = row && num(row.window_start) === windowStart ? num(row.count) : 0;
       rate = this.#rate = { windowStart, count: reserved, reserved };
     }
     const retryAfterSeconds = Math.ceil((windowStart + 60_000 - now) / 1000);
@@ -495,9 +491,7 @@ export class Ledger extends DurableObject<Env> {
     if (!row || FINAL.includes(state) || num(row.lease_until) === 0) return {};
     const leaseUntil = num(row.lease_until);
     if (leaseUntil > now) return { alarmAt: leaseUntil }; // a newer lease: look again at its end
-    const requeues = num(row.requeued_lease) === leaseUntil
-      ? num(row.requeues)
-      : 0;
+    const requeues = num(row.requeued_lease) === leaseUntil ? num(row.requeues) : 0;
     if (requeues >= MAX_LEASE_REQUEUES) return {};
     this.#sql.exec(
       "UPDATE handoff_job SET requeued_lease = ?, requeues = ?",

@@ -152,15 +152,13 @@ export const paymentProofBody = z.strictObject({
   payeeAddress: z.string().min(1).max(128).optional(),
   amount: amountSchema.optional(),
 }).superRefine((proof, issue) => {
-  const given =
-    [proof.transactionHash, proof.transactionSignature, proof.paymentSignature]
-      .filter((value) => value !== undefined).length;
+  const given = [proof.transactionHash, proof.transactionSignature, proof.paymentSignature]
+    .filter((value) => value !== undefined).length;
   if (given !== 1) {
     issue.addIssue({
       code: "custom",
       path: ["transactionHash"],
-      message:
-        "give exactly one of 'transactionHash', 'transactionSignature' or " +
+      message: "give exactly one of 'transactionHash', 'transactionSignature' or " +
         "'paymentSignature'",
     });
   }
@@ -171,8 +169,7 @@ export const paymentProofBody = z.strictObject({
     issue.addIssue({
       code: "custom",
       path: ["verificationMode"],
-      message:
-        "'paymentSignature' goes with verificationMode 'x402', and only with it",
+      message: "'paymentSignature' goes with verificationMode 'x402', and only with it",
     });
   }
 });

@@ -63,9 +63,7 @@ function ipLiteral(
     return ipaddr.IPv6.isValid(inner) ? ipaddr.IPv6.parse(inner) : "invalid";
   }
   // The URL parser writes every IPv4 spelling of a special-scheme URL as a dotted quad.
-  return ipaddr.IPv4.isValidFourPartDecimal(name)
-    ? ipaddr.IPv4.parse(name)
-    : undefined;
+  return ipaddr.IPv4.isValidFourPartDecimal(name) ? ipaddr.IPv4.parse(name) : undefined;
 }
 
 /** Whether an address is plain public unicast. */
@@ -140,8 +138,7 @@ export function checkHandoffUrl(raw: string, policy: UrlPolicy): UrlVerdict {
     if (address ? !isPublicUnicast(address) : isBlockedName(name)) {
       return {
         ok: false,
-        reason:
-          `Handoff URL host is a private or reserved address: '${url.hostname}'`,
+        reason: `Handoff URL host is a private or reserved address: '${url.hostname}'`,
       };
     }
   }

@@ -55,12 +55,9 @@ const revision2 = <T>(body: unknown): T => body as T;
 
 const orderParam = z.object({ orderId: pathIdSchema });
 
-const json = <S extends z.ZodType>(schema: S) =>
-  zValidator("json", schema, validationHook);
-const query = <S extends z.ZodType>(schema: S) =>
-  zValidator("query", schema, validationHook);
-const param = <S extends z.ZodType>(schema: S) =>
-  zValidator("param", schema, validationHook);
+const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook);
+const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook);
+const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook);
 
 function invalidHeader(name: string, message: string): EdgeError {
   // The value is never echoed: it may be a payment authorization.
@@ -100,9 +97,7 @@ async function postOptions(
   { paymentSignature = false } = {},
 ): Promise<RequestOptions> {
   const headers = await idempotencyHeaders(c);
-  const signature = paymentSignature
-    ? c.req.header("payment-signature")
-    : undefined;
+  const signature = paymentSignature ? c.req.header("payment-signature") : undefined;
   if (signature !== undefined) {
     const parsed = paymentSignatureSchema.safeParse(signature);
     if (!parsed.success) {
@@ -142,8 +137,7 @@ async function agentToken(
 function orderToken(c: Context<AppEnv>, orderId: string): Promise<string> {
   return agentToken(
     c,
-    async () =>
-      (await orchestration(c.env).getMarketOrder(orderId)).item.agentPairingId,
+    async () => (await orchestration(c.env).getMarketOrder(orderId)).item.agentPairingId,
   );
 }
 

@@ -23,8 +23,7 @@ const orderParam = zValidator(
   validationHook,
 );
 
-const noRecord = () =>
-  new EdgeError(404, "NOT_FOUND", "No record of this order at the edge");
+const noRecord = () => new EdgeError(404, "NOT_FOUND", "No record of this order at the edge");
 
 /**
  * Whether `tenant` may replay the order. An order without an owner yet (created outside the
@@ -41,8 +40,7 @@ async function mayReplay(
   if (owner !== null) return owner === tenant;
   let agentPairingId: string;
   try {
-    agentPairingId =
-      (await orchestration(env).getMarketOrder(orderId)).item.agentPairingId;
+    agentPairingId = (await orchestration(env).getMarketOrder(orderId)).item.agentPairingId;
   } catch (err) {
     if (err instanceof OrchestrationApiError && err.statusCode === 404) {
       return false;

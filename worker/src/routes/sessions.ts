@@ -11,12 +11,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { EdgeError } from "../errors.ts";
-import {
-  deleteSession,
-  pairingClaims,
-  sessionStoredAt,
-  storeSession,
-} from "../sessions.ts";
+import { deleteSession, pairingClaims, sessionStoredAt, storeSession } from "../sessions.ts";
 import { pathIdSchema, validationHook } from "../validation.ts";
 
 const param = zValidator(
@@ -43,8 +38,7 @@ function refuseToken(message: string): EdgeError {
   );
 }
 
-const noSession = () =>
-  new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
+const noSession = () => new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
 
 const view = (agentPairingId: string, storedAt: number) => ({
   item: { agentPairingId, storedAt: new Date(storedAt).toISOString() },
