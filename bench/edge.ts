@@ -6,8 +6,9 @@
  * `searchMarket(...)`. Sequential calls interleaved in rounds give p50/p99 latency; short
  * interleaved bursts with `--concurrency` (8) clients give requests/s. A third row, `GET /health`
  * on the Worker against `GET /health` on the sandbox (neither calls anything), is the floor: what
- * the extra workerd hop costs by itself. The Worker runs twice: with its per-client rate limiter
- * on (a Durable Object SQLite write per request, as deployed; limit too high to trip) and off.
+ * the extra workerd hop costs by itself. The Worker runs twice: with its per-tenant rate limiter
+ * on (a Durable Object call per request, counted in memory with a storage write every tenth
+ * request, as deployed; limit too high to trip) and off.
  * A third run puts `--origin-delay` (20) ms of added latency in front of the sandbox (a forwarding
  * child server, used by both contenders) to stand for an origin that is not on loopback.
  *

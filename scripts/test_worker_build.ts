@@ -1,9 +1,9 @@
 /**
  * The Worker as a user builds and runs it (`deno run -A scripts/test_worker_build.ts`): installs
  * `worker/`'s npm dependencies when missing, builds the bundle with
- * `wrangler deploy --dry-run --outdir`, then starts `wrangler dev` offline on 127.0.0.1 with the
- * documented `.dev.vars.example` and checks it answers. Ends with one line,
- * `N passed, M failed`; exits 1 when anything failed.
+ * `wrangler deploy --dry-run --outdir` (checking that `contract/`'s zod is worker/'s own), checks
+ * `worker-configuration.d.ts` with `wrangler types --check`, then starts `wrangler dev` offline
+ * on 127.0.0.1 with the documented `.dev.vars.example` and checks it answers. Ends with one line, `N passed, M failed`; exits 1 when anything failed.
  *
  * @module
  */
@@ -63,10 +63,40 @@ await check("wrangler deploy --dry-run --outdir builds the bundle", async () => 
     for (const needle of ["Ledger", "webhook-signature", "peaq-os-sdk-js/"]) {
       if (!bundle.includes(needle)) throw new Error(`bundle lacks '${needle}'`);
     }
+    // `contract/` resolves zod through wrangler.jsonc's alias, never from the repository root's
+    // node_modules (absent unless `deno install` ran): one zod, worker/'s own.
+    const { sources } = JSON.parse(await Deno.readTextFile(`${outdir}/index.js.map`)) as {
+      sources: string[];
+    };
+    const zods = new Set(
+      sources.filter((source) => source.includes("/zod/")).map((source) =>
+        source.slice(0, source.indexOf("/zod/"))
+      ),
+    );
+    if (!sources.some((source) => source.endsWith("/contract/fields.ts"))) {
+      throw new Error("bundle lacks contract/fields.ts");
+    }
+    if (zods.size !== 1 || ![...zods][0]!.endsWith("worker/node_modules")) {
+      throw new Error(`bundle has zod from ${[...zods].join(", ")}`);
+    }
   } finally {
     await Deno.remove(outdir, { recursive: true });
   }
 });
+
+await check(
+  "worker-configuration.d.ts is what wrangler types makes of wrangler.jsonc",
+  async () => {
+    const log = await exec("npx", [
+      "wrangler",
+      "types",
+      "--include-runtime=false",
+      "--strict-vars=false",
+      "--check",
+    ]);
+    if (!log.includes("up to date")) throw new Error(`unexpected output:\n${log}`);
+  },
+);
 
 await check("wrangler dev serves the Worker offline on 127.0.0.1", async () => {
   const port = freePort();

@@ -50,6 +50,12 @@ const undiciTimers = createRequire(import.meta.resolve(MINIFLARE_PACKAGE))(
   "undici/lib/util/timers.js",
 ) as { reset(): void };
 
+/** Disposes a Miniflare instance started outside {@linkcode startWorker}, leaving nothing open. */
+export async function disposeMiniflare(mf: Miniflare): Promise<void> {
+  await mf.dispose();
+  await settleMiniflareLeftovers();
+}
+
 async function settleMiniflareLeftovers(): Promise<void> {
   undiciTimers.reset();
   for (const channel of openChannels) {
@@ -61,14 +67,17 @@ async function settleMiniflareLeftovers(): Promise<void> {
   pendingRemovals.clear();
 }
 
-// esbuild runs as a CLI subprocess that has fully exited before any test starts.
-async function buildWorker(): Promise<string> {
+/**
+ * Bundles a Worker entry as the tests run it (one ES module, `cloudflare:*` left to workerd).
+ * esbuild runs as a CLI subprocess that has fully exited before any test starts.
+ */
+export async function bundleWorker(entry: URL = WORKER_ENTRY): Promise<string> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       "npm:esbuild@0.27.3",
-      WORKER_ENTRY.pathname,
+      entry.pathname,
       "--bundle",
       "--format=esm",
       "--platform=neutral",
@@ -76,6 +85,9 @@ async function buildWorker(): Promise<string> {
       "--main-fields=module,main",
       "--conditions=workerd,worker,import",
       "--external:cloudflare:*",
+      // One zod for the Worker and `contract/` (which resolves it from the repository root),
+      // as wrangler.jsonc's `alias` does for the deployed bundle.
+      "--alias:zod=./node_modules/zod",
       "--log-level=error",
     ],
     cwd: new URL("..", import.meta.url).pathname,
@@ -91,7 +103,7 @@ async function buildWorker(): Promise<string> {
 }
 
 /** The Worker bundle, built once per test module (top-level, outside any test's sanitizers). */
-export const WORKER_BUNDLE: string = await buildWorker();
+export const WORKER_BUNDLE: string = await bundleWorker();
 
 /** An edge client key the test Worker accepts, and a second one for rate-limit isolation. */
 export const CLIENT_KEY = "edge_test_key_0123456789";
@@ -109,7 +121,9 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
   );
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join(
+    "",
+  );
 }
 
 /**
@@ -171,8 +185,16 @@ export type EdgeWorker = {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Sends a request with the edge client key. */
   authed(path: string, init?: RequestInit, key?: string): Promise<Response>;
-  /** The Worker's record of an order (`GET /v1/edge/orders/:orderId`). */
-  orderRecord(orderId: string): Promise<OrderRecordView>;
+  /** The Worker's record of an order (`GET /v1/edge/orders/:orderId`) for `key`'s tenant. */
+  orderRecord(orderId: string, key?: string): Promise<OrderRecordView>;
+  /** The status of `GET /v1/edge/orders/:orderId` for `key`'s tenant (404: no record). */
+  recordStatus(orderId: string, key?: string): Promise<number>;
+  /** Stores a pairing session for `key`'s tenant (`PUT /v1/sessions/:agentPairingId`). */
+  storeSession(
+    agentPairingId: string,
+    pairingToken: string,
+    key?: string,
+  ): Promise<void>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 };
@@ -202,7 +224,9 @@ export async function startWorker(
     PEAQOS_ORCHESTRATION_URL: "http://127.0.0.1:9",
     PEAQOS_API_KEY: "sk_unused",
     PEAQOS_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    EDGE_CLIENT_KEYS: `test=${await sha256Hex(CLIENT_KEY)},other=${await sha256Hex(
+    EDGE_CLIENT_KEYS: `test=${await sha256Hex(
+      CLIENT_KEY,
+    )},other=${await sha256Hex(
       OTHER_CLIENT_KEY,
     )}`,
     SESSION_ENCRYPTION_KEY: SESSION_KEY,
@@ -222,7 +246,10 @@ export async function startWorker(
     ...(options.storageDir ? { durableObjectsPersist: options.storageDir } : {}),
     ...(onOutput
       ? {
-        handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+        handleRuntimeStdio: (
+          stdout: NodeJS.ReadableStream,
+          stderr: NodeJS.ReadableStream,
+        ) => {
           const decoder = new TextDecoder();
           const take = (chunk: Uint8Array | string) =>
             onOutput(typeof chunk === "string" ? chunk : decoder.decode(chunk));
@@ -239,16 +266,28 @@ export async function startWorker(
         deadLetterQueue: "peaqos-handoffs-dlq",
       },
       // As deployed: dead jobs are noted on their order by the Worker's DLQ consumer.
-      "peaqos-handoffs-dlq": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
+      "peaqos-handoffs-dlq": {
+        maxBatchSize: 10,
+        maxBatchTimeout: 0,
+        maxRetries: 3,
+      },
     },
     outboundService: options.direct ? undefined : async (request: MfRequest) => {
       const body = request.method === "GET" || request.method === "HEAD"
         ? ""
         : await request.text();
       const headers: Record<string, string> = {};
-      request.headers.forEach((value: string, name: string) => (headers[name] = value));
+      request.headers.forEach((
+        value: string,
+        name: string,
+      ) => (headers[name] = value));
       if (options.record !== false) {
-        outbound.push({ method: request.method, url: request.url, headers, body });
+        outbound.push({
+          method: request.method,
+          url: request.url,
+          headers,
+          body,
+        });
       }
       const url = new URL(request.url);
       const target = options.route?.(url) ?? request.url;
@@ -296,17 +335,62 @@ export async function startWorker(
     outbound,
     fetch: send,
     authed,
-    async orderRecord(orderId) {
-      const response = await authed(`/v1/edge/orders/${encodeURIComponent(orderId)}`);
-      const body = await response.json();
+    async orderRecord(orderId, key) {
+      const response = await authed(
+        `/v1/edge/orders/${encodeURIComponent(orderId)}`,
+        {},
+        key,
+      );
+      const body = await json(response);
       if (response.status !== 200) {
         throw new Error(`orderRecord: ${JSON.stringify(body)}`);
       }
       return body.item as OrderRecordView;
     },
+    async recordStatus(orderId, key) {
+      const response = await authed(
+        `/v1/edge/orders/${encodeURIComponent(orderId)}`,
+        {},
+        key,
+      );
+      await response.body?.cancel();
+      return response.status;
+    },
+    async storeSession(agentPairingId, pairingToken, key) {
+      const response = await authed(
+        `/v1/sessions/${encodeURIComponent(agentPairingId)}`,
+        {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ pairingToken }),
+        },
+        key,
+      );
+      const body = await json(response);
+      if (response.status !== 200) {
+        throw new Error(`storeSession: ${JSON.stringify(body)}`);
+      }
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/**
+ * A token shaped like a pairing token (a JWT whose payload names `pairingId`), unsigned: the
+ * Worker reads the claims without verifying them, the API would refuse it.
+ */
+export function fakePairingToken(
+  pairingId: string,
+  claims: Record<string, unknown> = {},
+): string {
+  const part = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(
+      /\//g,
+      "_",
+    );
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part({ pairingId, exp, ...claims })}.forged`;
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released). */

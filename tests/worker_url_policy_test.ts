@@ -1,9 +1,14 @@
 // The Worker's pure modules (URL policy, session crypto, config) run unchanged on Deno, so
-// their edge cases are tested here directly; the workerd suites cover them wired into the Worker.
+// their edge cases are tested here directly; the URL spelling table also runs in workerd (its
+// URL parser is the one that matters), and the workerd suites cover them wired into the Worker.
+import { Miniflare } from "miniflare";
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { checkHandoffUrl } from "../worker/src/url_policy.ts";
+import { pairingClaims } from "../worker/src/sessions.ts";
+import { ACCEPTED_HOSTS, REFUSED_HOSTS } from "./_url_spellings.ts";
+import { bundleWorker, disposeMiniflare, fakePairingToken } from "./_worker.ts";
 import { importSessionKey, open, seal } from "../worker/src/crypto.ts";
-import { clientKeyHashes } from "../worker/src/auth.ts";
+import { clientKeyHashes, clientKeys } from "../worker/src/auth.ts";
 import { handoffLeaseMs, readConfig } from "../worker/src/config.ts";
 import type { Env } from "../worker/src/env.ts";
 
@@ -13,10 +18,28 @@ const policy = (allowedHosts: string[], allowLoopbackHttp = false) => ({
 });
 
 Deno.test("checkHandoffUrl() accepts https to a listed host, host:port or wildcard", () => {
-  assert(checkHandoffUrl("https://partner.example/book?x=1", policy(["partner.example"])).ok);
-  assert(checkHandoffUrl("https://partner.example:8443/b", policy(["partner.example:8443"])).ok);
-  assert(checkHandoffUrl("https://eu.partner.example/b", policy(["*.partner.example"])).ok);
-  assert(checkHandoffUrl("https://PARTNER.example/b", policy(["partner.example"])).ok);
+  assert(
+    checkHandoffUrl(
+      "https://partner.example/book?x=1",
+      policy(["partner.example"]),
+    ).ok,
+  );
+  assert(
+    checkHandoffUrl(
+      "https://partner.example:8443/b",
+      policy(["partner.example:8443"]),
+    ).ok,
+  );
+  assert(
+    checkHandoffUrl(
+      "https://eu.partner.example/b",
+      policy(["*.partner.example"]),
+    ).ok,
+  );
+  assert(
+    checkHandoffUrl("https://PARTNER.example/b", policy(["partner.example"]))
+      .ok,
+  );
 });
 
 Deno.test("checkHandoffUrl() refuses hosts outside the allowlist, lookalikes included", () => {
@@ -34,7 +57,12 @@ Deno.test("checkHandoffUrl() refuses hosts outside the allowlist, lookalikes inc
     assertMatch(verdict.reason, /not in HANDOFF_ALLOWED_HOSTS/, url);
   }
   // A listed `host:port` allows that port only; a bare host allows any port.
-  assert(!checkHandoffUrl("https://partner.example/", policy(["partner.example:8443"])).ok);
+  assert(
+    !checkHandoffUrl(
+      "https://partner.example/",
+      policy(["partner.example:8443"]),
+    ).ok,
+  );
 });
 
 Deno.test("checkHandoffUrl() refuses anything but https, and embedded credentials", () => {
@@ -87,54 +115,209 @@ Deno.test("checkHandoffUrl() refuses private, loopback, link-local and metadata 
   }
   // Alternative spellings are normalised by the URL parser before the check.
   for (
-    const spelled of ["https://2130706433/", "https://0x7f.1/", "https://0251.0376.0251.0376/"]
+    const spelled of [
+      "https://2130706433/",
+      "https://0x7f.1/",
+      "https://0251.0376.0251.0376/",
+    ]
   ) {
-    assert(!checkHandoffUrl(spelled, policy(["127.0.0.1", "169.254.169.254"])).ok, spelled);
+    assert(
+      !checkHandoffUrl(spelled, policy(["127.0.0.1", "169.254.169.254"])).ok,
+      spelled,
+    );
   }
 });
 
+/** Each table URL checked with its own host listed, so only the address policy can refuse. */
+function listedVerdict(raw: string): string {
+  const listed = [new URL(raw).hostname.toLowerCase().replace(/\.+$/, "")];
+  const verdict = checkHandoffUrl(raw, policy(listed));
+  return verdict.ok ? "ok" : verdict.reason;
+}
+
+const REFUSED = /private or reserved address|not a valid/;
+
+Deno.test("checkHandoffUrl() refuses every spelling of a non-public host in the table, listed or not", () => {
+  assert(REFUSED_HOSTS.length >= 80, `${REFUSED_HOSTS.length} spellings`);
+  for (const host of REFUSED_HOSTS) {
+    assertMatch(listedVerdict(`https://${host}/x`), REFUSED, host);
+    assertMatch(
+      listedVerdict(`https://${host}:8443/x`),
+      REFUSED,
+      `${host}:8443`,
+    );
+  }
+  for (const host of ACCEPTED_HOSTS) {
+    assertEquals(listedVerdict(`https://${host}/x`), "ok", host);
+  }
+});
+
+Deno.test("checkHandoffUrl() gives the same verdicts in workerd for the whole table", async () => {
+  const mf = new Miniflare({
+    modules: true,
+    script: await bundleWorker(
+      new URL("./_url_policy_worker.ts", import.meta.url),
+    ),
+    compatibilityDate: "2026-04-01",
+  });
+  try {
+    const urls = [...REFUSED_HOSTS, ...ACCEPTED_HOSTS].map((host) => `https://${host}/x`);
+    const response = await mf.dispatchFetch("http://policy/", {
+      method: "POST",
+      body: JSON.stringify(urls),
+    });
+    const verdicts = await response.json() as string[];
+    urls.forEach((url, i) => {
+      if (i < REFUSED_HOSTS.length) {
+        assertMatch(verdicts[i]!, REFUSED, `workerd: ${url}`);
+      } else assertEquals(verdicts[i], "ok", `workerd: ${url}`);
+      assertEquals(
+        verdicts[i],
+        listedVerdict(url),
+        `workerd and Deno agree: ${url}`,
+      );
+    });
+  } finally {
+    await disposeMiniflare(mf);
+  }
+});
+
+Deno.test("checkHandoffUrl() compares listed names without trailing dots", () => {
+  assert(
+    checkHandoffUrl("https://partner.example./x", policy(["partner.example"]))
+      .ok,
+  );
+  assert(
+    checkHandoffUrl(
+      "https://eu.partner.example../x",
+      policy(["*.partner.example"]),
+    ).ok,
+  );
+  assert(
+    !checkHandoffUrl("https://evil.example./x", policy(["partner.example"])).ok,
+  );
+  assert(
+    checkHandoffUrl("http://localhost.:8790/", policy(["localhost"], true)).ok,
+  );
+});
+
 Deno.test("checkHandoffUrl() allows public IP literals that are listed", () => {
-  assert(checkHandoffUrl("https://93.184.216.34/x", policy(["93.184.216.34"])).ok);
+  assert(
+    checkHandoffUrl("https://93.184.216.34/x", policy(["93.184.216.34"])).ok,
+  );
   assert(checkHandoffUrl("https://172.32.0.1/x", policy(["172.32.0.1"])).ok);
-  assert(checkHandoffUrl("https://[2606:4700::1111]/x", policy(["[2606:4700::1111]"])).ok);
+  assert(
+    checkHandoffUrl(
+      "https://[2606:4700::1111]/x",
+      policy(["[2606:4700::1111]"]),
+    ).ok,
+  );
 });
 
 Deno.test("checkHandoffUrl() allows http to listed loopback only with the local-dev flag", () => {
   const url = "http://127.0.0.1:8790/handoff";
   assert(!checkHandoffUrl(url, policy(["127.0.0.1"], false)).ok);
   assert(checkHandoffUrl(url, policy(["127.0.0.1"], true)).ok);
-  assert(checkHandoffUrl("http://localhost:8790/", policy(["localhost"], true)).ok);
+  assert(
+    checkHandoffUrl("http://localhost:8790/", policy(["localhost"], true)).ok,
+  );
   // Still only listed hosts, and still never private non-loopback addresses.
   assert(!checkHandoffUrl(url, policy(["partner.example"], true)).ok);
   assert(!checkHandoffUrl("http://10.0.0.1/", policy(["10.0.0.1"], true)).ok);
-  assert(!checkHandoffUrl("https://169.254.169.254/", policy(["169.254.169.254"], true)).ok);
+  assert(
+    !checkHandoffUrl(
+      "https://169.254.169.254/",
+      policy(["169.254.169.254"], true),
+    ).ok,
+  );
 });
 
 Deno.test("seal() and open() round-trip a session bound to its pairing id", async () => {
-  const key = await importSessionKey(btoa(String.fromCharCode(...new Uint8Array(32).fill(7))));
+  const key = await importSessionKey(
+    btoa(String.fromCharCode(...new Uint8Array(32).fill(7))),
+  );
   assert(key);
   const sealed = await seal(key, "pairing-token-value", "pair_1");
   assert(!sealed.data.includes("pairing-token-value"));
   assertEquals(await open(key, sealed, "pair_1"), "pairing-token-value");
-  assertEquals(await open(key, sealed, "pair_2"), undefined, "moved to another pairing");
-  const other = await importSessionKey(btoa(String.fromCharCode(...new Uint8Array(32).fill(8))));
+  assertEquals(
+    await open(key, sealed, "pair_2"),
+    undefined,
+    "moved to another pairing",
+  );
+  const other = await importSessionKey(
+    btoa(String.fromCharCode(...new Uint8Array(32).fill(8))),
+  );
   assertEquals(await open(other!, sealed, "pair_1"), undefined, "another key");
   const again = await seal(key, "pairing-token-value", "pair_1");
   assert(again.iv !== sealed.iv, "a fresh IV per seal");
 });
 
 Deno.test("importSessionKey() refuses keys that are not base64 of 32 bytes", async () => {
-  for (const raw of [undefined, "", "not base64!", btoa("short"), btoa("x".repeat(33))]) {
+  for (
+    const raw of [
+      undefined,
+      "",
+      "not base64!",
+      btoa("short"),
+      btoa("x".repeat(33)),
+    ]
+  ) {
     assertEquals(await importSessionKey(raw), undefined, String(raw));
+  }
+});
+
+Deno.test("clientKeys() makes a key's label its tenant, or its hash when it has no usable label", () => {
+  const a = "a".repeat(64);
+  const b = "b".repeat(64);
+  const c = "c".repeat(64);
+  assertEquals(
+    clientKeys(`ops=${a}, ops=${b},${c}, bad:label=${a.toUpperCase()}`),
+    [
+      { hash: a, tenant: "ops" },
+      { hash: b, tenant: "ops" },
+      { hash: c, tenant: c },
+      { hash: a, tenant: a },
+    ],
+  );
+});
+
+Deno.test("pairingClaims() reads a JWT's pairingId and exp, and nothing else", () => {
+  assertEquals(
+    pairingClaims(fakePairingToken("pair_1", { exp: 1_900_000_000 })),
+    {
+      pairingId: "pair_1",
+      exp: 1_900_000_000,
+    },
+  );
+  const noClaim = `${btoa("{}")}.${btoa(JSON.stringify({ sub: "x" }))}.sig`;
+  for (
+    const token of [
+      "x".repeat(40),
+      "a.b",
+      "a.b.c.d",
+      "header.%%%%.sig",
+      `h.${btoa("not json")}.s`,
+      `h.${btoa("[1]")}.s`,
+      `h.${btoa(JSON.stringify({ pairingId: 7 }))}.s`,
+      noClaim,
+    ]
+  ) {
+    assertEquals(pairingClaims(token), undefined, token);
   }
 });
 
 Deno.test("clientKeyHashes() keeps only SHA-256 hex hashes, labels stripped", () => {
   const hash = "a".repeat(64);
-  assertEquals(clientKeyHashes(` dev=${hash.toUpperCase()}, ${"b".repeat(64)},plain-key,=,`), [
-    hash,
-    "b".repeat(64),
-  ]);
+  assertEquals(
+    clientKeyHashes(
+      ` dev=${hash.toUpperCase()}, ${"b".repeat(64)},plain-key,=,`,
+    ),
+    [
+      hash,
+      "b".repeat(64),
+    ],
+  );
   assertEquals(clientKeyHashes(undefined), []);
 });
 

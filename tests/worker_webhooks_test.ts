@@ -1,15 +1,33 @@
 import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
 import { signWebhookHeaders } from "../mod.ts";
-import { json, startWorker, WEBHOOK_SECRET } from "./_worker.ts";
+import { type EdgeWorker, fakePairingToken, json, startWorker, WEBHOOK_SECRET } from "./_worker.ts";
 
 const ORDER_ID = "ord_webhook_1";
+const PAIRING_ID = "pair_webhook_1";
 
 function eventBody(type = "order.created", orderId = ORDER_ID): string {
   return JSON.stringify({
     type,
     timestamp: new Date().toISOString(),
-    data: { order: { id: orderId, status: "created" } },
+    data: {
+      order: { id: orderId, status: "created", agentPairingId: PAIRING_ID },
+    },
   });
+}
+
+/**
+ * A Worker whose test tenant holds a session for the orders' pairing, so it adopts the orders
+ * (created outside the proxy) when their first verified webhook arrives and may read them.
+ */
+async function adoptingWorker(): Promise<EdgeWorker> {
+  const worker = await startWorker();
+  try {
+    await worker.storeSession(PAIRING_ID, fakePairingToken(PAIRING_ID));
+  } catch (err) {
+    await worker.stop();
+    throw err;
+  }
+  return worker;
 }
 
 async function deliver(
@@ -26,7 +44,7 @@ async function deliver(
 }
 
 Deno.test("POST /webhooks/orchestration records a verified event once and answers a replay as duplicate", async () => {
-  await using worker = await startWorker();
+  await using worker = await adoptingWorker();
   const body = eventBody();
   const headers = {
     ...(await signWebhookHeaders({ body, id: "msg_once" }, WEBHOOK_SECRET)),
@@ -55,7 +73,7 @@ Deno.test("POST /webhooks/orchestration records a verified event once and answer
 });
 
 Deno.test("POST /webhooks/orchestration takes concurrent deliveries of one id exactly once", async () => {
-  await using worker = await startWorker();
+  await using worker = await adoptingWorker();
   const body = eventBody("order.delivered");
   const headers = {
     ...(await signWebhookHeaders({ body, id: "msg_race" }, WEBHOOK_SECRET)),
@@ -78,7 +96,7 @@ Deno.test("POST /webhooks/orchestration takes concurrent deliveries of one id ex
 });
 
 Deno.test("POST /webhooks/orchestration refuses bad, missing, stale and future signatures without recording", async () => {
-  await using worker = await startWorker();
+  await using worker = await adoptingWorker();
   const body = eventBody();
   // A minute past the 300 s tolerance either way: the exact edges are tested against a fixed
   // clock in webhooks_test.ts, and here the Worker's clock moves on while a loaded machine works.
@@ -138,14 +156,21 @@ Deno.test("POST /webhooks/orchestration refuses bad, missing, stale and future s
       name,
     );
   }
-  assertEquals((await worker.orderRecord(ORDER_ID)).events, []);
+  // Nothing was recorded: not even an owner for the order.
+  assertEquals(await worker.recordStatus(ORDER_ID), 404);
 
   // Nothing was recorded for the id either: the genuine delivery is still new.
   assertEquals((await deliver(worker, body, good)).body.duplicate, false);
+  assertEquals(
+    (await worker.orderRecord(ORDER_ID)).events.map((e) => e.webhookId),
+    [
+      "msg_refused",
+    ],
+  );
 });
 
 Deno.test("POST /webhooks/orchestration refuses ids that are not safe ids, recording nothing", async () => {
-  await using worker = await startWorker();
+  await using worker = await adoptingWorker();
   const traversal = eventBody("order.handoff", "../machines/m_1");
   const headers = {
     ...(await signWebhookHeaders({ body: traversal }, WEBHOOK_SECRET)),
@@ -162,12 +187,12 @@ Deno.test("POST /webhooks/orchestration refuses ids that are not safe ids, recor
     ...(await signWebhookHeaders({ body, id: "msg_../../x" }, WEBHOOK_SECRET)),
   };
   assertEquals((await deliver(worker, body, badId)).status, 400);
-  assertEquals((await worker.orderRecord(ORDER_ID)).events, []);
+  assertEquals(await worker.recordStatus(ORDER_ID), 404);
   assertEquals(worker.outbound, []);
 });
 
 Deno.test("POST /webhooks/orchestration refuses an oversize body with 413 before verifying", async () => {
-  await using worker = await startWorker();
+  await using worker = await adoptingWorker();
   const body = JSON.stringify({
     type: "order.created",
     timestamp: new Date().toISOString(),
@@ -180,7 +205,7 @@ Deno.test("POST /webhooks/orchestration refuses an oversize body with 413 before
     (result.body.error as { code: string }).code,
     "PAYLOAD_TOO_LARGE",
   );
-  assertEquals((await worker.orderRecord(ORDER_ID)).events, []);
+  assertEquals(await worker.recordStatus(ORDER_ID), 404);
 });
 
 Deno.test("POST /webhooks/orchestration answers 500 without details when the secret is unusable", async () => {

@@ -59,6 +59,7 @@ export function readConfig(env: Env): Config {
  * is held no other run starts, so a run cut off by a restart cannot overlap its successor.
  */
 export function handoffLeaseMs(config: Config): number {
-  return config.apiReadTimeoutMs + config.handoffTimeoutMs + config.apiWriteTimeoutMs +
+  return config.apiReadTimeoutMs + config.handoffTimeoutMs +
+    config.apiWriteTimeoutMs +
     config.leaseMarginMs;
 }

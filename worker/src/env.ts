@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Ledger } from "./ledger.ts";
 
 /** One SQL cursor of a SQLite-backed Durable Object. */
 export type SqlCursor = {
@@ -19,21 +20,27 @@ export type SqlStorage = {
 export type DurableObjectState = {
   readonly storage: {
     readonly sql: SqlStorage;
-    transactionSync<T>(fn: () => T): T;
     /** Schedules the instance's `alarm()` (one per instance; a new time replaces the old). */
     setAlarm(scheduledTime: number): Promise<void>;
   };
 };
 
-/** A Durable Object stub: requests go to one named instance. */
-export type DurableObjectStub = {
-  fetch(input: Request | string, init?: RequestInit): Promise<Response>;
+// deno-lint-ignore no-explicit-any
+type AnyMethod = (...args: any[]) => unknown;
+
+/**
+ * A Durable Object stub as RPC gives it: each public method of the class, answering a promise.
+ */
+export type DurableObjectStub<T> = {
+  [K in keyof T as T[K] extends AnyMethod ? K : never]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
 };
 
-/** A Durable Object namespace binding. */
-export type DurableObjectNamespace = {
+/** A Durable Object namespace binding of class `T`. */
+export type DurableObjectNamespace<T> = {
   idFromName(name: string): unknown;
-  get(id: unknown): DurableObjectStub;
+  get(id: unknown): DurableObjectStub<T>;
 };
 
 /** A Queue producer binding. */
@@ -56,7 +63,10 @@ export type MessageBatch<T> = {
   readonly messages: readonly QueueMessage<T>[];
 };
 
-/** The job the webhook route enqueues for an `order.handoff` event. */
+/**
+ * The job the webhook route enqueues for an `order.handoff` event. `webhookId` is the event's
+ * id, or `replay` (an operator's `POST .../handoff`) or `lease-lapsed` (the Ledger's alarm).
+ */
 export type HandoffJob = {
   readonly orderId: string;
   readonly webhookId: string;
@@ -67,7 +77,7 @@ export type DeadLetter = HandoffJob & { readonly reason: string };
 
 /** Every binding, variable and secret of the Worker (see `.dev.vars.example`). */
 export type Env = {
-  readonly LEDGER: DurableObjectNamespace;
+  readonly LEDGER: DurableObjectNamespace<Ledger>;
   readonly HANDOFF_QUEUE: Queue<HandoffJob>;
   readonly HANDOFF_DLQ: Queue<DeadLetter>;
   readonly PEAQOS_ORCHESTRATION_URL?: string;
@@ -91,5 +101,6 @@ export type Env = {
 /** Hono's environment type for this app. */
 export type AppEnv = {
   Bindings: Env;
-  Variables: { clientKeyHash: string };
+  /** `tenant`: who the edge key belongs to (see `auth.ts`); everything stored is theirs. */
+  Variables: { tenant: string };
 };

@@ -51,20 +51,33 @@ export function errorResponse(
   });
 }
 
+/**
+ * The server's own message of an API error, as the API would answer it. The SDK's
+ * `serverMessage` when it has one; otherwise a plain message naming the code (the SDK's
+ * `message` is decorated for logs and is not parsed).
+ */
+export function serverMessage(err: OrchestrationApiError): string {
+  const own = (err as { readonly serverMessage?: unknown }).serverMessage;
+  return typeof own === "string" && own.length > 0
+    ? own
+    : `Upstream API answered '${err.code}' with status ${err.statusCode}`;
+}
+
 /** Maps any error to an envelope response; the `onError` handler of the app. */
 export function toErrorResponse(err: unknown, _c?: Context): Response {
   if (err instanceof EdgeError) {
-    return errorResponse(err.status, err.code, err.message, err.details, err.headers);
+    return errorResponse(
+      err.status,
+      err.code,
+      err.message,
+      err.details,
+      err.headers,
+    );
   }
   if (err instanceof OrchestrationApiError) {
     // Upstream codes and details pass through; a 2xx with a bad body is a gateway failure.
     const status = err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 502;
-    // The SDK's message is "<CODE>: <server message> (<METHOD> <path>, status <n>)": answer
-    // the server's message only, as the API itself would.
-    const message = err.message.replace(`${err.code}: `, "").replace(
-      / \([A-Z]+ \/[^ ]*, status \d+\)$/,
-      "",
-    );
+    const message = serverMessage(err);
     return errorResponse(status, err.code, message, err.details ?? null);
   }
   if (err instanceof OrchestrationValidationError) {
@@ -86,6 +99,9 @@ export function toErrorResponse(err: unknown, _c?: Context): Response {
       "Worker is not configured for the upstream API",
     );
   }
-  console.error("edge: unhandled error:", err instanceof Error ? err.name : typeof err);
+  console.error(
+    "edge: unhandled error:",
+    err instanceof Error ? err.name : typeof err,
+  );
   return errorResponse(500, "INTERNAL_ERROR", "Internal error");
 }

@@ -4,10 +4,11 @@
  * Machine Markets API for edge clients. Where a request goes:
  *
  * - `GET /health` → `routes/health.ts`
- * - `POST /webhooks/orchestration` → `routes/webhooks.ts` (→ `dedupe.ts`, the Queue)
- * - `/v1/market/...` → `routes/proxy.ts` (edge key, rate limit, zod, SDK)
- * - `/v1/sessions/:agentPairingId` → `routes/sessions.ts` (AES-GCM at rest)
- * - `GET /v1/edge/orders/:orderId`, `POST .../handoff` (replay) → `routes/records.ts`
+ * - `POST /webhooks/orchestration` → `routes/webhooks.ts` (→ `ledger.ts`, the Queue)
+ * - `/v1/market/...` → `routes/proxy.ts` (edge key → tenant, rate limit, `schemas.ts`, SDK)
+ * - `/v1/sessions/:agentPairingId` → `routes/sessions.ts` (per tenant, AES-GCM at rest)
+ * - `GET /v1/edge/orders/:orderId`, `POST .../handoff` (replay) → `routes/records.ts` (the
+ *   order's owning tenant only, see `owners.ts`)
  * - Queue `HANDOFF_QUEUE` → `handoff.ts` (`handleHandoffBatch`); its dead-letter queue →
  *   `handleDeadLetterBatch`
  *
@@ -27,7 +28,7 @@ import { records } from "./routes/records.ts";
 import { sessions } from "./routes/sessions.ts";
 import { webhooks } from "./routes/webhooks.ts";
 
-export { Ledger } from "./dedupe.ts";
+export { Ledger } from "./ledger.ts";
 
 /** The Worker's HTTP app. */
 export const app = new Hono<AppEnv>();
@@ -64,7 +65,8 @@ app.onError((err, c) => {
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<HandoffJob>, env: Env): Promise<void> {
-    if (batch.queue === readConfig(env).deadLetterQueue) await handleDeadLetterBatch(batch, env);
-    else await handleHandoffBatch(batch, env);
+    if (batch.queue === readConfig(env).deadLetterQueue) {
+      await handleDeadLetterBatch(batch, env);
+    } else await handleHandoffBatch(batch, env);
   },
 };

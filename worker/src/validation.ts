@@ -1,6 +1,6 @@
 /**
- * Shared zod pieces: ids safe to use as path segments and Durable Object names, and the hook
- * that turns a failed validation into the contract's `VALIDATION_ERROR` envelope.
+ * Ids safe to use as path segments and Durable Object names, and the hook that turns a failed
+ * validation into the contract's `VALIDATION_ERROR` envelope.
  *
  * @module
  */
@@ -8,16 +8,19 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { errorResponse } from "./errors.ts";
 
-/** An id as the API issues them: letters, digits, `_ - . :`, no `..`, at most 128 characters. */
-export const idSchema = z.string().regex(
+/**
+ * An id in a path or a Durable Object name: letters, digits, `_ - . :`, no `..`, at most 128
+ * characters. Stricter than the contract's body `idSchema` on purpose.
+ */
+export const pathIdSchema = z.string().regex(
   /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/,
   "invalid id",
 )
   .refine((id) => !id.includes(".."), "invalid id");
 
-/** Whether `value` is a usable id (see {@linkcode idSchema}). */
+/** Whether `value` is a usable path id (see {@linkcode pathIdSchema}). */
 export function isId(value: unknown): value is string {
-  return idSchema.safeParse(value).success;
+  return pathIdSchema.safeParse(value).success;
 }
 
 type Issue = { path: PropertyKey[]; message: string };
@@ -31,9 +34,17 @@ export function validationHook(
   _c: Context,
 ): Response | undefined {
   if (result.success) return undefined;
-  const fields = (result.error?.issues ?? []).map((issue) => ({
+  return errorResponse(400, "VALIDATION_ERROR", "Invalid request", {
+    fields: fieldsOf(result.error?.issues ?? []),
+  });
+}
+
+/** The fields at fault of a zod error, without the values. */
+export function fieldsOf(
+  issues: readonly Issue[],
+): { path: string; message: string }[] {
+  return issues.map((issue) => ({
     path: issue.path.map(String).join("."),
     message: issue.message,
   }));
-  return errorResponse(400, "VALIDATION_ERROR", "Invalid request", { fields });
 }

@@ -1,121 +1,128 @@
 /**
  * The market proxy under `/v1/market/...`: the API's market routes (services, search, orders
  * with execute/confirm/dispute, payments) and nothing else. Each route validates its
- * parameters and body with zod, then makes one SDK call, which adds the platform API key,
- * percent-encodes path parameters and maps errors; the agent's pairing token is the caller's
- * `x-agent-pairing-token` or, failing that, the session stored for the pairing.
+ * parameters and body with the revision-2 schemas (`schemas.ts`), then makes one SDK call,
+ * which adds the platform API key, percent-encodes path parameters and maps errors. The
+ * agent's pairing token is the caller's `x-agent-pairing-token` or, failing that, the caller's
+ * tenant's session stored for the pairing. Two caller headers go upstream: `idempotency-key`
+ * on every POST (scoped to the tenant), and `PAYMENT-SIGNATURE` on execute only.
  *
  * @module
  */
 import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv, Env } from "../env.ts";
-import { MARKET_PAYMENT_RAILS } from "../../../mod.ts";
+import type {
+  CreatePaymentIntentRequest,
+  MarketSearchRequest,
+  RequestOptions,
+  SubmitPaymentProofRequest,
+} from "../../../mod.ts";
+import { sha256Hex } from "../crypto.ts";
+import type { AppEnv } from "../env.ts";
 import { EdgeError } from "../errors.ts";
-import { loadSession, orchestration } from "../sdk.ts";
-import { idSchema, validationHook } from "../validation.ts";
+import { claimCreatedOrder } from "../owners.ts";
+import {
+  confirmBody,
+  createOrderBody,
+  disputeBody,
+  escrowLockBody,
+  executeBody,
+  getServiceQuery,
+  listOrdersQuery,
+  listServicesQuery,
+  paymentIntentBody,
+  paymentProofBody,
+  paymentSignatureSchema,
+  refundBody,
+  releaseBody,
+  searchBody,
+  type Wire,
+} from "../schemas.ts";
+import { orchestration } from "../sdk.ts";
+import { loadSession } from "../sessions.ts";
+import { pathIdSchema, validationHook } from "../validation.ts";
 
-const decimal = z.number().finite().nonnegative();
-const decimalText = z.string().regex(/^\d{1,18}(\.\d{1,18})?$/, "decimal string");
-const text = (max: number) => z.string().min(1).max(max);
-const executionMode = z.enum(["native", "external-handoff"]);
-const record = z.record(z.string(), z.unknown());
-const rail = z.enum(MARKET_PAYMENT_RAILS);
-const limit = z.coerce.number().int().min(1).max(500);
-
-const orderParam = z.object({ orderId: idSchema });
-
-const schemas = {
-  listServices: z.strictObject({
-    machineId: idSchema.optional(),
-    serviceType: text(64).optional(),
-    executionMode: executionMode.optional(),
-    providerKey: text(128).optional(),
-    limit: limit.optional(),
-    cursor: text(512).optional(),
-  }),
-  getService: z.strictObject({ machineId: idSchema.optional() }),
-  search: z.strictObject({
-    machineId: idSchema,
-    agentPairingId: idSchema,
-    query: z.string().max(1000).optional(),
-    serviceType: text(64).optional(),
-    skillKey: text(128).optional(),
-    operation: text(128).optional(),
-    providerKey: text(128).optional(),
-    executionMode: executionMode.optional(),
-    maxPrice: decimalText.optional(),
-    currency: text(16).optional(),
-    limit: z.number().int().min(1).max(100).optional(),
-  }),
-  listOrders: z.strictObject({
-    machineId: idSchema,
-    limit: limit.optional(),
-    cursor: text(512).optional(),
-  }),
-  createOrder: z.strictObject({
-    machineId: idSchema,
-    agentPairingId: idSchema,
-    serviceId: idSchema,
-    searchId: idSchema.optional(),
-    quoteId: idSchema.optional(),
-    operation: text(128).optional(),
-    input: record.optional(),
-    budget: z.strictObject({ amount: decimal, currency: text(16) }).optional(),
-    providerCredentials: z.record(z.string(), z.record(z.string(), z.string()))
-      .optional(),
-  }),
-  execute: z.strictObject({ input: record.optional() }),
-  empty: z.strictObject({}),
-  dispute: z.strictObject({ reason: text(2000), evidence: record.optional() }),
-  paymentIntent: z.strictObject({
-    rail: rail.optional(),
-    amount: decimal.optional(),
-    currency: text(16).optional(),
-  }),
-  paymentProof: z.strictObject({
-    transactionHash: text(256).optional(),
-    transactionSignature: text(256).optional(),
-    verificationMode: z.enum(["recorded", "rpc"]).optional(),
-    chain: text(64).optional(),
-    token: text(128).optional(),
-    payerAddress: text(128).optional(),
-    payeeAddress: text(128).optional(),
-    amount: decimal.optional(),
-  }).refine(
-    (proof) =>
-      (proof.transactionHash === undefined) !==
-        (proof.transactionSignature === undefined),
-    "exactly one of 'transactionHash' and 'transactionSignature'",
-  ),
-  escrowLock: z.strictObject({
-    transactionHash: text(256),
-    chain: text(64),
-    escrowAddress: text(128),
-  }),
-  release: z.strictObject({
-    transactionHash: text(256).optional(),
-    notes: text(2000).optional(),
-  }),
-  refund: z.strictObject({
-    transactionHash: text(256).optional(),
-    reason: text(2000).optional(),
-  }),
-};
-
-type Defined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
 // JSON and query strings never carry `undefined`: zod's optional outputs are absent keys.
-const defined = <T>(value: T): Defined<T> => value as Defined<T>;
+const wire = <T>(value: T): Wire<T> => value as Wire<T>;
 
-/** The caller's `x-agent-pairing-token`, or the session stored for the pairing. */
+/**
+ * A revision-2 body for an SDK method whose request type still has the first revision's shape
+ * (search, payment intent, payment proof): the SDK sends bodies as they are, so only the type is
+ * behind. Goes away when the SDK's request types reach revision 2.
+ */
+const revision2 = <T>(body: unknown): T => body as T;
+
+const orderParam = z.object({ orderId: pathIdSchema });
+
+const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook);
+const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook);
+const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook);
+
+function invalidHeader(name: string, message: string): EdgeError {
+  // The value is never echoed: it may be a payment authorization.
+  return new EdgeError(
+    400,
+    "VALIDATION_ERROR",
+    `Invalid request: '${name}' ${message}`,
+    {
+      fields: [{ path: name, message }],
+    },
+  );
+}
+
+/**
+ * The caller's `idempotency-key`, prefixed with a tag of the caller's tenant: the API keeps
+ * answers per key and caller, and every tenant reaches it with the same platform key, so one
+ * tenant's key must never replay another tenant's answer.
+ */
+async function idempotencyHeaders(
+  c: Context<AppEnv>,
+): Promise<Record<string, string>> {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return {};
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw invalidHeader(
+      "idempotency-key",
+      "must be 1-200 printable ASCII characters",
+    );
+  }
+  const tag = (await sha256Hex(`tenant:${c.get("tenant")}`)).slice(0, 16);
+  return { "idempotency-key": `edge-${tag}.${key}` };
+}
+
+/** Upstream options of a POST: its idempotency key, and for execute the payment signature. */
+async function postOptions(
+  c: Context<AppEnv>,
+  { paymentSignature = false } = {},
+): Promise<RequestOptions> {
+  const headers = await idempotencyHeaders(c);
+  const signature = paymentSignature ? c.req.header("payment-signature") : undefined;
+  if (signature !== undefined) {
+    const parsed = paymentSignatureSchema.safeParse(signature);
+    if (!parsed.success) {
+      throw invalidHeader(
+        "PAYMENT-SIGNATURE",
+        parsed.error.issues[0]?.message ?? "is invalid",
+      );
+    }
+    headers["PAYMENT-SIGNATURE"] = signature;
+  }
+  return { headers };
+}
+
+/** The caller's `x-agent-pairing-token`, or its tenant's session stored for the pairing. */
 async function agentToken(
   c: Context<AppEnv>,
   agentPairingId: () => Promise<string>,
 ): Promise<string> {
   const header = c.req.header("x-agent-pairing-token")?.trim();
   if (header) return header;
-  const token = await loadSession(c.env, await agentPairingId());
+  const token = await loadSession(
+    c.env,
+    c.get("tenant"),
+    await agentPairingId(),
+  );
   if (!token) {
     throw new EdgeError(
       401,
@@ -126,67 +133,98 @@ async function agentToken(
   return token;
 }
 
-/** The pairing an order was placed by, for supplying its stored session. */
-async function orderPairing(env: Env, orderId: string): Promise<string> {
-  const { item } = await orchestration(env).getMarketOrder(orderId);
-  return item.agentPairingId;
+/** The token for an order's agent route: the header, or the session for the order's pairing. */
+function orderToken(c: Context<AppEnv>, orderId: string): Promise<string> {
+  return agentToken(
+    c,
+    async () => (await orchestration(c.env).getMarketOrder(orderId)).item.agentPairingId,
+  );
 }
-
-const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook);
-const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook);
-const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook);
 
 /** The allowlisted market routes. */
 export const proxy = new Hono<AppEnv>()
-  .get("/services", query(schemas.listServices), async (c) => {
-    return c.json(await orchestration(c.env).listMarketServices(defined(c.req.valid("query"))));
+  .get("/services", query(listServicesQuery), async (c) => {
+    return c.json(
+      await orchestration(c.env).listMarketServices(wire(c.req.valid("query"))),
+    );
   })
   .get(
     "/services/:serviceId",
-    param(z.object({ serviceId: idSchema })),
-    query(schemas.getService),
+    param(z.object({ serviceId: pathIdSchema })),
+    query(getServiceQuery),
     async (c) => {
       const { serviceId } = c.req.valid("param");
       return c.json(
-        await orchestration(c.env).getMarketService(serviceId, defined(c.req.valid("query"))),
+        await orchestration(c.env).getMarketService(
+          serviceId,
+          wire(c.req.valid("query")),
+        ),
       );
     },
   )
-  .post("/search", json(schemas.search), async (c) => {
-    const body = defined(c.req.valid("json"));
-    const token = await agentToken(c, () => Promise.resolve(body.agentPairingId));
-    return c.json(await orchestration(c.env).searchMarket(body, token));
+  .post("/search", json(searchBody), async (c) => {
+    const body = c.req.valid("json");
+    const token = await agentToken(
+      c,
+      () => Promise.resolve(body.agentPairingId),
+    );
+    return c.json(
+      await orchestration(c.env).searchMarket(
+        revision2<MarketSearchRequest>(body),
+        token,
+        await postOptions(c),
+      ),
+    );
   })
   .get(
     "/search/:searchId",
-    param(z.object({ searchId: idSchema })),
+    param(z.object({ searchId: pathIdSchema })),
     async (c) => {
-      const { searchId } = c.req.valid("param");
-      return c.json(await orchestration(c.env).getMarketSearch(searchId));
+      return c.json(
+        await orchestration(c.env).getMarketSearch(
+          c.req.valid("param").searchId,
+        ),
+      );
     },
   )
-  .get("/orders", query(schemas.listOrders), async (c) => {
-    return c.json(await orchestration(c.env).listMarketOrders(defined(c.req.valid("query"))));
+  .get("/orders", query(listOrdersQuery), async (c) => {
+    return c.json(
+      await orchestration(c.env).listMarketOrders(wire(c.req.valid("query"))),
+    );
   })
-  .post("/orders", json(schemas.createOrder), async (c) => {
-    const body = defined(c.req.valid("json"));
-    const token = await agentToken(c, () => Promise.resolve(body.agentPairingId));
-    return c.json(await orchestration(c.env).createMarketOrder(body, token), 201);
+  .post("/orders", json(createOrderBody), async (c) => {
+    const body = wire(c.req.valid("json"));
+    const token = await agentToken(
+      c,
+      () => Promise.resolve(body.agentPairingId),
+    );
+    const created = await orchestration(c.env).createMarketOrder(
+      body,
+      token,
+      await postOptions(c),
+    );
+    // Before the caller learns the id: the order is this tenant's (see `owners.ts`).
+    await claimCreatedOrder(c.env, created.item.id, c.get("tenant"));
+    return c.json(created, 201);
   })
   .get("/orders/:orderId", param(orderParam), async (c) => {
-    return c.json(await orchestration(c.env).getMarketOrder(c.req.valid("param").orderId));
+    return c.json(
+      await orchestration(c.env).getMarketOrder(c.req.valid("param").orderId),
+    );
   })
   .post(
     "/orders/:orderId/execute",
     param(orderParam),
-    json(schemas.execute),
+    json(executeBody),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const token = await agentToken(c, () => orderPairing(c.env, orderId));
+      const options = await postOptions(c, { paymentSignature: true });
+      const token = await orderToken(c, orderId);
       const result = await orchestration(c.env).executeMarketOrder(
         orderId,
-        defined(c.req.valid("json")),
+        wire(c.req.valid("json")),
         token,
+        options,
       );
       return c.json(result, result.execution.statusCode);
     },
@@ -194,91 +232,126 @@ export const proxy = new Hono<AppEnv>()
   .post(
     "/orders/:orderId/confirm",
     param(orderParam),
-    json(schemas.empty),
+    json(confirmBody),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const token = await agentToken(c, () => orderPairing(c.env, orderId));
-      return c.json(await orchestration(c.env).confirmMarketOrder(orderId, token));
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
+      return c.json(
+        await orchestration(c.env).confirmMarketOrder(orderId, token, options),
+      );
     },
   )
   .post(
     "/orders/:orderId/dispute",
     param(orderParam),
-    json(schemas.dispute),
+    json(disputeBody),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const token = await agentToken(c, () => orderPairing(c.env, orderId));
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
       return c.json(
-        await orchestration(c.env).disputeMarketOrder(orderId, defined(c.req.valid("json")), token),
+        await orchestration(c.env).disputeMarketOrder(
+          orderId,
+          wire(c.req.valid("json")),
+          token,
+          options,
+        ),
       );
     },
   )
   .post(
     "/orders/:orderId/payment-intent",
     param(orderParam),
-    json(schemas.paymentIntent),
+    json(paymentIntentBody),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const token = await agentToken(c, () => orderPairing(c.env, orderId));
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
       return c.json(
         await orchestration(c.env).createPaymentIntent(
           orderId,
-          defined(c.req.valid("json")),
+          revision2<CreatePaymentIntentRequest>(c.req.valid("json")),
           token,
+          options,
         ),
       );
     },
   )
   .get("/orders/:orderId/payment", param(orderParam), async (c) => {
-    return c.json(await orchestration(c.env).getMarketPayment(c.req.valid("param").orderId));
+    return c.json(
+      await orchestration(c.env).getMarketPayment(c.req.valid("param").orderId),
+    );
   })
   .post(
     "/orders/:orderId/payment-proof",
     param(orderParam),
-    json(schemas.paymentProof),
+    json(paymentProofBody),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const token = await agentToken(c, () => orderPairing(c.env, orderId));
-      // The schema's refine guarantees exactly one of hash and signature.
-      const proof = c.req.valid("json") as Parameters<
-        ReturnType<typeof orchestration>["submitPaymentProof"]
-      >[1];
-      return c.json(await orchestration(c.env).submitPaymentProof(orderId, proof, token));
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
+      return c.json(
+        await orchestration(c.env).submitPaymentProof(
+          orderId,
+          revision2<SubmitPaymentProofRequest>(c.req.valid("json")),
+          token,
+          options,
+        ),
+      );
     },
   )
   .post(
     "/orders/:orderId/payment/escrow-lock",
     param(orderParam),
-    json(schemas.escrowLock),
+    json(escrowLockBody),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const token = await agentToken(c, () => orderPairing(c.env, orderId));
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
       return c.json(
-        await orchestration(c.env).lockEscrowPayment(orderId, defined(c.req.valid("json")), token),
+        await orchestration(c.env).lockEscrowPayment(
+          orderId,
+          wire(c.req.valid("json")),
+          token,
+          options,
+        ),
       );
     },
   )
   .post(
     "/orders/:orderId/payment/release",
     param(orderParam),
-    json(schemas.release),
+    json(releaseBody),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const token = await agentToken(c, () => orderPairing(c.env, orderId));
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
       return c.json(
-        await orchestration(c.env).releasePayment(orderId, defined(c.req.valid("json")), token),
+        await orchestration(c.env).releasePayment(
+          orderId,
+          wire(c.req.valid("json")),
+          token,
+          options,
+        ),
       );
     },
   )
   .post(
     "/orders/:orderId/payment/refund",
     param(orderParam),
-    json(schemas.refund),
+    json(refundBody),
     async (c) => {
       const { orderId } = c.req.valid("param");
-      const token = await agentToken(c, () => orderPairing(c.env, orderId));
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
       return c.json(
-        await orchestration(c.env).refundPayment(orderId, defined(c.req.valid("json")), token),
+        await orchestration(c.env).refundPayment(
+          orderId,
+          wire(c.req.valid("json")),
+          token,
+          options,
+        ),
       );
     },
   );

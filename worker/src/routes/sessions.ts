@@ -1,20 +1,24 @@
 /**
- * Agent pairing sessions kept at the edge: `PUT /v1/sessions/:agentPairingId` stores the
- * agent's pairing token AES-GCM encrypted (key from `SESSION_ENCRYPTION_KEY`), `GET` tells
- * whether one is stored and since when, `DELETE` forgets it. The token is never returned.
+ * Agent pairing sessions kept at the edge, per tenant: `PUT /v1/sessions/:agentPairingId`
+ * stores the agent's pairing token AES-GCM encrypted (see `sessions.ts`), `GET` tells whether
+ * the caller's tenant has one stored and since when, `DELETE` forgets it. The token is never
+ * returned. Another tenant's session for the same pairing is invisible (`404`) and untouched.
  *
  * @module
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
-import { ledger } from "../dedupe.ts";
 import type { AppEnv } from "../env.ts";
 import { EdgeError } from "../errors.ts";
-import { storeSession } from "../sdk.ts";
-import { idSchema, validationHook } from "../validation.ts";
+import { deleteSession, pairingClaims, sessionStoredAt, storeSession } from "../sessions.ts";
+import { pathIdSchema, validationHook } from "../validation.ts";
 
-const param = zValidator("param", z.object({ agentPairingId: idSchema }), validationHook);
+const param = zValidator(
+  "param",
+  z.object({ agentPairingId: pathIdSchema }),
+  validationHook,
+);
 const body = zValidator(
   "json",
   z.strictObject({
@@ -23,66 +27,60 @@ const body = zValidator(
   validationHook,
 );
 
-/** The `pairingId` claim of a JWT, read without verifying it (the API verifies it on use). */
-function pairingClaim(token: string): unknown {
-  const payload = token.split(".")[1];
-  if (!payload) return undefined;
-  try {
-    const json = atob(
-      payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "="),
-    );
-    return (JSON.parse(json) as { pairingId?: unknown }).pairingId;
-  } catch {
-    return undefined;
-  }
+function refuseToken(message: string): EdgeError {
+  return new EdgeError(
+    400,
+    "VALIDATION_ERROR",
+    `Pairing token is refused: ${message}`,
+    {
+      fields: [{ path: "pairingToken", message }],
+    },
+  );
 }
+
+const noSession = () => new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
+
+const view = (agentPairingId: string, storedAt: number) => ({
+  item: { agentPairingId, storedAt: new Date(storedAt).toISOString() },
+});
 
 /** Session routes, mounted under `/v1/sessions`. */
 export const sessions = new Hono<AppEnv>()
   .put("/:agentPairingId", param, body, async (c) => {
     const { agentPairingId } = c.req.valid("param");
     const { pairingToken } = c.req.valid("json");
-    const claim = pairingClaim(pairingToken);
-    if (claim !== undefined && claim !== agentPairingId) {
-      throw new EdgeError(
-        400,
-        "VALIDATION_ERROR",
-        "Pairing token belongs to another pairing",
-        {
-          fields: [{
-            path: "pairingToken",
-            message: "pairingId claim does not match",
-          }],
-        },
-      );
+    // The claims are read, not verified (the API verifies the token on use): enough to keep a
+    // token from being filed under a pairing it does not name.
+    const claims = pairingClaims(pairingToken);
+    if (!claims) throw refuseToken("its claims cannot be read");
+    if (claims.pairingId !== agentPairingId) {
+      throw refuseToken("its pairingId claim does not match");
     }
-    const { storedAt } = await storeSession(c.env, agentPairingId, pairingToken);
-    return c.json({
-      item: { agentPairingId, storedAt: new Date(storedAt).toISOString() },
-    });
+    if (claims.exp !== undefined && claims.exp * 1000 <= Date.now()) {
+      throw refuseToken("it has expired");
+    }
+    const storedAt = await storeSession(
+      c.env,
+      c.get("tenant"),
+      agentPairingId,
+      pairingToken,
+    );
+    return c.json(view(agentPairingId, storedAt));
   })
   .get("/:agentPairingId", param, async (c) => {
     const { agentPairingId } = c.req.valid("param");
-    const stored = await ledger(c.env, `pairing:${agentPairingId}`).call<
-      { storedAt: number } | null
-    >("getSession");
-    if (!stored) {
-      throw new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
-    }
-    return c.json({
-      item: {
-        agentPairingId,
-        storedAt: new Date(stored.storedAt).toISOString(),
-      },
-    });
+    const storedAt = await sessionStoredAt(
+      c.env,
+      c.get("tenant"),
+      agentPairingId,
+    );
+    if (storedAt === null) throw noSession();
+    return c.json(view(agentPairingId, storedAt));
   })
   .delete("/:agentPairingId", param, async (c) => {
     const { agentPairingId } = c.req.valid("param");
-    const { deleted } = await ledger(c.env, `pairing:${agentPairingId}`).call<
-      { deleted: boolean }
-    >("deleteSession");
-    if (!deleted) {
-      throw new EdgeError(404, "NOT_FOUND", "No session stored for this pairing");
+    if (!await deleteSession(c.env, c.get("tenant"), agentPairingId)) {
+      throw noSession();
     }
     return c.body(null, 204);
   });

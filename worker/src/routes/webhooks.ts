@@ -5,7 +5,9 @@
  *    a refusal answers 400 with nothing recorded.
  * 2. Claim the delivery in the Ledger instance named for its `webhook-id`: a repeat answers
  *    200 `duplicate`, a concurrent one in flight answers 409 so the sender retries later.
- * 3. Record the event on its order; for `order.handoff`, enqueue the handoff job.
+ * 3. Record the event on its order (which the owning tenant sees, see `owners.ts`: an order
+ *    without an owner is adopted here when one tenant holds a session for its pairing); for
+ *    `order.handoff`, enqueue the handoff job.
  * 4. Complete the claim and answer 200. If step 3 fails the claim is released and the answer
  *    is 500, so the sender's retry (same `webhook-id`) does the work once.
  *
@@ -16,13 +18,18 @@ import { bodyLimit } from "hono/body-limit";
 import { OrchestrationWebhookError, verifyWebhook } from "../../../mod.ts";
 import type { WebhookEvent } from "../../../mod.ts";
 import { MAX_WEBHOOK_BODY_BYTES } from "../config.ts";
-import { ledger } from "../dedupe.ts";
 import type { AppEnv } from "../env.ts";
 import { EdgeError, errorResponse } from "../errors.ts";
+import { ledger } from "../ledger.ts";
+import { adoptOwner } from "../owners.ts";
 import { isId } from "../validation.ts";
 
 function orderIdOf(event: WebhookEvent): unknown {
   return event.data.order?.id ?? event.data.payment?.orderId;
+}
+
+function pairingIdOf(event: WebhookEvent): unknown {
+  return event.data.order?.agentPairingId;
 }
 
 /** The webhook receiver, mounted under `/webhooks`. */
@@ -35,7 +42,11 @@ export const webhooks = new Hono<AppEnv>().post(
   async (c) => {
     const secret = c.env.PEAQOS_WEBHOOK_SECRET;
     if (!secret) {
-      throw new EdgeError(500, "EDGE_MISCONFIGURED", "Worker has no 'PEAQOS_WEBHOOK_SECRET'");
+      throw new EdgeError(
+        500,
+        "EDGE_MISCONFIGURED",
+        "Worker has no 'PEAQOS_WEBHOOK_SECRET'",
+      );
     }
     const raw = await c.req.text();
     let event: WebhookEvent;
@@ -47,41 +58,60 @@ export const webhooks = new Hono<AppEnv>().post(
         const message = "Worker's 'PEAQOS_WEBHOOK_SECRET' is unusable";
         throw new EdgeError(500, "EDGE_MISCONFIGURED", message);
       }
-      return errorResponse(400, "WEBHOOK_REJECTED", err.message, { reason: err.reason });
+      return errorResponse(400, "WEBHOOK_REJECTED", err.message, {
+        reason: err.reason,
+      });
     }
     const webhookId = c.req.header("webhook-id")!.trim();
     const orderId = orderIdOf(event);
     if (!isId(webhookId) || (orderId !== undefined && !isId(orderId))) {
       const message = "Webhook id or order id is not a valid id";
-      return errorResponse(400, "WEBHOOK_REJECTED", message, { reason: "invalid_payload" });
+      return errorResponse(400, "WEBHOOK_REJECTED", message, {
+        reason: "invalid_payload",
+      });
     }
     if (event.type === "order.handoff" && orderId === undefined) {
       const message = "Handoff event has no order";
-      return errorResponse(400, "WEBHOOK_REJECTED", message, { reason: "invalid_payload" });
+      return errorResponse(400, "WEBHOOK_REJECTED", message, {
+        reason: "invalid_payload",
+      });
     }
 
     const claim = ledger(c.env, `wh:${webhookId}`);
-    const { status } = await claim.call<{ status: "new" | "processing" | "done" }>("claimWebhook");
+    const status = await claim.claimWebhook();
     if (status === "done") return c.json({ received: true, duplicate: true });
     if (status === "processing") {
       const retry = { "retry-after": "5" };
-      return errorResponse(409, "CONFLICT", "Delivery is being processed", null, retry);
+      return errorResponse(
+        409,
+        "CONFLICT",
+        "Delivery is being processed",
+        null,
+        retry,
+      );
     }
     try {
       if (typeof orderId === "string") {
-        await ledger(c.env, `order:${orderId}`).call("recordEvent", {
+        const { owner } = await ledger(c.env, `order:${orderId}`).recordEvent({
           webhookId,
           type: event.type,
           timestamp: event.timestamp,
           status: event.data.order?.status ?? null,
         });
+        const pairingId = pairingIdOf(event);
+        if (owner === null && typeof pairingId === "string") {
+          await adoptOwner(c.env, orderId, pairingId, owner);
+        }
         if (event.type === "order.handoff") {
           await c.env.HANDOFF_QUEUE.send({ orderId, webhookId });
         }
       }
-      await claim.call("completeWebhook", { type: event.type, orderId: orderId ?? null });
+      await claim.completeWebhook(
+        event.type,
+        typeof orderId === "string" ? orderId : null,
+      );
     } catch (err) {
-      await claim.call("releaseWebhook").catch(() => undefined);
+      await claim.releaseWebhook().catch(() => undefined);
       throw err;
     }
     return c.json({ received: true, duplicate: false });
