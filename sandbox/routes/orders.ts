@@ -20,13 +20,7 @@
  */
 import type { Hono } from "hono";
 import type { z } from "zod";
-import type {
-  MarketDispute,
-  MarketOrder,
-  MarketOutcome,
-  MarketRun,
-  MarketService,
-} from "../../src/types/mod.ts";
+import type { MarketDispute, MarketOrder, MarketOutcome, MarketRun } from "../../src/types/mod.ts";
 import {
   assertPairingActive,
   assertPairingMatches,
