@@ -34,17 +34,60 @@ export const paymentIntentBody = z.strictObject({
   payerAddress: z.string().min(1).max(100).optional(),
 });
 
-/** Body of `POST /market/orders/:orderId/payment-proof`: exactly one of the hash or signature. */
+/** Fields of a transaction proof that an x402 proof does not take: its signed payload names them. */
+const TRANSACTION_PROOF_FIELDS = [
+  "transactionHash",
+  "transactionSignature",
+  "chain",
+  "token",
+  "payerAddress",
+  "payeeAddress",
+  "amount",
+] as const;
+
+/**
+ * Body of `POST /market/orders/:orderId/payment-proof`: a transaction (exactly one of the EVM
+ * hash or the Solana signature), or with `verificationMode: "x402"` only the signed x402
+ * `paymentSignature` (its length and content are checked by the x402 verifier, which answers
+ * with x402's own refusal reasons).
+ */
 export const paymentProofBody = z.strictObject({
   transactionHash: txHashSchema.optional(),
   transactionSignature: solanaSignatureSchema.optional(),
-  verificationMode: z.enum(["recorded", "rpc"]).optional(),
+  paymentSignature: z.string().min(1).optional(),
+  verificationMode: z.enum(["recorded", "rpc", "x402"]).optional(),
   chain: z.string().min(1).max(100).optional(),
   token: z.string().min(1).max(100).optional(),
   payerAddress: z.string().min(1).max(100).optional(),
   payeeAddress: z.string().min(1).max(100).optional(),
   amount: amountSchema.optional(),
 }).superRefine((body, issue) => {
+  if (body.verificationMode === "x402") {
+    if (body.paymentSignature === undefined) {
+      issue.addIssue({
+        code: "custom",
+        path: ["paymentSignature"],
+        message: "an x402 proof needs the signed payload (signX402Payment's result)",
+      });
+    }
+    for (const field of TRANSACTION_PROOF_FIELDS) {
+      if (body[field] !== undefined) {
+        issue.addIssue({
+          code: "custom",
+          path: [field],
+          message: "not part of an x402 proof: the signed payload names the payment",
+        });
+      }
+    }
+    return;
+  }
+  if (body.paymentSignature !== undefined) {
+    issue.addIssue({
+      code: "custom",
+      path: ["paymentSignature"],
+      message: "only with verificationMode 'x402'",
+    });
+  }
   if ((body.transactionHash === undefined) === (body.transactionSignature === undefined)) {
     issue.addIssue({
       code: "custom",

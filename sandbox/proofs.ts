@@ -4,13 +4,15 @@
  *
  * - **Verifiers** ({@linkcode PROOF_VERIFIERS}): one {@linkcode ProofVerifier} per verification
  *   mode. `recorded` takes the proof as given; `rpc` checks the ERC-20 Transfer log over JSON-RPC
- *   (`rpc.ts`). A rail-specific verifier (x402) plugs in by adding an entry.
+ *   (`rpc.ts`); `x402` verifies a signed x402 authorization (`x402_rail.ts`), and is the only
+ *   mode an `x402` payment accepts.
  * - **Payer binding**: a payment's payer is fixed when its intent is created (the pairing's
  *   `agentAddress`, or the `payerAddress` the intent declared); a proof may not name another, and
  *   an `rpc` proof's Transfer must come from it. An agent therefore cannot claim a transfer that
  *   another wallet made.
- * - **Spend once**: every proof names what it spends (`evm:<hash>`, `solana:<signature>`); the
- *   store's `spentProofs` remembers which order spent it. A spent key is refused, except that a
+ * - **Spend once**: every transaction proof names what it spends (`evm:<hash>`,
+ *   `solana:<signature>`); the store's `spentProofs` remembers which order spent it (x402 keeps
+ *   its nonces in `x402Nonces` instead). A spent key is refused, except that a
  *   proof a verifier checked on chain takes over a key another order only recorded: the first
  *   order to prove a transfer legitimately owns it, not the first to mention it.
  *
@@ -24,6 +26,7 @@ import { serviceSettlement } from "./catalogue.ts";
 import type { SandboxContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { verifyErc20Transfer } from "./rpc.ts";
+import { x402ProofVerifier } from "./x402_rail.ts";
 import type { OrderRecord } from "./store.ts";
 import { validationError } from "./validate.ts";
 import type { z } from "zod";
@@ -48,8 +51,11 @@ export type ProofInput = {
 export type ProofVerifier = {
   /** Whether this verifier checks proofs on chain (and so may take over a merely recorded key). */
   readonly verified: boolean;
-  /** The spend-once key of the proof, e.g. `evm:0xabc…`. */
-  key(body: ProofBody): string;
+  /**
+   * The spend-once key of the proof, e.g. `evm:0xabc…`; absent when the verifier keeps its own
+   * spend-once registry (x402's nonces).
+   */
+  key?(body: ProofBody): string;
   /** Resolves to the payment fields to store, or rejects with an `ApiError` refusing the proof. */
   verify(input: ProofInput): Promise<Partial<MarketPayment>>;
 };
@@ -203,12 +209,15 @@ const rpc: ProofVerifier = {
 };
 
 /**
- * The verifier of each `verificationMode` a proof may name. Add a rail-specific verifier (x402)
- * here; the proof route needs no other change.
+ * The verifier of each `verificationMode` a proof may name.
  *
  * @example
  * ```ts ignore
  * const verifier = PROOF_VERIFIERS[body.verificationMode ?? "recorded"];
  * ```
  */
-export const PROOF_VERIFIERS: Readonly<Record<string, ProofVerifier>> = { recorded, rpc };
+export const PROOF_VERIFIERS: Readonly<Record<string, ProofVerifier>> = {
+  recorded,
+  rpc,
+  x402: x402ProofVerifier,
+};

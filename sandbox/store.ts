@@ -1,11 +1,11 @@
 /**
  * All in-memory state of one sandbox app, in three sections: platform (machines, identity,
  * pairings, machine agents, runtime endpoints), market (searches, quotes, orders, payments,
- * spent payment proofs, skill configs) and experimental (tasks, routes, runs, graph, policies, audit log). One `Map`
- * per kind of record; `createSandboxContext` creates the store and routes reach it as
- * `ctx.store`. Records hold the wire shape (replaced, never mutated in place) plus the
- * server-only fields beside it, such as the sequence number pagination orders by and secrets
- * kept only as hashes.
+ * spent payment proofs, x402 nonces, skill configs) and experimental (tasks, routes, runs,
+ * graph, policies, audit log). One `Map` per kind of record; `createSandboxContext` creates the
+ * store and routes reach it as `ctx.store`. Records hold the wire shape (replaced, never mutated
+ * in place) plus the server-only fields beside it, such as the sequence number pagination orders
+ * by and secrets kept only as hashes.
  *
  * @module
  */
@@ -121,6 +121,17 @@ export type OrderRecord = {
  */
 export type SpentProofRecord = { readonly orderId: string; readonly verified: boolean };
 
+/**
+ * The x402 authorization an order's payment was proved with: execute accepts only this one.
+ * (The payload itself is a spendable authorization and is never served back.)
+ */
+export type X402AuthorizationRecord = {
+  /** `x402NonceKey` of the authorization (`sandbox/x402.ts`). */
+  readonly nonceKey: string;
+  /** Its EIP-712 signature, lowercased. */
+  readonly signature: string;
+};
+
 // ---- Experimental records ("coming next" endpoints) ------------------------------------------
 
 /** A stored task. */
@@ -172,6 +183,13 @@ export type SandboxStore = {
   readonly payments: Map<string, MarketPayment>;
   /** Keyed by proof key (`evm:<hash>`, `solana:<signature>`): each is spent by one order. */
   readonly spentProofs: Map<string, SpentProofRecord>;
+  /**
+   * Every x402 nonce ever accepted, keyed by `x402NonceKey` (network, asset, payer, nonce), with
+   * the payment that presented it: an authorization pays for one payment, across all orders.
+   */
+  readonly x402Nonces: Map<string, string>;
+  /** Keyed by order id: the authorization its x402 payment was proved with. */
+  readonly x402Authorizations: Map<string, X402AuthorizationRecord>;
   readonly skillConfigs: Map<string, SkillConfigResponse>;
   // Experimental
   readonly tasks: Map<string, TaskRecord>;
@@ -205,6 +223,8 @@ export function createStore(): SandboxStore {
     orders: new Map(),
     payments: new Map(),
     spentProofs: new Map(),
+    x402Nonces: new Map(),
+    x402Authorizations: new Map(),
     skillConfigs: new Map(),
     tasks: new Map(),
     routes: new Map(),

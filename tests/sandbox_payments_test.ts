@@ -159,7 +159,7 @@ Deno.test("submitPaymentProof() records Solana proofs and refuses rpc verificati
   await using m = await market();
   const created = await order(m, "svc_sim_translate", { text: "hello", targetLanguage: "de" });
   const intent = await m.api.createPaymentIntent(created.id, {}, m.token);
-  assertEquals(intent.item.rail, "x402");
+  assertEquals(intent.item.rail, "wallet");
   await assertApiError(
     m.api.submitPaymentProof(
       created.id,

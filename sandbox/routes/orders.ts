@@ -3,7 +3,8 @@
  * (agent auth). The state machine is documented in `sandbox/README.md`. An order's `payment` is
  * the service's payment recommendation ({@linkcode paymentRecommendation}); the payment record
  * lives in the store's `payments` and moves with the order: confirm turns a held payment
- * `release_pending`, dispute freezes it, cancel refunds it.
+ * `release_pending`, dispute freezes it, cancel refunds it. An x402 order's execute needs the
+ * proved authorization as its `PAYMENT-SIGNATURE` header and settles it (`x402_rail.ts`).
  *
  * Creating an order checks, in this order: the body (`VALIDATION_ERROR`), that the token's
  * pairing is the one named (`AGENT_PAIRING_REQUIRED`) and active (`AGENT_PAIRING_INACTIVE`), the
@@ -19,13 +20,7 @@
  */
 import type { Hono } from "hono";
 import type { z } from "zod";
-import type {
-  MarketDispute,
-  MarketOrder,
-  MarketOutcome,
-  MarketRun,
-  MarketService,
-} from "../../src/types/mod.ts";
+import type { MarketDispute, MarketOrder, MarketOutcome, MarketRun } from "../../src/types/mod.ts";
 import {
   assertPairingActive,
   assertPairingMatches,
@@ -62,6 +57,7 @@ import { listQuerySchema, paginate } from "../pagination.ts";
 import type { SimulatedResult } from "../simulator.ts";
 import type { OrderRecord, PairingRecord, QuoteRecord } from "../store.ts";
 import { readJson, readOptionalJson, readQuery, validationError } from "../validate.ts";
+import { authorizeX402Execution, settleX402Execution, x402PaymentResponse } from "../x402_rail.ts";
 import { requireActiveMachine, requireMachine } from "./machines.ts";
 import { isSkillEnabled } from "./skills.ts";
 
@@ -211,11 +207,19 @@ function createOrder(
   return view;
 }
 
+/** What execute answers: status, body and extra headers (x402's `PAYMENT-RESPONSE`). */
+type ExecuteAnswer = {
+  readonly status: 200 | 202;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+};
+
 async function execute(
   ctx: SandboxContext,
   record: OrderRecord,
   extraInput: Record<string, unknown> | undefined,
-): Promise<{ status: 200 | 202; body: unknown }> {
+  paymentSignature: string | undefined,
+): Promise<ExecuteAnswer> {
   assertOrderOpen(record);
   const { order } = record;
   if (!UNEXECUTED_ORDER_STATUSES.has(order.status)) {
@@ -236,6 +240,8 @@ async function execute(
       { amount: record.price.amount, currency: record.price.currency, payment: payment ?? null },
     );
   }
+  // Checked before anything changes: a refused payment leaves the order and payment as they were.
+  const x402 = authorizeX402Execution(ctx, record, paymentSignature);
   requireActiveMachine(ctx, order.machineId);
   const service = order.serviceSnapshot;
   const runtime = serviceRuntime(service);
@@ -252,9 +258,12 @@ async function execute(
     }
     const handoff = service.handoff;
     const updated = updateOrder(ctx, record, { status: "handoff", handoff }, "order.handoff");
+    // Handed over is executed: an x402 authorization is settled now, as with a native run.
+    const settlement = x402 && settleX402Execution(ctx, record, x402, true);
     return {
       status: 202,
       body: { order: updated, execution: { statusCode: 202, mode: "external-handoff", handoff } },
+      ...(settlement ? { headers: { "payment-response": x402PaymentResponse(settlement) } } : {}),
     };
   }
 
@@ -303,9 +312,12 @@ async function execute(
       outcomeId: outcome.id,
       errorMessage: result.summary,
     }, "order.failed");
+  // Settled only when the run delivered; a failed run leaves the authorization unspent.
+  const settlement = x402 && settleX402Execution(ctx, record, x402, result.status === "succeeded");
   return {
     status: 200,
     body: { order: updated, execution: { statusCode: 200, mode: "native", run, outcome } },
+    ...(settlement ? { headers: { "payment-response": x402PaymentResponse(settlement) } } : {}),
   };
 }
 
@@ -342,8 +354,8 @@ export function registerOrderRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
   api.post("/market/orders/:orderId/execute", agent, async (c) => {
     const body = await readOptionalJson(c, executeOrderBody);
     const record = getAgentOrder(ctx, c.get("pairing"), c.req.param("orderId"));
-    const result = await execute(ctx, record, body.input);
-    return c.json(result.body, result.status);
+    const result = await execute(ctx, record, body.input, c.req.header("payment-signature"));
+    return c.json(result.body, result.status, result.headers);
   });
 
   api.post("/market/orders/:orderId/confirm", agent, (c) => {

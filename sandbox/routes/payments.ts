@@ -6,7 +6,9 @@
  *
  * `intent_created → held` (proof or escrow lock) `→ release_pending` (the order is confirmed)
  * `→ released` (`payment/release`, agent auth, only from `release_pending`). A dispute freezes
- * the payment; a refund returns a held, frozen or release-pending one.
+ * the payment; a refund returns a held, frozen or release-pending one. An `x402` payment's
+ * intent carries the x402 challenge and its proof is a signed authorization (`x402_rail.ts`);
+ * execute settles it (`released`) or, when the run fails, refunds it unsettled.
  *
  * Refund authority: with an `x-agent-pairing-token` the caller is the buyer's agent, which may
  * refund only before the order is executed (the order is then cancelled). Without one, platform
@@ -44,6 +46,7 @@ import {
 import { assertUnspent, evmProofKey, PROOF_VERIFIERS } from "../proofs.ts";
 import type { OrderRecord, PairingRecord } from "../store.ts";
 import { readJson, readOptionalJson, validationError } from "../validate.ts";
+import { x402Intent } from "../x402_rail.ts";
 
 const ESCROW_RAILS: ReadonlySet<string> = new Set(["escrow", "onchain-escrow"]);
 
@@ -61,15 +64,18 @@ type IntentInput = {
   readonly ctx: SandboxContext;
   readonly record: OrderRecord;
   readonly payment: MarketPayment;
+  /** Where the order is executed (the x402 challenge's `resource.url`). */
+  readonly resourceUrl: string;
 };
 
 /**
- * Rail-specific additions to a new payment intent, stored and answered with it (e.g. the x402
- * rail's payment challenge). Proofs plug in beside it, in `proofs.ts`'s `PROOF_VERIFIERS`.
+ * Rail-specific additions to a new payment intent, stored and answered with it (the x402 rail's
+ * payment challenge). They may refuse the intent; nothing is stored then. Proofs plug in beside
+ * it, in `proofs.ts`'s `PROOF_VERIFIERS`.
  */
 const INTENT_EXTENSIONS: Partial<
   Record<MarketPaymentRailType, (input: IntentInput) => MarketPayment>
-> = {};
+> = { x402: x402Intent };
 
 function paymentConflict(payment: MarketPayment, action: string): ApiError {
   return new ApiError(
@@ -141,6 +147,7 @@ function createIntent(
   record: OrderRecord,
   body: z.output<typeof paymentIntentBody>,
   pairing: PairingRecord,
+  resourceUrl: string,
 ): MarketPayment {
   const required = paymentRequired(record);
   const recommendation = record.order.payment;
@@ -190,7 +197,10 @@ function createIntent(
     updatedAt: now,
   };
   const extend = INTENT_EXTENSIONS[rail];
-  const stored = setPayment(ctx, extend ? extend({ ctx, record, payment: intent }) : intent);
+  const stored = setPayment(
+    ctx,
+    extend ? extend({ ctx, record, payment: intent, resourceUrl }) : intent,
+  );
   // A not-required rail needs nothing more: the order is ready at once.
   if (record.order.status === "created" || record.order.status === "payment_pending") {
     updateOrder(ctx, record, { status: free ? "ready" : "payment_pending" });
@@ -220,18 +230,29 @@ async function submitProof(
     }]);
   }
   const mode = body.verificationMode ?? "recorded";
+  // An x402 payment is proved by its signed authorization and nothing else, and vice versa.
+  if ((mode === "x402") !== (payment.rail === "x402")) {
+    throw validationError([{
+      path: "verificationMode",
+      message: mode === "x402"
+        ? `'x402' proofs are for x402 payments; this payment's rail is '${payment.rail}'`
+        : "an x402 payment is proved with verificationMode 'x402' and its 'paymentSignature'",
+    }]);
+  }
   const verifier = PROOF_VERIFIERS[mode];
   if (verifier === undefined) {
     throw validationError([{ path: "verificationMode", message: `unknown mode '${mode}'` }]);
   }
-  const key = verifier.key(body);
+  const key = verifier.key?.(body);
   const field = body.transactionHash !== undefined ? "transactionHash" : "transactionSignature";
-  assertUnspent(ctx, key, verifier.verified, field);
+  if (key !== undefined) assertUnspent(ctx, key, verifier.verified, field);
   const changes = await verifier.verify({ ctx, record, payment, body });
   // Another proof may have settled this payment, or spent the key, while the check was in flight.
   const current = pendingPayment(ctx, record, "submit a proof");
-  assertUnspent(ctx, key, verifier.verified, field);
-  ctx.store.spentProofs.set(key, { orderId: record.order.id, verified: verifier.verified });
+  if (key !== undefined) {
+    assertUnspent(ctx, key, verifier.verified, field);
+    ctx.store.spentProofs.set(key, { orderId: record.order.id, verified: verifier.verified });
+  }
   return held(ctx, record, { ...current, ...changes });
 }
 
@@ -329,7 +350,10 @@ export function registerPaymentRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
     const existing = ctx.store.payments.get(record.order.id);
     if (existing) return c.json({ item: existing }, 200);
     assertOrderOpen(record);
-    return c.json({ item: createIntent(ctx, record, body, pairing) }, 201);
+    const resource = new URL(c.req.url);
+    resource.pathname = resource.pathname.replace(/\/payment-intent$/, "/execute");
+    resource.search = "";
+    return c.json({ item: createIntent(ctx, record, body, pairing, resource.href) }, 201);
   });
 
   api.get("/market/orders/:orderId/payment", platform, (c) => {

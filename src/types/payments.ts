@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { X402PaymentRequired } from "./x402.ts";
 
 /**
  * A payment rail.
@@ -67,7 +68,8 @@ export type MarketPaymentStatus =
   | "refunded";
 
 /**
- * How a payment proof was checked: recorded as given, or verified over JSON-RPC.
+ * How a payment proof was checked: recorded as given, verified over JSON-RPC, or (`x402`) a
+ * signed x402 authorization verified by its signature.
  *
  * @example Usage
  * ```ts
@@ -76,7 +78,7 @@ export type MarketPaymentStatus =
  * const paymentVerificationMode: PaymentVerificationMode = "rpc";
  * ```
  */
-export type PaymentVerificationMode = "recorded" | "rpc";
+export type PaymentVerificationMode = "recorded" | "rpc" | "x402";
 
 /**
  * The payment record of a market order: what `getMarketPayment`, the payment-intent, proof,
@@ -85,7 +87,10 @@ export type PaymentVerificationMode = "recorded" | "rpc";
  * the token's display units.
  *
  * Flow: `intent_created` → `held` (proof or escrow lock) → `release_pending` (order confirmed)
- * → `released` (`releasePayment`). A dispute makes it `frozen`; a refund `refunded`.
+ * → `released` (`releasePayment`). A dispute makes it `frozen`; a refund `refunded`. An `x402`
+ * payment carries its challenge in `x402`; its proof is a signed authorization, settled when
+ * the order executes: `held` → `released` (with the settlement's `transactionHash`), or
+ * `refunded`, never settled, when the execution fails.
  *
  * @example From `getMarketPayment`
  * ```ts ignore
@@ -123,6 +128,8 @@ export type MarketPayment = {
   readonly verificationMode: PaymentVerificationMode | null;
   readonly escrowAddress: string | null;
   readonly notes: string | null;
+  /** The x402 challenge to sign (`signX402Payment`); only on `x402` payments. */
+  readonly x402?: X402PaymentRequired | null | undefined;
   readonly createdAt: string;
   readonly updatedAt: string;
 };
@@ -159,7 +166,7 @@ export type CreatePaymentIntentRequest = {
  * ```
  */
 export type PaymentProofCommon = {
-  readonly verificationMode?: PaymentVerificationMode | undefined;
+  readonly verificationMode?: "recorded" | "rpc" | undefined;
   readonly chain?: string | undefined;
   /** Token contract (EVM) or mint (Solana) address. */
   readonly token?: string | undefined;
@@ -187,6 +194,7 @@ export type PaymentProofCommon = {
 export type EvmPaymentProof = PaymentProofCommon & {
   readonly transactionHash: string;
   readonly transactionSignature?: undefined;
+  readonly paymentSignature?: undefined;
 };
 
 /**
@@ -205,10 +213,39 @@ export type EvmPaymentProof = PaymentProofCommon & {
 export type SolanaPaymentProof = PaymentProofCommon & {
   readonly transactionSignature: string;
   readonly transactionHash?: undefined;
+  readonly paymentSignature?: undefined;
 };
 
 /**
- * Body of `submitPaymentProof`.
+ * An x402 payment proof: the `PAYMENT-SIGNATURE` value `signX402Payment` made from the payment's
+ * `x402` challenge. The server verifies the signed authorization (payer, recipient, amount,
+ * asset, network, validity window, unused nonce) and holds the payment; the same value rides
+ * as the `PAYMENT-SIGNATURE` header of `executeMarketOrder`, which settles it. It authorizes a
+ * payment: the SDK redacts it from logs and errors.
+ *
+ * @example Prove an x402 payment intent
+ * ```ts ignore
+ * import { signX402Payment, type X402PaymentProof } from "@peaqos/peaq-os-sdk";
+ *
+ * const { item: payment } = await client.orchestration.createPaymentIntent(orderId, { rail: "x402" }, token);
+ * const proof: X402PaymentProof = {
+ *   verificationMode: "x402",
+ *   paymentSignature: await signX402Payment(signer, payment.x402!),
+ * };
+ * await client.orchestration.submitPaymentProof(orderId, proof, token);
+ * ```
+ */
+export type X402PaymentProof = {
+  readonly verificationMode: "x402";
+  /** Base64 x402 `PaymentPayload`, as sent in the `PAYMENT-SIGNATURE` header. */
+  readonly paymentSignature: string;
+  readonly transactionHash?: undefined;
+  readonly transactionSignature?: undefined;
+};
+
+/**
+ * Body of `submitPaymentProof`: a transaction (EVM hash or Solana signature), or for an `x402`
+ * payment the signed authorization.
  *
  * @example Usage
  * ```ts
@@ -220,7 +257,7 @@ export type SolanaPaymentProof = PaymentProofCommon & {
  * };
  * ```
  */
-export type SubmitPaymentProofRequest = EvmPaymentProof | SolanaPaymentProof;
+export type SubmitPaymentProofRequest = EvmPaymentProof | SolanaPaymentProof | X402PaymentProof;
 
 /**
  * Body of `lockEscrowPayment`; every field is required.
