@@ -102,7 +102,8 @@ Deno.test("webhooks deliver every order and payment event of a purchase, signed 
   const delivered = events.find((event) => event.type === "order.delivered")!;
   assertEquals(delivered.data.order?.status, "delivered");
   // `data.order.payment` is the rail recommendation; `data.payment` the payment record.
-  assertEquals(delivered.data.order?.payment, { defaultRail: "wallet", required: true });
+  assertEquals(delivered.data.order?.payment, order.serviceSnapshot.payment);
+  assertEquals(delivered.data.order?.payment?.defaultRail, "wallet");
   assertEquals(delivered.data.payment?.status, "held");
   const confirmed = events.find((event) => event.type === "order.confirmed")!;
   assertEquals(confirmed.data.order?.status, "confirmed");

@@ -13,6 +13,7 @@ import {
   providerKeySchema,
   shortTextSchema,
 } from "../../contract/fields.ts";
+import { paymentProofBody as contractProofBody } from "../../contract/payments.ts";
 
 export { marketSearchBody as searchBody } from "../../contract/market.ts";
 export {
@@ -74,42 +75,15 @@ export const listOrdersQuery = z.strictObject({
 export const confirmBody = z.strictObject({});
 
 /**
- * `POST /market/orders/:orderId/payment-proof` body (revision 2): exactly one of an EVM
- * `transactionHash`, a Solana `transactionSignature`, or an x402 `paymentSignature` (which goes
- * with `verificationMode: "x402"` and only with it).
+ * `POST /market/orders/:orderId/payment-proof` body: the contract's, and at the edge an x402
+ * `paymentSignature` must also be bounded base64 (as the `PAYMENT-SIGNATURE` header).
  */
-export const paymentProofBody = z.strictObject({
-  transactionHash: txHash.optional(),
-  transactionSignature: txHash.optional(),
-  paymentSignature: paymentSignatureSchema.optional(),
-  verificationMode: z.enum(["recorded", "rpc", "x402"]).optional(),
-  chain: z.string().min(1).max(100).optional(),
-  token: z.string().min(1).max(128).optional(),
-  payerAddress: z.string().min(1).max(128).optional(),
-  payeeAddress: z.string().min(1).max(128).optional(),
-  amount: amountSchema.optional(),
-}).superRefine((proof, issue) => {
-  const given = [proof.transactionHash, proof.transactionSignature, proof.paymentSignature]
-    .filter((value) => value !== undefined).length;
-  if (given !== 1) {
-    issue.addIssue({
-      code: "custom",
-      path: ["transactionHash"],
-      message: "give exactly one of 'transactionHash', 'transactionSignature' or " +
-        "'paymentSignature'",
-    });
-  }
-  if (
-    (proof.paymentSignature !== undefined) !==
-      (proof.verificationMode === "x402")
-  ) {
-    issue.addIssue({
-      code: "custom",
-      path: ["verificationMode"],
-      message: "'paymentSignature' goes with verificationMode 'x402', and only with it",
-    });
-  }
-});
+export const paymentProofBody = contractProofBody.refine(
+  (proof) =>
+    proof.paymentSignature === undefined ||
+    paymentSignatureSchema.safeParse(proof.paymentSignature).success,
+  { path: ["paymentSignature"], message: "must be base64 of at most 8 KiB" },
+);
 
 /** A zod output as it comes off the wire: absent keys, never `undefined` values. */
 export type Wire<T> = T extends readonly unknown[] ? T
