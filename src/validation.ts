@@ -146,3 +146,28 @@ export function validateBody(body: unknown, required: readonly string[]): void {
     });
   }
 }
+
+/** Largest `paymentSignature` the SDK sends: an x402 payload is about 1.5 KiB of base64. */
+const MAX_PAYMENT_SIGNATURE_LENGTH = 8 * 1024;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Rejects a payment signature that is not a non-empty base64 string of at most 8 KiB. The
+ * value never appears in the message.
+ *
+ * @internal
+ */
+export function validatePaymentSignature(value: unknown): string {
+  if (
+    typeof value !== "string" || value.length > MAX_PAYMENT_SIGNATURE_LENGTH ||
+    !BASE64.test(value) || value.length % 4 === 1 ||
+    (value.endsWith("=") && value.length % 4 !== 0)
+  ) {
+    throw new OrchestrationValidationError(
+      "paymentSignature",
+      `a non-empty base64 string of at most ${MAX_PAYMENT_SIGNATURE_LENGTH} characters`,
+      value,
+    );
+  }
+  return value;
+}
