@@ -33,6 +33,11 @@ const decoder = new TextDecoder();
 export async function readBodyText(response: Response, limit: number): Promise<string | undefined> {
   const body = response.body;
   if (body === null) return "";
+  if (body === undefined) {
+    // Not a real Response (an injected fetch may resolve to a look-alike): text() is all there is.
+    const text = await response.text();
+    return text.length > limit ? undefined : text;
+  }
   const declared = response.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) {
     await body.cancel().catch(() => {});

@@ -452,7 +452,7 @@ export class Transport {
   #headers(spec: RequestSpec, options: RequestOptions | undefined): Record<string, string> {
     // Lower-case names, as Headers would give; no prototype, so any header name is a plain key.
     const headers: Record<string, string> = Object.create(null);
-    if (options !== undefined) {
+    if (options != null) {
       if (options.headers !== undefined) addExtraHeaders(headers, options.headers);
       if (options.paymentSignature !== undefined) {
         headers["payment-signature"] = validatePaymentSignature(options.paymentSignature);

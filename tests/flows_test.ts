@@ -45,7 +45,7 @@ async function setup(): Promise<Setup> {
 
 async function machineWithAgent(
   client: PeaqosClient,
-  delegationPolicy?: { dailyLimit?: string; perTransactionLimit?: string },
+  delegationPolicy?: { dailySpendLimit?: number; perTransactionLimit?: number },
 ): Promise<AgentSession> {
   const { machine } = await registerMachine(client, { displayName: "M", machineType: "rover" });
   return await pairAgent(client, {
@@ -168,7 +168,7 @@ Deno.test("rotateAgentSession() restores a token superseded by a policy change",
   });
   const api = s.client.orchestration;
   await api.updateAgentPairing(machine.id, session.pairing.id, {
-    delegationPolicy: { dailyLimit: "10.00", currency: "USDT" },
+    delegationPolicy: { dailySpendLimit: 10, currency: "USDT" },
   });
   const search = { machineId: machine.id, agentPairingId: session.pairing.id, operation: "echo" };
   const stale = await assertRejects(
@@ -301,7 +301,7 @@ Deno.test("buyService() reports no_match without placing an order", async () => 
 
 Deno.test("buyService() surfaces the daily spend limit from createMarketOrder()", async () => {
   await using s = await setup();
-  const session = await machineWithAgent(s.client, { dailyLimit: "0.15" });
+  const session = await machineWithAgent(s.client, { dailySpendLimit: 0.15 });
   const buy = () =>
     buyService(s.client, {
       session,

@@ -28,36 +28,50 @@ import {
   type Reply,
   startServer,
 } from "./_recording_server.ts";
+import { DEADLINE_KIND, signalTimeoutDeadline, timerDeadline } from "../src/deadline.ts";
 
 const unavailable: Reply = {
   status: 503,
   body: { error: { code: "UNAVAILABLE", message: "Try again" } },
 };
 
-/** Records the delay of every timer created while installed, and which were cleared. */
-function spyTimers() {
+/**
+ * Records the deadline of every call while installed, whichever way the runtime builds it
+ * (`AbortSignal.timeout`, or a `setTimeout` the SDK must clear), and which timers were cleared.
+ */
+function spyDeadlines() {
   const originalSet = globalThis.setTimeout;
   const originalClear = globalThis.clearTimeout;
-  const delays = new Map<unknown, number>();
+  const originalTimeout = AbortSignal.timeout;
+  const delays: number[] = [];
+  const timers = new Map<unknown, number>();
   const cleared = new Set<unknown>();
   globalThis.setTimeout = ((handler: () => void, delay?: number) => {
     const id = originalSet(handler, delay);
-    delays.set(id, delay ?? 0);
+    timers.set(id, delay ?? 0);
+    if (DEADLINE_KIND === "timer") delays.push(delay ?? 0);
     return id;
   }) as typeof setTimeout;
   globalThis.clearTimeout = ((id?: Parameters<typeof clearTimeout>[0]) => {
     if (id !== undefined) cleared.add(id);
     originalClear(id);
   }) as typeof clearTimeout;
+  AbortSignal.timeout = (ms: number) => {
+    delays.push(ms);
+    return originalTimeout.call(AbortSignal, ms);
+  };
   return {
-    /** Delays of the timers created, in order. */
-    delays: () => [...delays.values()],
-    /** Timers with `delay` that were not cleared. */
+    /** Deadlines armed, in milliseconds, in order (short test timers excluded). */
+    delays: () => delays.filter((d) => d >= 1000),
+    /** Delays of every `setTimeout` (the retry backoff waits among them), in order. */
+    timerDelays: () => [...timers.values()],
+    /** Timers with `delay` the SDK created and did not clear (none where it uses none). */
     uncleared: (delay: number) =>
-      [...delays].filter(([id, d]) => d === delay && !cleared.has(id)).length,
+      [...timers].filter(([id, d]) => d === delay && !cleared.has(id)).length,
     [Symbol.dispose]() {
       globalThis.setTimeout = originalSet;
       globalThis.clearTimeout = originalClear;
+      AbortSignal.timeout = originalTimeout;
     },
   };
 }
@@ -69,38 +83,105 @@ Deno.test("DEFAULT_READ_TIMEOUT_MS and DEFAULT_WRITE_TIMEOUT_MS are 30 s and 60 
   assertEquals(DEFAULT_WRITE_TIMEOUT_MS, 60_000);
 });
 
-Deno.test("request() arms the default timeouts and clears them once the call settles", async () => {
+Deno.test("request() arms the default timeouts and leaves no timer to clear once the call settles", async () => {
   await using server = startServer();
   const api = orchestrationFor(server);
   {
-    using timers = spyTimers();
+    using deadlines = spyDeadlines();
     await api.getMachine("m-1");
     await api.updateMachine("m-1", { displayName: "x" });
     await api.archiveMachine("m-1").catch(() => {});
     assertEquals(
-      timers.delays().filter((d) => d >= 1000),
+      deadlines.delays(),
       [DEFAULT_READ_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS],
     );
-    assertEquals(timers.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
-    assertEquals(timers.uncleared(DEFAULT_WRITE_TIMEOUT_MS), 0);
+    assertEquals(deadlines.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
+    assertEquals(deadlines.uncleared(DEFAULT_WRITE_TIMEOUT_MS), 0);
   }
-  // A failed call clears its timer too.
+  // A failed call leaves none either.
   server.respond({ status: 500, raw: "oops" });
   {
-    using timers = spyTimers();
+    using deadlines = spyDeadlines();
     await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
-    assertEquals(timers.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
+    assertEquals(deadlines.delays(), [DEFAULT_READ_TIMEOUT_MS]);
+    assertEquals(deadlines.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
   }
+});
+
+Deno.test("request() leaves nothing that keeps the process alive after a call", async () => {
+  // A child process makes calls with the default 30 s and 60 s timeouts, closes its server and
+  // ends its script: it must exit at once, not when the timeouts would have fired.
+  const script = `
+    import { PeaqosClient } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} },
+      (request) => request.method === "GET" ? Response.json({ item: { id: "m-1" } })
+        : new Response("oops", { status: 500 }));
+    const api = new PeaqosClient({ orchestrationUrl: \`http://127.0.0.1:\${server.addr.port}\` }).orchestration;
+    await api.getMachine("m-1");
+    await api.createMachine({ displayName: "x", machineType: "rover" }).catch(() => {});
+    const controller = new AbortController();
+    await api.getMachine("m-1", { signal: controller.signal });
+    await server.shutdown();
+  `;
+  const started = performance.now();
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  assertEquals(code, 0, new TextDecoder().decode(stderr));
+  assert(seconds < 20, `the process lingered for ${seconds.toFixed(1)} s`);
+});
+
+Deno.test("timerDeadline() clears its timer and listener, and tells a timeout from an abort", async () => {
+  {
+    using deadlines = spyDeadlines();
+    const caller = new AbortController();
+    const deadline = timerDeadline(45_000, caller.signal);
+    deadline.clear();
+    assertEquals(deadlines.uncleared(45_000), 0);
+    caller.abort(); // after clear(), the caller's signal no longer reaches the deadline
+    assertFalse(deadline.signal.aborted);
+  }
+  const timedOut = timerDeadline(5, undefined);
+  await new Promise((resolve) => timedOut.signal.addEventListener("abort", resolve));
+  assert(timedOut.timedOut());
+  assertEquals((timedOut.signal.reason as DOMException).name, "TimeoutError");
+  const caller = new AbortController();
+  const cancelled = timerDeadline(30_000, caller.signal);
+  caller.abort(new Error("stop"));
+  assert(cancelled.signal.aborted);
+  assertFalse(cancelled.timedOut());
+  cancelled.clear();
+});
+
+Deno.test("signalTimeoutDeadline() fires on timeout or on the caller's abort, and tells which", async () => {
+  const alone = signalTimeoutDeadline(5, undefined);
+  await new Promise((resolve) => alone.signal.addEventListener("abort", resolve));
+  assert(alone.timedOut());
+  const caller = new AbortController();
+  const combined = signalTimeoutDeadline(5, caller.signal);
+  await new Promise((resolve) => combined.signal.addEventListener("abort", resolve));
+  assert(combined.timedOut());
+  caller.abort(); // later: the timeout still came first
+  assert(combined.timedOut());
+  const second = new AbortController();
+  const cancelled = signalTimeoutDeadline(30_000, second.signal);
+  second.abort(new Error("stop"));
+  assert(cancelled.signal.aborted);
+  assertFalse(cancelled.timedOut());
+  cancelled.clear();
 });
 
 Deno.test("request() uses the client's timeouts option per method family", async () => {
   await using server = startServer();
   const api = orchestrationFor(server, { timeouts: { read: 1234, write: 5678 } });
-  using timers = spyTimers();
+  using deadlines = spyDeadlines();
   await api.getMachine("m-1");
   await api.createMachine({ displayName: "x", machineType: "rover" });
-  assertEquals(timers.delays().filter((d) => d >= 1000), [1234, 5678]);
-  assertEquals(timers.uncleared(1234) + timers.uncleared(5678), 0);
+  assertEquals(deadlines.delays(), [1234, 5678]);
+  assertEquals(deadlines.uncleared(1234) + deadlines.uncleared(5678), 0);
 });
 
 Deno.test("request() lets a per-call timeoutMs override the client's timeouts", async () => {
@@ -124,12 +205,16 @@ Deno.test("request() lets a per-call timeoutMs override the client's timeouts", 
 
 Deno.test("request() caps a huge timeoutMs instead of letting the timer overflow", async () => {
   await using server = startServer();
-  using timers = spyTimers();
-  await orchestrationFor(server).getMachine("m-1", { timeoutMs: 10_000_000_000 });
-  assertEquals(timers.delays().filter((d) => d >= 1000), [2_147_483_647]);
+  server.respond(async () => {
+    // Slow enough that a timer overflowing to "fire at once" would have aborted the call.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return { body: { item: { id: "m-1" } } };
+  });
+  using deadlines = spyDeadlines();
+  const { item } = await orchestrationFor(server).getMachine("m-1", { timeoutMs: 10_000_000_000 });
+  assertEquals(item.id, "m-1");
+  assertEquals(deadlines.delays(), [2_147_483_647]);
 });
-
-// ---- headers ----
 
 Deno.test("request() sends per-call headers but never lets them replace the SDK's own", async () => {
   await using server = startServer();
@@ -265,7 +350,7 @@ Deno.test("request() with retry honours Retry-After within maxDelayMs", async ()
   const api = orchestrationFor(server, {
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 40 },
   });
-  using timers = spyTimers();
+  using timers = spyDeadlines();
   // 20 ms asked for, under the cap: waited exactly.
   server.enqueue({ ...unavailable, headers: { "retry-after": "0.02" } });
   await api.getMachine("m-1");
@@ -278,7 +363,7 @@ Deno.test("request() with retry honours Retry-After within maxDelayMs", async ()
     headers: { "retry-after": new Date(Date.now() - 60_000).toUTCString() },
   });
   await api.getMachine("m-1");
-  const waits = timers.delays().filter((d) => d < 1000);
+  const waits = timers.timerDelays().filter((d) => d < 1000);
   assertEquals(waits.slice(0, 3), [20, 40, 0]);
   assertEquals(server.requests.length, 6);
 });
@@ -288,9 +373,9 @@ Deno.test("request() with retry backs off exponentially with jitter under the ca
   const api = orchestrationFor(server, {
     retry: { maxAttempts: 4, baseDelayMs: 4, maxDelayMs: 10 },
   });
-  using timers = spyTimers();
+  using timers = spyDeadlines();
   await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
-  const waits = timers.delays().filter((d) => d < 1000);
+  const waits = timers.timerDelays().filter((d) => d < 1000);
   assertEquals(waits.length, 3);
   // Full jitter: each wait is within [0, min(cap, base * 2^(n-1))).
   assert(waits[0]! >= 0 && waits[0]! < 4, `first wait ${waits[0]}`);
