@@ -8,21 +8,29 @@ import {
   assertEquals,
   assertFalse,
   assertGreaterOrEqual,
+  assertInstanceOf,
   assertRejects,
   assertStrictEquals,
+  assertStringIncludes,
 } from "@std/assert";
 import {
   DEFAULT_READ_TIMEOUT_MS,
   DEFAULT_WRITE_TIMEOUT_MS,
+  type ErrorHookInfo,
+  type Logger,
   OrchestrationApiError,
+  OrchestrationError,
   OrchestrationNetworkError,
+  PeaqosClient,
   REDACTED,
   type RequestHookInfo,
   type ResponseHookInfo,
+  type RetryHookInfo,
   VERSION,
 } from "../mod.ts";
 import {
   API_KEY,
+  closedPort,
   orchestrationFor,
   PAIRING_TOKEN,
   type Reply,
@@ -490,4 +498,212 @@ Deno.test("onResponse reports an undefined requestId when the server sends none"
   await orchestrationFor(server, { onResponse: (info) => void (seen = info) }).getMachine("m-1");
   assertStrictEquals(seen?.requestId, undefined);
   assertEquals(seen?.status, 200);
+});
+
+// ---- per-call headers as HeadersInit, and the payment signature ----
+
+Deno.test("request() accepts per-call headers as a list of pairs", async () => {
+  await using server = startServer();
+  await orchestrationFor(server).getMachine("m-1", {
+    headers: [["traceparent", "00-pairs-01"], ["X-Api-Key", "attacker-key"]],
+  });
+  const seen = server.requests[0]!.headers;
+  assertEquals(seen["traceparent"], "00-pairs-01");
+  assertEquals(seen["x-api-key"], API_KEY);
+});
+
+Deno.test("paymentSignature rides as PAYMENT-SIGNATURE, cannot be overridden and is never shown", async () => {
+  const signature = btoa(JSON.stringify({ x402Version: 2, payload: { signature: "0xfeed" } }));
+  await using server = startServer({
+    status: 402,
+    body: { error: { code: "PAYMENT_TX_FAILED", message: "Refused" } },
+  });
+  const seen: string[] = [];
+  const lines: string[] = [];
+  const api = orchestrationFor(server, {
+    onRequest: (info) => void seen.push(JSON.stringify(info)),
+    onResponse: (info) => void seen.push(JSON.stringify(info)),
+    logger: { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l) },
+    logLevel: "debug",
+  });
+  const error = await assertRejects(
+    () =>
+      api.executeMarketOrder("o-1", {}, PAIRING_TOKEN, {
+        paymentSignature: signature,
+        headers: { "payment-signature": "Zm9yZ2Vk" },
+      }),
+    OrchestrationApiError,
+  );
+  assertEquals(server.requests[0]!.headers["payment-signature"], signature);
+  const printed = [
+    ...seen,
+    ...lines,
+    error.message,
+    String(error.stack),
+    JSON.stringify(error),
+    Deno.inspect(error, { depth: 10 }),
+  ];
+  for (const text of printed) assertFalse(text.includes(signature), text);
+  assertEquals(JSON.parse(seen[0]!).headers["payment-signature"], REDACTED);
+});
+
+// ---- onError, onRetry, and hooks that throw ----
+
+Deno.test("onError closes the onRequest of an attempt that got no response", async () => {
+  await using server = startServer({ hang: true });
+  const events: string[] = [];
+  let failed: ErrorHookInfo | undefined;
+  const api = orchestrationFor(server, {
+    timeouts: { read: 30 },
+    onRequest: (info) => void events.push(`request ${info.attempt}`),
+    onResponse: (info) => void events.push(`response ${info.status}`),
+    onError: (info) => {
+      failed = info;
+      events.push(`error ${info.error.name}`);
+    },
+  });
+  const error = await assertRejects(() => api.getMachine("m-1"), OrchestrationNetworkError);
+  assertEquals(events, ["request 1", "error OrchestrationNetworkError"]);
+  assertStrictEquals(failed?.error, error);
+  assertEquals(failed?.headers["x-api-key"], REDACTED);
+  assertGreaterOrEqual(failed!.durationMs, 0);
+  // A whole response, error status included, closes with onResponse instead.
+  server.respond({ status: 404, body: { error: { code: "NOT_FOUND", message: "x" } } });
+  events.length = 0;
+  await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
+  assertEquals(events, ["request 1", "response 404"]);
+});
+
+Deno.test("onError fires for a refused connection, on every attempt of a retried call", async () => {
+  const events: string[] = [];
+  const api = new PeaqosClient({
+    orchestrationUrl: `http://127.0.0.1:${closedPort()}`,
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    onRequest: (info) => void events.push(`request ${info.attempt}`),
+    onError: (info) => void events.push(`error ${info.attempt}`),
+    onRetry: (info) => void events.push(`retry after ${info.attempt}`),
+  }).orchestration;
+  await assertRejects(() => api.getMachine("m-1"), OrchestrationNetworkError);
+  assertEquals(events, ["request 1", "error 1", "retry after 1", "request 2", "error 2"]);
+});
+
+Deno.test("onRetry sees the failed attempt, its error and the wait", async () => {
+  await using server = startServer({ body: { item: { id: "m-1" } } });
+  server.enqueue({ ...unavailable, headers: { "retry-after": "0.01" } });
+  const retries: RetryHookInfo[] = [];
+  const api = orchestrationFor(server, {
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 50 },
+    onRetry: (info) => void retries.push(info),
+  });
+  await api.getMachine("m-1");
+  assertEquals(retries.length, 1);
+  const [retry] = retries;
+  assertEquals(retry!.attempt, 1);
+  assertEquals(retry!.delayMs, 10);
+  assertInstanceOf(retry!.error, OrchestrationApiError);
+  assertEquals((retry!.error as OrchestrationApiError).statusCode, 503);
+  assertEquals(retry!.headers["x-api-key"], REDACTED);
+});
+
+for (const hook of ["onRequest", "onResponse", "onError", "onRetry"] as const) {
+  Deno.test(`a throwing ${hook} hook rejects the call with an OrchestrationError holding its error`, async () => {
+    await using server = startServer(hook === "onError" ? { hang: true } : unavailable);
+    const thrown = new Error(`${hook} broke`);
+    const api = orchestrationFor(server, {
+      timeouts: { read: 30 },
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      [hook]: () => {
+        throw thrown;
+      },
+    });
+    const error = await assertRejects(() => api.getMachine("m-1"), OrchestrationError);
+    assertStrictEquals(error.cause, thrown);
+    assertEquals(error.constructor, OrchestrationError);
+    assertEquals(error.request?.path, "/api/v1/machines/m-1");
+    // Never retried, and onRequest throwing means no request at all.
+    assertEquals(server.requests.length, hook === "onRequest" ? 0 : 1);
+  });
+}
+
+Deno.test("a rejecting async hook rejects the call the same way", async () => {
+  await using server = startServer();
+  const thrown = new TypeError("async hook broke");
+  const api = orchestrationFor(server, { onResponse: () => Promise.reject(thrown) });
+  const error = await assertRejects(() => api.getMachine("m-1"), OrchestrationError);
+  assertStrictEquals(error.cause, thrown);
+});
+
+// ---- logging ----
+
+function collect(): { lines: string[]; logger: Logger } {
+  const lines: string[] = [];
+  return {
+    lines,
+    logger: {
+      debug: (line) => void lines.push(`debug ${line}`),
+      info: (line) => void lines.push(`info ${line}`),
+      warn: (line) => void lines.push(`warn ${line}`),
+    },
+  };
+}
+
+Deno.test("logger logs requests, retries and failures at their levels, without credentials", async () => {
+  await using server = startServer(unavailable);
+  const { lines, logger } = collect();
+  const api = orchestrationFor(server, { logger, logLevel: "debug", retry: fastRetry });
+  await assertRejects(
+    () => api.confirmMarketOrder("o-1", PAIRING_TOKEN, { headers: { "idempotency-key": "k" } }),
+    OrchestrationApiError,
+  );
+  const levels = lines.map((line) => line.split(" ")[0]);
+  assertEquals(levels, [
+    "debug",
+    "debug",
+    "info",
+    "debug",
+    "debug",
+    "info",
+    "debug",
+    "debug",
+    "warn",
+  ]);
+  assertStringIncludes(lines[0]!, `POST ${server.url}/api/v1/market/orders/o-1/confirm`);
+  assertStringIncludes(lines[1]!, "answered 503");
+  assertStringIncludes(lines[2]!, "attempt 2 of 3");
+  assertStringIncludes(lines.at(-1)!, "UNAVAILABLE");
+  for (const line of lines) {
+    assert(line.includes("peaq-os-sdk: "), line);
+    assertFalse(line.includes(API_KEY) || line.includes(PAIRING_TOKEN), line);
+  }
+});
+
+Deno.test("logLevel 'warn' logs only failed calls; a logger without a level logs at info", async () => {
+  await using server = startServer();
+  const warn = collect();
+  const api = orchestrationFor(server, { logger: warn.logger, logLevel: "warn" });
+  await api.getMachine("m-1");
+  assertEquals(warn.lines, []);
+  server.respond({ status: 404, body: { error: { code: "NOT_FOUND", message: "gone" } } });
+  await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
+  assertEquals(warn.lines.length, 1);
+  assertStringIncludes(warn.lines[0]!, "warn peaq-os-sdk: GET");
+  const info = collect();
+  await assertRejects(
+    () => orchestrationFor(server, { logger: info.logger }).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertEquals(info.lines.map((line) => line.split(" ")[0]), ["warn"]);
+});
+
+Deno.test("a logger that throws never fails a call", async () => {
+  await using server = startServer();
+  const logger = {
+    debug: () => {
+      throw new Error("x");
+    },
+    info: () => {},
+    warn: () => {},
+  };
+  const { item } = await orchestrationFor(server, { logger, logLevel: "debug" }).getMachine("m-1");
+  assertEquals(item as unknown, {});
 });
