@@ -30,23 +30,31 @@ const decoder = new TextDecoder();
  *
  * @internal
  */
-export async function readBodyText(response: Response, limit: number): Promise<string | undefined> {
+export function readBodyText(response: Response, limit: number): Promise<string | undefined> {
+  const declared = response.headers.get("content-length");
+  // A declared length bounds the body exactly (the HTTP framing enforces it), unless the
+  // runtime decompresses it: then only counting the decoded bytes does. `text()` is the fast
+  // path; `response.body` is not touched on it, since reading that getter turns the runtime's
+  // internal body into a JavaScript stream, which costs microseconds per call.
+  if (declared !== null) {
+    if (Number(declared) > limit) return cancel(response.body);
+    if (response.headers.get("content-encoding") === null) return response.text();
+  }
+  return readCounting(response, limit);
+}
+
+async function cancel(body: ReadableStream<Uint8Array> | null): Promise<undefined> {
+  await body?.cancel().catch(() => {});
+  return undefined;
+}
+
+async function readCounting(response: Response, limit: number): Promise<string | undefined> {
   const body = response.body;
   if (body === null) return "";
   if (body === undefined) {
     // Not a real Response (an injected fetch may resolve to a look-alike): text() is all there is.
     const text = await response.text();
     return text.length > limit ? undefined : text;
-  }
-  const declared = response.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) {
-    await body.cancel().catch(() => {});
-    return undefined;
-  }
-  // A declared length bounds the body exactly (the HTTP framing enforces it), unless the
-  // runtime decompresses it: then only counting the decoded bytes does.
-  if (declared !== null && response.headers.get("content-encoding") === null) {
-    return await response.text();
   }
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

@@ -532,20 +532,17 @@ export class Transport {
       return await this.#failed(prepared, info, started, failure!);
     }
     const status = response.status;
-    // Response headers are read only when needed: materialising them costs time per call.
-    const requestId = () => response.headers.get("x-request-id") ?? undefined;
     if (text === undefined) {
       const error = this.#apiError(
         prepared,
-        status,
+        response,
         "BAD_RESPONSE",
         `Response body exceeds maxResponseBytes (${this.#maxResponseBytes} bytes)`,
-        { requestId: requestId() },
       );
       return await this.#failed(prepared, info, started, error);
     }
     if (info) {
-      const id = requestId();
+      const id = requestIdOf(response);
       const durationMs = Date.now() - started;
       this.#log?.(
         "debug",
@@ -562,7 +559,7 @@ export class Transport {
         });
       }
     }
-    const outcome = this.#interpret(status, text, spec, prepared, requestId);
+    const outcome = this.#interpret(response, text, spec, prepared);
     return outcome instanceof OrchestrationError
       ? new Failure(outcome, response.headers.get("retry-after"))
       : outcome;
@@ -609,47 +606,42 @@ export class Transport {
 
   #apiError(
     prepared: Prepared,
-    status: number,
+    response: Response,
     code: string,
     message: string,
-    extra: { details?: unknown; serverMessage?: string | undefined; requestId: string | undefined },
+    extra?: { details?: unknown; serverMessage?: string | undefined; requestId?: string },
   ): OrchestrationApiError {
+    const status = response.status;
     return new OrchestrationApiError({
       code,
       statusCode: status,
       message: `${message} (${describe(prepared, this.#origin)}, status ${status})`,
-      details: extra.details,
-      serverMessage: extra.serverMessage,
-      requestId: extra.requestId,
+      details: extra?.details,
+      serverMessage: extra?.serverMessage,
+      requestId: requestIdOf(response) ?? extra?.requestId,
       request: summarize(prepared, this.#origin),
     });
   }
 
-  #interpret(
-    status: number,
-    text: string,
-    spec: RequestSpec,
-    prepared: Prepared,
-    requestId: () => string | undefined,
-  ): unknown {
-    const fail = (
-      code: string,
-      message: string,
-      extra: { details?: unknown; serverMessage?: string | undefined; requestId?: string } = {},
-    ) =>
-      this.#apiError(prepared, status, code, message, {
-        ...extra,
-        requestId: requestId() ?? extra.requestId,
-      });
+  // The checked body, or the API error the response amounts to.
+  #interpret(response: Response, text: string, spec: RequestSpec, prepared: Prepared): unknown {
+    const status = response.status;
     if (status === 0 || (status >= 300 && status < 400)) {
-      return fail("BAD_RESPONSE", "Unexpected redirect; the SDK does not follow redirects");
+      return this.#apiError(
+        prepared,
+        response,
+        "BAD_RESPONSE",
+        "Unexpected redirect; the SDK does not follow redirects",
+      );
     }
     const ok = status >= 200 && status < 300;
     if (ok) {
       // A void route needs no body and reads none: whatever a server adds is ignored.
       if (spec.expect === "void") return undefined;
       if (status === 204 || text === "") {
-        return fail(
+        return this.#apiError(
+          prepared,
+          response,
           "INVALID_RESPONSE_SHAPE",
           `Expected a response body, got ${status === 204 ? "204 No Content" : "an empty body"}`,
         );
@@ -659,40 +651,61 @@ export class Transport {
     try {
       body = JSON.parse(text);
     } catch {
-      return fail(
-        "BAD_RESPONSE",
-        ok ? "Response body is not JSON" : "Error response body is not JSON",
-        { serverMessage: ok ? undefined : plainText(text) },
+      return ok
+        ? this.#apiError(prepared, response, "BAD_RESPONSE", "Response body is not JSON")
+        : this.#apiError(prepared, response, "BAD_RESPONSE", "Error response body is not JSON", {
+          serverMessage: plainText(text),
+        });
+    }
+    if (!ok) return this.#errorFromBody(prepared, response, body);
+    const mismatch = envelopeMismatch(spec.expect, body);
+    if (mismatch === undefined && spec.secret !== undefined) {
+      const missing = hideSecret((body as { item: Record<string, unknown> }).item, spec.secret);
+      if (missing === undefined) return body;
+      return this.#apiError(
+        prepared,
+        response,
+        "INVALID_RESPONSE_SHAPE",
+        `Unexpected response shape: ${missing}`,
       );
     }
-    if (!ok) {
-      const envelope = readErrorEnvelope(body);
-      const serverMessage = envelope?.message;
-      const shown = serverMessage === undefined ? undefined : shorten(serverMessage);
-      const extra = {
-        details: envelope?.details ?? null,
-        serverMessage,
-        ...(envelope?.requestId ? { requestId: envelope.requestId } : {}),
-      };
-      if (envelope?.code === undefined) {
-        return fail(
-          "INVALID_RESPONSE_SHAPE",
-          envelope === undefined
-            ? "Error response is not a JSON object"
-            : `Error response has no error code${shown ? `: '${shown}'` : ""}`,
-          extra,
-        );
-      }
-      return fail(envelope.code, shown ?? "The server sent no message", extra);
-    }
-    const mismatch = envelopeMismatch(spec.expect, body);
-    if (mismatch) return fail("INVALID_RESPONSE_SHAPE", `Unexpected response shape: ${mismatch}`);
-    if (spec.secret) {
-      const missing = hideSecret((body as { item: Record<string, unknown> }).item, spec.secret);
-      if (missing) return fail("INVALID_RESPONSE_SHAPE", `Unexpected response shape: ${missing}`);
-    }
-    return body;
+    return mismatch === undefined ? body : this.#apiError(
+      prepared,
+      response,
+      "INVALID_RESPONSE_SHAPE",
+      `Unexpected response shape: ${mismatch}`,
+    );
   }
+
+  // An error status with a JSON body: the server's code, message and details, in whatever shape.
+  #errorFromBody(prepared: Prepared, response: Response, body: unknown): OrchestrationApiError {
+    const envelope = readErrorEnvelope(body);
+    const serverMessage = envelope?.message;
+    const shown = serverMessage === undefined ? undefined : shorten(serverMessage);
+    const extra = {
+      details: envelope?.details ?? null,
+      serverMessage,
+      ...(envelope?.requestId ? { requestId: envelope.requestId } : {}),
+    };
+    if (envelope?.code === undefined) {
+      const message = envelope === undefined
+        ? "Error response is not a JSON object"
+        : `Error response has no error code${shown ? `: '${shown}'` : ""}`;
+      return this.#apiError(prepared, response, "INVALID_RESPONSE_SHAPE", message, extra);
+    }
+    return this.#apiError(
+      prepared,
+      response,
+      envelope.code,
+      shown ?? "The server sent no message",
+      extra,
+    );
+  }
+}
+
+// Response headers are read only when needed: materialising them costs time per call.
+function requestIdOf(response: Response): string | undefined {
+  return response.headers.get("x-request-id") ?? undefined;
 }
 
 /**

@@ -58,6 +58,11 @@ export function validateListQuery(query: ListQuery | undefined): void {
 }
 
 const WELL_FORMED = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+// String.prototype.isWellFormed (ES2024) where the runtime has it; the regex elsewhere.
+const isWellFormed: (value: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (value) => (value as string & { isWellFormed(): boolean }).isWellFormed()
+    : (value) => WELL_FORMED.test(value);
 
 /**
  * Rejects a path parameter that is not a non-empty string or that is a dot segment (`.` or
@@ -73,7 +78,7 @@ export function validatePathParam(field: string, value: unknown): string {
     throw new OrchestrationValidationError(field, "an id other than '.' or '..'", value);
   }
   // A lone surrogate makes encodeURIComponent throw a bare URIError.
-  if (!WELL_FORMED.test(value)) {
+  if (!isWellFormed(value)) {
     throw new OrchestrationValidationError(field, "well-formed Unicode");
   }
   return value;
