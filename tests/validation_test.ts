@@ -7,7 +7,6 @@ import {
   assertFalse,
   assertInstanceOf,
   assertRejects,
-  assertStringIncludes,
   assertThrows,
 } from "@std/assert";
 import {
