@@ -1,7 +1,9 @@
 /**
  * Error codes of {@linkcode OrchestrationApiError}: one {@linkcode ERROR_CODE} object, the
  * {@linkcode ErrorCode} union derived from it, and the `ERROR_CODE_*` constants of the SDK
- * document, each equal to its name without the prefix.
+ * document, each equal to its name without the prefix. The constants repeat their value as a
+ * literal rather than reading `ERROR_CODE.X`: a property read is not provably free of side
+ * effects, so bundlers would keep every unused constant (2.8 KB minified).
  *
  * @module
  */
@@ -120,102 +122,94 @@ export const ERROR_CODE = {
  */
 export type ErrorCode = typeof ERROR_CODE[keyof typeof ERROR_CODE];
 
-/** `"AUTH_REQUIRED"`: platform auth is on and no `x-api-key` was sent. */
-export const ERROR_CODE_AUTH_REQUIRED: "AUTH_REQUIRED" = ERROR_CODE.AUTH_REQUIRED;
-/** `"AUTH_INVALID"`: the platform API key was not accepted. */
-export const ERROR_CODE_AUTH_INVALID: "AUTH_INVALID" = ERROR_CODE.AUTH_INVALID;
-/** `"AGENT_AUTH_REQUIRED"`: an agent route got no pairing token. */
-export const ERROR_CODE_AGENT_AUTH_REQUIRED: "AGENT_AUTH_REQUIRED" = ERROR_CODE.AGENT_AUTH_REQUIRED;
-/** `"AGENT_AUTH_INVALID"`: the pairing token is malformed, forged or superseded. */
-export const ERROR_CODE_AGENT_AUTH_INVALID: "AGENT_AUTH_INVALID" = ERROR_CODE.AGENT_AUTH_INVALID;
-/** `"AGENT_AUTH_EXPIRED"`: the pairing token expired. */
-export const ERROR_CODE_AGENT_AUTH_EXPIRED: "AGENT_AUTH_EXPIRED" = ERROR_CODE.AGENT_AUTH_EXPIRED;
-/** `"VALIDATION_ERROR"`: the request failed validation. */
-export const ERROR_CODE_VALIDATION_ERROR: "VALIDATION_ERROR" = ERROR_CODE.VALIDATION_ERROR;
-/** `"NOT_FOUND"`: no such resource or route. */
-export const ERROR_CODE_NOT_FOUND: "NOT_FOUND" = ERROR_CODE.NOT_FOUND;
-/** `"MACHINE_NOT_ACTIVE"`: the machine is not active. */
-export const ERROR_CODE_MACHINE_NOT_ACTIVE: "MACHINE_NOT_ACTIVE" = ERROR_CODE.MACHINE_NOT_ACTIVE;
-/** `"MACHINE_NOT_ACTIVATED"`: the machine has no verified identity. */
-export const ERROR_CODE_MACHINE_NOT_ACTIVATED: "MACHINE_NOT_ACTIVATED" =
-  ERROR_CODE.MACHINE_NOT_ACTIVATED;
-/** `"MACHINE_IDENTITY_EXISTS"`: another machine holds this identity. */
+/** Platform auth is on and no `x-api-key` was sent. */
+export const ERROR_CODE_AUTH_REQUIRED: "AUTH_REQUIRED" = "AUTH_REQUIRED";
+/** The platform API key was not accepted. */
+export const ERROR_CODE_AUTH_INVALID: "AUTH_INVALID" = "AUTH_INVALID";
+/** An agent route got no pairing token. */
+export const ERROR_CODE_AGENT_AUTH_REQUIRED: "AGENT_AUTH_REQUIRED" = "AGENT_AUTH_REQUIRED";
+/** The pairing token is malformed, forged or superseded. */
+export const ERROR_CODE_AGENT_AUTH_INVALID: "AGENT_AUTH_INVALID" = "AGENT_AUTH_INVALID";
+/** The pairing token expired. */
+export const ERROR_CODE_AGENT_AUTH_EXPIRED: "AGENT_AUTH_EXPIRED" = "AGENT_AUTH_EXPIRED";
+/** The request failed validation. */
+export const ERROR_CODE_VALIDATION_ERROR: "VALIDATION_ERROR" = "VALIDATION_ERROR";
+/** No such resource or route. */
+export const ERROR_CODE_NOT_FOUND: "NOT_FOUND" = "NOT_FOUND";
+/** The machine is not active. */
+export const ERROR_CODE_MACHINE_NOT_ACTIVE: "MACHINE_NOT_ACTIVE" = "MACHINE_NOT_ACTIVE";
+/** The machine has no verified identity. */
+export const ERROR_CODE_MACHINE_NOT_ACTIVATED: "MACHINE_NOT_ACTIVATED" = "MACHINE_NOT_ACTIVATED";
+/** Another machine holds this identity. */
 export const ERROR_CODE_MACHINE_IDENTITY_EXISTS: "MACHINE_IDENTITY_EXISTS" =
-  ERROR_CODE.MACHINE_IDENTITY_EXISTS;
+  "MACHINE_IDENTITY_EXISTS";
 /** `"MACHINE_IDENTITY_IMMUTABLE"`: `identityRef` cannot change once set. */
 export const ERROR_CODE_MACHINE_IDENTITY_IMMUTABLE: "MACHINE_IDENTITY_IMMUTABLE" =
-  ERROR_CODE.MACHINE_IDENTITY_IMMUTABLE;
-/** `"MACHINE_IDENTITY_PROOF_REQUIRED"`: an identity proof is required. */
+  "MACHINE_IDENTITY_IMMUTABLE";
+/** An identity proof is required. */
 export const ERROR_CODE_MACHINE_IDENTITY_PROOF_REQUIRED: "MACHINE_IDENTITY_PROOF_REQUIRED" =
-  ERROR_CODE.MACHINE_IDENTITY_PROOF_REQUIRED;
-/** `"MACHINE_IDENTITY_PROOF_INVALID"`: the identity proof does not verify. */
+  "MACHINE_IDENTITY_PROOF_REQUIRED";
+/** The identity proof does not verify. */
 export const ERROR_CODE_MACHINE_IDENTITY_PROOF_INVALID: "MACHINE_IDENTITY_PROOF_INVALID" =
-  ERROR_CODE.MACHINE_IDENTITY_PROOF_INVALID;
-/** `"MACHINE_IDENTITY_PROOF_EXPIRED"`: the identity challenge expired. */
+  "MACHINE_IDENTITY_PROOF_INVALID";
+/** The identity challenge expired. */
 export const ERROR_CODE_MACHINE_IDENTITY_PROOF_EXPIRED: "MACHINE_IDENTITY_PROOF_EXPIRED" =
-  ERROR_CODE.MACHINE_IDENTITY_PROOF_EXPIRED;
-/** `"PEAQOS_IDENTITY_UNAVAILABLE"`: the identity resolver is unavailable. */
+  "MACHINE_IDENTITY_PROOF_EXPIRED";
+/** The identity resolver is unavailable. */
 export const ERROR_CODE_PEAQOS_IDENTITY_UNAVAILABLE: "PEAQOS_IDENTITY_UNAVAILABLE" =
-  ERROR_CODE.PEAQOS_IDENTITY_UNAVAILABLE;
-/** `"AGENT_PAIRING_PROOF_REQUIRED"`: a pairing proof is required. */
+  "PEAQOS_IDENTITY_UNAVAILABLE";
+/** A pairing proof is required. */
 export const ERROR_CODE_AGENT_PAIRING_PROOF_REQUIRED: "AGENT_PAIRING_PROOF_REQUIRED" =
-  ERROR_CODE.AGENT_PAIRING_PROOF_REQUIRED;
-/** `"AGENT_PAIRING_PROOF_INVALID"`: the pairing proof does not verify. */
+  "AGENT_PAIRING_PROOF_REQUIRED";
+/** The pairing proof does not verify. */
 export const ERROR_CODE_AGENT_PAIRING_PROOF_INVALID: "AGENT_PAIRING_PROOF_INVALID" =
-  ERROR_CODE.AGENT_PAIRING_PROOF_INVALID;
-/** `"AGENT_PAIRING_PROOF_EXPIRED"`: the pairing challenge expired. */
+  "AGENT_PAIRING_PROOF_INVALID";
+/** The pairing challenge expired. */
 export const ERROR_CODE_AGENT_PAIRING_PROOF_EXPIRED: "AGENT_PAIRING_PROOF_EXPIRED" =
-  ERROR_CODE.AGENT_PAIRING_PROOF_EXPIRED;
-/** `"AGENT_PAIRING_UNAVAILABLE"`: pairing is switched off. */
+  "AGENT_PAIRING_PROOF_EXPIRED";
+/** Pairing is switched off. */
 export const ERROR_CODE_AGENT_PAIRING_UNAVAILABLE: "AGENT_PAIRING_UNAVAILABLE" =
-  ERROR_CODE.AGENT_PAIRING_UNAVAILABLE;
-/** `"AGENT_PAIRING_REQUIRED"`: the call needs a pairing that matches the token. */
-export const ERROR_CODE_AGENT_PAIRING_REQUIRED: "AGENT_PAIRING_REQUIRED" =
-  ERROR_CODE.AGENT_PAIRING_REQUIRED;
-/** `"AGENT_PAIRING_INACTIVE"`: the pairing is paused or revoked. */
-export const ERROR_CODE_AGENT_PAIRING_INACTIVE: "AGENT_PAIRING_INACTIVE" =
-  ERROR_CODE.AGENT_PAIRING_INACTIVE;
-/** `"AGENT_POLICY_DENIED"`: the delegation policy does not allow this. */
-export const ERROR_CODE_AGENT_POLICY_DENIED: "AGENT_POLICY_DENIED" = ERROR_CODE.AGENT_POLICY_DENIED;
-/** `"AGENT_SPEND_LIMIT_EXCEEDED"`: over the per-transaction limit. */
+  "AGENT_PAIRING_UNAVAILABLE";
+/** The call needs a pairing that matches the token. */
+export const ERROR_CODE_AGENT_PAIRING_REQUIRED: "AGENT_PAIRING_REQUIRED" = "AGENT_PAIRING_REQUIRED";
+/** The pairing is paused or revoked. */
+export const ERROR_CODE_AGENT_PAIRING_INACTIVE: "AGENT_PAIRING_INACTIVE" = "AGENT_PAIRING_INACTIVE";
+/** The delegation policy does not allow this. */
+export const ERROR_CODE_AGENT_POLICY_DENIED: "AGENT_POLICY_DENIED" = "AGENT_POLICY_DENIED";
+/** Over the per-transaction limit. */
 export const ERROR_CODE_AGENT_SPEND_LIMIT_EXCEEDED: "AGENT_SPEND_LIMIT_EXCEEDED" =
-  ERROR_CODE.AGENT_SPEND_LIMIT_EXCEEDED;
-/** `"AGENT_DAILY_LIMIT_EXCEEDED"`: over the daily limit. */
+  "AGENT_SPEND_LIMIT_EXCEEDED";
+/** Over the daily limit. */
 export const ERROR_CODE_AGENT_DAILY_LIMIT_EXCEEDED: "AGENT_DAILY_LIMIT_EXCEEDED" =
-  ERROR_CODE.AGENT_DAILY_LIMIT_EXCEEDED;
-/** `"QUOTE_EXPIRED"`: the quote expired. */
-export const ERROR_CODE_QUOTE_EXPIRED: "QUOTE_EXPIRED" = ERROR_CODE.QUOTE_EXPIRED;
-/** `"ORDER_CLOSED"`: the order is closed. */
-export const ERROR_CODE_ORDER_CLOSED: "ORDER_CLOSED" = ERROR_CODE.ORDER_CLOSED;
-/** `"ORDER_NOT_DELIVERED"`: the order has not been delivered yet. */
-export const ERROR_CODE_ORDER_NOT_DELIVERED: "ORDER_NOT_DELIVERED" = ERROR_CODE.ORDER_NOT_DELIVERED;
-/** `"PAYMENT_REQUIRED"`: payment is due and not held. */
-export const ERROR_CODE_PAYMENT_REQUIRED: "PAYMENT_REQUIRED" = ERROR_CODE.PAYMENT_REQUIRED;
-/** `"PAYMENT_RPC_REQUIRED"`: RPC verification needs an RPC the server lacks. */
-export const ERROR_CODE_PAYMENT_RPC_REQUIRED: "PAYMENT_RPC_REQUIRED" =
-  ERROR_CODE.PAYMENT_RPC_REQUIRED;
-/** `"PAYMENT_RPC_ERROR"`: the RPC endpoint failed. */
-export const ERROR_CODE_PAYMENT_RPC_ERROR: "PAYMENT_RPC_ERROR" = ERROR_CODE.PAYMENT_RPC_ERROR;
-/** `"PAYMENT_TX_FAILED"`: the payment transaction or payload was refused. */
-export const ERROR_CODE_PAYMENT_TX_FAILED: "PAYMENT_TX_FAILED" = ERROR_CODE.PAYMENT_TX_FAILED;
-/** `"PAYMENT_NOT_MINED"`: the payment transaction is not mined yet. */
-export const ERROR_CODE_PAYMENT_NOT_MINED: "PAYMENT_NOT_MINED" = ERROR_CODE.PAYMENT_NOT_MINED;
-/** `"PAYMENT_TRANSFER_NOT_FOUND"`: no matching ERC-20 Transfer log. */
+  "AGENT_DAILY_LIMIT_EXCEEDED";
+/** The quote expired. */
+export const ERROR_CODE_QUOTE_EXPIRED: "QUOTE_EXPIRED" = "QUOTE_EXPIRED";
+/** The order is closed. */
+export const ERROR_CODE_ORDER_CLOSED: "ORDER_CLOSED" = "ORDER_CLOSED";
+/** The order has not been delivered yet. */
+export const ERROR_CODE_ORDER_NOT_DELIVERED: "ORDER_NOT_DELIVERED" = "ORDER_NOT_DELIVERED";
+/** Payment is due and not held. */
+export const ERROR_CODE_PAYMENT_REQUIRED: "PAYMENT_REQUIRED" = "PAYMENT_REQUIRED";
+/** RPC verification needs an RPC the server lacks. */
+export const ERROR_CODE_PAYMENT_RPC_REQUIRED: "PAYMENT_RPC_REQUIRED" = "PAYMENT_RPC_REQUIRED";
+/** The RPC endpoint failed. */
+export const ERROR_CODE_PAYMENT_RPC_ERROR: "PAYMENT_RPC_ERROR" = "PAYMENT_RPC_ERROR";
+/** The payment transaction or payload was refused. */
+export const ERROR_CODE_PAYMENT_TX_FAILED: "PAYMENT_TX_FAILED" = "PAYMENT_TX_FAILED";
+/** The payment transaction is not mined yet. */
+export const ERROR_CODE_PAYMENT_NOT_MINED: "PAYMENT_NOT_MINED" = "PAYMENT_NOT_MINED";
+/** No matching ERC-20 Transfer log. */
 export const ERROR_CODE_PAYMENT_TRANSFER_NOT_FOUND: "PAYMENT_TRANSFER_NOT_FOUND" =
-  ERROR_CODE.PAYMENT_TRANSFER_NOT_FOUND;
-/** `"EXECUTION_UNSUPPORTED"`: the service cannot execute this way. */
-export const ERROR_CODE_EXECUTION_UNSUPPORTED: "EXECUTION_UNSUPPORTED" =
-  ERROR_CODE.EXECUTION_UNSUPPORTED;
-/** `"ENDPOINT_UNREACHABLE"`: the machine's runtime endpoint did not answer. */
-export const ERROR_CODE_ENDPOINT_UNREACHABLE: "ENDPOINT_UNREACHABLE" =
-  ERROR_CODE.ENDPOINT_UNREACHABLE;
-/** `"IDEMPOTENCY_KEY_REUSED"`: the key was used before with a different body. */
-export const ERROR_CODE_IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED" =
-  ERROR_CODE.IDEMPOTENCY_KEY_REUSED;
-/** `"PAYLOAD_TOO_LARGE"`: the request body is too large for the server. */
-export const ERROR_CODE_PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE" = ERROR_CODE.PAYLOAD_TOO_LARGE;
-/** `"BAD_RESPONSE"`: synthesised by the SDK for a response it cannot read. */
-export const ERROR_CODE_BAD_RESPONSE: "BAD_RESPONSE" = ERROR_CODE.BAD_RESPONSE;
-/** `"INVALID_RESPONSE_SHAPE"`: synthesised by the SDK for JSON of the wrong shape. */
-export const ERROR_CODE_INVALID_RESPONSE_SHAPE: "INVALID_RESPONSE_SHAPE" =
-  ERROR_CODE.INVALID_RESPONSE_SHAPE;
+  "PAYMENT_TRANSFER_NOT_FOUND";
+/** The service cannot execute this way. */
+export const ERROR_CODE_EXECUTION_UNSUPPORTED: "EXECUTION_UNSUPPORTED" = "EXECUTION_UNSUPPORTED";
+/** The machine's runtime endpoint did not answer. */
+export const ERROR_CODE_ENDPOINT_UNREACHABLE: "ENDPOINT_UNREACHABLE" = "ENDPOINT_UNREACHABLE";
+/** The key was used before with a different body. */
+export const ERROR_CODE_IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED" = "IDEMPOTENCY_KEY_REUSED";
+/** The request body is too large for the server. */
+export const ERROR_CODE_PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE" = "PAYLOAD_TOO_LARGE";
+/** Synthesised by the SDK for a response it cannot read. */
+export const ERROR_CODE_BAD_RESPONSE: "BAD_RESPONSE" = "BAD_RESPONSE";
+/** Synthesised by the SDK for JSON of the wrong shape. */
+export const ERROR_CODE_INVALID_RESPONSE_SHAPE: "INVALID_RESPONSE_SHAPE" = "INVALID_RESPONSE_SHAPE";
