@@ -75,11 +75,11 @@ export type RegisterMachineParams =
   & Omit<CreateMachineRequest, "identityRef" | "identityProof" | "status">
   & {
     /** Signs the identity challenge; default: the client's `signer`. */
-    readonly signer?: Signer;
+    readonly signer?: Signer | undefined;
     /** `did:peaq:0x…` or `peaqos:machine:<id>`; default `did:peaq:<signer address>`. */
-    readonly identityRef?: string;
+    readonly identityRef?: string | undefined;
     /** Create the machine `active` (default) rather than `draft`. */
-    readonly activate?: boolean;
+    readonly activate?: boolean | undefined;
   };
 
 /**
@@ -121,13 +121,13 @@ export type RegisteredMachine = {
 export type PairAgentParams = {
   readonly machineId: string;
   /** The agent's key: the pairing's `agentAddress` is its address. Default: the client's `signer`. */
-  readonly signer?: Signer;
+  readonly signer?: Signer | undefined;
   readonly agentProvider: string;
   readonly agentRole: string;
   /** `did:pkh:eip155:<chainId>:<agentAddress>` when given. */
-  readonly agentDid?: string;
-  readonly description?: string;
-  readonly delegationPolicy?: DelegationPolicyInput;
+  readonly agentDid?: string | undefined;
+  readonly description?: string | undefined;
+  readonly delegationPolicy?: DelegationPolicyInput | undefined;
 };
 
 /**
@@ -184,7 +184,7 @@ export type RotateAgentSessionParams = {
     "id" | "machineId" | "agentAddress" | "agentProvider" | "agentRole" | "agentDid"
   >;
   /** The key behind `pairing.agentAddress`; default: the client's `signer`. */
-  readonly signer?: Signer;
+  readonly signer?: Signer | undefined;
 };
 
 /**
@@ -224,19 +224,19 @@ export type BuyServiceParams = {
   /** What to search for; `machineId` and `agentPairingId` come from `session`. */
   readonly search: Omit<MarketSearchRequest, "machineId" | "agentPairingId">;
   /** Picks the quote to order; default: the first (best ranked). Return `undefined` to stop. */
-  readonly selectQuote?: (quotes: readonly MarketQuote[]) => MarketQuote | undefined;
-  readonly operation?: string;
-  readonly input?: Readonly<Record<string, unknown>>;
-  readonly budget?: Money;
-  readonly providerCredentials?: ProviderCredentials;
+  readonly selectQuote?: ((quotes: readonly MarketQuote[]) => MarketQuote | undefined) | undefined;
+  readonly operation?: string | undefined;
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
+  readonly budget?: Money | undefined;
+  readonly providerCredentials?: ProviderCredentials | undefined;
   /** Payment rail of the intent; default: the quote's `payment.defaultRail`. */
-  readonly rail?: MarketPaymentRailType;
+  readonly rail?: MarketPaymentRailType | undefined;
   /** Proof for rails that need one (`wallet`, `x402`, …), submitted after the intent. */
-  readonly paymentProof?: PaymentStep<SubmitPaymentProofRequest>;
+  readonly paymentProof?: PaymentStep<SubmitPaymentProofRequest> | undefined;
   /** Escrow lock for the `onchain-escrow` rail, recorded after the intent. */
-  readonly escrowLock?: PaymentStep<LockEscrowPaymentRequest>;
+  readonly escrowLock?: PaymentStep<LockEscrowPaymentRequest> | undefined;
   /** Confirm a native delivery (releasing a held payment); default `true`. */
-  readonly confirm?: boolean;
+  readonly confirm?: boolean | undefined;
 };
 
 /**

@@ -586,3 +586,85 @@ Deno.test("ERROR_CODE holds every code keyed by itself, and each ERROR_CODE_* co
   const code: string = error.code;
   assertEquals([known, code], ["PAYMENT_NOT_MINED", "SOMETHING_NEW"]);
 });
+
+// The `fetch failed` errors of each runtime, as they reach the SDK (observed on Deno 2.9,
+// Node 20's undici and Bun 1.4), and what the SDK's message says about each.
+const RUNTIME_FAILURES: readonly [string, unknown, string][] = [
+  [
+    "Deno, connection refused",
+    new TypeError("fetch failed", {
+      cause: new Error(
+        "error sending request for url (http://127.0.0.1:8788/api/v1/machines): client error (Connect): tcp connect error: Connection refused (os error 111)",
+      ),
+    }),
+    "connection refused: ECONNREFUSED 127.0.0.1:8788",
+  ],
+  [
+    "Node, connection refused",
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8788"), {
+        code: "ECONNREFUSED",
+      }),
+    }),
+    "connection refused: ECONNREFUSED 127.0.0.1:8788",
+  ],
+  [
+    "Bun, connection refused",
+    Object.assign(new TypeError("Unable to connect. Is the computer able to access the url?"), {
+      code: "ConnectionRefused",
+    }),
+    "connection refused: ECONNREFUSED 127.0.0.1:8788",
+  ],
+  [
+    "Node, DNS failure",
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("getaddrinfo ENOTFOUND nohost.invalid"), {
+        code: "ENOTFOUND",
+      }),
+    }),
+    "DNS lookup failed for '127.0.0.1' (127.0.0.1:8788): ENOTFOUND",
+  ],
+  [
+    "Deno, TLS failure",
+    new TypeError("fetch failed", {
+      cause: new Error(
+        "error sending request for url (https://x/): client error (Connect): invalid peer certificate: UnknownIssuer",
+      ),
+    }),
+    "TLS failure with 127.0.0.1:8788: error sending request",
+  ],
+  [
+    "Node, TLS failure",
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("self-signed certificate"), {
+        code: "DEPTH_ZERO_SELF_SIGNED_CERT",
+      }),
+    }),
+    "TLS failure with 127.0.0.1:8788: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)",
+  ],
+  [
+    "Node, connection closed",
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+    }),
+    "connection to 127.0.0.1:8788 closed before a full response: UND_ERR_SOCKET",
+  ],
+  [
+    "anything else",
+    new TypeError("fetch failed", { cause: new Error("something odd") }),
+    "127.0.0.1:8788: something odd",
+  ],
+];
+
+for (const [name, cause, expected] of RUNTIME_FAILURES) {
+  Deno.test(`OrchestrationNetworkError says what failed: ${name}`, async () => {
+    const api = new PeaqosClient({
+      orchestrationUrl: "http://127.0.0.1:8788",
+      fetch: () => Promise.reject(cause),
+    }).orchestration;
+    const error = await assertRejects(() => api.listMachines(), OrchestrationNetworkError);
+    assertStringIncludes(error.message, "Request failed: GET /api/v1/machines: ");
+    assertStringIncludes(error.message, expected);
+    assertStrictEquals(error.cause, cause);
+  });
+}
