@@ -162,7 +162,7 @@ export function smokeStory({ sdk, subpaths, packageJson, env, createWallet }) {
             challengeId: challenge.challengeId,
             signature: state.agent.sign(challenge.message),
           },
-          delegationPolicy: { dailyLimit: "10.00", currency: "USDT" },
+          delegationPolicy: { dailySpendLimit: 10, currency: "USDT" },
         });
         equal(pairing.status, "active", "pairing status");
         equal(pairing.machineId, state.machine.id, "pairing machineId");
