@@ -56,12 +56,17 @@ export {
   DEFAULT_WRITE_TIMEOUT_MS,
 } from "./src/transport.ts";
 export type {
+  ErrorHookInfo,
   FetchLike,
   RequestHookInfo,
   RequestOptions,
   ResponseHookInfo,
+  RetryHookInfo,
   TimeoutOptions,
 } from "./src/transport.ts";
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./src/read_body.ts";
+export type { Logger, LogLevel } from "./src/logging.ts";
+export { isHandoffExecution, isNativeExecution } from "./src/execution.ts";
 export type { RetryOptions } from "./src/retry.ts";
 export type { EnvSource } from "./src/env.ts";
 export { VERSION } from "./src/version.ts";

@@ -11,6 +11,7 @@
  * @module
  */
 import { PeaqosClient } from "../mod.ts";
+import { DEADLINE_KIND, startDeadline } from "../src/deadline.ts";
 import {
   consume,
   emit,
@@ -30,8 +31,13 @@ export type OverheadResult = {
   readonly roundSize: number;
   readonly sdkMedianUs: number;
   readonly fetchMedianUs: number;
-  /** The hand-written call with the SDK's default 30 s timeout (AbortController + setTimeout). */
+  /**
+   * The hand-written call with the SDK's default 30 s timeout, armed the way the SDK arms it on
+   * this runtime (`deadline`).
+   */
   readonly timeoutFetchMedianUs: number;
+  /** How the SDK (and the timeout-fetch contender) arm the timeout on this runtime. */
+  readonly deadline: typeof DEADLINE_KIND;
   readonly sdkP99Us: number;
   readonly fetchP99Us: number;
   /** SDK median / fetch median, over every call. */
@@ -70,15 +76,14 @@ export async function measureOverhead(
       consume(item.id);
     },
     timeoutFetch: async () => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30_000);
+      const deadline = startDeadline(30_000, undefined);
       try {
-        const response = await fetch(url, { headers, signal: controller.signal });
+        const response = await fetch(url, { headers, signal: deadline.signal });
         if (!response.ok) throw new Error(`Unexpected status: ${response.status}`);
         const { item } = await response.json();
         consume(item.id);
       } finally {
-        clearTimeout(timer);
+        deadline.clear();
       }
     },
   }, { calls, roundSize, warmup });
@@ -89,6 +94,7 @@ export async function measureOverhead(
   const roundRatios = sdk.roundMedians.map((m, i) => m / raw.roundMedians[i]!);
   return {
     server,
+    deadline: DEADLINE_KIND,
     calls: sdk.samples.length,
     roundSize,
     sdkMedianUs: round(median(sdk.samples) * 1000, 1),
@@ -122,7 +128,8 @@ if (import.meta.main) {
     console.log(
       `getMachine (${figures.server} server, ${figures.calls} calls each): SDK ${figures.sdkMedianUs} µs, ` +
         `fetch ${figures.fetchMedianUs} µs, fetch+timeout ${figures.timeoutFetchMedianUs} µs; ratio ${figures.ratio} ` +
-        `(per-round ${figures.roundRatio}), vs fetch+timeout ${figures.ratioVsTimeoutFetch}`,
+        `(per-round ${figures.roundRatio}), vs fetch+timeout ${figures.ratioVsTimeoutFetch} ` +
+        `(timeouts by ${figures.deadline})`,
     );
     emit({ overhead: figures });
   } finally {

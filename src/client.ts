@@ -6,11 +6,19 @@
 import type { EnvSource } from "./env.ts";
 import { readRuntimeEnv } from "./env.ts";
 import { OrchestrationConfigError } from "./errors.ts";
+import { createLog, isLogLevel, type Logger, type LogLevel } from "./logging.ts";
 import { OrchestrationClient } from "./orchestration.ts";
 import { REDACTED } from "./redact.ts";
 import type { Signer } from "./signer.ts";
 import type { RetryOptions } from "./retry.ts";
-import type { FetchLike, RequestHookInfo, ResponseHookInfo, TimeoutOptions } from "./transport.ts";
+import type {
+  ErrorHookInfo,
+  FetchLike,
+  RequestHookInfo,
+  ResponseHookInfo,
+  RetryHookInfo,
+  TimeoutOptions,
+} from "./transport.ts";
 import { Transport } from "./transport.ts";
 
 /**
@@ -30,7 +38,11 @@ import { Transport } from "./transport.ts";
 export type PeaqosClientOptions = {
   /** Origin of the Machine Markets API, e.g. `https://orchestration.peaq.xyz`. Required for `client.orchestration`. */
   readonly orchestrationUrl?: string | undefined;
-  /** Platform API key, sent as `x-api-key`. Required for platform-auth calls. */
+  /**
+   * Platform API key, sent as `x-api-key` on every call but the heartbeat when set. Optional:
+   * the API is public unless the deployment turns API-key auth on, and then a call without a
+   * key is answered `AUTH_REQUIRED`.
+   */
   readonly apiKey?: string | undefined;
   /** EVM JSON-RPC URL for the on-chain side of the SDK; not used by `client.orchestration`. */
   readonly rpcUrl?: string | undefined;
@@ -53,11 +65,54 @@ export type PeaqosClientOptions = {
    * `idempotency-key` header). Default: no retry.
    */
   readonly retry?: RetryOptions | undefined;
-  /** Called before each attempt; credential headers arrive as `"[REDACTED]"`. */
+  /**
+   * Largest response body the SDK reads, in bytes (default 8 MiB); a larger one is cancelled
+   * and the call rejects with `BAD_RESPONSE`.
+   */
+  readonly maxResponseBytes?: number | undefined;
+  /**
+   * Called before each attempt; credential headers arrive as `"[REDACTED]"`. Each is followed
+   * by exactly one `onResponse` or `onError`. A hook that throws (or rejects) ends the call
+   * with an `OrchestrationError` whose `cause` is the hook's error.
+   */
   readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
-  /** Called after each attempt that got a response. */
+  /** Called after each attempt that got a whole response, error statuses included. */
   readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
+  /** Called after each attempt that got no whole response (network, timeout, abort, size cap). */
+  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
+  /** Called before the SDK waits to retry a failed attempt. */
+  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
+  /**
+   * Logs requests and responses (`debug`), retries (`info`) and failed calls (`warn`) to
+   * `logger`. Default `"off"`, or `"info"` when a `logger` is given; `fromEnv` reads
+   * `PEAQOS_LOG`. Lines never contain headers or bodies.
+   */
+  readonly logLevel?: LogLevel | undefined;
+  /** Where log lines go; default `console`. */
+  readonly logger?: Logger | undefined;
 };
+
+// `localhost:8788` parses as a URL with the scheme "localhost:"; say what is missing. The value
+// is echoed only when it cannot hold credentials (no "@").
+function parseOrchestrationUrl(value: string): URL {
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  const shown = value.includes("@") ? "" : `: received '${value}'`;
+  const hint = hasScheme || value.includes("@")
+    ? ""
+    : `; add 'http://' or 'https://' in front, e.g. 'http://${value}'`;
+  const problem = `Invalid 'orchestrationUrl': must be an http: or https: URL`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (cause) {
+    throw new OrchestrationConfigError(`${problem}${shown}${hint}`, { cause });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    const received = hasScheme ? `: received protocol '${url.protocol}'` : shown;
+    throw new OrchestrationConfigError(`${problem}${received}${hint}`);
+  }
+  return url;
+}
 
 // localhost, *.localhost, 127.0.0.0/8 and ::1 never leave the machine.
 function isLoopback(hostname: string): boolean {
@@ -87,7 +142,7 @@ function checkDuration(name: string, value: unknown, min: number): void {
  * ```ts ignore
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
- * const client = PeaqosClient.fromEnv(); // PEAQOS_ORCHESTRATION_URL, PEAQOS_API_KEY
+ * const client = PeaqosClient.fromEnv(); // PEAQOS_ORCHESTRATION_URL, optional PEAQOS_API_KEY
  * const { items } = await client.orchestration.listMachines({ limit: 20 });
  * ```
  *
@@ -109,9 +164,10 @@ export class PeaqosClient {
   }
 
   /**
-   * Creates a client from `PEAQOS_ORCHESTRATION_URL` and `PEAQOS_API_KEY`, read from `env`
-   * when given (Workers pass their `env` binding) or else from the runtime's environment
-   * (Deno, Node, Bun). `overrides` win over the environment.
+   * Creates a client from `PEAQOS_ORCHESTRATION_URL`, `PEAQOS_API_KEY` (optional) and
+   * `PEAQOS_LOG` (`debug`, `info`, `warn` or `off`), read from `env` when given (Workers pass
+   * their `env` binding) or else from the runtime's environment (Deno, Node, Bun).
+   * `overrides` win over the environment.
    *
    * @example In a Cloudflare Worker
    * ```ts ignore
@@ -125,10 +181,17 @@ export class PeaqosClient {
    */
   static fromEnv(env?: EnvSource, overrides: PeaqosClientOptions = {}): PeaqosClient {
     const read = (name: string) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
+    const logLevel = read("PEAQOS_LOG")?.trim().toLowerCase();
+    if (logLevel !== undefined && !isLogLevel(logLevel)) {
+      throw new OrchestrationConfigError(
+        `Invalid 'PEAQOS_LOG': must be 'debug', 'info', 'warn' or 'off': received '${logLevel}'`,
+      );
+    }
     return new PeaqosClient({
       orchestrationUrl: read("PEAQOS_ORCHESTRATION_URL"),
       apiKey: read("PEAQOS_API_KEY"),
       rpcUrl: read("PEAQOS_RPC_URL"),
+      logLevel,
       ...overrides,
     });
   }
@@ -160,20 +223,7 @@ export class PeaqosClient {
         "Missing 'orchestrationUrl': set it in the client options or PEAQOS_ORCHESTRATION_URL",
       );
     }
-    let url: URL;
-    try {
-      url = new URL(orchestrationUrl);
-    } catch (cause) {
-      throw new OrchestrationConfigError(
-        `Invalid 'orchestrationUrl': must be an http: or https: URL: received '${orchestrationUrl}'`,
-        { cause },
-      );
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new OrchestrationConfigError(
-        `Invalid 'orchestrationUrl': must be an http: or https: URL: received protocol '${url.protocol}'`,
-      );
-    }
+    const url = parseOrchestrationUrl(orchestrationUrl);
     if (url.username || url.password) {
       throw new OrchestrationConfigError("Invalid 'orchestrationUrl': must not embed credentials");
     }
@@ -186,7 +236,7 @@ export class PeaqosClient {
         `peaq-os-sdk: 'orchestrationUrl' uses plain http:// to a non-loopback host (${url.origin}); API keys and pairing tokens travel unencrypted`,
       );
     }
-    const { apiKey, fetch, timeouts, retry, onRequest, onResponse } = this.#options;
+    const { apiKey, fetch, timeouts, retry, maxResponseBytes } = this.#options;
     if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey)) {
       throw new OrchestrationConfigError(
         "Invalid 'apiKey': must be a non-empty string of visible ASCII characters",
@@ -204,8 +254,35 @@ export class PeaqosClient {
     checkDuration("timeouts.write", timeouts?.write, 1);
     checkDuration("retry.baseDelayMs", retry?.baseDelayMs, 0);
     checkDuration("retry.maxDelayMs", retry?.maxDelayMs, 0);
+    if (
+      maxResponseBytes !== undefined &&
+      (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1)
+    ) {
+      throw new OrchestrationConfigError(
+        `Invalid 'maxResponseBytes': must be a positive integer: received '${maxResponseBytes}'`,
+      );
+    }
+    const { onRequest, onResponse, onError, onRetry, logger } = this.#options;
+    const logLevel = this.#options.logLevel ?? (logger ? "info" : "off");
+    if (!isLogLevel(logLevel)) {
+      throw new OrchestrationConfigError(
+        `Invalid 'logLevel': must be 'debug', 'info', 'warn' or 'off': received '${logLevel}'`,
+      );
+    }
     return new OrchestrationClient(
-      new Transport({ orchestrationUrl, apiKey, fetch, timeouts, retry, onRequest, onResponse }),
+      new Transport({
+        orchestrationUrl,
+        apiKey,
+        fetch,
+        timeouts,
+        retry,
+        maxResponseBytes,
+        onRequest,
+        onResponse,
+        onError,
+        onRetry,
+        log: createLog(logger ?? console, logLevel),
+      }),
     );
   }
 

@@ -1,17 +1,20 @@
 /**
- * Checks that a success body is the envelope the route promises. A mismatch is an
- * {@linkcode OrchestrationApiError} with code `INVALID_RESPONSE_SHAPE`.
+ * Reading response bodies: whether a success body is the envelope the route promises (a
+ * mismatch is an {@linkcode OrchestrationApiError} with code `INVALID_RESPONSE_SHAPE`), and what
+ * an error body says, in whichever of the common shapes a server sends it.
  *
  * @module
  */
 
 /**
- * The envelope a route answers with: a page (`list`), a record (`item`), no body (`void`), or
- * one of the bare objects of the SDK document.
+ * The envelope a route answers with: a page (`list`), a record (`item`, or `nullableItem` where
+ * the SDK document allows `item: null`), no body (`void`), or one of the bare objects of the
+ * SDK document.
  */
 export type Envelope =
   | "list"
   | "item"
+  | "nullableItem"
   | "void"
   | "execute"
   | "confirm"
@@ -22,6 +25,7 @@ export type Envelope =
 const OBJECT_KEYS: Readonly<Record<Envelope, readonly string[]>> = {
   list: [],
   item: [],
+  nullableItem: [],
   void: [],
   object: [],
   execute: ["order", "execution"],
@@ -35,7 +39,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Returns a reason the body does not match `envelope`, or `undefined` when it does.
+ * Returns a reason the body does not match `envelope`, or `undefined` when it does. Extra
+ * fields are never a mismatch.
  *
  * @internal
  */
@@ -51,9 +56,12 @@ export function envelopeMismatch(envelope: Envelope, body: unknown): string | un
     return undefined;
   }
   if (envelope === "item") {
-    return "item" in body && (body.item === null || isObject(body.item))
+    return isObject(body.item) ? undefined : "expected 'item' to be an object";
+  }
+  if (envelope === "nullableItem") {
+    return body.item === null || isObject(body.item)
       ? undefined
-      : "expected 'item' to be an object";
+      : "expected 'item' to be an object or null";
   }
   for (const key of OBJECT_KEYS[envelope]) {
     if (!isObject(body[key])) return `expected '${key}' to be an object`;
@@ -65,17 +73,54 @@ export function envelopeMismatch(envelope: Envelope, body: unknown): string | un
   return undefined;
 }
 
+/** What an error body says; `code` is `undefined` when it names none the SDK can recognise. */
+export type ErrorEnvelope = {
+  readonly code: string | undefined;
+  /** The server's own message text, when it sent one. */
+  readonly message: string | undefined;
+  readonly details: unknown;
+  /** A request id carried in the body, for servers that do not send `x-request-id`. */
+  readonly requestId: string | undefined;
+};
+
+// A code in `error: "CODE"` must look like one: `{ error: "Not Found" }` is a message.
+const CODE_WORD = /^[A-Z][A-Z0-9_]*$/;
+const MAX_CODE_LENGTH = 100;
+
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? value : undefined;
+
+const code = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" && value.length <= MAX_CODE_LENGTH ? value : undefined;
+
 /**
- * Reads the server's error envelope `{ error: { code, message, details } }`, or returns
- * `undefined` when the body is not one.
+ * Reads an error body in any of the shapes servers use: `{ error: { code, message, details } }`
+ * (the contract's), a flat `{ code, message, details }`, `{ error: "CODE", message }`, and
+ * `{ message }`. Never drops the server's message text; `code` is `undefined` when no field
+ * holds one. Returns `undefined` only for a body that is not a JSON object.
  *
  * @internal
  */
-export function readErrorEnvelope(
-  body: unknown,
-): { code: string; message: string; details: unknown } | undefined {
-  if (!isObject(body) || !isObject(body.error)) return undefined;
-  const { code, message, details } = body.error;
-  if (typeof code !== "string" || code === "") return undefined;
-  return { code, message: typeof message === "string" ? message : code, details: details ?? null };
+export function readErrorEnvelope(body: unknown): ErrorEnvelope | undefined {
+  if (!isObject(body)) return undefined;
+  const nested = isObject(body.error) ? body.error : undefined;
+  const requestId = text(nested?.requestId) ?? text(body.requestId) ?? text(body.request_id);
+  if (nested) {
+    return {
+      code: code(nested.code) ?? code(body.code),
+      message: text(nested.message) ?? text(body.message),
+      details: nested.details ?? body.details ?? null,
+      requestId,
+    };
+  }
+  const error = text(body.error);
+  const errorIsCode = error !== undefined && error.length <= MAX_CODE_LENGTH &&
+    CODE_WORD.test(error);
+  return {
+    code: code(body.code) ?? (errorIsCode ? error : undefined),
+    // `{ error: "Machine not found" }` carries the message in `error`.
+    message: text(body.message) ?? (errorIsCode ? undefined : error),
+    details: body.details ?? null,
+    requestId,
+  };
 }

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { ErrorCode } from "./error_codes.ts";
 
 /**
  * What a failed request was, for diagnostics: never headers, and a body already sanitized.
@@ -68,10 +69,13 @@ export class PeaqosError extends Error {
  */
 export class OrchestrationError extends PeaqosError {
   /** The request that failed, when there was one; sanitized, without headers. */
-  readonly request?: RequestSummary;
+  readonly request?: RequestSummary | undefined;
 
   /** Creates an orchestration error, optionally naming the request that failed. */
-  constructor(message: string, options?: ErrorOptions & { request?: RequestSummary }) {
+  constructor(
+    message: string,
+    options?: ErrorOptions & { request?: RequestSummary | undefined },
+  ) {
     super(message, options);
     if (options?.request) this.request = options.request;
   }
@@ -79,40 +83,55 @@ export class OrchestrationError extends PeaqosError {
 
 /**
  * The server answered with an error status, or with a body the SDK could not accept
- * (`BAD_RESPONSE`, `INVALID_RESPONSE_SHAPE`).
+ * (`BAD_RESPONSE`, `INVALID_RESPONSE_SHAPE`). `message` reads
+ * `"<code>: <what happened> (<method> <path>, status <status>)"`; the server's own words are in
+ * `serverMessage`, the fields at fault in `details`, and the server's request id in `requestId`.
  *
- * @example
+ * @example Switch on the code
  * ```ts
- * import { ERROR_CODE_NOT_FOUND, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
+ * import { ERROR_CODE, OrchestrationApiError } from "@peaqos/peaq-os-sdk";
  *
- * const err = new OrchestrationApiError({ code: ERROR_CODE_NOT_FOUND, statusCode: 404, message: "Machine not found" });
- * console.assert(err.code === "NOT_FOUND" && err.statusCode === 404);
+ * const err = new OrchestrationApiError({
+ *   code: ERROR_CODE.NOT_FOUND,
+ *   statusCode: 404,
+ *   message: "Machine not found",
+ *   serverMessage: "Machine not found",
+ * });
+ * console.assert(err.code === "NOT_FOUND" && err.serverMessage === "Machine not found");
  * ```
  */
 export class OrchestrationApiError extends OrchestrationError {
-  /** Server-provided code, e.g. `"NOT_FOUND"`; compare with the `ERROR_CODE_*` constants. */
-  readonly code: string;
+  /**
+   * The server's code, e.g. `"NOT_FOUND"`, or one the SDK synthesised (`BAD_RESPONSE`,
+   * `INVALID_RESPONSE_SHAPE`); compare with {@linkcode ERROR_CODE}. A server may send codes
+   * this SDK version does not know.
+   */
+  readonly code: ErrorCode | (string & Record<never, never>);
   /** HTTP status of the response. */
   readonly statusCode: number;
-  /** Server-provided detail blob (for `VALIDATION_ERROR`, the fields at fault). */
+  /** Server-provided detail blob (for `VALIDATION_ERROR`, the fields at fault); `null` if none. */
   readonly details: unknown;
-  /** The server's `x-request-id`, when it sent one. */
+  /** The server's own message text, unchanged, when its body carried one. */
+  readonly serverMessage: string | undefined;
+  /** The server's request id (`x-request-id`, or one in the error body), when it sent one. */
   readonly requestId: string | undefined;
 
-  /** Creates an API error from the parts of the server's error envelope. */
+  /** Creates an API error from the parts of the server's error body. */
   constructor(init: {
-    code: string;
+    code: ErrorCode | (string & Record<never, never>);
     statusCode: number;
     message: string;
     details?: unknown;
+    serverMessage?: string | undefined;
     requestId?: string | undefined;
-    request?: RequestSummary;
+    request?: RequestSummary | undefined;
     cause?: unknown;
   }) {
     super(`${init.code}: ${init.message}`, init);
     this.code = init.code;
     this.statusCode = init.statusCode;
     this.details = init.details ?? null;
+    this.serverMessage = init.serverMessage;
     this.requestId = init.requestId;
   }
 }
@@ -136,7 +155,10 @@ export class OrchestrationNetworkError extends OrchestrationError {
   /** Creates a network error; `timedOut` marks a timeout. */
   constructor(
     message: string,
-    options?: ErrorOptions & { request?: RequestSummary; timedOut?: boolean },
+    options?: ErrorOptions & {
+      request?: RequestSummary | undefined;
+      timedOut?: boolean | undefined;
+    },
   ) {
     super(message, options);
     this.timedOut = options?.timedOut ?? false;
@@ -144,8 +166,10 @@ export class OrchestrationNetworkError extends OrchestrationError {
 }
 
 /**
- * The client is not configured to make this call (missing or invalid `orchestrationUrl`, no
- * `apiKey` for a platform call).
+ * The client is not configured to make this call: a missing or invalid `orchestrationUrl`, or
+ * an invalid option (`apiKey`, `timeouts`, `retry`, ...). A missing `apiKey` is not one: the
+ * API is public unless the deployment turns API-key auth on, and then the server answers
+ * `AUTH_REQUIRED`.
  *
  * @example
  * ```ts

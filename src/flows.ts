@@ -3,6 +3,9 @@
  * with an identity proof, pair an agent, rotate its session, and buy a service end to end.
  * Each step is the flat method itself, so a failure rejects with the same error that method
  * would raise (an `OrchestrationApiError` with the server's code, a validation error, …).
+ * Every failure is an `OrchestrationError`: an answer missing a field the flow needs is
+ * `INVALID_RESPONSE_SHAPE`, and an error thrown by a signer or a callback is wrapped in an
+ * `OrchestrationError` whose `cause` is that error.
  *
  * @example The whole story in four calls
  * ```ts ignore
@@ -21,7 +24,13 @@
  * @module
  */
 import type { PeaqosClient } from "./client.ts";
-import { OrchestrationConfigError, OrchestrationValidationError } from "./errors.ts";
+import {
+  OrchestrationApiError,
+  OrchestrationConfigError,
+  OrchestrationError,
+  OrchestrationValidationError,
+} from "./errors.ts";
+import type { OrchestrationClient } from "./orchestration.ts";
 import { attachSecret } from "./redact.ts";
 import { type MessageSigner, type Signer, toSigner } from "./signer.ts";
 import type { RequestOptions } from "./transport.ts";
@@ -44,6 +53,7 @@ import type {
   LockEscrowPaymentRequest,
   MarketPayment,
   MarketPaymentRailType,
+  PaymentRecommendation,
   SubmitPaymentProofRequest,
 } from "./types/payments.ts";
 
@@ -65,11 +75,11 @@ export type RegisterMachineParams =
   & Omit<CreateMachineRequest, "identityRef" | "identityProof" | "status">
   & {
     /** Signs the identity challenge; default: the client's `signer`. */
-    readonly signer?: Signer;
+    readonly signer?: Signer | undefined;
     /** `did:peaq:0x…` or `peaqos:machine:<id>`; default `did:peaq:<signer address>`. */
-    readonly identityRef?: string;
+    readonly identityRef?: string | undefined;
     /** Create the machine `active` (default) rather than `draft`. */
-    readonly activate?: boolean;
+    readonly activate?: boolean | undefined;
   };
 
 /**
@@ -111,13 +121,13 @@ export type RegisteredMachine = {
 export type PairAgentParams = {
   readonly machineId: string;
   /** The agent's key: the pairing's `agentAddress` is its address. Default: the client's `signer`. */
-  readonly signer?: Signer;
+  readonly signer?: Signer | undefined;
   readonly agentProvider: string;
   readonly agentRole: string;
   /** `did:pkh:eip155:<chainId>:<agentAddress>` when given. */
-  readonly agentDid?: string;
-  readonly description?: string;
-  readonly delegationPolicy?: DelegationPolicyInput;
+  readonly agentDid?: string | undefined;
+  readonly description?: string | undefined;
+  readonly delegationPolicy?: DelegationPolicyInput | undefined;
 };
 
 /**
@@ -174,7 +184,7 @@ export type RotateAgentSessionParams = {
     "id" | "machineId" | "agentAddress" | "agentProvider" | "agentRole" | "agentDid"
   >;
   /** The key behind `pairing.agentAddress`; default: the client's `signer`. */
-  readonly signer?: Signer;
+  readonly signer?: Signer | undefined;
 };
 
 /**
@@ -204,7 +214,7 @@ export type PaymentStep<T> =
  * const params: BuyServiceParams = {
  *   session: { pairing: { id: "pair_123", machineId: "mach_123" }, pairingToken: "apt_…" },
  *   search: { query: "aerial mapping" },
- *   budget: { amount: "25.00", currency: "USD" },
+ *   budget: { amount: 25, currency: "USD" },
  * };
  * ```
  */
@@ -214,19 +224,19 @@ export type BuyServiceParams = {
   /** What to search for; `machineId` and `agentPairingId` come from `session`. */
   readonly search: Omit<MarketSearchRequest, "machineId" | "agentPairingId">;
   /** Picks the quote to order; default: the first (best ranked). Return `undefined` to stop. */
-  readonly selectQuote?: (quotes: readonly MarketQuote[]) => MarketQuote | undefined;
-  readonly operation?: string;
-  readonly input?: Readonly<Record<string, unknown>>;
-  readonly budget?: Money;
-  readonly providerCredentials?: ProviderCredentials;
+  readonly selectQuote?: ((quotes: readonly MarketQuote[]) => MarketQuote | undefined) | undefined;
+  readonly operation?: string | undefined;
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
+  readonly budget?: Money | undefined;
+  readonly providerCredentials?: ProviderCredentials | undefined;
   /** Payment rail of the intent; default: the quote's `payment.defaultRail`. */
-  readonly rail?: MarketPaymentRailType;
+  readonly rail?: MarketPaymentRailType | undefined;
   /** Proof for rails that need one (`wallet`, `x402`, …), submitted after the intent. */
-  readonly paymentProof?: PaymentStep<SubmitPaymentProofRequest>;
+  readonly paymentProof?: PaymentStep<SubmitPaymentProofRequest> | undefined;
   /** Escrow lock for the `onchain-escrow` rail, recorded after the intent. */
-  readonly escrowLock?: PaymentStep<LockEscrowPaymentRequest>;
+  readonly escrowLock?: PaymentStep<LockEscrowPaymentRequest> | undefined;
   /** Confirm a native delivery (releasing a held payment); default `true`. */
-  readonly confirm?: boolean;
+  readonly confirm?: boolean | undefined;
 };
 
 /**
@@ -282,11 +292,58 @@ function resolveSigner(client: PeaqosClient, signer: Signer | undefined): Messag
   return toSigner(chosen);
 }
 
+/** A server answer without a field the flow needs. */
+function shapeError(what: string): OrchestrationApiError {
+  return new OrchestrationApiError({
+    code: "INVALID_RESPONSE_SHAPE",
+    statusCode: 200,
+    message: `Unexpected response shape: ${what}`,
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function requireText(value: unknown, what: string): string {
+  if (typeof value !== "string" || value === "") {
+    throw shapeError(`expected ${what} to be a non-empty string`);
+  }
+  return value;
+}
+
+/**
+ * Runs `run` so that it only ever rejects with an `OrchestrationError`: anything else (a
+ * signer's or a callback's own error, a bug) is wrapped as "<what> failed: ...", the original
+ * kept as `cause`. Wraps each flow as a whole and each step the caller supplies.
+ */
+async function guarded<T>(what: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof OrchestrationError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new OrchestrationError(`${what} failed: ${message}`, { cause: error });
+  }
+}
+
+// A challenge is signed as it came; one without a message or id cannot be answered.
+async function signChallenge(
+  signer: MessageSigner,
+  challenge: { readonly challengeId?: unknown; readonly message?: unknown },
+): Promise<{ challengeId: string; signature: string }> {
+  const challengeId = requireText(challenge.challengeId, "'item.challengeId'");
+  const message = requireText(challenge.message, "'item.message'");
+  const signature = await guarded("Signing the challenge", () => signer.signMessage(message));
+  if (typeof signature !== "string" || signature === "") {
+    throw new OrchestrationValidationError("signer", "a signer whose signMessage returns a string");
+  }
+  return { challengeId, signature };
+}
+
 function session(pairing: AgentPairing & { pairingToken?: string }): AgentSession {
   const token = pairing.pairingToken;
-  if (typeof token !== "string") {
-    throw new OrchestrationValidationError("pairingToken", "present in the server's response");
-  }
+  if (typeof token !== "string") throw shapeError("expected 'item.pairingToken' to be a string");
   return attachSecret({ pairing }, "pairingToken", token);
 }
 
@@ -309,27 +366,29 @@ function session(pairing: AgentPairing & { pairingToken?: string }): AgentSessio
  * console.log(machine.status); // "active"
  * ```
  */
-export async function registerMachine(
+export function registerMachine(
   client: PeaqosClient,
   params: RegisterMachineParams,
   requestOptions?: RequestOptions,
 ): Promise<RegisteredMachine> {
-  const { signer, identityRef, activate, ...machine } = params;
-  const controller = resolveSigner(client, signer);
-  const api = client.orchestration;
-  const ref = identityRef ?? `did:peaq:${controller.address}`;
-  const { item: challenge } = await api.createMachineIdentityChallenge(
-    { identityRef: ref },
-    requestOptions,
-  );
-  const signature = await controller.signMessage(challenge.message);
-  const { item } = await api.createMachine({
-    ...machine,
-    status: activate === false ? "draft" : "active",
-    identityRef: ref,
-    identityProof: { challengeId: challenge.challengeId, signature },
-  }, requestOptions);
-  return { machine: item, challenge };
+  return guarded("'registerMachine'", async () => {
+    const { signer, identityRef, activate, ...machine } = params;
+    const controller = resolveSigner(client, signer);
+    const api = client.orchestration;
+    const ref = identityRef ?? `did:peaq:${controller.address}`;
+    const { item: challenge } = await api.createMachineIdentityChallenge(
+      { identityRef: ref },
+      requestOptions,
+    );
+    const identityProof = await signChallenge(controller, challenge);
+    const { item } = await api.createMachine({
+      ...machine,
+      status: activate === false ? "draft" : "active",
+      identityRef: ref,
+      identityProof,
+    }, requestOptions);
+    return { machine: item, challenge };
+  });
 }
 
 /**
@@ -347,39 +406,41 @@ export async function registerMachine(
  *   signer: new Wallet(agentKey),
  *   agentProvider: "anthropic",
  *   agentRole: "buyer",
- *   delegationPolicy: { dailyLimit: "100.00", currency: "USDT" },
+ *   delegationPolicy: { dailySpendLimit: 100, currency: "USDT" },
  * });
  * console.log(session); // { pairing: {...}, pairingToken: "[REDACTED]" }
  * ```
  */
-export async function pairAgent(
+export function pairAgent(
   client: PeaqosClient,
   params: PairAgentParams,
   requestOptions?: RequestOptions,
 ): Promise<AgentSession> {
-  const { machineId, signer, agentProvider, agentRole, agentDid, description, delegationPolicy } =
-    params;
-  const agent = resolveSigner(client, signer);
-  const api = client.orchestration;
-  const identity = {
-    agentAddress: agent.address,
-    agentProvider,
-    agentRole,
-    ...(agentDid === undefined ? {} : { agentDid }),
-  };
-  const { item: challenge } = await api.createAgentPairingChallenge(
-    machineId,
-    identity,
-    requestOptions,
-  );
-  const signature = await agent.signMessage(challenge.message);
-  const { item } = await api.createAgentPairing(machineId, {
-    ...identity,
-    ...(description === undefined ? {} : { description }),
-    ...(delegationPolicy === undefined ? {} : { delegationPolicy }),
-    agentProof: { challengeId: challenge.challengeId, signature },
-  }, requestOptions);
-  return session(item);
+  return guarded("'pairAgent'", async () => {
+    const { machineId, signer, agentProvider, agentRole, agentDid, description, delegationPolicy } =
+      params;
+    const agent = resolveSigner(client, signer);
+    const api = client.orchestration;
+    const identity = {
+      agentAddress: agent.address,
+      agentProvider,
+      agentRole,
+      ...(agentDid === undefined ? {} : { agentDid }),
+    };
+    const { item: challenge } = await api.createAgentPairingChallenge(
+      machineId,
+      identity,
+      requestOptions,
+    );
+    const agentProof = await signChallenge(agent, challenge);
+    const { item } = await api.createAgentPairing(machineId, {
+      ...identity,
+      ...(description === undefined ? {} : { description }),
+      ...(delegationPolicy === undefined ? {} : { delegationPolicy }),
+      agentProof,
+    }, requestOptions);
+    return session(item);
+  });
 }
 
 /**
@@ -395,43 +456,151 @@ export async function pairAgent(
  * const fresh = await rotateAgentSession(client, { pairing: session.pairing, signer: agentAccount });
  * ```
  */
-export async function rotateAgentSession(
+export function rotateAgentSession(
   client: PeaqosClient,
   params: RotateAgentSessionParams,
   requestOptions?: RequestOptions,
 ): Promise<AgentSession> {
-  const { pairing } = params;
-  const agent = resolveSigner(client, params.signer);
-  if (
-    typeof pairing?.agentAddress !== "string" ||
-    pairing.agentAddress.toLowerCase() !== agent.address.toLowerCase()
-  ) {
-    throw new OrchestrationValidationError("signer", "the key behind the pairing's 'agentAddress'");
-  }
-  const api = client.orchestration;
-  const { item: challenge } = await api.createAgentPairingChallenge(pairing.machineId, {
-    agentAddress: pairing.agentAddress,
-    agentProvider: pairing.agentProvider,
-    agentRole: pairing.agentRole,
-    ...(pairing.agentDid ? { agentDid: pairing.agentDid } : {}),
-  }, requestOptions);
-  const signature = await agent.signMessage(challenge.message);
-  const { item } = await api.createAgentPairingSession(pairing.machineId, pairing.id, {
-    agentProof: { challengeId: challenge.challengeId, signature },
-  }, requestOptions);
-  return session(item);
+  return guarded("'rotateAgentSession'", async () => {
+    const pairing = params?.pairing;
+    const agent = resolveSigner(client, params?.signer);
+    if (
+      !isObject(pairing) || typeof pairing.agentAddress !== "string" ||
+      pairing.agentAddress.toLowerCase() !== agent.address.toLowerCase()
+    ) {
+      throw new OrchestrationValidationError(
+        "signer",
+        "the key behind the pairing's 'agentAddress'",
+      );
+    }
+    const api = client.orchestration;
+    const { item: challenge } = await api.createAgentPairingChallenge(pairing.machineId, {
+      agentAddress: pairing.agentAddress,
+      agentProvider: pairing.agentProvider,
+      agentRole: pairing.agentRole,
+      ...(pairing.agentDid ? { agentDid: pairing.agentDid } : {}),
+    }, requestOptions);
+    const agentProof = await signChallenge(agent, challenge);
+    const { item } = await api.createAgentPairingSession(pairing.machineId, pairing.id, {
+      agentProof,
+    }, requestOptions);
+    return session(item);
+  });
 }
 
-async function runStep<T>(
+function runStep<T>(
+  name: string,
   step: PaymentStep<T>,
   order: MarketOrder,
   payment: MarketPayment,
 ): Promise<T> {
-  return typeof step === "function"
-    ? await (step as (context: { order: MarketOrder; payment: MarketPayment }) => T | Promise<T>)(
-      { order, payment },
-    )
-    : step;
+  return guarded(
+    `The '${name}' step`,
+    () =>
+      typeof step === "function"
+        ? (step as (context: { order: MarketOrder; payment: MarketPayment }) => T | Promise<T>)(
+          { order, payment },
+        )
+        : step,
+  );
+}
+
+function isRecommendation(value: unknown): value is PaymentRecommendation {
+  return isObject(value) && typeof value.defaultRail === "string" &&
+    typeof value.required === "boolean";
+}
+
+// `order.payment` is the recommendation copied from the service (wire contract rev 2); older
+// servers sent the payment record there, and the quote carries the same recommendation.
+function recommendationOf(order: MarketOrder, quote: MarketQuote): PaymentRecommendation {
+  const fromOrder: unknown = order.payment;
+  if (isRecommendation(fromOrder)) return fromOrder;
+  if (isRecommendation(quote.payment)) return quote.payment;
+  throw shapeError("expected 'payment.defaultRail' and 'payment.required' on the order or quote");
+}
+
+// The payment record an order carries, when it carries one rather than a recommendation.
+function paymentRecordOf(order: MarketOrder): MarketPayment | undefined {
+  const payment: unknown = order.payment;
+  return isObject(payment) && typeof payment.status === "string" && "orderId" in payment
+    ? payment as MarketPayment
+    : undefined;
+}
+
+type PaymentContext = {
+  readonly api: OrchestrationClient;
+  readonly order: MarketOrder;
+  readonly rail: MarketPaymentRailType;
+  readonly params: BuyServiceParams;
+  readonly token: string;
+  readonly requestOptions: RequestOptions | undefined;
+};
+
+/**
+ * Pays for an order before it executes. The one place that picks the payment path, from the
+ * rail the order recommends (or `params.rail`); resolves to the payment record, or `null` when
+ * the service needs no payment.
+ */
+function payForOrder(
+  api: OrchestrationClient,
+  order: MarketOrder,
+  quote: MarketQuote,
+  params: BuyServiceParams,
+  token: string,
+  requestOptions: RequestOptions | undefined,
+): Promise<MarketPayment | null> {
+  const recommendation = recommendationOf(order, quote);
+  if (!recommendation.required) return Promise.resolve(null);
+  const context = {
+    api,
+    order,
+    rail: params.rail ?? recommendation.defaultRail,
+    params,
+    token,
+    requestOptions,
+  };
+  switch (context.rail) {
+    default:
+      return payWithIntent(context);
+  }
+}
+
+// A payment intent on the rail, then the caller's proof or escrow lock when it gives one.
+async function payWithIntent(context: PaymentContext): Promise<MarketPayment> {
+  const { api, order, rail, params, token, requestOptions } = context;
+  let { item: payment } = await api.createPaymentIntent(order.id, { rail }, token, requestOptions);
+  if (payment.status === "intent_created" && params.paymentProof !== undefined) {
+    const proof = await runStep("paymentProof", params.paymentProof, order, payment);
+    ({ item: payment } = await api.submitPaymentProof(order.id, proof, token, requestOptions));
+  }
+  if (payment.status === "intent_created" && params.escrowLock !== undefined) {
+    const lock = await runStep("escrowLock", params.escrowLock, order, payment);
+    ({ item: payment } = await api.lockEscrowPayment(order.id, lock, token, requestOptions));
+  }
+  return payment;
+}
+
+// The quote to order, as `selectQuote` (or the default: the best ranked) picks it.
+async function pickQuote(
+  search: MarketSearch,
+  selectQuote: BuyServiceParams["selectQuote"],
+): Promise<MarketQuote | undefined> {
+  if (search.status !== "matched") return undefined;
+  const quotes: unknown = search.quotes;
+  if (!Array.isArray(quotes)) throw shapeError("expected 'item.quotes' of a match to be an array");
+  const quote = selectQuote === undefined
+    ? quotes[0]
+    : await guarded("The 'selectQuote' step", () => selectQuote(quotes));
+  if (quote === undefined) return undefined;
+  if (!isObject(quote) || typeof quote.id !== "string" || typeof quote.serviceId !== "string") {
+    throw selectQuote === undefined
+      ? shapeError("expected each quote to have an 'id' and a 'serviceId'")
+      : new OrchestrationValidationError(
+        "selectQuote",
+        "a function returning a quote or undefined",
+      );
+  }
+  return quote as MarketQuote;
 }
 
 /**
@@ -447,7 +616,7 @@ async function runStep<T>(
  *
  * const purchase = await buyService(client, {
  *   session,
- *   search: { query: "object detection", maxPrice: "5.00" },
+ *   search: { query: "object detection" },
  *   input: { imageUrl: "https://example.com/frame.jpg" },
  *   rail: "wallet",
  *   paymentProof: async ({ payment }) => ({ transactionHash: await pay(payment), verificationMode: "rpc" }),
@@ -459,16 +628,21 @@ async function runStep<T>(
  * }
  * ```
  */
-export async function buyService(
+export function buyService(
   client: PeaqosClient,
   params: BuyServiceParams,
   requestOptions?: RequestOptions,
 ): Promise<PurchaseResult> {
-  const { session: agent, search: criteria } = params;
-  if (
-    typeof agent !== "object" || agent === null || typeof agent.pairing !== "object" ||
-    agent.pairing === null
-  ) {
+  return guarded("'buyService'", () => purchase(client, params, requestOptions));
+}
+
+async function purchase(
+  client: PeaqosClient,
+  params: BuyServiceParams,
+  requestOptions: RequestOptions | undefined,
+): Promise<PurchaseResult> {
+  const agent = params?.session;
+  if (!isObject(agent) || !isObject(agent.pairing)) {
     throw new OrchestrationValidationError(
       "session",
       "an object with 'pairing' and 'pairingToken'",
@@ -478,13 +652,11 @@ export async function buyService(
   const { machineId, id: agentPairingId } = agent.pairing;
   const api = client.orchestration;
   const { item: search } = await api.searchMarket(
-    { ...criteria, machineId, agentPairingId },
+    { ...params.search, machineId, agentPairingId },
     token,
     requestOptions,
   );
-  const quote = search.status === "matched"
-    ? (params.selectQuote ?? ((quotes) => quotes[0]))(search.quotes)
-    : undefined;
+  const quote = await pickQuote(search, params.selectQuote);
   if (quote === undefined) return { status: "no_match", search };
 
   const { item: created } = await api.createMarketOrder(
@@ -504,63 +676,40 @@ export async function buyService(
     token,
     requestOptions,
   );
-
-  // `created.payment` is the rail recommendation; the payment record starts with the intent.
-  let payment: MarketPayment | null = null;
-  if (quote.payment.required) {
-    const rail = params.rail ?? quote.payment.defaultRail;
-    ({ item: payment } = await api.createPaymentIntent(
-      created.id,
-      { rail },
-      token,
-      requestOptions,
-    ));
-    if (payment.status === "intent_created" && params.paymentProof !== undefined) {
-      const proof = await runStep(params.paymentProof, created, payment);
-      ({ item: payment } = await api.submitPaymentProof(created.id, proof, token, requestOptions));
-    }
-    if (payment.status === "intent_created" && params.escrowLock !== undefined) {
-      const lock = await runStep(params.escrowLock, created, payment);
-      ({ item: payment } = await api.lockEscrowPayment(created.id, lock, token, requestOptions));
-    }
-  }
+  const orderId = requireText(created.id, "'item.id' of the order");
+  const payment = await payForOrder(api, created, quote, params, token, requestOptions);
 
   const executed = await api.executeMarketOrder(
-    created.id,
+    orderId,
     params.input === undefined ? {} : { input: params.input },
     token,
     requestOptions,
   );
   const { execution } = executed;
+  const latestPayment = paymentRecordOf(executed.order) ?? payment;
   if (execution.statusCode === 202) {
+    if (!isObject(execution.handoff)) throw shapeError("expected 'execution.handoff' of a 202");
     return {
       status: "handoff",
       search,
       quote,
       order: executed.order,
-      payment,
+      payment: latestPayment,
       handoff: execution.handoff,
     };
   }
-  const delivered = {
-    search,
-    quote,
-    run: execution.run,
-    outcome: execution.outcome,
-  };
-  if (params.confirm === false) {
-    return {
-      status: "delivered",
-      ...delivered,
-      order: executed.order,
-      payment,
-    };
+  if (!isObject(execution.run) || !isObject(execution.outcome)) {
+    throw shapeError("expected 'execution.run' and 'execution.outcome' of a native execution");
   }
-  const confirmed = await api.confirmMarketOrder(created.id, token, requestOptions);
+  const delivered = { search, quote, run: execution.run, outcome: execution.outcome };
+  if (params.confirm === false) {
+    return { status: "delivered", ...delivered, order: executed.order, payment: latestPayment };
+  }
+  const confirmed = await api.confirmMarketOrder(orderId, token, requestOptions);
   return {
     status: "confirmed",
     ...delivered,
     order: confirmed.order,
-    payment: confirmed.payment,
+    payment: confirmed.payment ?? null,
   };
 }

@@ -96,11 +96,12 @@ import type {
  * The Machine Markets API namespace. Get it from {@linkcode PeaqosClient.orchestration};
  * every method returns a Promise (or an async iterator) and reports failures as rejections
  * with an `OrchestrationError` subclass. The last argument of every method is an optional
- * {@linkcode RequestOptions} (`signal`, `timeoutMs`, `headers`).
+ * {@linkcode RequestOptions} (`signal`, `timeoutMs`, `headers`, `paymentSignature`).
  *
- * Auth per call: platform (`x-api-key`, from the client's `apiKey`) unless the method takes a
- * `pairingToken`, which is sent as `x-agent-pairing-token`; `machineAgentHeartbeat` sends no
- * auth header.
+ * Auth per call: the client's `apiKey`, when configured, rides as `x-api-key` on every call
+ * (the API is public unless the deployment turns API-key auth on; then a call without one is
+ * answered `AUTH_REQUIRED`). Methods that take a `pairingToken` also send it as
+ * `x-agent-pairing-token`; `machineAgentHeartbeat` sends no auth header.
  *
  * @example List machines
  * ```ts ignore
@@ -295,7 +296,7 @@ export class OrchestrationClient {
    * const { item } = await client.orchestration.createAgentPairing("m-1", {
    *   agentAddress, agentProvider: "anthropic", agentRole: "buyer",
    *   agentProof: { challengeId, signature },
-   *   delegationPolicy: { dailyLimit: "100.00", currency: "USDT" },
+   *   delegationPolicy: { dailySpendLimit: 100, currency: "USDT" },
    * });
    * const pairingToken = item.pairingToken;
    * ```
@@ -406,7 +407,8 @@ export class OrchestrationClient {
 
   /**
    * Enrolls a machine agent (`POST /machines/:machineId/agents/enrollment`); `item.provisioningToken`
-   * is returned once and hidden from every printed form of the result.
+   * is returned once and hidden from every printed form of the result (a server that names it
+   * `agentToken` is read the same way, and that field is hidden too).
    *
    * @example
    * ```ts ignore
@@ -798,12 +800,13 @@ export class OrchestrationClient {
   /**
    * Executes an order (`POST /market/orders/:orderId/execute`, agent auth). The result is
    * discriminated on `execution.statusCode`: 200 native (`run`, `outcome`) or 202 external
-   * handoff (`handoff`).
+   * handoff (`handoff`); {@linkcode isNativeExecution} and {@linkcode isHandoffExecution}
+   * narrow it. An x402 purchase passes its signed payload as `requestOptions.paymentSignature`.
    *
    * @example
    * ```ts ignore
    * const result = await client.orchestration.executeMarketOrder(orderId, {}, pairingToken);
-   * if (result.execution.statusCode === 200) console.log(result.execution.outcome.output);
+   * if (isNativeExecution(result)) console.log(result.execution.outcome.output);
    * else console.log(result.execution.handoff.url);
    * ```
    */
@@ -908,7 +911,7 @@ export class OrchestrationClient {
     return this.#transport.request({
       route: "GET /market/orders/:orderId/payment",
       params: { orderId },
-      expect: "item",
+      expect: "nullableItem",
     }, requestOptions);
   }
 
@@ -1556,7 +1559,7 @@ export class OrchestrationClient {
 
   /**
    * Gets the service's health (`GET /health` at the root of `orchestrationUrl`, not under
-   * `/api/v1`; no auth, so it works without an `apiKey`).
+   * `/api/v1`; sends no auth header).
    *
    * @experimental
    * @example

@@ -95,8 +95,24 @@ export function attachSecret<T extends object, K extends string>(
   name: K,
   secret: string,
 ): T & Record<K, string> {
-  const redactedView = (): Record<string, unknown> => ({ ...record, [name]: REDACTED });
-  Object.defineProperty(record, name, { value: secret, enumerable: false });
+  return attachSecrets(record, { [name]: secret }) as T & Record<K, string>;
+}
+
+/**
+ * {@linkcode attachSecret} for several fields at once; the printed view redacts them all.
+ *
+ * @internal Used by the transport for an enrollment that names its token twice.
+ */
+export function attachSecrets<T extends object>(
+  record: T,
+  secrets: Readonly<Record<string, string>>,
+): T {
+  const redacted: Record<string, string> = {};
+  for (const [name, secret] of Object.entries(secrets)) {
+    Object.defineProperty(record, name, { value: secret, enumerable: false, configurable: true });
+    redacted[name] = REDACTED;
+  }
+  const redactedView = (): Record<string, unknown> => ({ ...record, ...redacted });
   Object.defineProperty(record, "toJSON", { value: redactedView, enumerable: false });
   Object.defineProperty(record, NODE_INSPECT, {
     value: (_depth: number, options: unknown, inspect?: (v: unknown, o: unknown) => string) =>
@@ -108,5 +124,5 @@ export function attachSecret<T extends object, K extends string>(
       inspect(redactedView(), options),
     enumerable: false,
   });
-  return record as T & Record<K, string>;
+  return record;
 }

@@ -18,22 +18,22 @@ export type RetryOptions = {
   /** Attempts in all, including the first (2..10). */
   readonly maxAttempts: number;
   /** First backoff in milliseconds; doubles on each retry. Default 250. */
-  readonly baseDelayMs?: number;
+  readonly baseDelayMs?: number | undefined;
   /** Cap on any single wait, including one asked for by `Retry-After`. Default 10 000. */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
 };
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /**
  * Whether a request may be sent again: GET, PUT and DELETE always; POST or PATCH only with an
- * `idempotency-key` header.
+ * `idempotency-key` header (`headers` has lower-case names).
  *
  * @internal
  */
-export function isSafeToRetry(method: string, headers: Headers): boolean {
+export function isSafeToRetry(method: string, headers: Readonly<Record<string, string>>): boolean {
   return method === "GET" || method === "PUT" || method === "DELETE" ||
-    headers.has("idempotency-key");
+    headers["idempotency-key"] !== undefined;
 }
 
 /**

@@ -1,20 +1,23 @@
 /**
  * The one request path every method of the SDK goes through: URL building, auth headers,
- * timeouts, opt-in retries, hooks, envelope checks and error mapping live here and nowhere
- * else.
+ * timeouts, opt-in retries, hooks, logging, capped body reads, envelope checks and error
+ * mapping live here and nowhere else.
  *
  * @module
  */
+import { startDeadline } from "./deadline.ts";
 import { type Envelope, envelopeMismatch, readErrorEnvelope } from "./envelope.ts";
 import {
   OrchestrationApiError,
-  OrchestrationConfigError,
   OrchestrationError,
   OrchestrationNetworkError,
   OrchestrationValidationError,
   type RequestSummary,
 } from "./errors.ts";
-import { attachSecret, sanitizeBody } from "./redact.ts";
+import type { Log } from "./logging.ts";
+import { describeNetworkFailure } from "./network_failure.ts";
+import { DEFAULT_MAX_RESPONSE_BYTES, readBodyText } from "./read_body.ts";
+import { attachSecrets, sanitizeBody } from "./redact.ts";
 import {
   isRetryableStatus,
   isSafeToRetry,
@@ -27,6 +30,7 @@ import {
   validateCredential,
   validateListQuery,
   validatePathParam,
+  validatePaymentSignature,
 } from "./validation.ts";
 import { VERSION } from "./version.ts";
 
@@ -104,14 +108,21 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
  */
 export type RequestOptions = {
   /** Aborts the call; the promise rejects with an `OrchestrationNetworkError`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Overrides the client's timeout for this call. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /**
    * Extra headers, e.g. `idempotency-key` (which makes a POST safe to retry) or
-   * `traceparent`. They cannot replace the SDK's auth, content-type or user-agent headers.
+   * `traceparent`, as a record, a `Headers` or a list of pairs. They cannot replace the SDK's
+   * auth, payment, content-type or user-agent headers.
    */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: HeadersInit | undefined;
+  /**
+   * An x402 payment payload (base64, at most 8 KiB), sent as the `PAYMENT-SIGNATURE` header;
+   * meaningful on `executeMarketOrder`, harmless elsewhere. A credential: it never appears in
+   * hooks, errors or logs.
+   */
+  readonly paymentSignature?: string | undefined;
 };
 
 /**
@@ -126,9 +137,9 @@ export type RequestOptions = {
  */
 export type TimeoutOptions = {
   /** GET requests; default 30 000. */
-  readonly read?: number;
+  readonly read?: number | undefined;
   /** POST, PATCH, PUT and DELETE requests; default 60 000. */
-  readonly write?: number;
+  readonly write?: number | undefined;
 };
 
 /**
@@ -154,7 +165,7 @@ export type RequestHookInfo = {
 };
 
 /**
- * What `onResponse` sees after each attempt that got a response.
+ * What `onResponse` sees after each attempt that got a whole response, error statuses included.
  *
  * @example Record latency
  * ```ts
@@ -176,6 +187,51 @@ export type ResponseHookInfo = RequestHookInfo & {
   readonly requestId: string | undefined;
 };
 
+/**
+ * What `onError` sees after each attempt that ended without a whole response: connection
+ * failure, timeout, abort, or a body cut short or over `maxResponseBytes`. Every `onRequest` is
+ * followed by exactly one `onResponse` or `onError`.
+ *
+ * @example Count transport failures
+ * ```ts
+ * import { type ErrorHookInfo, PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * let failures = 0;
+ * const onError = (info: ErrorHookInfo) => {
+ *   failures++;
+ *   console.warn(info.method, info.url, info.error.message);
+ * };
+ * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz", onError });
+ * ```
+ */
+export type ErrorHookInfo = RequestHookInfo & {
+  readonly error: OrchestrationError;
+  readonly durationMs: number;
+};
+
+/**
+ * What `onRetry` sees before the SDK waits to retry: the attempt that failed, its error, and
+ * the wait.
+ *
+ * @example Log retries
+ * ```ts
+ * import { PeaqosClient, type RetryHookInfo } from "@peaqos/peaq-os-sdk";
+ *
+ * const onRetry = (info: RetryHookInfo) =>
+ *   console.info(`retry ${info.attempt + 1} of ${info.method} ${info.url} in ${info.delayMs} ms`);
+ * const client = new PeaqosClient({
+ *   orchestrationUrl: "https://orchestration.peaq.xyz",
+ *   retry: { maxAttempts: 3 },
+ *   onRetry,
+ * });
+ * ```
+ */
+export type RetryHookInfo = RequestHookInfo & {
+  readonly error: OrchestrationError;
+  /** How long the SDK waits before the next attempt. */
+  readonly delayMs: number;
+};
+
 /** Everything the transport needs; built once per client. */
 export type TransportConfig = {
   /** Origin (and optional base path) of the orchestration service. */
@@ -184,8 +240,12 @@ export type TransportConfig = {
   readonly fetch?: FetchLike | undefined;
   readonly timeouts?: TimeoutOptions | undefined;
   readonly retry?: RetryOptions | undefined;
+  readonly maxResponseBytes?: number | undefined;
   readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
   readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
+  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
+  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
+  readonly log?: Log | undefined;
 };
 
 /**
@@ -196,22 +256,31 @@ export type TransportConfig = {
  */
 export type RequestSpec = {
   readonly route: string;
-  readonly params?: Readonly<Record<string, string>>;
+  readonly params?: Readonly<Record<string, string>> | undefined;
   readonly query?: object | undefined;
   /** Validate `query` as cursor pagination (limit 1..500). */
-  readonly paginated?: boolean;
+  readonly paginated?: boolean | undefined;
   readonly body?: unknown;
   /** Fields that must be present and non-empty: of the body, or of the query on GET. */
-  readonly required?: readonly string[];
+  readonly required?: readonly string[] | undefined;
   /** Agent auth: the pairing token sent as `x-agent-pairing-token`. */
-  readonly agent?: string;
+  readonly agent?: string | undefined;
   /** `"none"`: no auth header at all (the heartbeat carries its token in the body). */
-  readonly auth?: "none";
+  readonly auth?: "none" | undefined;
   /** Address the path below `orchestrationUrl` itself, without `/api/v1` (`GET /health`). */
-  readonly unversioned?: boolean;
+  readonly unversioned?: boolean | undefined;
   readonly expect: Envelope;
   /** A one-time secret in `item` to hide from every printed form of the result. */
-  readonly secret?: "pairingToken" | "provisioningToken";
+  readonly secret?: "pairingToken" | "provisioningToken" | undefined;
+};
+
+/** A route template, split once: literal pieces around the placeholder names. */
+type Route = {
+  readonly method: string;
+  readonly hasBody: boolean;
+  /** `literals[0] names[0] literals[1] names[1] ... literals[n]` */
+  readonly literals: readonly string[];
+  readonly names: readonly string[];
 };
 
 type Prepared = {
@@ -220,28 +289,50 @@ type Prepared = {
   // A plain record, not a Headers instance: fetch reads a record faster (see bench/).
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | undefined;
-  readonly summary: RequestSummary;
   readonly timeoutMs: number;
 };
 
-type Attempt =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly error: OrchestrationError; readonly retryAfter: string | null };
+/** An attempt that failed; anything else an attempt returns is the checked body. */
+class Failure {
+  constructor(readonly error: OrchestrationError, readonly retryAfter: string | null = null) {}
+}
 
 const USER_AGENT = `peaq-os-sdk-js/${VERSION}`;
 const PLACEHOLDER = /:([A-Za-z][A-Za-z0-9]*)/g;
 const RESERVED_HEADERS = new Set([
   "x-api-key",
   "x-agent-pairing-token",
+  "payment-signature",
   "content-type",
   "user-agent",
   "accept",
 ]);
-
-const MAX_TIMER_MS = 2_147_483_647;
+const NO_PARAMS: Readonly<Record<string, string>> = {};
+const MAX_SHOWN_SERVER_MESSAGE = 500;
 
 // Looked up at call time so a fetch installed (or mocked) after construction is used.
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+
+// Route templates are a fixed set of literals: each is split once per process.
+const routes = new Map<string, Route>();
+
+function parseRoute(template: string): Route {
+  let route = routes.get(template);
+  if (route === undefined) {
+    const space = template.indexOf(" ");
+    const method = template.slice(0, space);
+    // split() with a capturing group interleaves literals and names.
+    const pieces = template.slice(space + 1).split(PLACEHOLDER);
+    route = {
+      method,
+      hasBody: method !== "GET" && method !== "DELETE",
+      literals: pieces.filter((_, index) => index % 2 === 0),
+      names: pieces.filter((_, index) => index % 2 === 1),
+    };
+    routes.set(template, route);
+  }
+  return route;
+}
 
 /**
  * Sends requests for one client. Not exported from the package: resource methods are its
@@ -257,9 +348,15 @@ export class Transport {
   readonly #fetch: FetchLike;
   readonly #readTimeout: number;
   readonly #writeTimeout: number;
+  readonly #maxResponseBytes: number;
   readonly #retry: RetryOptions | undefined;
   readonly #onRequest: TransportConfig["onRequest"];
   readonly #onResponse: TransportConfig["onResponse"];
+  readonly #onError: TransportConfig["onError"];
+  readonly #onRetry: TransportConfig["onRetry"];
+  readonly #log: Log | undefined;
+  /** Whether anything needs per-attempt info (hooks or logging); when not, none is built. */
+  readonly #observed: boolean;
 
   /** Creates a transport; `orchestrationUrl` must already be a valid http(s) URL. */
   constructor(config: TransportConfig) {
@@ -274,44 +371,74 @@ export class Transport {
     this.#fetch = injected ? (input, init) => injected(input, init) : globalFetch;
     this.#readTimeout = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
     this.#writeTimeout = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
+    this.#maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#retry = config.retry;
     this.#onRequest = config.onRequest;
     this.#onResponse = config.onResponse;
+    this.#onError = config.onError;
+    this.#onRetry = config.onRetry;
+    this.#log = config.log;
+    this.#observed = Boolean(
+      config.onRequest || config.onResponse || config.onError || config.onRetry || config.log,
+    );
   }
 
-  /** Sends one route call and resolves to its checked body (`undefined` for 204). */
+  /** Sends one route call and resolves to its checked body (`undefined` for `void` routes). */
   async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
     const prepared = this.#prepare(spec, options);
-    const maxAttempts = this.#retry && isSafeToRetry(prepared.method, new Headers(prepared.headers))
-      ? this.#retry.maxAttempts
+    const signal = options?.signal;
+    const retry = this.#retry;
+    const maxAttempts = retry && isSafeToRetry(prepared.method, prepared.headers)
+      ? retry.maxAttempts
       : 1;
     for (let attempt = 1;; attempt++) {
-      const result = await this.#attempt(prepared, spec, options?.signal, attempt);
-      if (result.ok) return result.value as T;
-      if (attempt >= maxAttempts || !isRetryable(result.error) || !this.#retry) throw result.error;
+      const outcome = await this.#attempt(prepared, spec, signal, attempt);
+      if (!(outcome instanceof Failure)) return outcome as T;
+      const { error } = outcome;
+      if (attempt >= maxAttempts || !isRetryable(error) || !retry) {
+        this.#log?.("warn", `${prepared.method} ${prepared.url} failed: ${error.message}`);
+        throw error;
+      }
+      const delayMs = retryDelayMs(retry, attempt, outcome.retryAfter);
+      this.#log?.(
+        "info",
+        `${prepared.method} ${prepared.url} retrying in ${Math.round(delayMs)} ms (attempt ${
+          attempt + 1
+        } of ${maxAttempts}): ${error.message}`,
+      );
+      if (this.#onRetry) {
+        await this.#hook(
+          "onRetry",
+          prepared,
+          this.#onRetry,
+          { ...this.#info(prepared, attempt), error, delayMs },
+        );
+      }
       try {
-        await sleep(retryDelayMs(this.#retry, attempt, result.retryAfter), options?.signal);
+        await sleep(delayMs, signal);
       } catch (reason) {
-        throw aborted(prepared, reason);
+        throw aborted(prepared, this.#origin, reason);
       }
     }
   }
 
   #prepare(spec: RequestSpec, options: RequestOptions | undefined): Prepared {
-    const space = spec.route.indexOf(" ");
-    const method = spec.route.slice(0, space);
-    const params = spec.params ?? {};
-    const path = spec.route.slice(space + 1).replace(
-      PLACEHOLDER,
-      (_match, name: string) => encodeURIComponent(validatePathParam(name, params[name])),
-    );
+    const route = parseRoute(spec.route);
+    const { method, literals, names } = route;
+    let path = literals[0]!;
+    if (names.length > 0) {
+      const params = spec.params ?? NO_PARAMS;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        path += encodeURIComponent(validatePathParam(name, params[name])) + literals[i + 1]!;
+      }
+    }
     if (spec.paginated) validateListQuery(spec.query as Record<string, unknown> | undefined);
-    const hasBody = method !== "GET" && method !== "DELETE";
-    if (hasBody) validateBody(spec.body, spec.required ?? []);
+    if (route.hasBody) validateBody(spec.body, spec.required ?? []);
     else if (spec.required) validateBody(spec.query ?? {}, spec.required);
-    const search = encodeQuery(spec.query);
+    const search = spec.query == null ? "" : encodeQuery(spec.query);
     const headers = this.#headers(spec, options);
-    const body = hasBody ? serialize(spec.body ?? {}) : undefined;
+    const body = route.hasBody ? serialize(spec.body ?? {}) : undefined;
     if (body !== undefined) headers["content-type"] = "application/json";
     const timeoutMs = options?.timeoutMs ??
       (method === "GET" ? this.#readTimeout : this.#writeTimeout);
@@ -319,39 +446,54 @@ export class Transport {
       throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
     }
     const url = `${spec.unversioned ? this.#rootUrl : this.#baseUrl}${path}${search}`;
-    const summary: RequestSummary = hasBody
-      ? { method, path: url.slice(this.#origin.length), body: sanitizeBody(spec.body ?? {}) }
-      : { method, path: url.slice(this.#origin.length) };
-    return { method, url, headers, body, summary, timeoutMs };
+    return { method, url, headers, body, timeoutMs };
   }
 
   #headers(spec: RequestSpec, options: RequestOptions | undefined): Record<string, string> {
     // Lower-case names, as Headers would give; no prototype, so any header name is a plain key.
     const headers: Record<string, string> = Object.create(null);
-    if (options?.headers !== undefined) {
-      let extra: Headers;
-      try {
-        // Via the Headers constructor, so a Headers instance from JavaScript is not dropped silently.
-        extra = new Headers(options.headers as HeadersInit);
-      } catch {
-        throw new OrchestrationValidationError("headers", "valid HTTP header names and values");
+    if (options != null) {
+      if (options.headers !== undefined) addExtraHeaders(headers, options.headers);
+      if (options.paymentSignature !== undefined) {
+        headers["payment-signature"] = validatePaymentSignature(options.paymentSignature);
       }
-      extra.forEach((value, name) => {
-        if (!RESERVED_HEADERS.has(name)) headers[name] = value;
-      });
     }
     headers["accept"] = "application/json";
     headers["user-agent"] = USER_AGENT;
     if (spec.auth === "none") return headers;
     if ("agent" in spec) {
       headers["x-agent-pairing-token"] = validateCredential("pairingToken", spec.agent);
-    } else if (this.#apiKey === undefined) {
-      throw new OrchestrationConfigError(
-        "Missing 'apiKey': platform calls need an API key (set 'apiKey' or PEAQOS_API_KEY)",
-      );
     }
+    // The API is public unless the deployment turns API-key auth on: without a key the call is
+    // sent anyway and the server's AUTH_REQUIRED is the answer.
     if (this.#apiKey !== undefined) headers["x-api-key"] = this.#apiKey;
     return headers;
+  }
+
+  #info(prepared: Prepared, attempt: number): RequestHookInfo {
+    return {
+      method: prepared.method,
+      url: prepared.url,
+      headers: sanitizeBody({ ...prepared.headers }),
+      attempt,
+    };
+  }
+
+  // Runs a hook; one that throws ends the call with an OrchestrationError holding its error.
+  async #hook<I>(
+    name: string,
+    prepared: Prepared,
+    hook: (info: I) => void | Promise<void>,
+    info: I,
+  ): Promise<void> {
+    try {
+      await hook(info);
+    } catch (cause) {
+      throw new OrchestrationError(
+        `Hook '${name}' threw: ${describe(prepared, this.#origin)}: ${messageOf(cause)}`,
+        { cause, request: summarize(prepared, this.#origin) },
+      );
+    }
   }
 
   async #attempt(
@@ -359,126 +501,247 @@ export class Transport {
     spec: RequestSpec,
     signal: AbortSignal | undefined,
     attempt: number,
-  ): Promise<Attempt> {
-    if (signal?.aborted) {
-      return { ok: false, error: aborted(prepared, signal.reason), retryAfter: null };
+  ): Promise<unknown> {
+    if (signal?.aborted) return new Failure(aborted(prepared, this.#origin, signal.reason));
+    // Built only when something observes it: redacting headers on every call costs time.
+    const info = this.#observed ? this.#info(prepared, attempt) : undefined;
+    const started = info ? Date.now() : 0;
+    if (info) {
+      this.#log?.("debug", `${prepared.method} ${prepared.url} (attempt ${attempt})`);
+      if (this.#onRequest) await this.#hook("onRequest", prepared, this.#onRequest, info);
     }
-    const controller = new AbortController();
-    let timedOut = false;
-    // Timers overflow above 2^31-1 ms and would fire at once; longer waits are effectively none.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, Math.min(prepared.timeoutMs, MAX_TIMER_MS));
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const started = Date.now();
+    const deadline = startDeadline(prepared.timeoutMs, signal);
+    let response: Response | undefined;
+    let text: string | undefined;
+    let failure: OrchestrationError | undefined;
     try {
-      // Built only when a hook will see it: redacting headers on every call costs time.
-      const hookInfo = this.#onRequest || this.#onResponse
-        ? {
-          method: prepared.method,
-          url: prepared.url,
-          headers: redactHeaders(prepared.headers),
-          attempt,
-        }
-        : undefined;
-      if (this.#onRequest) await this.#onRequest(hookInfo!);
-      let status: number;
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.#fetch(prepared.url, {
-          method: prepared.method,
-          headers: prepared.headers,
-          body: prepared.body ?? null,
-          signal: controller.signal,
-          redirect: "manual",
-        });
-        status = response.status;
-        text = await response.text();
-      } catch (cause) {
-        const error = timedOut
-          ? new OrchestrationNetworkError(
-            `Request timed out after ${prepared.timeoutMs} ms: ${describe(prepared)}`,
-            { cause, request: prepared.summary, timedOut: true },
-          )
-          : signal?.aborted
-          ? aborted(prepared, signal.reason)
-          : new OrchestrationNetworkError(
-            `Request failed: ${describe(prepared)}: ${causeText(cause)}`,
-            {
-              cause,
-              request: prepared.summary,
-            },
-          );
-        return { ok: false, error, retryAfter: null };
-      }
-      // Response headers are read only when needed: materialising them costs time per call.
-      const requestId = () => response.headers.get("x-request-id") ?? undefined;
-      if (this.#onResponse) {
-        await this.#onResponse({
-          ...hookInfo!,
-          status,
-          durationMs: Date.now() - started,
-          requestId: requestId(),
-        });
-      }
-      const outcome = interpret(status, text, spec, prepared, requestId);
-      return outcome instanceof OrchestrationError
-        ? { ok: false, error: outcome, retryAfter: response.headers.get("retry-after") }
-        : { ok: true, value: outcome };
+      response = await this.#fetch(prepared.url, {
+        method: prepared.method,
+        headers: prepared.headers,
+        body: prepared.body ?? null,
+        signal: deadline.signal,
+        redirect: "manual",
+      });
+      text = await readBodyText(response, this.#maxResponseBytes);
+    } catch (cause) {
+      failure = this.#networkError(prepared, cause, deadline.timedOut(), signal);
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      deadline.clear();
     }
+    if (failure !== undefined || response === undefined) {
+      return await this.#failed(prepared, info, started, failure!);
+    }
+    const status = response.status;
+    if (text === undefined) {
+      const error = this.#apiError(
+        prepared,
+        response,
+        "BAD_RESPONSE",
+        `Response body exceeds maxResponseBytes (${this.#maxResponseBytes} bytes)`,
+      );
+      return await this.#failed(prepared, info, started, error);
+    }
+    if (info) {
+      const id = requestIdOf(response);
+      const durationMs = Date.now() - started;
+      this.#log?.(
+        "debug",
+        `${prepared.method} ${prepared.url} answered ${status} in ${durationMs} ms${
+          id ? ` (request id ${id})` : ""
+        }`,
+      );
+      if (this.#onResponse) {
+        await this.#hook("onResponse", prepared, this.#onResponse, {
+          ...info,
+          status,
+          durationMs,
+          requestId: id,
+        });
+      }
+    }
+    const outcome = this.#interpret(response, text, spec, prepared);
+    return outcome instanceof OrchestrationError
+      ? new Failure(outcome, response.headers.get("retry-after"))
+      : outcome;
   }
-}
 
-function interpret(
-  status: number,
-  text: string,
-  spec: RequestSpec,
-  prepared: Prepared,
-  requestId: () => string | undefined,
-): unknown {
-  const fail = (code: string, message: string, details: unknown = null) =>
-    new OrchestrationApiError({
-      code,
-      statusCode: status,
-      message: `${message} (${describe(prepared)}, status ${status})`,
-      details,
-      requestId: requestId(),
-      request: prepared.summary,
-    });
-  if (status === 0 || (status >= 300 && status < 400)) {
-    return fail("BAD_RESPONSE", "Unexpected redirect; the SDK does not follow redirects");
-  }
-  const ok = status >= 200 && status < 300;
-  if (ok && (status === 204 || (spec.expect === "void" && text === ""))) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return fail(
-      "BAD_RESPONSE",
-      ok ? "Response body is not JSON" : "Error response body is not JSON",
+  #networkError(
+    prepared: Prepared,
+    cause: unknown,
+    timedOut: boolean,
+    signal: AbortSignal | undefined,
+  ): OrchestrationError {
+    const origin = this.#origin;
+    if (timedOut) {
+      return new OrchestrationNetworkError(
+        `Request timed out after ${prepared.timeoutMs} ms: ${describe(prepared, origin)}`,
+        { cause, request: summarize(prepared, origin), timedOut: true },
+      );
+    }
+    if (signal?.aborted) return aborted(prepared, origin, signal.reason);
+    return new OrchestrationNetworkError(
+      `Request failed: ${describe(prepared, origin)}: ${
+        describeNetworkFailure(cause, prepared.url)
+      }`,
+      { cause, request: summarize(prepared, origin) },
     );
   }
-  if (!ok) {
-    const envelope = readErrorEnvelope(body);
-    if (!envelope) return fail("INVALID_RESPONSE_SHAPE", "Error response is not an error envelope");
-    return fail(envelope.code, envelope.message, envelope.details);
+
+  // Closes the onRequest of an attempt that got no whole response.
+  async #failed(
+    prepared: Prepared,
+    info: RequestHookInfo | undefined,
+    started: number,
+    error: OrchestrationError,
+  ): Promise<Failure> {
+    if (info && this.#onError) {
+      await this.#hook("onError", prepared, this.#onError, {
+        ...info,
+        error,
+        durationMs: Date.now() - started,
+      });
+    }
+    return new Failure(error);
   }
-  const mismatch = envelopeMismatch(spec.expect, body);
-  if (mismatch) return fail("INVALID_RESPONSE_SHAPE", `Unexpected response shape: ${mismatch}`);
-  if (spec.secret) hideSecret(body as { item: Record<string, unknown> | null }, spec.secret);
-  return spec.expect === "void" ? undefined : body;
+
+  #apiError(
+    prepared: Prepared,
+    response: Response,
+    code: string,
+    message: string,
+    extra?: { details?: unknown; serverMessage?: string | undefined; requestId?: string },
+  ): OrchestrationApiError {
+    const status = response.status;
+    return new OrchestrationApiError({
+      code,
+      statusCode: status,
+      message: `${message} (${describe(prepared, this.#origin)}, status ${status})`,
+      details: extra?.details,
+      serverMessage: extra?.serverMessage,
+      requestId: requestIdOf(response) ?? extra?.requestId,
+      request: summarize(prepared, this.#origin),
+    });
+  }
+
+  // The checked body, or the API error the response amounts to.
+  #interpret(response: Response, text: string, spec: RequestSpec, prepared: Prepared): unknown {
+    const status = response.status;
+    if (status === 0 || (status >= 300 && status < 400)) {
+      return this.#apiError(
+        prepared,
+        response,
+        "BAD_RESPONSE",
+        "Unexpected redirect; the SDK does not follow redirects",
+      );
+    }
+    const ok = status >= 200 && status < 300;
+    if (ok) {
+      // A void route needs no body and reads none: whatever a server adds is ignored.
+      if (spec.expect === "void") return undefined;
+      if (status === 204 || text === "") {
+        return this.#apiError(
+          prepared,
+          response,
+          "INVALID_RESPONSE_SHAPE",
+          `Expected a response body, got ${status === 204 ? "204 No Content" : "an empty body"}`,
+        );
+      }
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return ok
+        ? this.#apiError(prepared, response, "BAD_RESPONSE", "Response body is not JSON")
+        : this.#apiError(prepared, response, "BAD_RESPONSE", "Error response body is not JSON", {
+          serverMessage: plainText(text),
+        });
+    }
+    if (!ok) return this.#errorFromBody(prepared, response, body);
+    const mismatch = envelopeMismatch(spec.expect, body);
+    if (mismatch === undefined && spec.secret !== undefined) {
+      const missing = hideSecret((body as { item: Record<string, unknown> }).item, spec.secret);
+      if (missing === undefined) return body;
+      return this.#apiError(
+        prepared,
+        response,
+        "INVALID_RESPONSE_SHAPE",
+        `Unexpected response shape: ${missing}`,
+      );
+    }
+    return mismatch === undefined ? body : this.#apiError(
+      prepared,
+      response,
+      "INVALID_RESPONSE_SHAPE",
+      `Unexpected response shape: ${mismatch}`,
+    );
+  }
+
+  // An error status with a JSON body: the server's code, message and details, in whatever shape.
+  #errorFromBody(prepared: Prepared, response: Response, body: unknown): OrchestrationApiError {
+    const envelope = readErrorEnvelope(body);
+    const serverMessage = envelope?.message;
+    const shown = serverMessage === undefined ? undefined : shorten(serverMessage);
+    const extra = {
+      details: envelope?.details ?? null,
+      serverMessage,
+      ...(envelope?.requestId ? { requestId: envelope.requestId } : {}),
+    };
+    if (envelope?.code === undefined) {
+      const message = envelope === undefined
+        ? "Error response is not a JSON object"
+        : `Error response has no error code${shown ? `: '${shown}'` : ""}`;
+      return this.#apiError(prepared, response, "INVALID_RESPONSE_SHAPE", message, extra);
+    }
+    return this.#apiError(
+      prepared,
+      response,
+      envelope.code,
+      shown ?? "The server sent no message",
+      extra,
+    );
+  }
 }
 
-function hideSecret(body: { item: Record<string, unknown> | null }, name: string): void {
-  const secret = body.item?.[name];
-  if (body.item && typeof secret === "string") attachSecret(body.item, name, secret);
+// Response headers are read only when needed: materialising them costs time per call.
+function requestIdOf(response: Response): string | undefined {
+  return response.headers.get("x-request-id") ?? undefined;
+}
+
+/**
+ * Hides the one-time token of `item` from every printed form; the enrollment token may arrive
+ * as `provisioningToken` (the SDK references) or `agentToken` (the API reference) and is
+ * readable as `provisioningToken` either way. Returns a reason when the token is missing.
+ */
+function hideSecret(
+  item: Record<string, unknown>,
+  name: "pairingToken" | "provisioningToken",
+): string | undefined {
+  const secrets: Record<string, string> = {};
+  const token = item[name] ?? (name === "provisioningToken" ? item.agentToken : undefined);
+  if (typeof token !== "string" || token === "") {
+    return `expected 'item.${name}' to be a non-empty string`;
+  }
+  secrets[name] = token;
+  if (name === "provisioningToken" && typeof item.agentToken === "string") {
+    secrets.agentToken = item.agentToken;
+  }
+  attachSecrets(item, secrets);
+  return undefined;
+}
+
+function addExtraHeaders(headers: Record<string, string>, extra: HeadersInit): void {
+  let parsed: Headers;
+  try {
+    // Via the Headers constructor: records, Headers instances and pair lists all work, and
+    // names come out lower-case.
+    parsed = new Headers(extra);
+  } catch {
+    throw new OrchestrationValidationError("headers", "valid HTTP header names and values");
+  }
+  parsed.forEach((value, name) => {
+    if (!RESERVED_HEADERS.has(name)) headers[name] = value;
+  });
 }
 
 // Aborts asked for by the caller are final: never retried.
@@ -489,21 +752,40 @@ function isRetryable(error: OrchestrationError): boolean {
   return error instanceof OrchestrationNetworkError && !callerAborts.has(error);
 }
 
-function aborted(prepared: Prepared, reason: unknown): OrchestrationNetworkError {
-  const error = new OrchestrationNetworkError(`Request aborted: ${describe(prepared)}`, {
+function aborted(prepared: Prepared, origin: string, reason: unknown): OrchestrationNetworkError {
+  const error = new OrchestrationNetworkError(`Request aborted: ${describe(prepared, origin)}`, {
     cause: reason,
-    request: prepared.summary,
+    request: summarize(prepared, origin),
   });
   callerAborts.add(error);
   return error;
 }
 
-function describe(prepared: Prepared): string {
-  return `${prepared.method} ${prepared.summary.path}`;
+// Built only for errors: the body as sent, re-read from its JSON and sanitized.
+function summarize(prepared: Prepared, origin: string): RequestSummary {
+  const path = prepared.url.slice(origin.length);
+  if (prepared.body === undefined) return { method: prepared.method, path };
+  return { method: prepared.method, path, body: sanitizeBody(JSON.parse(prepared.body)) };
 }
 
-function causeText(cause: unknown): string {
+function describe(prepared: Prepared, origin: string): string {
+  return `${prepared.method} ${prepared.url.slice(origin.length)}`;
+}
+
+function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+function shorten(text: string): string {
+  return text.length > MAX_SHOWN_SERVER_MESSAGE
+    ? `${text.slice(0, MAX_SHOWN_SERVER_MESSAGE)}…`
+    : text;
+}
+
+// The words of a plain-text error body ("Service Unavailable"); markup is not a message.
+function plainText(text: string): string | undefined {
+  const trimmed = text.trim();
+  return trimmed === "" || trimmed.startsWith("<") ? undefined : trimmed;
 }
 
 function serialize(body: unknown): string {
@@ -515,8 +797,7 @@ function serialize(body: unknown): string {
   }
 }
 
-function encodeQuery(query: object | undefined): string {
-  if (!query) return "";
+function encodeQuery(query: object): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
@@ -527,8 +808,4 @@ function encodeQuery(query: object | undefined): string {
   }
   const text = search.toString();
   return text ? `?${text}` : "";
-}
-
-function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  return sanitizeBody({ ...headers });
 }

@@ -58,6 +58,11 @@ export function validateListQuery(query: ListQuery | undefined): void {
 }
 
 const WELL_FORMED = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+// String.prototype.isWellFormed (ES2024) where the runtime has it; the regex elsewhere.
+const isWellFormed: (value: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (value) => (value as string & { isWellFormed(): boolean }).isWellFormed()
+    : (value) => WELL_FORMED.test(value);
 
 /**
  * Rejects a path parameter that is not a non-empty string or that is a dot segment (`.` or
@@ -73,7 +78,7 @@ export function validatePathParam(field: string, value: unknown): string {
     throw new OrchestrationValidationError(field, "an id other than '.' or '..'", value);
   }
   // A lone surrogate makes encodeURIComponent throw a bare URIError.
-  if (!WELL_FORMED.test(value)) {
+  if (!isWellFormed(value)) {
     throw new OrchestrationValidationError(field, "well-formed Unicode");
   }
   return value;
@@ -167,4 +172,29 @@ function nonFiniteNumberPath(
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** Largest `paymentSignature` the SDK sends: an x402 payload is about 1.5 KiB of base64. */
+const MAX_PAYMENT_SIGNATURE_LENGTH = 8 * 1024;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Rejects a payment signature that is not a non-empty base64 string of at most 8 KiB. The
+ * value never appears in the message.
+ *
+ * @internal
+ */
+export function validatePaymentSignature(value: unknown): string {
+  if (
+    typeof value !== "string" || value.length > MAX_PAYMENT_SIGNATURE_LENGTH ||
+    !BASE64.test(value) || value.length % 4 === 1 ||
+    (value.endsWith("=") && value.length % 4 !== 0)
+  ) {
+    throw new OrchestrationValidationError(
+      "paymentSignature",
+      `a non-empty base64 string of at most ${MAX_PAYMENT_SIGNATURE_LENGTH} characters`,
+      value,
+    );
+  }
+  return value;
 }

@@ -102,6 +102,34 @@ for (
   });
 }
 
+for (const url of ["localhost:8788", "127.0.0.1:8788", "orchestration.peaq.xyz"]) {
+  Deno.test(`PeaqosClient.orchestration tells to add http:// for '${url}'`, () => {
+    const client = new PeaqosClient({ orchestrationUrl: url });
+    const error = assertThrows(() => client.orchestration, OrchestrationConfigError);
+    assertStringIncludes(
+      error.message,
+      `add 'http://' or 'https://' in front, e.g. 'http://${url}'`,
+    );
+  });
+}
+
+Deno.test("PeaqosClient.fromEnv() reads PEAQOS_LOG as the log level", async () => {
+  await using server = startServer();
+  const lines: string[] = [];
+  const logger = { debug: (l: string) => lines.push(l), info: () => {}, warn: () => {} };
+  const client = PeaqosClient.fromEnv(
+    { PEAQOS_ORCHESTRATION_URL: server.url, PEAQOS_LOG: "DEBUG" },
+    { logger },
+  );
+  await client.orchestration.getMachine("m-1");
+  assertEquals(lines.length, 2);
+  assertThrows(
+    () => PeaqosClient.fromEnv({ PEAQOS_LOG: "verbose" }),
+    OrchestrationConfigError,
+    "PEAQOS_LOG",
+  );
+});
+
 Deno.test("PeaqosClient.fromEnv() reads PEAQOS_ORCHESTRATION_URL and PEAQOS_API_KEY from Deno.env", async () => {
   await using server = startServer({ body: { items: [] } });
   await withEnv(

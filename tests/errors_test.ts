@@ -204,19 +204,199 @@ for (const c of SHAPE_CASES) {
   });
 }
 
-Deno.test("request() resolves 204 No Content to undefined", async () => {
+Deno.test("request() resolves a void route to undefined on 204, an empty 200 or any body", async () => {
   await using server = startServer({ status: 204 });
   const api = orchestrationFor(server);
   assertStrictEquals(await api.archiveMachine("m-1"), undefined);
+  server.respond({ status: 200, raw: "" });
   assertStrictEquals(await api.deleteRuntimeEndpoint("m-1", "ollama"), undefined);
-  // 204 on a route that usually has a body resolves to undefined too.
-  assertStrictEquals(await api.updateMachine("m-1", { displayName: "x" }), undefined);
+  // Whatever a server adds to a void answer is ignored, not parsed.
+  server.respond({ status: 200, raw: "OK" });
+  assertStrictEquals(await api.revokeAgentPairing("m-1", "p-1"), undefined);
   assertEquals(server.requests.length, 3);
 });
 
+type NoBodyCase = {
+  readonly name: string;
+  readonly call: (api: OrchestrationClient) => Promise<unknown>;
+};
+
+const PROMISED_BODIES: readonly NoBodyCase[] = [
+  { name: "getMachine", call: (api) => api.getMachine("m-1") },
+  { name: "listMachines", call: (api) => api.listMachines() },
+  { name: "updateMachine", call: (api) => api.updateMachine("m-1", { displayName: "x" }) },
+  { name: "executeMarketOrder", call: (api) => api.executeMarketOrder("o-1", {}, PAIRING_TOKEN) },
+  { name: "confirmMarketOrder", call: (api) => api.confirmMarketOrder("o-1", PAIRING_TOKEN) },
+  { name: "getMarketPayment", call: (api) => api.getMarketPayment("o-1") },
+  { name: "getHealth", call: (api) => api.getHealth() },
+];
+
+for (const reply of [{ status: 204 }, { status: 200, raw: "" }] as const) {
+  const what = reply.status === 204 ? "204 No Content" : "an empty 200";
+  Deno.test(`request() rejects ${what} where a body is promised with INVALID_RESPONSE_SHAPE`, async () => {
+    await using server = startServer(reply);
+    const api = orchestrationFor(server);
+    for (const c of PROMISED_BODIES) {
+      const error = await assertRejects(() => c.call(api), OrchestrationApiError);
+      assertEquals(error.code, "INVALID_RESPONSE_SHAPE", c.name);
+      assertEquals(error.statusCode, reply.status, c.name);
+    }
+  });
+}
+
+Deno.test("listMachinesAll() rejects with INVALID_RESPONSE_SHAPE, not a TypeError, on a 204 page", async () => {
+  await using server = startServer({ status: 204 });
+  server.enqueue({ body: { items: [{ id: "m-1" }], nextCursor: "c2" } });
+  const seen: string[] = [];
+  const error = await assertRejects(async () => {
+    for await (const machine of orchestrationFor(server).listMachinesAll()) seen.push(machine.id);
+  }, OrchestrationApiError);
+  assertEquals(error.code, "INVALID_RESPONSE_SHAPE");
+  assertEquals(seen, ["m-1"]);
+  assertEquals(server.requests.length, 2);
+});
+
+Deno.test("request() rejects item: null with INVALID_RESPONSE_SHAPE except where the document allows it", async () => {
+  await using server = startServer({ body: { item: null } });
+  const api = orchestrationFor(server);
+  const error = await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
+  assertEquals(error.code, "INVALID_RESPONSE_SHAPE");
+  // getMarketPayment: `item` is null when the order has no payment yet.
+  assertEquals(await api.getMarketPayment("o-1"), { item: null });
+});
+
+Deno.test("request() keeps unknown extra fields of a response", async () => {
+  await using server = startServer({
+    body: { item: { id: "m-1", futureField: { nested: true } }, meta: { served: "edge" } },
+  });
+  const response = await orchestrationFor(server).getMachine("m-1");
+  assertEquals(response as unknown, {
+    item: { id: "m-1", futureField: { nested: true } },
+    meta: { served: "edge" },
+  });
+});
+
+type ErrorBodyCase = {
+  readonly name: string;
+  readonly body: unknown;
+  readonly code: string;
+  readonly serverMessage: string | undefined;
+  readonly details?: unknown;
+};
+
+const ERROR_BODIES: readonly ErrorBodyCase[] = [
+  {
+    name: "the contract's { error: { code, message, details } }",
+    body: { error: { code: "NOT_FOUND", message: "Machine not found", details: { id: "m-9" } } },
+    code: "NOT_FOUND",
+    serverMessage: "Machine not found",
+    details: { id: "m-9" },
+  },
+  {
+    name: "a flat { code, message, details }",
+    body: { code: "VALIDATION_ERROR", message: "limit too large", details: [{ path: "limit" }] },
+    code: "VALIDATION_ERROR",
+    serverMessage: "limit too large",
+    details: [{ path: "limit" }],
+  },
+  {
+    name: '{ error: "CODE", message }',
+    body: { error: "RATE_LIMITED", message: "Slow down" },
+    code: "RATE_LIMITED",
+    serverMessage: "Slow down",
+  },
+  {
+    name: "{ message } alone",
+    body: { message: "Something broke upstream" },
+    code: "INVALID_RESPONSE_SHAPE",
+    serverMessage: "Something broke upstream",
+  },
+  {
+    name: '{ error: "<human text>" }',
+    body: { error: "Not Found" },
+    code: "INVALID_RESPONSE_SHAPE",
+    serverMessage: "Not Found",
+  },
+  {
+    name: "{ error: { message } } without a code",
+    body: { error: { message: "nope" } },
+    code: "INVALID_RESPONSE_SHAPE",
+    serverMessage: "nope",
+  },
+  {
+    name: "a numeric code",
+    body: { code: 404, message: "Not here" },
+    code: "INVALID_RESPONSE_SHAPE",
+    serverMessage: "Not here",
+  },
+  { name: "an empty object", body: {}, code: "INVALID_RESPONSE_SHAPE", serverMessage: undefined },
+];
+
+for (const c of ERROR_BODIES) {
+  Deno.test(`OrchestrationApiError reads ${c.name} and keeps the server's message`, async () => {
+    await using server = startServer({ status: 404, body: c.body });
+    const error = await assertRejects(
+      () => orchestrationFor(server).getMachine("m-9"),
+      OrchestrationApiError,
+    );
+    assertEquals(error.code, c.code);
+    assertEquals(error.statusCode, 404);
+    assertStrictEquals(error.serverMessage, c.serverMessage);
+    if (c.serverMessage) assertStringIncludes(error.message, c.serverMessage);
+    if ("details" in c) assertEquals(error.details, c.details);
+  });
+}
+
+Deno.test("OrchestrationApiError keeps a plain-text error body as serverMessage under BAD_RESPONSE", async () => {
+  await using server = startServer({ status: 503, raw: "Service Unavailable" });
+  const error = await assertRejects(
+    () => orchestrationFor(server).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertEquals([error.code, error.serverMessage], ["BAD_RESPONSE", "Service Unavailable"]);
+  // Markup is not a message.
+  server.respond({ status: 502, raw: "<html><body>Bad gateway</body></html>" });
+  const html = await assertRejects(
+    () => orchestrationFor(server).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertStrictEquals(html.serverMessage, undefined);
+});
+
+Deno.test("OrchestrationApiError takes requestId from the body when the header is absent", async () => {
+  const body = { error: { code: "INTERNAL", message: "boom", requestId: "req-body" } };
+  await using server = startServer({ status: 500, body });
+  const error = await assertRejects(
+    () => orchestrationFor(server).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertEquals(error.requestId, "req-body");
+  server.respond({ status: 500, body, headers: { "x-request-id": "req-header" } });
+  const preferred = await assertRejects(
+    () => orchestrationFor(server).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertEquals(preferred.requestId, "req-header");
+});
+
+Deno.test("OrchestrationApiError shortens a huge server message in .message but keeps it whole", async () => {
+  const long = "x".repeat(5_000);
+  await using server = startServer({
+    status: 400,
+    body: { error: { code: "BAD", message: long } },
+  });
+  const error = await assertRejects(
+    () => orchestrationFor(server).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertEquals(error.serverMessage, long);
+  assert(error.message.length < 1_000, `message of ${error.message.length} characters`);
+});
+
 Deno.test("request() rejects with OrchestrationNetworkError and its cause when the connection is refused", async () => {
+  const port = closedPort();
   const api = new PeaqosClient({
-    orchestrationUrl: `http://127.0.0.1:${closedPort()}`,
+    orchestrationUrl: `http://127.0.0.1:${port}`,
     apiKey: API_KEY,
   }).orchestration;
   const error = await assertRejects(() => api.listMachines(), OrchestrationNetworkError);
@@ -224,6 +404,8 @@ Deno.test("request() rejects with OrchestrationNetworkError and its cause when t
   assertInstanceOf(error.cause, Error);
   assertEquals(error.timedOut, false);
   assertEquals(error.request?.path, "/api/v1/machines");
+  // The message names the host, the port and the root cause, not just "fetch failed".
+  assertStringIncludes(error.message, `ECONNREFUSED 127.0.0.1:${port}`);
 });
 
 Deno.test("request() times out a server that never answers, via the client's timeouts", async () => {
@@ -371,6 +553,8 @@ const EXTRA_ERROR_CODES = [
   "ERROR_CODE_INVALID_RESPONSE_SHAPE",
   "ERROR_CODE_PAYMENT_NOT_MINED",
   "ERROR_CODE_PAYMENT_TRANSFER_NOT_FOUND",
+  "ERROR_CODE_IDEMPOTENCY_KEY_REUSED",
+  "ERROR_CODE_PAYLOAD_TOO_LARGE",
 ];
 
 Deno.test("every ERROR_CODE_* constant is exported with its name without the prefix", () => {
@@ -384,3 +568,103 @@ Deno.test("every ERROR_CODE_* constant is exported with its name without the pre
     if (name.startsWith("ERROR_CODE_")) assertEquals(value, name.slice(11), name);
   }
 });
+
+Deno.test("ERROR_CODE holds every code keyed by itself, and each ERROR_CODE_* constant is its entry", () => {
+  const exports = sdk as unknown as Record<string, unknown>;
+  const names = Object.keys(exports).filter((name) => name.startsWith("ERROR_CODE_"));
+  assertEquals(
+    names.map((name) => name.slice("ERROR_CODE_".length)).sort(),
+    Object.keys(sdk.ERROR_CODE).sort(),
+  );
+  for (const [key, value] of Object.entries(sdk.ERROR_CODE)) {
+    assertEquals(value, key);
+    assertStrictEquals(exports[`ERROR_CODE_${key}`], value);
+  }
+  // The type: a known code narrows, an unknown server code is still a string.
+  const known: sdk.ErrorCode = sdk.ERROR_CODE.PAYMENT_NOT_MINED;
+  const error = new OrchestrationApiError({ code: "SOMETHING_NEW", statusCode: 418, message: "x" });
+  const code: string = error.code;
+  assertEquals([known, code], ["PAYMENT_NOT_MINED", "SOMETHING_NEW"]);
+});
+
+// The `fetch failed` errors of each runtime, as they reach the SDK (observed on Deno 2.9,
+// Node 20's undici and Bun 1.4), and what the SDK's message says about each.
+const RUNTIME_FAILURES: readonly [string, unknown, string][] = [
+  [
+    "Deno, connection refused",
+    new TypeError("fetch failed", {
+      cause: new Error(
+        "error sending request for url (http://127.0.0.1:8788/api/v1/machines): client error (Connect): tcp connect error: Connection refused (os error 111)",
+      ),
+    }),
+    "connection refused: ECONNREFUSED 127.0.0.1:8788",
+  ],
+  [
+    "Node, connection refused",
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8788"), {
+        code: "ECONNREFUSED",
+      }),
+    }),
+    "connection refused: ECONNREFUSED 127.0.0.1:8788",
+  ],
+  [
+    "Bun, connection refused",
+    Object.assign(new TypeError("Unable to connect. Is the computer able to access the url?"), {
+      code: "ConnectionRefused",
+    }),
+    "connection refused: ECONNREFUSED 127.0.0.1:8788",
+  ],
+  [
+    "Node, DNS failure",
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("getaddrinfo ENOTFOUND nohost.invalid"), {
+        code: "ENOTFOUND",
+      }),
+    }),
+    "DNS lookup failed for '127.0.0.1' (127.0.0.1:8788): ENOTFOUND",
+  ],
+  [
+    "Deno, TLS failure",
+    new TypeError("fetch failed", {
+      cause: new Error(
+        "error sending request for url (https://x/): client error (Connect): invalid peer certificate: UnknownIssuer",
+      ),
+    }),
+    "TLS failure with 127.0.0.1:8788: error sending request",
+  ],
+  [
+    "Node, TLS failure",
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("self-signed certificate"), {
+        code: "DEPTH_ZERO_SELF_SIGNED_CERT",
+      }),
+    }),
+    "TLS failure with 127.0.0.1:8788: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)",
+  ],
+  [
+    "Node, connection closed",
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+    }),
+    "connection to 127.0.0.1:8788 closed before a full response: UND_ERR_SOCKET",
+  ],
+  [
+    "anything else",
+    new TypeError("fetch failed", { cause: new Error("something odd") }),
+    "127.0.0.1:8788: something odd",
+  ],
+];
+
+for (const [name, cause, expected] of RUNTIME_FAILURES) {
+  Deno.test(`OrchestrationNetworkError says what failed: ${name}`, async () => {
+    const api = new PeaqosClient({
+      orchestrationUrl: "http://127.0.0.1:8788",
+      fetch: () => Promise.reject(cause),
+    }).orchestration;
+    const error = await assertRejects(() => api.listMachines(), OrchestrationNetworkError);
+    assertStringIncludes(error.message, "Request failed: GET /api/v1/machines: ");
+    assertStringIncludes(error.message, expected);
+    assertStrictEquals(error.cause, cause);
+  });
+}

@@ -6,23 +6,28 @@ import {
   assertMatch,
   assertNotEquals,
   assertRejects,
+  assertStrictEquals,
   assertStringIncludes,
 } from "@std/assert";
 import { Wallet } from "ethers";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   type AgentSession,
+  type AgentSessionRef,
   buyService,
   OrchestrationApiError,
   OrchestrationConfigError,
+  OrchestrationError,
   OrchestrationValidationError,
   pairAgent,
   PeaqosClient,
   registerMachine,
   rotateAgentSession,
+  type Signer,
 } from "../mod.ts";
 import { generatePrivateKey, startSandbox } from "../sandbox/mod.ts";
 import { createClient, privateKeySigner } from "../signer/mod.ts";
+import { type Reply, startServer } from "./_recording_server.ts";
 
 type Setup = {
   readonly client: PeaqosClient;
@@ -45,7 +50,7 @@ async function setup(): Promise<Setup> {
 
 async function machineWithAgent(
   client: PeaqosClient,
-  delegationPolicy?: { dailyLimit?: string; perTransactionLimit?: string },
+  delegationPolicy?: { dailySpendLimit?: number; perTransactionLimit?: number },
 ): Promise<AgentSession> {
   const { machine } = await registerMachine(client, { displayName: "M", machineType: "rover" });
   return await pairAgent(client, {
@@ -168,7 +173,7 @@ Deno.test("rotateAgentSession() restores a token superseded by a policy change",
   });
   const api = s.client.orchestration;
   await api.updateAgentPairing(machine.id, session.pairing.id, {
-    delegationPolicy: { dailyLimit: "10.00", currency: "USDT" },
+    delegationPolicy: { dailySpendLimit: 10, currency: "USDT" },
   });
   const search = { machineId: machine.id, agentPairingId: session.pairing.id, operation: "echo" };
   const stale = await assertRejects(
@@ -301,7 +306,7 @@ Deno.test("buyService() reports no_match without placing an order", async () => 
 
 Deno.test("buyService() surfaces the daily spend limit from createMarketOrder()", async () => {
   await using s = await setup();
-  const session = await machineWithAgent(s.client, { dailyLimit: "0.15" });
+  const session = await machineWithAgent(s.client, { dailySpendLimit: 0.15 });
   const buy = () =>
     buyService(s.client, {
       session,
@@ -312,4 +317,173 @@ Deno.test("buyService() surfaces the daily spend limit from createMarketOrder()"
   assertEquals((await buy()).status, "confirmed");
   const error = await assertRejects(buy, OrchestrationApiError);
   assertEquals(error.code, "AGENT_DAILY_LIMIT_EXCEEDED");
+});
+
+// ---- Hostile or broken servers: every failure of a flow is an OrchestrationError ----
+
+/** A server answering each path (without `/api/v1`) with its reply; anything else 404. */
+function hostile(routes: Readonly<Record<string, Reply>>) {
+  return startServer((request) =>
+    routes[request.path.replace(/^\/api\/v1/, "")] ??
+      { status: 404, body: { error: { code: "NOT_FOUND", message: request.path } } }
+  );
+}
+
+function clientFor(server: { readonly url: string }, signer?: Signer): PeaqosClient {
+  return new PeaqosClient({
+    orchestrationUrl: server.url,
+    signer: signer ?? privateKeySigner(generatePrivateKey()),
+  });
+}
+
+const AGENT = privateKeySigner(generatePrivateKey());
+const PAIRING = {
+  id: "p-1",
+  machineId: "m-1",
+  agentAddress: AGENT.address,
+  agentProvider: "anthropic",
+  agentRole: "buyer",
+  agentDid: null,
+};
+const SESSION: AgentSessionRef = {
+  pairing: { id: "p-1", machineId: "m-1" },
+  pairingToken: "pt-hostile",
+};
+const QUOTE = {
+  id: "q-1",
+  serviceId: "s-1",
+  payment: { defaultRail: "not-required", required: false },
+};
+const MATCHED = { item: { id: "srch-1", status: "matched", quotes: [QUOTE] } };
+const ORDER = { id: "o-1", status: "created", payment: null };
+
+async function assertShapeError(run: () => Promise<unknown>, what: string): Promise<void> {
+  const error = await assertRejects(run, OrchestrationApiError);
+  assertEquals(error.code, "INVALID_RESPONSE_SHAPE");
+  assertStringIncludes(error.message, what);
+}
+
+Deno.test("registerMachine() rejects a challenge of {item: null} or without a message, never a TypeError", async () => {
+  await using server = hostile({ "/machine-identity/challenges": { body: { item: null } } });
+  const client = clientFor(server);
+  await assertShapeError(
+    () => registerMachine(client, { displayName: "M", machineType: "r" }),
+    "item",
+  );
+  server.respond({ body: { item: { challengeId: "c-1" } } });
+  await assertShapeError(
+    () => registerMachine(client, { displayName: "M", machineType: "r" }),
+    "'item.message'",
+  );
+  // Nothing was created from a challenge the flow could not sign.
+  assertFalse(server.requests.some((r) => r.path.endsWith("/machines")));
+});
+
+Deno.test("pairAgent() and rotateAgentSession() reject {item: null} answers with INVALID_RESPONSE_SHAPE", async () => {
+  await using server = hostile({
+    "/machines/m-1/agent-pairings/challenges": { body: { item: null } },
+  });
+  const client = clientFor(server, AGENT);
+  const pair = () =>
+    pairAgent(client, { machineId: "m-1", agentProvider: "anthropic", agentRole: "buyer" });
+  await assertShapeError(pair, "item");
+  await assertShapeError(() => rotateAgentSession(client, { pairing: PAIRING }), "item");
+  // A good challenge, then a pairing of null or one without its token.
+  server.respond((request) =>
+    request.path.endsWith("/challenges")
+      ? { body: { item: { challengeId: "c-1", message: "sign me" } } }
+      : { body: { item: request.path.endsWith("/sessions") ? { ...PAIRING } : null } }
+  );
+  await assertShapeError(pair, "item");
+  await assertShapeError(
+    () => rotateAgentSession(client, { pairing: PAIRING }),
+    "'item.pairingToken'",
+  );
+});
+
+Deno.test("buyService() rejects a matched search without quotes with INVALID_RESPONSE_SHAPE", async () => {
+  await using server = hostile({
+    "/market/search": { body: { item: { id: "srch-1", status: "matched" } } },
+  });
+  const client = clientFor(server);
+  await assertShapeError(() => buyService(client, { session: SESSION, search: {} }), "quotes");
+  server.respond({ body: { item: { id: "srch-1", status: "matched", quotes: [null] } } });
+  await assertShapeError(() => buyService(client, { session: SESSION, search: {} }), "quote");
+  server.respond({ body: { item: null } });
+  await assertShapeError(() => buyService(client, { session: SESSION, search: {} }), "item");
+  assertFalse(server.requests.some((r) => r.path.endsWith("/market/orders")));
+});
+
+Deno.test("buyService() rejects an order and quote without a payment recommendation", async () => {
+  await using server = hostile({
+    "/market/search": {
+      body: { item: { ...MATCHED.item, quotes: [{ id: "q-1", serviceId: "s" }] } },
+    },
+    "/market/orders": { body: { item: ORDER } },
+  });
+  await assertShapeError(
+    () => buyService(clientFor(server), { session: SESSION, search: {} }),
+    "payment.defaultRail",
+  );
+  assertFalse(server.requests.some((r) => r.path.endsWith("/execute")));
+});
+
+Deno.test("buyService() rejects a native execution without run and outcome", async () => {
+  await using server = hostile({
+    "/market/search": { body: MATCHED },
+    "/market/orders": { body: { item: ORDER } },
+    "/market/orders/o-1/execute": {
+      body: { order: ORDER, execution: { statusCode: 200, mode: "native" } },
+    },
+  });
+  await assertShapeError(
+    () => buyService(clientFor(server), { session: SESSION, search: {} }),
+    "execution.run",
+  );
+  server.respond({ body: { order: ORDER, execution: { statusCode: 202 } } });
+});
+
+Deno.test("flows wrap a signer's or a callback's own error in an OrchestrationError with the cause", async () => {
+  const boom = new RangeError("hardware wallet unplugged");
+  const brokenSigner: Signer = {
+    address: AGENT.address,
+    signMessage: () => Promise.reject(boom),
+  };
+  await using server = hostile({
+    "/machine-identity/challenges": { body: { item: { challengeId: "c-1", message: "m" } } },
+    "/market/search": { body: MATCHED },
+    "/market/orders": {
+      body: { item: { ...ORDER, payment: { defaultRail: "wallet", required: true } } },
+    },
+    "/market/orders/o-1/payment-intent": {
+      body: { item: { id: "pay-1", orderId: "o-1", status: "intent_created" } },
+    },
+  });
+  const client = clientFor(server, brokenSigner);
+  const signing = await assertRejects(
+    () => registerMachine(client, { displayName: "M", machineType: "r" }),
+    OrchestrationError,
+  );
+  assertStrictEquals(signing.cause, boom);
+  assertStringIncludes(signing.message, "hardware wallet unplugged");
+
+  const proof = await assertRejects(
+    () =>
+      buyService(client, {
+        session: SESSION,
+        search: {},
+        paymentProof: () => {
+          throw boom;
+        },
+      }),
+    OrchestrationError,
+  );
+  assertStrictEquals(proof.cause, boom);
+  assertStringIncludes(proof.message, "paymentProof");
+
+  const picked = await assertRejects(
+    () => buyService(client, { session: SESSION, search: {}, selectQuote: () => "q-1" as never }),
+    OrchestrationValidationError,
+  );
+  assertEquals(picked.field, "selectQuote");
 });

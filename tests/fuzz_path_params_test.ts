@@ -13,7 +13,7 @@
  */
 import fc from "fast-check";
 import { assert, assertEquals, assertInstanceOf } from "@std/assert";
-import { OrchestrationValidationError, PeaqosClient } from "../mod.ts";
+import { OrchestrationApiError, OrchestrationValidationError, PeaqosClient } from "../mod.ts";
 import type { FetchLike, OrchestrationClient } from "../mod.ts";
 import { fuzzParams } from "./_fuzz.ts";
 import { rawResponse, startRawServer } from "./_raw_server.ts";
@@ -280,6 +280,13 @@ function assertOnRoute(path: string, segments: string[], params: P, where: strin
   });
 }
 
+// The fake answers 204 to every route; routes that promise a body reject that (contract rev 2)
+// after sending the request, which is all these tests look at.
+function sentAnyway(error: unknown): boolean {
+  return error instanceof OrchestrationApiError && error.code === "INVALID_RESPONSE_SHAPE" &&
+    error.statusCode === 204;
+}
+
 function anyRefusable(params: P): boolean {
   return Object.values(params).some(mayBeRefused);
 }
@@ -299,7 +306,9 @@ Deno.test("path parameters never leave their route (URL given to fetch)", async 
       last.seen = undefined;
       const { params, method, segments } = paramsFor(c);
       try {
-        await ROUTES[c.routeIndex]!.call(market, params);
+        await ROUTES[c.routeIndex]!.call(market, params).catch((error) => {
+          if (!sentAnyway(error)) throw error;
+        });
       } catch (error) {
         assertInstanceOf(error, OrchestrationValidationError);
         assert(anyRefusable(params), `refused a valid id: ${JSON.stringify(params)}`);
@@ -333,7 +342,9 @@ Deno.test("path parameters never leave their route (path a real 127.0.0.1 server
         const before = server.requests.length;
         const { params, method, segments } = paramsFor(c);
         try {
-          await ROUTES[c.routeIndex]!.call(market, params);
+          await ROUTES[c.routeIndex]!.call(market, params).catch((error) => {
+            if (!sentAnyway(error)) throw error;
+          });
         } catch (error) {
           assertInstanceOf(error, OrchestrationValidationError);
           assert(anyRefusable(params), `refused a valid id: ${JSON.stringify(params)}`);

@@ -1,9 +1,11 @@
 /**
  * Property tests of the transport's response path: whatever a server answers (any status, any
  * headers, any body — truncated JSON, HTML, empty, huge, invalid UTF-8, `null`, arrays,
- * envelopes with the wrong types, a body that dies mid-stream), a call either resolves to a
- * body of the promised envelope or rejects with an `OrchestrationError` subclass carrying the
- * status and the code the wire contract prescribes. Never a bare `TypeError`/`SyntaxError`.
+ * envelopes with the wrong types, error bodies in every shape, a body that dies mid-stream), a
+ * call either resolves to a body of the promised envelope or rejects with an
+ * `OrchestrationError` subclass carrying the status and the code the wire contract prescribes
+ * (revision 2: no body where one is due is `INVALID_RESPONSE_SHAPE`; error codes are read from
+ * the common error-body shapes). Never a bare `TypeError`/`SyntaxError`.
  *
  * Two channels:
  * - The client's `fetch` option returning constructed `Response`s, for throughput (≥ 10,000
@@ -110,7 +112,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function matchesEnvelope(expect: Expect, body: unknown): boolean {
+function matchesEnvelope(expect: Expect, body: unknown, secret: Call["secret"]): boolean {
   if (expect === "void") return true;
   if (!isPlainObject(body)) return false;
   switch (expect) {
@@ -119,8 +121,15 @@ function matchesEnvelope(expect: Expect, body: unknown): boolean {
       return Array.isArray(body.items) &&
         (next === undefined || next === null || typeof next === "string");
     }
-    case "item":
-      return Object.hasOwn(body, "item") && (body.item === null || isPlainObject(body.item));
+    case "item": {
+      // None of the fuzzed item routes may answer `item: null`; a one-time token must be there
+      // (an enrollment's as `provisioningToken` or `agentToken`).
+      if (!isPlainObject(body.item)) return false;
+      if (secret === undefined) return true;
+      const token = body.item[secret] ??
+        (secret === "provisioningToken" ? body.item.agentToken : undefined);
+      return typeof token === "string" && token !== "";
+    }
     case "execute": {
       if (!isPlainObject(body.order) || !isPlainObject(body.execution)) return false;
       const status = body.execution.statusCode;
@@ -135,11 +144,35 @@ function matchesEnvelope(expect: Expect, body: unknown): boolean {
   }
 }
 
+const isCode = (value: unknown): value is string =>
+  typeof value === "string" && value !== "" && value.length <= 100;
+
+/**
+ * The code of an error body in any shape the contract reads: `{ error: { code } }`, a flat
+ * `{ code }`, or `{ error: "CODE" }` (upper snake case, so `{ error: "Not Found" }` is none).
+ */
+function errorCodeOf(body: unknown): string | undefined {
+  if (!isPlainObject(body)) return undefined;
+  if (isPlainObject(body.error)) {
+    return isCode(body.error.code) ? body.error.code : isCode(body.code) ? body.code : undefined;
+  }
+  if (isCode(body.code)) return body.code;
+  const error = body.error;
+  return isCode(error) && /^[A-Z][A-Z0-9_]*$/.test(error) ? error : undefined;
+}
+
 /** What the contract says a call must do with this status and (decoded) body text. */
-function expectedOutcome(status: number, text: string, expect: Expect): Outcome {
+function expectedOutcome(
+  status: number,
+  text: string,
+  expect: Expect,
+  secret: Call["secret"],
+): Outcome {
   if (status === 0 || (status >= 300 && status < 400)) return { kind: "api", code: "BAD_RESPONSE" };
   const ok = status >= 200 && status < 300;
-  if (ok && (status === 204 || (expect === "void" && text === ""))) return { kind: "resolve" };
+  // A void route ignores whatever body it gets; any other must get one.
+  if (ok && expect === "void") return { kind: "resolve" };
+  if (ok && (status === 204 || text === "")) return { kind: "api", code: "INVALID_RESPONSE_SHAPE" };
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -147,15 +180,11 @@ function expectedOutcome(status: number, text: string, expect: Expect): Outcome 
     return { kind: "api", code: "BAD_RESPONSE" };
   }
   if (ok) {
-    return matchesEnvelope(expect, body)
+    return matchesEnvelope(expect, body, secret)
       ? { kind: "resolve" }
       : { kind: "api", code: "INVALID_RESPONSE_SHAPE" };
   }
-  const error = isPlainObject(body) ? body.error : undefined;
-  if (isPlainObject(error) && typeof error.code === "string" && error.code !== "") {
-    return { kind: "api", code: error.code };
-  }
-  return { kind: "api", code: "INVALID_RESPONSE_SHAPE" };
+  return { kind: "api", code: errorCodeOf(body) ?? "INVALID_RESPONSE_SHAPE" };
 }
 
 // ---- Generated responses ----
@@ -217,6 +246,20 @@ const envelopeLike: fc.Arbitrary<unknown> = fc.oneof(
       wrongTyped,
     ),
   }),
+  // The other error-body shapes servers use: flat, `error` as a string, a message alone.
+  fc.record({
+    code: fc.oneof(fc.constantFrom("NOT_FOUND", "RATE_LIMITED", ""), wrongTyped),
+    message: fc.oneof(fc.string(), wrongTyped),
+    details: wrongTyped,
+  }, { requiredKeys: [] }),
+  fc.record({
+    error: fc.oneof(
+      fc.constantFrom("NOT_FOUND", "Not Found", "bad_request", "", "X".repeat(101)),
+      fc.string(),
+    ),
+    message: fc.oneof(fc.string(), wrongTyped),
+  }, { requiredKeys: [] }),
+  fc.record({ message: fc.string() }),
 );
 
 const envelopeText = envelopeLike.map((value) => JSON.stringify(value));
@@ -477,12 +520,12 @@ function buildResponse(served: Served): Response {
   return new Response(body, { status: served.status, headers: served.headers });
 }
 
-function outcomeOf(served: Served, expect: Expect): Outcome {
+function outcomeOf(served: Served, call: Call): Outcome {
   const bodyFails = served.body.kind === "stream-error" &&
     (served.duck || !NULL_BODY_STATUS.has(served.status));
   // A body that dies mid-read is a network failure, except where the status alone decides.
   if (bodyFails) return { kind: "network" };
-  return expectedOutcome(served.status, decodedText(served), expect);
+  return expectedOutcome(served.status, decodedText(served), call.expect, call.secret);
 }
 
 /** Runs one call and checks the result against the contract; returns a failure text or "". */
@@ -590,7 +633,7 @@ Deno.test("transport maps any response to the contract's outcome or an Orchestra
         await checkCall(
           retry ? retrying : plain,
           call,
-          outcomeOf(response, call.expect),
+          outcomeOf(response, call),
           response.status,
         );
       },
@@ -759,6 +802,7 @@ Deno.test("transport maps any HTTP response from a real 127.0.0.1 server to the 
             wire.served.status,
             decodedText(wire.served),
             call.expect,
+            call.secret,
           );
           await checkCall(market, call, expected, wire.served.status);
         } else {

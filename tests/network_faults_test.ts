@@ -8,7 +8,12 @@
  * @module
  */
 import { assert, assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
-import { OrchestrationNetworkError, PeaqosClient } from "../mod.ts";
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  OrchestrationApiError,
+  OrchestrationNetworkError,
+  PeaqosClient,
+} from "../mod.ts";
 import type { OrchestrationClient, RetryOptions } from "../mod.ts";
 import { rawResponse, type RawServer, startRawServer } from "./_raw_server.ts";
 
@@ -266,4 +271,132 @@ Deno.test({
       assert(error.message.startsWith("Request aborted"), error.message);
       assertEquals(server.requests.length, 1);
     }),
+});
+
+// ---- Response size cap (maxResponseBytes) ----
+
+const MiB = 1024 * 1024;
+
+function cappedClient(url: string, maxResponseBytes?: number): OrchestrationClient {
+  return new PeaqosClient({
+    orchestrationUrl: url,
+    apiKey: API_KEY,
+    timeouts: { read: 5_000 },
+    ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }),
+  }).orchestration;
+}
+
+Deno.test({
+  name: "getMachine() refuses a declared 400 MB body at once with BAD_RESPONSE, reading none of it",
+  ...SANITIZE,
+  fn: () =>
+    withServer(
+      startRawServer(() => ({
+        bytes: rawResponse("HTTP/1.1 200 OK", [
+          ["content-type", "application/json"],
+          ["content-length", String(400 * MiB)],
+        ], '{"item":{"id":"m-1","pad":"'),
+        then: "stall",
+      })),
+      async (server) => {
+        const started = performance.now();
+        const error = await assertRejects(
+          () => cappedClient(server.url).getMachine("m-1"),
+          OrchestrationApiError,
+        );
+        assertEquals([error.code, error.statusCode], ["BAD_RESPONSE", 200]);
+        assert(error.message.includes(`maxResponseBytes (${DEFAULT_MAX_RESPONSE_BYTES} bytes)`));
+        // Refused on the header, not after a timeout or a download.
+        assert(performance.now() - started < 2_000, "the body was waited for");
+        assertNoSecrets(error);
+      },
+    ),
+});
+
+Deno.test({
+  name: "getMachine() cancels an undeclared (chunked) body as soon as it passes maxResponseBytes",
+  ...SANITIZE,
+  fn: () => {
+    // 3 MiB in 64 KiB chunks, then the server stalls: only a client that stops reading at the
+    // cap (1 MiB here) and closes the stream settles before its 5 s timeout.
+    const chunk = "x".repeat(64 * 1024);
+    const chunked = `${chunk.length.toString(16)}\r\n${chunk}\r\n`.repeat(48);
+    return withServer(
+      startRawServer(() => ({
+        bytes: rawResponse("HTTP/1.1 200 OK", [["transfer-encoding", "chunked"]], chunked),
+        then: "stall",
+      })),
+      async (server) => {
+        const error = await assertRejects(
+          () => cappedClient(server.url, MiB).getMachine("m-1"),
+          OrchestrationApiError,
+        );
+        assertEquals([error.code, error.statusCode], ["BAD_RESPONSE", 200]);
+        assert(error.message.includes(`maxResponseBytes (${MiB} bytes)`), error.message);
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: "getMachine() counts decompressed bytes: a small gzip bomb is refused",
+  ...SANITIZE,
+  fn: async () => {
+    // 20 MiB of JSON-ish zeros gzip to about 20 KiB, with an honest content-length.
+    const plain = new Uint8Array(20 * MiB).fill(0x30);
+    const gzipped = new Uint8Array(
+      await new Response(
+        new Blob([plain]).stream().pipeThrough(new CompressionStream("gzip")),
+      ).arrayBuffer(),
+    );
+    assert(gzipped.length < MiB);
+    await withServer(
+      startRawServer(() => ({
+        bytes: rawResponse("HTTP/1.1 200 OK", [
+          ["content-type", "application/json"],
+          ["content-encoding", "gzip"],
+          ["content-length", String(gzipped.length)],
+          ["connection", "close"],
+        ], gzipped),
+      })),
+      async (server) => {
+        const error = await assertRejects(
+          () => cappedClient(server.url).getMachine("m-1"),
+          OrchestrationApiError,
+        );
+        assertEquals(error.code, "BAD_RESPONSE");
+        // Refused for its decoded size, not read whole and then found not to be JSON.
+        assert(error.message.includes("maxResponseBytes"), error.message);
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: "getMachine() reads a body of exactly maxResponseBytes, and an error body is capped too",
+  ...SANITIZE,
+  fn: () => {
+    const body = JSON.stringify({ item: { id: "m-1", pad: "" } });
+    const exact = JSON.stringify({ item: { id: "m-1", pad: "p".repeat(1000 - body.length) } });
+    let index = 0;
+    return withServer(
+      startRawServer(() => {
+        index++;
+        const status = index === 1 ? "HTTP/1.1 200 OK" : "HTTP/1.1 500 Internal Server Error";
+        const text = index === 1 ? exact : `{"error":{"code":"X","message":"${"m".repeat(2000)}"}}`;
+        return {
+          bytes: rawResponse(status, [["content-length", String(text.length)], [
+            "connection",
+            "close",
+          ]], text),
+        };
+      }),
+      async (server) => {
+        const api = cappedClient(server.url, 1000);
+        assertEquals((await api.getMachine("m-1")).item.id, "m-1");
+        const error = await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
+        assertEquals([error.code, error.statusCode], ["BAD_RESPONSE", 500]);
+      },
+    );
+  },
 });

@@ -4,7 +4,14 @@
  * server on 127.0.0.1.
  */
 import { assert, assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
-import { OrchestrationClient, OrchestrationValidationError, REDACTED, VERSION } from "../mod.ts";
+import {
+  isHandoffExecution,
+  isNativeExecution,
+  OrchestrationClient,
+  OrchestrationValidationError,
+  REDACTED,
+  VERSION,
+} from "../mod.ts";
 import {
   API_KEY,
   orchestrationFor,
@@ -774,3 +781,30 @@ for (const c of CASES.filter((row) => paramNames(row.route).length > 0 && !row.v
     assertEquals(server.requests.length, 0);
   });
 }
+
+Deno.test("isNativeExecution() and isHandoffExecution() narrow the result of executeMarketOrder()", async () => {
+  await using server = startServer({
+    body: {
+      order: { id: "o-1" },
+      execution: { statusCode: 200, mode: "native", run: { id: "r-1" }, outcome: { output: 1 } },
+    },
+  });
+  const api = orchestrationFor(server);
+  const native = await api.executeMarketOrder("o-1", {}, PAIRING_TOKEN);
+  assert(isNativeExecution(native) && !isHandoffExecution(native));
+  assertEquals(native.execution.run.id, "r-1");
+  server.respond({
+    status: 202,
+    body: {
+      order: { id: "o-2" },
+      execution: {
+        statusCode: 202,
+        mode: "external-handoff",
+        handoff: { label: "Go", url: "https://x.example", notes: [] },
+      },
+    },
+  });
+  const handoff = await api.executeMarketOrder("o-2", {}, PAIRING_TOKEN);
+  assert(isHandoffExecution(handoff) && !isNativeExecution(handoff));
+  assertEquals(handoff.execution.handoff.url, "https://x.example");
+});

@@ -2,7 +2,7 @@
  * Cursor pagination: the six `*All` iterators over several pages, early `break`, a manual
  * cursor loop, and the repeated-cursor guard.
  */
-import { assertEquals, assertRejects } from "@std/assert";
+import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { OrchestrationApiError } from "../mod.ts";
 import type { OrchestrationClient } from "../mod.ts";
 import {
@@ -211,4 +211,35 @@ Deno.test("listMarketOrdersAll() rejects with the API error of a failing page", 
   assertEquals(error.code, "VALIDATION_ERROR");
   assertEquals(error.statusCode, 400);
   assertEquals(ids, ["a"]);
+});
+
+Deno.test("listMachinesAll() stops after 10 empty pages in a row that keep sending fresh cursors", async () => {
+  // The attack: a server that never ends a listing, each empty page naming a new next page.
+  let served = 0;
+  await using server = startServer(() => ({
+    body: { items: [], nextCursor: `fresh-${++served}` },
+  }));
+  const error = await assertRejects(async () => {
+    for await (const _machine of orchestrationFor(server).listMachinesAll()) { /* drain */ }
+  }, OrchestrationApiError);
+  assertEquals(error.code, "INVALID_RESPONSE_SHAPE");
+  assertEquals(error.statusCode, 200);
+  assertStringIncludes(error.message, "10 empty pages in a row");
+  assertEquals(server.requests.length, 10);
+});
+
+Deno.test("listMarketOrdersAll() walks through up to 9 empty pages between pages with items", async () => {
+  let page = 0;
+  await using server = startServer(() => {
+    page++;
+    // Items on pages 1, 11 and 21; nine empty pages between them; the listing ends on page 21.
+    const items = page % 10 === 1 ? [{ id: `o-${page}` }] : [];
+    return { body: page === 21 ? { items } : { items, nextCursor: `c${page}` } };
+  });
+  const ids: string[] = [];
+  for await (const order of orchestrationFor(server).listMarketOrdersAll({ machineId: "m-1" })) {
+    ids.push(order.id);
+  }
+  assertEquals(ids, ["o-1", "o-11", "o-21"]);
+  assertEquals(server.requests.length, 21);
 });

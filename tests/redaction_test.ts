@@ -167,6 +167,27 @@ Deno.test("enrollMachineAgent() keeps provisioningToken readable but out of JSON
   assertEquals(JSON.parse(JSON.stringify(result.item)).provisioningToken, REDACTED);
 });
 
+Deno.test("enrollMachineAgent() reads the token from agentToken too, and hides it under both names", async () => {
+  await using server = startServer({
+    status: 201,
+    body: { item: { id: "agent-1", agentToken: PROVISIONING_SECRET } },
+  });
+  const result = await orchestrationFor(server).enrollMachineAgent("m-1");
+  assertEquals(result.item.provisioningToken, PROVISIONING_SECRET);
+  assertEquals((result.item as { agentToken?: string }).agentToken, PROVISIONING_SECRET);
+  assertNoSecret(result, [PROVISIONING_SECRET]);
+  const printed = JSON.parse(JSON.stringify(result.item));
+  assertEquals([printed.provisioningToken, printed.agentToken], [REDACTED, REDACTED]);
+  // Both names sent: both hidden, provisioningToken wins.
+  server.respond({
+    status: 201,
+    body: { item: { id: "agent-2", provisioningToken: "pt-first", agentToken: "at-second" } },
+  });
+  const both = await orchestrationFor(server).enrollMachineAgent("m-1");
+  assertEquals(both.item.provisioningToken, "pt-first");
+  assertNoSecret(both, ["pt-first", "at-second"]);
+});
+
 // ---- errors ----
 
 async function failingCalls(): Promise<unknown[]> {

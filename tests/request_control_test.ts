@@ -8,56 +8,78 @@ import {
   assertEquals,
   assertFalse,
   assertGreaterOrEqual,
+  assertInstanceOf,
   assertRejects,
   assertStrictEquals,
+  assertStringIncludes,
 } from "@std/assert";
 import {
   DEFAULT_READ_TIMEOUT_MS,
   DEFAULT_WRITE_TIMEOUT_MS,
+  type ErrorHookInfo,
+  type Logger,
   OrchestrationApiError,
+  OrchestrationError,
   OrchestrationNetworkError,
+  PeaqosClient,
   REDACTED,
   type RequestHookInfo,
   type ResponseHookInfo,
+  type RetryHookInfo,
   VERSION,
 } from "../mod.ts";
 import {
   API_KEY,
+  closedPort,
   orchestrationFor,
   PAIRING_TOKEN,
   type Reply,
   startServer,
 } from "./_recording_server.ts";
+import { DEADLINE_KIND, signalTimeoutDeadline, timerDeadline } from "../src/deadline.ts";
 
 const unavailable: Reply = {
   status: 503,
   body: { error: { code: "UNAVAILABLE", message: "Try again" } },
 };
 
-/** Records the delay of every timer created while installed, and which were cleared. */
-function spyTimers() {
+/**
+ * Records the deadline of every call while installed, whichever way the runtime builds it
+ * (`AbortSignal.timeout`, or a `setTimeout` the SDK must clear), and which timers were cleared.
+ */
+function spyDeadlines() {
   const originalSet = globalThis.setTimeout;
   const originalClear = globalThis.clearTimeout;
-  const delays = new Map<unknown, number>();
+  const originalTimeout = AbortSignal.timeout;
+  const delays: number[] = [];
+  const timers = new Map<unknown, number>();
   const cleared = new Set<unknown>();
   globalThis.setTimeout = ((handler: () => void, delay?: number) => {
     const id = originalSet(handler, delay);
-    delays.set(id, delay ?? 0);
+    timers.set(id, delay ?? 0);
+    if (DEADLINE_KIND === "timer") delays.push(delay ?? 0);
     return id;
   }) as typeof setTimeout;
   globalThis.clearTimeout = ((id?: Parameters<typeof clearTimeout>[0]) => {
     if (id !== undefined) cleared.add(id);
     originalClear(id);
   }) as typeof clearTimeout;
+  AbortSignal.timeout = (ms: number) => {
+    delays.push(ms);
+    return originalTimeout.call(AbortSignal, ms);
+  };
   return {
-    /** Delays of the timers created, in order. */
-    delays: () => [...delays.values()],
-    /** Timers with `delay` that were not cleared. */
+    /** Deadlines armed, in milliseconds, in order (short test timers excluded). */
+    delays: () => delays.filter((d) => d >= 1000),
+    /** Delays of every `setTimeout` (the retry backoff waits among them), in order. */
+    timerDelays: () => [...timers.values()],
+    /** Timers with `delay` the SDK created and did not clear (none where it uses none). */
     uncleared: (delay: number) =>
-      [...delays].filter(([id, d]) => d === delay && !cleared.has(id)).length,
+      [...timers].filter(([id, d]) => d === delay && !cleared.has(id)).length,
     [Symbol.dispose]() {
       globalThis.setTimeout = originalSet;
       globalThis.clearTimeout = originalClear;
+      AbortSignal.timeout = originalTimeout;
     },
   };
 }
@@ -69,38 +91,105 @@ Deno.test("DEFAULT_READ_TIMEOUT_MS and DEFAULT_WRITE_TIMEOUT_MS are 30 s and 60 
   assertEquals(DEFAULT_WRITE_TIMEOUT_MS, 60_000);
 });
 
-Deno.test("request() arms the default timeouts and clears them once the call settles", async () => {
+Deno.test("request() arms the default timeouts and leaves no timer to clear once the call settles", async () => {
   await using server = startServer();
   const api = orchestrationFor(server);
   {
-    using timers = spyTimers();
+    using deadlines = spyDeadlines();
     await api.getMachine("m-1");
     await api.updateMachine("m-1", { displayName: "x" });
     await api.archiveMachine("m-1").catch(() => {});
     assertEquals(
-      timers.delays().filter((d) => d >= 1000),
+      deadlines.delays(),
       [DEFAULT_READ_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS],
     );
-    assertEquals(timers.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
-    assertEquals(timers.uncleared(DEFAULT_WRITE_TIMEOUT_MS), 0);
+    assertEquals(deadlines.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
+    assertEquals(deadlines.uncleared(DEFAULT_WRITE_TIMEOUT_MS), 0);
   }
-  // A failed call clears its timer too.
+  // A failed call leaves none either.
   server.respond({ status: 500, raw: "oops" });
   {
-    using timers = spyTimers();
+    using deadlines = spyDeadlines();
     await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
-    assertEquals(timers.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
+    assertEquals(deadlines.delays(), [DEFAULT_READ_TIMEOUT_MS]);
+    assertEquals(deadlines.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
   }
+});
+
+Deno.test("request() leaves nothing that keeps the process alive after a call", async () => {
+  // A child process makes calls with the default 30 s and 60 s timeouts, closes its server and
+  // ends its script: it must exit at once, not when the timeouts would have fired.
+  const script = `
+    import { PeaqosClient } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} },
+      (request) => request.method === "GET" ? Response.json({ item: { id: "m-1" } })
+        : new Response("oops", { status: 500 }));
+    const api = new PeaqosClient({ orchestrationUrl: \`http://127.0.0.1:\${server.addr.port}\` }).orchestration;
+    await api.getMachine("m-1");
+    await api.createMachine({ displayName: "x", machineType: "rover" }).catch(() => {});
+    const controller = new AbortController();
+    await api.getMachine("m-1", { signal: controller.signal });
+    await server.shutdown();
+  `;
+  const started = performance.now();
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  assertEquals(code, 0, new TextDecoder().decode(stderr));
+  assert(seconds < 20, `the process lingered for ${seconds.toFixed(1)} s`);
+});
+
+Deno.test("timerDeadline() clears its timer and listener, and tells a timeout from an abort", async () => {
+  {
+    using deadlines = spyDeadlines();
+    const caller = new AbortController();
+    const deadline = timerDeadline(45_000, caller.signal);
+    deadline.clear();
+    assertEquals(deadlines.uncleared(45_000), 0);
+    caller.abort(); // after clear(), the caller's signal no longer reaches the deadline
+    assertFalse(deadline.signal.aborted);
+  }
+  const timedOut = timerDeadline(5, undefined);
+  await new Promise((resolve) => timedOut.signal.addEventListener("abort", resolve));
+  assert(timedOut.timedOut());
+  assertEquals((timedOut.signal.reason as DOMException).name, "TimeoutError");
+  const caller = new AbortController();
+  const cancelled = timerDeadline(30_000, caller.signal);
+  caller.abort(new Error("stop"));
+  assert(cancelled.signal.aborted);
+  assertFalse(cancelled.timedOut());
+  cancelled.clear();
+});
+
+Deno.test("signalTimeoutDeadline() fires on timeout or on the caller's abort, and tells which", async () => {
+  const alone = signalTimeoutDeadline(5, undefined);
+  await new Promise((resolve) => alone.signal.addEventListener("abort", resolve));
+  assert(alone.timedOut());
+  const caller = new AbortController();
+  const combined = signalTimeoutDeadline(5, caller.signal);
+  await new Promise((resolve) => combined.signal.addEventListener("abort", resolve));
+  assert(combined.timedOut());
+  caller.abort(); // later: the timeout still came first
+  assert(combined.timedOut());
+  const second = new AbortController();
+  const cancelled = signalTimeoutDeadline(30_000, second.signal);
+  second.abort(new Error("stop"));
+  assert(cancelled.signal.aborted);
+  assertFalse(cancelled.timedOut());
+  cancelled.clear();
 });
 
 Deno.test("request() uses the client's timeouts option per method family", async () => {
   await using server = startServer();
   const api = orchestrationFor(server, { timeouts: { read: 1234, write: 5678 } });
-  using timers = spyTimers();
+  using deadlines = spyDeadlines();
   await api.getMachine("m-1");
   await api.createMachine({ displayName: "x", machineType: "rover" });
-  assertEquals(timers.delays().filter((d) => d >= 1000), [1234, 5678]);
-  assertEquals(timers.uncleared(1234) + timers.uncleared(5678), 0);
+  assertEquals(deadlines.delays(), [1234, 5678]);
+  assertEquals(deadlines.uncleared(1234) + deadlines.uncleared(5678), 0);
 });
 
 Deno.test("request() lets a per-call timeoutMs override the client's timeouts", async () => {
@@ -124,12 +213,16 @@ Deno.test("request() lets a per-call timeoutMs override the client's timeouts", 
 
 Deno.test("request() caps a huge timeoutMs instead of letting the timer overflow", async () => {
   await using server = startServer();
-  using timers = spyTimers();
-  await orchestrationFor(server).getMachine("m-1", { timeoutMs: 10_000_000_000 });
-  assertEquals(timers.delays().filter((d) => d >= 1000), [2_147_483_647]);
+  server.respond(async () => {
+    // Slow enough that a timer overflowing to "fire at once" would have aborted the call.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return { body: { item: { id: "m-1" } } };
+  });
+  using deadlines = spyDeadlines();
+  const { item } = await orchestrationFor(server).getMachine("m-1", { timeoutMs: 10_000_000_000 });
+  assertEquals(item.id, "m-1");
+  assertEquals(deadlines.delays(), [2_147_483_647]);
 });
-
-// ---- headers ----
 
 Deno.test("request() sends per-call headers but never lets them replace the SDK's own", async () => {
   await using server = startServer();
@@ -265,7 +358,7 @@ Deno.test("request() with retry honours Retry-After within maxDelayMs", async ()
   const api = orchestrationFor(server, {
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 40 },
   });
-  using timers = spyTimers();
+  using timers = spyDeadlines();
   // 20 ms asked for, under the cap: waited exactly.
   server.enqueue({ ...unavailable, headers: { "retry-after": "0.02" } });
   await api.getMachine("m-1");
@@ -278,7 +371,7 @@ Deno.test("request() with retry honours Retry-After within maxDelayMs", async ()
     headers: { "retry-after": new Date(Date.now() - 60_000).toUTCString() },
   });
   await api.getMachine("m-1");
-  const waits = timers.delays().filter((d) => d < 1000);
+  const waits = timers.timerDelays().filter((d) => d < 1000);
   assertEquals(waits.slice(0, 3), [20, 40, 0]);
   assertEquals(server.requests.length, 6);
 });
@@ -288,9 +381,9 @@ Deno.test("request() with retry backs off exponentially with jitter under the ca
   const api = orchestrationFor(server, {
     retry: { maxAttempts: 4, baseDelayMs: 4, maxDelayMs: 10 },
   });
-  using timers = spyTimers();
+  using timers = spyDeadlines();
   await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
-  const waits = timers.delays().filter((d) => d < 1000);
+  const waits = timers.timerDelays().filter((d) => d < 1000);
   assertEquals(waits.length, 3);
   // Full jitter: each wait is within [0, min(cap, base * 2^(n-1))).
   assert(waits[0]! >= 0 && waits[0]! < 4, `first wait ${waits[0]}`);
@@ -405,4 +498,212 @@ Deno.test("onResponse reports an undefined requestId when the server sends none"
   await orchestrationFor(server, { onResponse: (info) => void (seen = info) }).getMachine("m-1");
   assertStrictEquals(seen?.requestId, undefined);
   assertEquals(seen?.status, 200);
+});
+
+// ---- per-call headers as HeadersInit, and the payment signature ----
+
+Deno.test("request() accepts per-call headers as a list of pairs", async () => {
+  await using server = startServer();
+  await orchestrationFor(server).getMachine("m-1", {
+    headers: [["traceparent", "00-pairs-01"], ["X-Api-Key", "attacker-key"]],
+  });
+  const seen = server.requests[0]!.headers;
+  assertEquals(seen["traceparent"], "00-pairs-01");
+  assertEquals(seen["x-api-key"], API_KEY);
+});
+
+Deno.test("paymentSignature rides as PAYMENT-SIGNATURE, cannot be overridden and is never shown", async () => {
+  const signature = btoa(JSON.stringify({ x402Version: 2, payload: { signature: "0xfeed" } }));
+  await using server = startServer({
+    status: 402,
+    body: { error: { code: "PAYMENT_TX_FAILED", message: "Refused" } },
+  });
+  const seen: string[] = [];
+  const lines: string[] = [];
+  const api = orchestrationFor(server, {
+    onRequest: (info) => void seen.push(JSON.stringify(info)),
+    onResponse: (info) => void seen.push(JSON.stringify(info)),
+    logger: { debug: (l) => lines.push(l), info: (l) => lines.push(l), warn: (l) => lines.push(l) },
+    logLevel: "debug",
+  });
+  const error = await assertRejects(
+    () =>
+      api.executeMarketOrder("o-1", {}, PAIRING_TOKEN, {
+        paymentSignature: signature,
+        headers: { "payment-signature": "Zm9yZ2Vk" },
+      }),
+    OrchestrationApiError,
+  );
+  assertEquals(server.requests[0]!.headers["payment-signature"], signature);
+  const printed = [
+    ...seen,
+    ...lines,
+    error.message,
+    String(error.stack),
+    JSON.stringify(error),
+    Deno.inspect(error, { depth: 10 }),
+  ];
+  for (const text of printed) assertFalse(text.includes(signature), text);
+  assertEquals(JSON.parse(seen[0]!).headers["payment-signature"], REDACTED);
+});
+
+// ---- onError, onRetry, and hooks that throw ----
+
+Deno.test("onError closes the onRequest of an attempt that got no response", async () => {
+  await using server = startServer({ hang: true });
+  const events: string[] = [];
+  let failed: ErrorHookInfo | undefined;
+  const api = orchestrationFor(server, {
+    timeouts: { read: 30 },
+    onRequest: (info) => void events.push(`request ${info.attempt}`),
+    onResponse: (info) => void events.push(`response ${info.status}`),
+    onError: (info) => {
+      failed = info;
+      events.push(`error ${info.error.name}`);
+    },
+  });
+  const error = await assertRejects(() => api.getMachine("m-1"), OrchestrationNetworkError);
+  assertEquals(events, ["request 1", "error OrchestrationNetworkError"]);
+  assertStrictEquals(failed?.error, error);
+  assertEquals(failed?.headers["x-api-key"], REDACTED);
+  assertGreaterOrEqual(failed!.durationMs, 0);
+  // A whole response, error status included, closes with onResponse instead.
+  server.respond({ status: 404, body: { error: { code: "NOT_FOUND", message: "x" } } });
+  events.length = 0;
+  await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
+  assertEquals(events, ["request 1", "response 404"]);
+});
+
+Deno.test("onError fires for a refused connection, on every attempt of a retried call", async () => {
+  const events: string[] = [];
+  const api = new PeaqosClient({
+    orchestrationUrl: `http://127.0.0.1:${closedPort()}`,
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    onRequest: (info) => void events.push(`request ${info.attempt}`),
+    onError: (info) => void events.push(`error ${info.attempt}`),
+    onRetry: (info) => void events.push(`retry after ${info.attempt}`),
+  }).orchestration;
+  await assertRejects(() => api.getMachine("m-1"), OrchestrationNetworkError);
+  assertEquals(events, ["request 1", "error 1", "retry after 1", "request 2", "error 2"]);
+});
+
+Deno.test("onRetry sees the failed attempt, its error and the wait", async () => {
+  await using server = startServer({ body: { item: { id: "m-1" } } });
+  server.enqueue({ ...unavailable, headers: { "retry-after": "0.01" } });
+  const retries: RetryHookInfo[] = [];
+  const api = orchestrationFor(server, {
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 50 },
+    onRetry: (info) => void retries.push(info),
+  });
+  await api.getMachine("m-1");
+  assertEquals(retries.length, 1);
+  const [retry] = retries;
+  assertEquals(retry!.attempt, 1);
+  assertEquals(retry!.delayMs, 10);
+  assertInstanceOf(retry!.error, OrchestrationApiError);
+  assertEquals((retry!.error as OrchestrationApiError).statusCode, 503);
+  assertEquals(retry!.headers["x-api-key"], REDACTED);
+});
+
+for (const hook of ["onRequest", "onResponse", "onError", "onRetry"] as const) {
+  Deno.test(`a throwing ${hook} hook rejects the call with an OrchestrationError holding its error`, async () => {
+    await using server = startServer(hook === "onError" ? { hang: true } : unavailable);
+    const thrown = new Error(`${hook} broke`);
+    const api = orchestrationFor(server, {
+      timeouts: { read: 30 },
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      [hook]: () => {
+        throw thrown;
+      },
+    });
+    const error = await assertRejects(() => api.getMachine("m-1"), OrchestrationError);
+    assertStrictEquals(error.cause, thrown);
+    assertEquals(error.constructor, OrchestrationError);
+    assertEquals(error.request?.path, "/api/v1/machines/m-1");
+    // Never retried, and onRequest throwing means no request at all.
+    assertEquals(server.requests.length, hook === "onRequest" ? 0 : 1);
+  });
+}
+
+Deno.test("a rejecting async hook rejects the call the same way", async () => {
+  await using server = startServer();
+  const thrown = new TypeError("async hook broke");
+  const api = orchestrationFor(server, { onResponse: () => Promise.reject(thrown) });
+  const error = await assertRejects(() => api.getMachine("m-1"), OrchestrationError);
+  assertStrictEquals(error.cause, thrown);
+});
+
+// ---- logging ----
+
+function collect(): { lines: string[]; logger: Logger } {
+  const lines: string[] = [];
+  return {
+    lines,
+    logger: {
+      debug: (line) => void lines.push(`debug ${line}`),
+      info: (line) => void lines.push(`info ${line}`),
+      warn: (line) => void lines.push(`warn ${line}`),
+    },
+  };
+}
+
+Deno.test("logger logs requests, retries and failures at their levels, without credentials", async () => {
+  await using server = startServer(unavailable);
+  const { lines, logger } = collect();
+  const api = orchestrationFor(server, { logger, logLevel: "debug", retry: fastRetry });
+  await assertRejects(
+    () => api.confirmMarketOrder("o-1", PAIRING_TOKEN, { headers: { "idempotency-key": "k" } }),
+    OrchestrationApiError,
+  );
+  const levels = lines.map((line) => line.split(" ")[0]);
+  assertEquals(levels, [
+    "debug",
+    "debug",
+    "info",
+    "debug",
+    "debug",
+    "info",
+    "debug",
+    "debug",
+    "warn",
+  ]);
+  assertStringIncludes(lines[0]!, `POST ${server.url}/api/v1/market/orders/o-1/confirm`);
+  assertStringIncludes(lines[1]!, "answered 503");
+  assertStringIncludes(lines[2]!, "attempt 2 of 3");
+  assertStringIncludes(lines.at(-1)!, "UNAVAILABLE");
+  for (const line of lines) {
+    assert(line.includes("peaq-os-sdk: "), line);
+    assertFalse(line.includes(API_KEY) || line.includes(PAIRING_TOKEN), line);
+  }
+});
+
+Deno.test("logLevel 'warn' logs only failed calls; a logger without a level logs at info", async () => {
+  await using server = startServer();
+  const warn = collect();
+  const api = orchestrationFor(server, { logger: warn.logger, logLevel: "warn" });
+  await api.getMachine("m-1");
+  assertEquals(warn.lines, []);
+  server.respond({ status: 404, body: { error: { code: "NOT_FOUND", message: "gone" } } });
+  await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
+  assertEquals(warn.lines.length, 1);
+  assertStringIncludes(warn.lines[0]!, "warn peaq-os-sdk: GET");
+  const info = collect();
+  await assertRejects(
+    () => orchestrationFor(server, { logger: info.logger }).getMachine("m-1"),
+    OrchestrationApiError,
+  );
+  assertEquals(info.lines.map((line) => line.split(" ")[0]), ["warn"]);
+});
+
+Deno.test("a logger that throws never fails a call", async () => {
+  await using server = startServer();
+  const logger = {
+    debug: () => {
+      throw new Error("x");
+    },
+    info: () => {},
+    warn: () => {},
+  };
+  const { item } = await orchestrationFor(server, { logger, logLevel: "debug" }).getMachine("m-1");
+  assertEquals(item as unknown, {});
 });

@@ -7,11 +7,11 @@ import {
   assertFalse,
   assertInstanceOf,
   assertRejects,
-  assertStringIncludes,
   assertThrows,
 } from "@std/assert";
 import {
   MAX_LIST_LIMIT,
+  OrchestrationApiError,
   OrchestrationClient,
   OrchestrationConfigError,
   OrchestrationError,
@@ -19,7 +19,7 @@ import {
   PeaqosClient,
   validateListQuery,
 } from "../mod.ts";
-import { orchestrationFor, PAIRING_TOKEN, startServer } from "./_recording_server.ts";
+import { API_KEY, orchestrationFor, PAIRING_TOKEN, startServer } from "./_recording_server.ts";
 
 Deno.test("validateListQuery() accepts limits 1..500 and an absent query", () => {
   assertEquals(MAX_LIST_LIMIT, 500);
@@ -256,19 +256,70 @@ Deno.test("methods reject a per-call timeoutMs that is not a positive number", a
   assertEquals(server.requests.length, 0);
 });
 
-Deno.test("platform calls without an apiKey reject with OrchestrationConfigError and no request", async () => {
-  await using server = startServer();
+Deno.test("calls without an apiKey are sent without x-api-key; the server's AUTH_REQUIRED answers", async () => {
+  await using server = startServer({
+    status: 401,
+    body: { error: { code: "AUTH_REQUIRED", message: "API key required" } },
+  });
   const api = new PeaqosClient({ orchestrationUrl: server.url }).orchestration;
-  const error = await assertRejects(() => api.listMachines(), OrchestrationConfigError);
-  assertStringIncludes(error.message, "apiKey");
-  assertEquals(server.requests.length, 0);
-  // Agent and unauthenticated calls need no API key, and send none.
+  const error = await assertRejects(() => api.listMachines(), OrchestrationApiError);
+  assertEquals([error.code, error.statusCode], ["AUTH_REQUIRED", 401]);
+  assertEquals(error.serverMessage, "API key required");
+  // A public deployment answers: the same client works without a key.
+  server.respond({ body: { items: [] } });
+  assertEquals(await api.listMachines(), { items: [] });
   await api.machineAgentHeartbeat({ agentToken: "agent-token" }).catch(() => {});
-  await api.getMarketPayment("o-1").catch(() => {});
   await api.createPaymentIntent("o-1", {}, PAIRING_TOKEN).catch(() => {});
-  assertEquals(server.requests.length, 2);
-  assertEquals(server.requests.map((r) => r.headers["x-api-key"]), [undefined, undefined]);
-  assertEquals(server.requests[1]!.headers["x-agent-pairing-token"], PAIRING_TOKEN);
+  assertEquals(server.requests.length, 4);
+  assertEquals(server.requests.map((r) => r.headers["x-api-key"]), [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ]);
+  assertEquals(server.requests[3]!.headers["x-agent-pairing-token"], PAIRING_TOKEN);
+});
+
+Deno.test("calls send x-api-key whenever one is configured, agent calls included", async () => {
+  await using server = startServer();
+  const api = orchestrationFor(server);
+  await api.getMachine("m-1");
+  await api.createPaymentIntent("o-1", {}, PAIRING_TOKEN).catch(() => {});
+  await api.machineAgentHeartbeat({ agentToken: "agent-token" }).catch(() => {});
+  assertEquals(server.requests.map((r) => r.headers["x-api-key"]), [API_KEY, API_KEY, undefined]);
+});
+
+Deno.test("paymentSignature is checked as base64 of at most 8 KiB before any request", async () => {
+  await using server = startServer();
+  const api = orchestrationFor(server);
+  const secret = "c2VjcmV0LXBheWxvYWQ=";
+  for (
+    const bad of [
+      "",
+      "not base64!",
+      "abcde",
+      "ab=c",
+      "abc=d",
+      "abcdef=",
+      "a".repeat(8 * 1024 + 4),
+      42,
+      null,
+    ]
+  ) {
+    const error = await assertRejects(
+      () =>
+        api.executeMarketOrder("o-1", {}, PAIRING_TOKEN, {
+          paymentSignature: bad as string,
+        }),
+      OrchestrationValidationError,
+    );
+    assertEquals(error.field, "paymentSignature");
+    if (typeof bad === "string" && bad.length > 3) assertFalse(error.message.includes(bad));
+  }
+  assertEquals(server.requests.length, 0);
+  await api.executeMarketOrder("o-1", {}, PAIRING_TOKEN, { paymentSignature: secret })
+    .catch(() => {});
+  assertEquals(server.requests[0]!.headers["payment-signature"], secret);
 });
 
 Deno.test("client options that are invalid are an OrchestrationConfigError on first use", () => {
@@ -281,6 +332,9 @@ Deno.test("client options that are invalid are an OrchestrationConfigError on fi
     { orchestrationUrl: url, retry: { maxAttempts: 3, maxDelayMs: -1 } },
     { orchestrationUrl: url, timeouts: { read: 0 } },
     { orchestrationUrl: url, timeouts: { write: NaN } },
+    { orchestrationUrl: url, maxResponseBytes: 0 },
+    { orchestrationUrl: url, maxResponseBytes: 1.5 },
+    { orchestrationUrl: url, logLevel: "loud" as "info" },
   ];
   for (const options of bad) {
     const client = new PeaqosClient(options);
