@@ -8,7 +8,6 @@
  */
 import { z } from "zod";
 import {
-  amountSchema,
   idSchema,
   providerKeySchema,
   shortTextSchema,
@@ -47,7 +46,6 @@ export const paymentSignatureSchema = z.string()
 const executionMode = z.enum(["native", "external-handoff"]);
 const limit = z.coerce.number().int().min(1).max(500);
 const cursor = z.string().min(1).max(512);
-const txHash = z.string().min(1).max(256);
 
 /** `GET /market/services` query. */
 export const listServicesQuery = z.strictObject({
