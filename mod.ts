@@ -28,6 +28,7 @@ export {
   OrchestrationConfigError,
   OrchestrationError,
   OrchestrationNetworkError,
+  OrchestrationPurchaseError,
   OrchestrationValidationError,
   OrchestrationWebhookError,
   PeaqosError,
@@ -75,17 +76,22 @@ export type { MessageSigner, Signer, ViemLocalAccountSigner } from "./src/signer
 export type { TypedDataDomain, TypedDataField, TypedDataTypes } from "./src/signer.ts";
 export { signX402Payment } from "./src/x402.ts";
 export type { SignX402PaymentOptions } from "./src/x402.ts";
-export { buyService, pairAgent, registerMachine, rotateAgentSession } from "./src/flows.ts";
+export { pairAgent, registerMachine, rotateAgentSession } from "./src/flows.ts";
 export type {
   AgentSession,
-  AgentSessionRef,
-  BuyServiceParams,
   PairAgentParams,
-  PaymentStep,
-  PurchaseBase,
-  PurchaseResult,
   RegisteredMachine,
   RegisterMachineParams,
   RotateAgentSessionParams,
 } from "./src/flows.ts";
+export { buyService } from "./src/purchase.ts";
+export type {
+  AgentSessionRef,
+  BuyServiceParams,
+  PaymentStep,
+  PurchaseBase,
+  PurchaseResult,
+  PurchaseStep,
+  PurchaseStepName,
+} from "./src/purchase.ts";
 export type * from "./src/types/mod.ts";

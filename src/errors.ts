@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { PurchaseStepName } from "./purchase.ts";
 import type { ErrorCode } from "./error_codes.ts";
 
 /**
@@ -266,4 +267,35 @@ function describeReceived(field: string, received: unknown): string {
   }
   const text = String(received);
   return `: received '${text.length > 64 ? `${text.slice(0, 64)}…` : text}'`;
+}
+
+/**
+ * A purchase failed after its order was placed: `step` says where, `orderId` which order, and
+ * `cause` is the failing call's own error (an `OrchestrationApiError` with the server's code, a
+ * validation error, a signer's error, ...).
+ *
+ * @example Find the order of a failed purchase
+ * ```ts
+ * import { OrchestrationApiError, OrchestrationPurchaseError } from "@peaqos/peaq-os-sdk";
+ *
+ * function explain(err: unknown): string {
+ *   if (!(err instanceof OrchestrationPurchaseError)) return String(err);
+ *   const code = err.cause instanceof OrchestrationApiError ? err.cause.code : "local";
+ *   return `order ${err.orderId} failed at '${err.step}' (${code})`;
+ * }
+ * ```
+ */
+export class OrchestrationPurchaseError extends OrchestrationError {
+  /** The step that failed. */
+  readonly step: PurchaseStepName;
+  /** The order that was placed. */
+  readonly orderId: string;
+
+  /** Wraps `cause`, the error of `step` of the purchase of `orderId`. */
+  constructor(step: PurchaseStepName, orderId: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Purchase of order '${orderId}' failed at '${step}': ${reason}`, { cause });
+    this.step = step;
+    this.orderId = orderId;
+  }
 }

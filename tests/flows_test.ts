@@ -18,6 +18,7 @@ import {
   OrchestrationApiError,
   OrchestrationConfigError,
   OrchestrationError,
+  OrchestrationPurchaseError,
   OrchestrationValidationError,
   pairAgent,
   PeaqosClient,
@@ -241,13 +242,13 @@ Deno.test("buyService() pays with the given proof, then confirms and releases", 
     },
   });
   assert(purchase.status === "confirmed");
-  assertEquals(seen, [`${purchase.order.id} intent_created 0.10 USDT`]);
+  assertEquals(seen, [`${purchase.order.id} intent_created 0.1 USDT`]);
   assertEquals(purchase.payment?.status, "released");
   assertEquals(purchase.payment?.rail, "wallet");
   assertStringIncludes(String(purchase.outcome.output["text"]), "Plan a route");
 });
 
-Deno.test("buyService() without a due payment fails like executeMarketOrder()", async () => {
+Deno.test("buyService() without a due payment fails at execute with the order id and the API error", async () => {
   await using s = await setup();
   const session = await machineWithAgent(s.client);
   const error = await assertRejects(
@@ -257,9 +258,15 @@ Deno.test("buyService() without a due payment fails like executeMarketOrder()", 
         search: { operation: "complete" },
         input: { prompt: "x" },
       }),
-    OrchestrationApiError,
+    OrchestrationPurchaseError,
   );
-  assertEquals([error.code, error.statusCode], ["PAYMENT_REQUIRED", 402]);
+  assertEquals(error.step, "execute");
+  assert(error.cause instanceof OrchestrationApiError);
+  assertEquals([error.cause.code, error.cause.statusCode], ["PAYMENT_REQUIRED", 402]);
+  assertEquals(
+    (await s.client.orchestration.getMarketOrder(error.orderId)).item.status,
+    "payment_pending",
+  );
 });
 
 Deno.test("buyService() hands off external services and stops at delivery on request", async () => {
@@ -476,10 +483,11 @@ Deno.test("flows wrap a signer's or a callback's own error in an OrchestrationEr
           throw boom;
         },
       }),
-    OrchestrationError,
+    OrchestrationPurchaseError,
   );
   assertStrictEquals(proof.cause, boom);
-  assertStringIncludes(proof.message, "paymentProof");
+  assertEquals([proof.step, proof.orderId], ["payment proof", "o-1"]);
+  assertStringIncludes(proof.message, "hardware wallet unplugged");
 
   const picked = await assertRejects(
     () => buyService(client, { session: SESSION, search: {}, selectQuote: () => "q-1" as never }),

@@ -37,13 +37,25 @@ const PRICE_FEED = "svc_x402_price_feed";
 const USDC_BASE = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
 const PAY_TO = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4";
 
-/**
- * Per-call options that carry the x402 payment of an execute. Once `RequestOptions` has its own
- * `paymentSignature` option, this body becomes `return { paymentSignature };`, the one line of
- * this file to change.
- */
+/** Per-call options that carry the x402 payment of an execute (sent as `PAYMENT-SIGNATURE`). */
 function withPayment(paymentSignature: string): RequestOptions {
-  return { headers: { "payment-signature": paymentSignature } };
+  return { paymentSignature };
+}
+
+/**
+ * An SDK client whose requests carry `header` as `PAYMENT-SIGNATURE` as it is: the SDK refuses
+ * malformed or oversized payloads before sending, and the sandbox must refuse them too.
+ */
+function rawPaymentHeaderApi(m: Market, header: string): Market["api"] {
+  return new PeaqosClient({
+    orchestrationUrl: m.sandbox.url,
+    apiKey: m.sandbox.apiKey,
+    fetch: (input, init) =>
+      fetch(input, {
+        ...init,
+        headers: { ...init.headers as Record<string, string>, "payment-signature": header },
+      }),
+  }).orchestration;
 }
 
 async function priceFeedOrder(m: Market, input: Record<string, unknown> = {}) {
@@ -468,7 +480,7 @@ Deno.test("executeMarketOrder() of an x402 order needs the proved payload as PAY
     await assertRefusedUnchanged(
       m,
       order.id,
-      () => m.api.executeMarketOrder(order.id, {}, m.token, withPayment(header)),
+      () => rawPaymentHeaderApi(m, header).executeMarketOrder(order.id, {}, m.token),
       "PAYMENT_TX_FAILED",
       402,
       reason,
