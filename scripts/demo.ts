@@ -3,18 +3,27 @@
  * SDK, offline, in a few seconds. A machine proves its identity and is activated, its machine
  * agent heartbeats a local runtime endpoint, an AI agent pairs with a signed proof and buys
  * three services — a native run forwarded to the machine's runtime, an external handoff, and
- * one it disputes — while a local receiver verifies every signed webhook.
+ * one it disputes — and a second agent buys an x402 service ordered from its operation
+ * contract's example input, paying with a signed EIP-3009 authorization, while a local receiver
+ * verifies every signed webhook.
  *
  * Prints ids, addresses and amounts; never tokens, keys or signatures. Exits 0 on success.
  *
  * @module
  */
-import { type MarketOrder, type MarketQuote, PeaqosClient, verifyWebhook } from "../mod.ts";
+import {
+  buyService,
+  type MarketOrder,
+  type MarketQuote,
+  PeaqosClient,
+  verifyWebhook,
+} from "../mod.ts";
+import { privateKeySigner } from "../signer/mod.ts";
 import { createWallet, startSandbox } from "../sandbox/mod.ts";
 
 const CURRENCY = "USDT";
 const DAILY_LIMIT = 50;
-const EXPECTED_WEBHOOKS = 20;
+const EXPECTED_WEBHOOKS = 27;
 
 type Server = { readonly url: string; close(): Promise<void> };
 
@@ -193,9 +202,10 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   );
   detail(`output: "${native.execution.outcome.output.text}"`);
   const confirmed = await api.confirmMarketOrder(order.id, token);
-  // Confirming leaves the payment release_pending; the release pays the provider.
+  step("Confirm", `order ${confirmed.order.status}, payment ${confirmed.payment?.status}`);
+  // Confirming leaves a held payment release_pending; the release pays the provider.
   const { item: released } = await api.releasePayment(order.id, undefined, token);
-  step("Confirm", `order ${confirmed.order.status}, payment ${released.status}`);
+  step("Release", `payment ${released.status}`);
 
   // 5. An external handoff: the provider finishes the job on its own site.
   const { item: rides } = await api.searchMarket({
@@ -219,8 +229,9 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   if (handoff.execution.statusCode !== 202) throw new Error("Expected an external handoff");
   step("Handoff", `202 → ${handoff.execution.handoff.label}: ${handoff.execution.handoff.url}`);
   const rideConfirmed = await api.confirmMarketOrder(rideOrder.id, token);
+  step("Confirm", `order ${rideConfirmed.order.status}, payment ${rideConfirmed.payment?.status}`);
   const { item: rideReleased } = await api.releasePayment(rideOrder.id, undefined, token);
-  step("Confirm", `order ${rideConfirmed.order.status}, payment ${rideReleased.status}`);
+  step("Release", `payment ${rideReleased.status}`);
 
   // 6. A dispute freezes the escrowed payment.
   const { item: routes } = await api.searchMarket({ ...ids, query: "route planning" }, token);
@@ -249,19 +260,73 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
     `${disputed.dispute.id} opened: order ${disputed.order.status}, payment ${disputed.payment?.status}`,
   );
 
+  // 7. A second agent, budgeted in USDC, buys an x402 service: ordered from the operation
+  //    contract's example input, paid by a signed EIP-3009 authorization (no transaction of its
+  //    own), settled by the platform at execute.
+  const { item: feed } = await api.getMarketService("svc_x402_price_feed");
+  const contract = feed.operationContracts[0]!;
+  step(
+    "Service",
+    `${feed.id} "${feed.name}": ${feed.pricing.amount} ${feed.pricing.currency} ${feed.pricing.rate}, rail '${feed.payment.defaultRail}'`,
+  );
+  detail(
+    `operation '${contract.operation}', example input ${JSON.stringify(contract.exampleInput)}`,
+  );
+  const buyerWallet = createWallet();
+  const buyerFields = {
+    agentAddress: buyerWallet.address,
+    agentProvider: "openai",
+    agentRole: "buyer",
+  };
+  const { item: buyerChallenge } = await api.createAgentPairingChallenge(machine.id, buyerFields);
+  const { item: buyer } = await api.createAgentPairing(machine.id, {
+    ...buyerFields,
+    delegationPolicy: { dailySpendLimit: 5, perTransactionLimit: 1, currency: "USDC" },
+    agentProof: {
+      challengeId: buyerChallenge.challengeId,
+      signature: buyerWallet.signMessage(buyerChallenge.message),
+    },
+  });
+  step("Pairing", `agent ${buyerWallet.address} paired as ${buyer.id} (5 USDC per day)`);
+  const steps: string[] = [];
+  const purchase = await buyService(new PeaqosClient({ orchestrationUrl: url }), {
+    session: { pairing: buyer, pairingToken: buyer.pairingToken },
+    search: { serviceType: feed.serviceType, operation: contract.operation },
+    selectQuote: (quotes) => quotes.find((quote) => quote.serviceId === feed.id),
+    operation: contract.operation,
+    input: contract.exampleInput,
+    signer: privateKeySigner(buyerWallet.privateKey),
+    onStep: (current) => void steps.push(current.name),
+  });
+  if (purchase.status !== "confirmed") throw new Error(`Expected a confirmed x402 purchase`);
+  step("x402", steps.slice(2).join(" → "));
+  detail(
+    `${purchase.order.id}: price ${purchase.outcome.output.price} for ${purchase.outcome.output.pair}; payment ${purchase.payment?.status}, settled in ${
+      purchase.payment?.transactionHash?.slice(0, 10)
+    }…`,
+  );
+
   // Summary, from the platform's side.
   const { items } = await api.listMarketOrders({ machineId: machine.id });
   // An order's `payment` is the rail recommendation; the payment record is getMarketPayment.
   const payments = await Promise.all(
     items.map(async (item) => (await api.getMarketPayment(item.id)).item),
   );
-  const spent = payments.reduce((sum, payment) => sum + toCents(payment?.amount ?? 0), 0);
+  // Money is a JSON number on the wire; add it up in cents (the demo's prices have at most 2
+  // decimals) per currency.
+  const spent = new Map<string, number>();
+  for (const payment of payments) {
+    if (!payment) continue;
+    spent.set(payment.currency, (spent.get(payment.currency) ?? 0) + toCents(payment.amount));
+  }
   console.log("\nSummary");
   detail(
     `${items.length} orders: ${items.map((item) => `${item.serviceId} ${item.status}`).join(", ")}`,
   );
   detail(
-    `spent ${(spent / 100).toFixed(2)} of ${DAILY_LIMIT.toFixed(2)} ${CURRENCY} today; payments ${
+    `spent ${
+      [...spent].map(([currency, cents]) => `${cents / 100} ${currency}`).join(" and ")
+    } today (limits ${DAILY_LIMIT} ${CURRENCY} and 5 USDC); payments ${
       payments.map((payment) => payment?.status).join(", ")
     }`,
   );
@@ -286,9 +351,7 @@ async function pay(
     }, token);
     step(
       "Payment",
-      `intent ${intent.id}: ${
-        intent.amount.toFixed(2)
-      } ${intent.currency} on '${intent.rail}' → escrow locked → ${item.status}`,
+      `intent ${intent.id}: ${intent.amount} ${intent.currency} on '${intent.rail}' → escrow locked → ${item.status}`,
     );
     return;
   }
@@ -298,9 +361,7 @@ async function pay(
   }, token);
   step(
     "Payment",
-    `intent ${intent.id}: ${
-      intent.amount.toFixed(2)
-    } ${intent.currency} on '${intent.rail}' → proof recorded → ${item.status}`,
+    `intent ${intent.id}: ${intent.amount} ${intent.currency} on '${intent.rail}' → proof recorded → ${item.status}`,
   );
 }
 
