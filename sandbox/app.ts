@@ -7,6 +7,7 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
+import { registerTestControls, type TestControls } from "./controls.ts";
 import { createSandboxContext, type SandboxContext, type SandboxEnv } from "./context.ts";
 import { errorBody, handleError, handleNotFound } from "./errors.ts";
 import { idempotency } from "./idempotency.ts";
@@ -78,6 +79,8 @@ function limitBody(): MiddlewareHandler<SandboxEnv> {
 export type Sandbox = {
   readonly app: Hono<SandboxEnv>;
   readonly ctx: SandboxContext;
+  /** The test controls, when `testControls` is on. */
+  readonly controls?: TestControls | undefined;
 };
 
 /**
@@ -97,6 +100,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // Every response, errors included, carries an x-request-id (the SDK surfaces it on errors).
   app.use("*", requestId({ generator: () => ctx.ids.nextId("req") }));
   app.use("*", limitBody());
+  // Before every route: the fault rules see every request.
+  const controls = ctx.options.testControls ? registerTestControls(app, ctx) : undefined;
   app.get("/health", (c) => c.json({ status: "ok", time: ctx.now().toISOString() }));
 
   const api = new Hono<SandboxEnv>();
@@ -110,5 +115,5 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   registerRuntimeEndpointRoutes(api, ctx);
   registerMarketRoutes(api, ctx);
   app.route("/api/v1", api);
-  return { app, ctx };
+  return { app, ctx, controls };
 }

@@ -65,6 +65,7 @@ async function callerOf(header: (name: string) => string | undefined): Promise<s
 export function idempotency(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
   // Insertion order is creation order, so expired entries are found at the front.
   const entries = new Map<string, Entry>();
+  ctx.onReset(() => entries.clear());
 
   const prune = (nowMs: number): void => {
     for (const [key, entry] of entries) {
