@@ -11,6 +11,7 @@ import { registerTestControls, type TestControls } from "./controls.ts";
 import { createSandboxContext, type SandboxContext, type SandboxEnv } from "./context.ts";
 import { errorBody, handleError, handleNotFound } from "./errors.ts";
 import { idempotency } from "./idempotency.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
 import type { SandboxOptions } from "./options.ts";
 import { registerExperimentalRoutes } from "./routes/experimental.ts";
 import { registerIdentityRoutes } from "./routes/identity.ts";
@@ -103,6 +104,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // Before every route: the fault rules see every request.
   const controls = ctx.options.testControls ? registerTestControls(app, ctx) : undefined;
   app.get("/health", (c) => c.json({ status: "ok", time: ctx.now().toISOString() }));
+  // The wire's OpenAPI 3.1 document, generated from the contract (`openapi.ts`).
+  app.get("/openapi.json", (c) => c.json(buildOpenApiDocument()));
 
   const api = new Hono<SandboxEnv>();
   // Before the audit log, so a replayed answer is not recorded as a second mutation.

@@ -62,6 +62,8 @@ export type { SandboxFault, SandboxFaultInput } from "./faults.ts";
 export type { SandboxSnapshot } from "./snapshot.ts";
 export { detectRuntime, ListenError } from "./server.ts";
 export type { Runtime } from "./server.ts";
+export { buildOpenApiDocument, ROUTES } from "./openapi.ts";
+export type { RouteAuth, RouteEnvelope, RouteSpec } from "./openapi.ts";
 
 /** Options of {@linkcode startSandbox}: the app's options, plus a seed applied before it resolves. */
 export type StartSandboxOptions = SandboxOptions & {
