@@ -75,7 +75,8 @@ type DenoServe = (
 
 async function serveDeno(handler: FetchHandler, options: ListenOptions): Promise<ServerHandle> {
   const serve = (globalThis as unknown as { Deno: { serve: DenoServe } }).Deno.serve;
-  const { promise, resolve } = Promise.withResolvers<{ hostname: string; port: number }>();
+  let resolve!: (addr: { hostname: string; port: number }) => void;
+  const promise = new Promise<{ hostname: string; port: number }>((settle) => (resolve = settle));
   let server: { shutdown(): Promise<void> };
   try {
     server = serve({ ...options, onListen: resolve }, handler);
