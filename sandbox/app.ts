@@ -7,9 +7,11 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
+import { registerTestControls, type TestControls } from "./controls.ts";
 import { createSandboxContext, type SandboxContext, type SandboxEnv } from "./context.ts";
 import { errorBody, handleError, handleNotFound } from "./errors.ts";
 import { idempotency } from "./idempotency.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
 import type { SandboxOptions } from "./options.ts";
 import { registerExperimentalRoutes } from "./routes/experimental.ts";
 import { registerIdentityRoutes } from "./routes/identity.ts";
@@ -78,6 +80,8 @@ function limitBody(): MiddlewareHandler<SandboxEnv> {
 export type Sandbox = {
   readonly app: Hono<SandboxEnv>;
   readonly ctx: SandboxContext;
+  /** The test controls, when `testControls` is on. */
+  readonly controls?: TestControls | undefined;
 };
 
 /**
@@ -97,7 +101,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // Every response, errors included, carries an x-request-id (the SDK surfaces it on errors).
   app.use("*", requestId({ generator: () => ctx.ids.nextId("req") }));
   app.use("*", limitBody());
+  // Before every route: the fault rules see every request.
+  const controls = ctx.options.testControls ? registerTestControls(app, ctx) : undefined;
   app.get("/health", (c) => c.json({ status: "ok", time: ctx.now().toISOString() }));
+  // The wire's OpenAPI 3.1 document, generated from the contract (`openapi.ts`).
+  app.get("/openapi.json", (c) => c.json(buildOpenApiDocument()));
 
   const api = new Hono<SandboxEnv>();
   // Before the audit log, so a replayed answer is not recorded as a second mutation.
@@ -110,5 +118,5 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   registerRuntimeEndpointRoutes(api, ctx);
   registerMarketRoutes(api, ctx);
   app.route("/api/v1", api);
-  return { app, ctx };
+  return { app, ctx, controls };
 }

@@ -7,6 +7,7 @@
 import type { WebhookEvent, WebhookEventType } from "../src/types/mod.ts";
 import { randomHex, secretBytes } from "./crypto.ts";
 import { createIdentityRegistry, type IdentityRegistry } from "./identities.ts";
+import { createLiveCatalogue, type LiveCatalogue } from "./live_catalogue.ts";
 import { type ResolvedSandboxOptions, resolveOptions, type SandboxOptions } from "./options.ts";
 import { createStore, type PairingRecord, type SandboxStore } from "./store.ts";
 
@@ -32,6 +33,8 @@ export type SandboxContext = {
   /** All state of the app: the platform, market and experimental sections of `store.ts`. */
   readonly store: SandboxStore;
   readonly ids: SandboxIds;
+  /** The skills and services on sale: the `catalogue` option, or the built-in one. */
+  readonly catalogue: LiveCatalogue;
   /**
    * Who controls each machine identity, seeded from the `identities` option. Tests change it at
    * run time: `identities.remove(ref)` makes an identity stop resolving.
@@ -51,6 +54,13 @@ export type SandboxContext = {
   onClose(hook: () => void | Promise<void>): void;
   /** Runs the registered close hooks (called by `startSandbox().close()`). */
   runCloseHooks(): Promise<void>;
+  /**
+   * Registers state kept outside the store (the idempotency table) to clear when the test
+   * controls reset the sandbox.
+   */
+  onReset(hook: () => void): void;
+  /** Runs the reset hooks (called by the test controls' reset). */
+  runResetHooks(): void;
 };
 
 /** Hono environment of the sandbox app: variables set by middleware. */
@@ -76,6 +86,7 @@ export function createSandboxContext(options: SandboxOptions = {}): SandboxConte
   const resolved = resolveOptions(options);
   let seq = 0;
   const closeHooks: Array<() => void | Promise<void>> = [];
+  const resetHooks: Array<() => void> = [];
   return {
     options: resolved,
     now: () => resolved.now(),
@@ -84,6 +95,7 @@ export function createSandboxContext(options: SandboxOptions = {}): SandboxConte
       nextId: (prefix) => `${prefix}_${randomHex(8)}`,
       nextSeq: () => ++seq,
     },
+    catalogue: createLiveCatalogue(resolved.catalogue),
     identities: createIdentityRegistry(resolved.identities),
     jwtSecret: secretBytes(resolved.jwtSecret),
     emit: () => {},
@@ -92,6 +104,12 @@ export function createSandboxContext(options: SandboxOptions = {}): SandboxConte
     },
     runCloseHooks: async () => {
       for (const hook of closeHooks.splice(0)) await hook();
+    },
+    onReset: (hook) => {
+      resetHooks.push(hook);
+    },
+    runResetHooks: () => {
+      for (const hook of resetHooks) hook();
     },
   };
 }

@@ -65,6 +65,7 @@ async function callerOf(header: (name: string) => string | undefined): Promise<s
 export function idempotency(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> {
   // Insertion order is creation order, so expired entries are found at the front.
   const entries = new Map<string, Entry>();
+  ctx.onReset(() => entries.clear());
 
   const prune = (nowMs: number): void => {
     for (const [key, entry] of entries) {
@@ -102,7 +103,9 @@ export function idempotency(ctx: SandboxContext): MiddlewareHandler<SandboxEnv> 
       if (answer !== undefined) return replay(c, answer);
       return await next(); // the first attempt failed with a 5xx: this one runs afresh
     }
-    const { promise, resolve } = Promise.withResolvers<StoredAnswer | undefined>();
+    // Not Promise.withResolvers: the npm package runs on Node 20, which lacks it.
+    let resolve!: (answer: StoredAnswer | undefined) => void;
+    const promise = new Promise<StoredAnswer | undefined>((settle) => (resolve = settle));
     entries.delete(id); // re-inserted at the back, keeping creation order
     entries.set(id, { bodyHash, createdAtMs: nowMs, answer: promise });
     try {

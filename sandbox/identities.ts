@@ -32,6 +32,8 @@ export type IdentityRegistry = {
   set(identityRef: string, controllers: readonly string[]): void;
   /** Makes `identityRef` stop resolving, as a deactivated DID would. */
   remove(identityRef: string): void;
+  /** Forgets every change since creation: back to the `identities` option. */
+  reset(): void;
 };
 
 /**
@@ -48,9 +50,13 @@ export function createIdentityRegistry(
 ): IdentityRegistry {
   // canonical ref → controllers; `null` marks a removed identity (a did:peaq no longer resolves).
   const entries = new Map<string, readonly string[] | null>();
-  for (const [ref, controllers] of Object.entries(seed)) {
-    entries.set(canonicalIdentityRef(ref), controllers);
-  }
+  const load = (): void => {
+    entries.clear();
+    for (const [ref, controllers] of Object.entries(seed)) {
+      entries.set(canonicalIdentityRef(ref), controllers);
+    }
+  };
+  load();
   return {
     resolve(identityRef) {
       const canonical = canonicalIdentityRef(identityRef);
@@ -66,5 +72,6 @@ export function createIdentityRegistry(
     remove(identityRef) {
       entries.set(canonicalIdentityRef(identityRef), null);
     },
+    reset: load,
   };
 }

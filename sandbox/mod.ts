@@ -26,8 +26,12 @@
  */
 import type { Hono } from "hono";
 import { createSandbox } from "./app.ts";
+import { createInternalFetch } from "./controls.ts";
 import type { SandboxContext, SandboxEnv } from "./context.ts";
 import type { SandboxOptions } from "./options.ts";
+import { applySeed, type SandboxSeed, type SandboxSeedResult } from "./seed.ts";
+import { serveFetch } from "./server.ts";
+import { createSandboxControls, hideTokens, type SandboxControls } from "./testing.ts";
 
 export type {
   MachineIdentityVerification,
@@ -44,8 +48,31 @@ export {
   recoverPersonalSignAddress,
   signPersonalMessage,
 } from "./crypto.ts";
-export { createWallet } from "./testing.ts";
-export type { TestWallet } from "./testing.ts";
+export { createSandboxControls, createWallet, SandboxControlsError } from "./testing.ts";
+export type { SandboxControls, TestWallet } from "./testing.ts";
+export type { SandboxCatalogue } from "./live_catalogue.ts";
+export { parseCatalogue } from "./live_catalogue.ts";
+export type {
+  SandboxSeed,
+  SandboxSeedMachine,
+  SandboxSeedPairing,
+  SandboxSeedResult,
+} from "./seed.ts";
+export type { SandboxFault, SandboxFaultInput } from "./faults.ts";
+export type { SandboxSnapshot } from "./snapshot.ts";
+export { detectRuntime, ListenError } from "./server.ts";
+export type { Runtime } from "./server.ts";
+export { buildOpenApiDocument, ROUTES } from "./openapi.ts";
+export type { RouteAuth, RouteEnvelope, RouteSpec } from "./openapi.ts";
+
+/** Options of {@linkcode startSandbox}: the app's options, plus a seed applied before it resolves. */
+export type StartSandboxOptions = SandboxOptions & {
+  /**
+   * Machines, pairings and services to create before `startSandbox` resolves (needs no test
+   * controls); the result is `RunningSandbox.seeded`.
+   */
+  readonly seed?: SandboxSeed | undefined;
+};
 
 /** A running sandbox. */
 export type RunningSandbox = {
@@ -55,6 +82,13 @@ export type RunningSandbox = {
   readonly apiKey: string;
   /** The live state and options, for tests and tooling that inspect what the server holds. */
   readonly context: SandboxContext;
+  /**
+   * Typed client of the test controls (`/__sandbox`): `reset()`, `state()`, `seed()`,
+   * `fail(route, status, times)`, `delay(route, ms)`. Needs `testControls: true`.
+   */
+  readonly controls: SandboxControls;
+  /** What the `seed` option made; `undefined` without one. Pairing tokens are hidden from JSON. */
+  readonly seeded: SandboxSeedResult | undefined;
   /** Stops the server and awaits shutdown and every pending background task. */
   close(): Promise<void>;
   /** Same as `close()`, for `await using`. */
@@ -75,36 +109,49 @@ export function createSandboxApp(options: SandboxOptions = {}): Hono<SandboxEnv>
 }
 
 /**
- * Serves a fresh sandbox with `Deno.serve` (default `127.0.0.1`, any free port).
+ * Serves a fresh sandbox (default `127.0.0.1`, any free port) on the runtime running it:
+ * `Deno.serve`, `Bun.serve`, or `node:http` via `@hono/node-server` on Node. Rejects with a
+ * `ListenError` when it cannot listen (`reason: "in-use"` for a taken port).
  *
  * @example
  * ```ts ignore
- * const sandbox = await startSandbox({ now: () => clock });
+ * const sandbox = await startSandbox({ now: () => clock, testControls: true });
  * try { ... } finally { await sandbox.close(); }
  * ```
  */
-export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { app, ctx } = createSandbox(options);
-  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const { seed, ...appOptions } = options;
+  const { app, ctx } = createSandbox(appOptions);
+  const server = await serveFetch(app.fetch, {
     hostname: ctx.options.hostname,
     port: ctx.options.port,
-    onListen: (addr) => resolve(addr as Deno.NetAddr),
-  }, app.fetch);
-  const addr = await listening;
-  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  });
+  const host = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await server.shutdown();
+      await server.close();
       await ctx.runCloseHooks();
     })();
     return closing;
   };
+  const url = `http://${host}:${server.port}`;
+  const controls = createSandboxControls(url);
+  let seeded: SandboxSeedResult | undefined;
+  if (seed !== undefined) {
+    try {
+      seeded = hideTokens(await applySeed(ctx, createInternalFetch(app, ctx), seed));
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
   return {
-    url: `http://${host}:${addr.port}`,
+    url,
     apiKey: ctx.options.apiKeys[0]!,
     context: ctx,
+    controls,
+    seeded,
     close,
     [Symbol.asyncDispose]: close,
   };

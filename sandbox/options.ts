@@ -4,6 +4,7 @@
  * @module
  */
 import { isAddress, randomToken } from "./crypto.ts";
+import type { SandboxCatalogue } from "./live_catalogue.ts";
 
 /** A webhook subscriber the sandbox POSTs events to. */
 export type SandboxWebhookSubscription = {
@@ -76,6 +77,13 @@ export type SandboxOptions = {
   readonly fetch?: typeof fetch | undefined;
   /** Delay before the first webhook retry, doubled per retry (4 attempts); default 500 ms. */
   readonly webhookRetryDelayMs?: number | undefined;
+  /**
+   * Serves the test controls under `/__sandbox` (reset, state snapshot, seed, fault injection);
+   * default `false`. Never switch them on for a shared deployment: they need no credential.
+   */
+  readonly testControls?: boolean | undefined;
+  /** A custom catalogue (skills and services) instead of the built-in one; checked at startup. */
+  readonly catalogue?: SandboxCatalogue | undefined;
 };
 
 /** Options with every default filled in. */
@@ -97,6 +105,8 @@ export type ResolvedSandboxOptions = {
   readonly ownerId: string;
   readonly fetch: typeof fetch;
   readonly webhookRetryDelayMs: number;
+  readonly testControls: boolean;
+  readonly catalogue: SandboxCatalogue | undefined;
 };
 
 /**
@@ -148,5 +158,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     ownerId: options.ownerId ?? "owner_sandbox",
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     webhookRetryDelayMs: options.webhookRetryDelayMs ?? 500,
+    testControls: options.testControls ?? false,
+    catalogue: options.catalogue,
   };
 }

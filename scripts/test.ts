@@ -4,8 +4,9 @@
  *
  * Suites: the static checks (format, lint, type-check, JSDoc examples; one test each), the Deno suite
  * (`tests/`, sanitizers on) and the cross-runtime suites (`scripts/test_runtimes.ts`: the npm
- * tarball on Node, Bun and workerd, plus the package lints) and the Worker as a user builds and
- * runs it (`wrangler deploy --dry-run`, `wrangler dev`). Each suite's own summary line is
+ * tarball on Node, Bun and workerd, plus the package lints), the Worker as a user builds and
+ * runs it (`wrangler deploy --dry-run`, `wrangler dev`), and the sandbox's npm package
+ * (`scripts/test_sandbox_npm.ts`: its command and an SDK story on Node, Bun and Deno). Each suite's own summary line is
  * parsed for its counts; a suite that exits non-zero without a parsable summary counts as one
  * failure.
  *
@@ -62,6 +63,8 @@ const suites: Suite[] = [
   },
   { name: "runtimes", args: ["run", "-A", "scripts/test_runtimes.ts"], parse: parsePlain },
   { name: "worker build", args: ["run", "-A", "scripts/test_worker_build.ts"], parse: parsePlain },
+  // The sandbox's npm package from its tarball on Node, Bun and Deno.
+  { name: "sandbox npm", args: ["run", "-A", "scripts/test_sandbox_npm.ts"], parse: parsePlain },
 ];
 
 async function run(suite: Suite): Promise<[number, number]> {

@@ -28,7 +28,7 @@ import {
   requireAgent,
   requirePlatform,
 } from "../auth.ts";
-import { checkServiceInput, effectivePrice, findService, serviceRuntime } from "../catalogue.ts";
+import { checkServiceInput, effectivePrice, serviceRuntime } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { checkSpend, policyDenial } from "../delegation.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -133,7 +133,7 @@ function createOrder(
   assertPairingMatches(pairing, body.machineId, body.agentPairingId);
   assertPairingActive(pairing);
   requireActiveMachine(ctx, body.machineId);
-  const service = findService(body.serviceId);
+  const service = ctx.catalogue.findService(body.serviceId);
   if (!service) throw notFound("Service", body.serviceId);
   const now = ctx.now();
   const quote = checkQuote(ctx, body, pairing, now);

@@ -30,7 +30,7 @@ import type {
   MarketService,
 } from "../../src/types/mod.ts";
 import { assertPairingMatches, requireAgent, requirePlatform } from "../auth.ts";
-import { effectivePrice, quotedAmount, serviceRuntime, SERVICES } from "../catalogue.ts";
+import { effectivePrice, quotedAmount, serviceRuntime } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { policyDenial } from "../delegation.ts";
 import { notFound } from "../errors.ts";
@@ -255,7 +255,7 @@ export function registerSearchRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext)
 
     const now = ctx.now();
     const expiresAt = new Date(now.getTime() + QUOTE_TTL_MS).toISOString();
-    const candidates = SERVICES.filter((service) => admits(ctx, wanted, service))
+    const candidates = ctx.catalogue.services.filter((service) => admits(ctx, wanted, service))
       .map((service) => rank(wanted, service))
       // Stable sort: equal scores keep catalogue order.
       .sort((a, b) => b.score - a.score)

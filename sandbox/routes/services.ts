@@ -9,7 +9,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { MarketService } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
-import { findService, serviceRuntime, SERVICES } from "../catalogue.ts";
+import { serviceRuntime } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { idSchema, providerKeySchema } from "../../contract/fields.ts";
@@ -26,8 +26,6 @@ const listServicesQuery = listQuerySchema.extend({
 });
 
 const getServiceQuery = z.object({ machineId: idSchema.optional() });
-
-const indexedServices = SERVICES.map((service, index) => ({ seq: index + 1, service }));
 
 /**
  * Whether `machineId` can use `service`: services forwarded to a runtime endpoint need one
@@ -62,7 +60,8 @@ export function registerServiceRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
     const query = readQuery(c, listServicesQuery);
     if (query.machineId !== undefined) requireMachine(ctx, query.machineId);
     const providerKey = query.providerKey?.toLowerCase();
-    const matching = indexedServices.filter(({ service }) =>
+    const indexed = ctx.catalogue.services.map((service, index) => ({ seq: index + 1, service }));
+    const matching = indexed.filter(({ service }) =>
       (query.serviceType === undefined || service.serviceType === query.serviceType) &&
       (query.executionMode === undefined || service.executionMode === query.executionMode) &&
       (providerKey === undefined || service.providerKey === providerKey) &&
@@ -74,7 +73,7 @@ export function registerServiceRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
   api.get("/market/services/:serviceId", platform, (c) => {
     const query = readQuery(c, getServiceQuery);
     const serviceId = c.req.param("serviceId");
-    const service = findService(serviceId);
+    const service = ctx.catalogue.findService(serviceId);
     if (!service) throw notFound("Service", serviceId);
     if (query.machineId !== undefined) {
       requireMachine(ctx, query.machineId);

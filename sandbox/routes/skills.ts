@@ -9,13 +9,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { SkillConfigResponse } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
-import {
-  type CatalogueSkill,
-  findSkill,
-  skillManifest,
-  SKILLS,
-  skillSummary,
-} from "../catalogue.ts";
+import { type CatalogueSkill, skillManifest, skillSummary } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
@@ -33,10 +27,8 @@ const updateConfigBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
 });
 
-const indexedSkills = SKILLS.map((skill, index) => ({ seq: index + 1, skill }));
-
-function requireSkill(key: string): CatalogueSkill {
-  const skill = findSkill(key);
+function requireSkill(ctx: SandboxContext, key: string): CatalogueSkill {
+  const skill = ctx.catalogue.findSkill(key);
   if (!skill) throw notFound("Skill", key);
   return skill;
 }
@@ -66,7 +58,8 @@ export function registerSkillRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
 
   api.get("/skills", platform, (c) => {
     const query = readQuery(c, listSkillsQuery);
-    const matching = indexedSkills.filter(({ skill }) =>
+    const indexed = ctx.catalogue.skills.map((skill, index) => ({ seq: index + 1, skill }));
+    const matching = indexed.filter(({ skill }) =>
       (query.scope === undefined || skill.scope === query.scope) &&
       (query.direction === undefined || skill.direction === query.direction) &&
       (query.source === undefined || skill.source === query.source)
@@ -75,15 +68,15 @@ export function registerSkillRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext):
   });
 
   api.get("/skills/:skillKey", platform, (c) => {
-    return c.json({ item: skillSummary(requireSkill(c.req.param("skillKey"))) });
+    return c.json({ item: skillSummary(requireSkill(ctx, c.req.param("skillKey"))) });
   });
 
   api.get("/skills/:skillKey/manifest", platform, (c) => {
-    return c.json({ item: skillManifest(requireSkill(c.req.param("skillKey"))) });
+    return c.json({ item: skillManifest(requireSkill(ctx, c.req.param("skillKey"))) });
   });
 
   api.patch("/skills/:skillKey/config", platform, async (c) => {
-    const skill = requireSkill(c.req.param("skillKey"));
+    const skill = requireSkill(ctx, c.req.param("skillKey"));
     const body = await readJson(c, updateConfigBody);
     const store = ctx.store.skillConfigs;
     const current = store.get(skill.key);

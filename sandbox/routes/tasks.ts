@@ -18,7 +18,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { MarketService, Task, TaskStatus } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
-import { serviceRuntime, SERVICES } from "../catalogue.ts";
+import { serviceRuntime } from "../catalogue.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
 import type { TaskRecord } from "../store.ts";
@@ -157,7 +157,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
     requireStatus(record, ["created", "discovered"], "be discovered");
     const { intent, skillKey, input } = record.task;
     const operation = typeof input["operation"] === "string" ? input["operation"] : undefined;
-    const candidates = SERVICES
+    const candidates = ctx.catalogue.services
       .filter((service) => skillKey === null || service.skillKey === skillKey)
       .filter((service) => operation === undefined || service.operations.includes(operation))
       .map((service) => ({
@@ -191,7 +191,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
           { path: "serviceId", message: "must be one of the task's discovered candidates" },
         ]);
     }
-    const service = SERVICES.find((s) => s.id === chosen.serviceId)!;
+    const service = ctx.catalogue.findService(chosen.serviceId)!;
     const routeId = ctx.ids.nextId("route");
     ctx.store.routes.set(routeId, {
       id: routeId,
@@ -218,7 +218,7 @@ export function registerTaskRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): 
     requireStatus(record, ["resolved"], "be executed");
     const store = ctx.store;
     const route = store.routes.get(record.task.routeId!)!;
-    const service = SERVICES.find((s) => s.id === route.serviceId)!;
+    const service = ctx.catalogue.findService(route.serviceId)!;
     if (serviceRuntime(service) !== "simulated") {
       throw new ApiError(
         422,
