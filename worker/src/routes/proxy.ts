@@ -106,7 +106,8 @@ async function postOptions(
         parsed.error.issues[0]?.message ?? "is invalid",
       );
     }
-    headers["PAYMENT-SIGNATURE"] = signature;
+    // The SDK sends it as `PAYMENT-SIGNATURE` and redacts it like a credential.
+    return { headers, paymentSignature: signature };
   }
   return { headers };
 }
