@@ -17,19 +17,12 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { idSchema } from "../contract/fields.ts";
+import { constantTimeEqual } from "../src/constant_time.ts";
 import type { SandboxContext, SandboxEnv } from "./context.ts";
 import { verifyJwt } from "./crypto.ts";
 import { ApiError, notFound } from "./errors.ts";
 import type { PairingRecord } from "./store.ts";
 import { readJson } from "./validate.ts";
-
-function constantTimeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  }
-  return diff === 0;
-}
 
 /**
  * Middleware for platform routes: checks `x-api-key`.

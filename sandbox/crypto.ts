@@ -9,23 +9,15 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import {
   addressOfPublicKey,
-  bytesToHex,
   personalMessageHash,
   signPersonalMessage as signWithKey,
   toChecksumAddress,
 } from "../signer/eip191.ts";
+import { bytesToHex, decodeBase64Url, encodeBase64Url, hexToBytes } from "../src/encoding.ts";
 
 export { toChecksumAddress };
 
 const encoder = new TextEncoder();
-
-function hexToBytes(hex: string): Uint8Array | undefined {
-  const body = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
-  if (body.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(body)) return undefined;
-  const out = new Uint8Array(body.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(body.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
 
 /**
  * Whether `value` is a 20-byte hex address (`0x` + 40 hex digits, any case).
@@ -62,6 +54,21 @@ export function sameAddress(a: string, b: string): boolean {
  * ```
  */
 export function recoverPersonalSignAddress(message: string, signature: string): string | undefined {
+  return recoverDigestSigner(personalMessageHash(message), signature);
+}
+
+/**
+ * Recovers the signer of a 65-byte `r || s || v` signature (hex, `0x` optional; `v` 27/28 or
+ * 0/1) over a 32-byte digest. Returns the checksummed address, or `undefined` for a malformed or
+ * high-s signature: a high-s twin of a valid signature is malleable, no Ethereum wallet makes
+ * one, and EIP-3009 tokens refuse it as OpenZeppelin's ECDSA does.
+ *
+ * @example
+ * ```ts ignore
+ * const signer = recoverDigestSigner(hashTypedData(domain, types, message), signature);
+ * ```
+ */
+export function recoverDigestSigner(digest: Uint8Array, signature: string): string | undefined {
   const bytes = hexToBytes(signature);
   if (bytes === undefined || bytes.length !== 65) return undefined;
   const v = bytes[64]!;
@@ -69,10 +76,8 @@ export function recoverPersonalSignAddress(message: string, signature: string): 
   if (recovery !== 0 && recovery !== 1) return undefined;
   try {
     const sig = secp256k1.Signature.fromBytes(bytes.subarray(0, 64), "compact");
-    // A high-s twin of a valid signature is malleable; Ethereum wallets never produce one.
     if (sig.hasHighS()) return undefined;
-    const point = sig.addRecoveryBit(recovery).recoverPublicKey(personalMessageHash(message));
-    return addressOfPublicKey(point.toBytes(false));
+    return addressOfPublicKey(sig.addRecoveryBit(recovery).recoverPublicKey(digest).toBytes(false));
   } catch {
     return undefined;
   }
@@ -135,26 +140,6 @@ export async function sha256Hex(value: string): Promise<string> {
   return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(value))));
 }
 
-function base64UrlEncode(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-// Only the canonical spelling decodes: the unused low bits of a final character must be zero,
-// so one MAC (or cursor) has exactly one accepted text and a token cannot be re-spelled.
-function base64UrlDecode(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  let bytes: Uint8Array;
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-  return base64UrlEncode(bytes) === text ? bytes : undefined;
-}
-
 /**
  * A random URL-safe token with a readable prefix, e.g. `pvt_3q…` (32 random bytes).
  *
@@ -164,7 +149,7 @@ function base64UrlDecode(text: string): Uint8Array | undefined {
  * ```
  */
 export function randomToken(prefix: string, bytes = 32): string {
-  return `${prefix}_${base64UrlEncode(crypto.getRandomValues(new Uint8Array(bytes)))}`;
+  return `${prefix}_${encodeBase64Url(crypto.getRandomValues(new Uint8Array(bytes)))}`;
 }
 
 /**
@@ -188,7 +173,7 @@ export function randomHex(bytes: number): string {
  * ```
  */
 export function base64UrlEncodeText(text: string): string {
-  return base64UrlEncode(encoder.encode(text));
+  return encodeBase64Url(encoder.encode(text));
 }
 
 /**
@@ -200,7 +185,7 @@ export function base64UrlEncodeText(text: string): string {
  * ```
  */
 export function base64UrlDecodeText(text: string): string | undefined {
-  const bytes = base64UrlDecode(text);
+  const bytes = decodeBase64Url(text);
   if (bytes === undefined) return undefined;
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -240,7 +225,7 @@ const JWT_HEADER = base64UrlEncodeText(JSON.stringify({ alg: "HS256", typ: "JWT"
 export async function signJwt(claims: JwtClaims, secret: Uint8Array): Promise<string> {
   const signingInput = `${JWT_HEADER}.${base64UrlEncodeText(JSON.stringify(claims))}`;
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(signingInput));
-  return `${signingInput}.${base64UrlEncode(new Uint8Array(mac))}`;
+  return `${signingInput}.${encodeBase64Url(new Uint8Array(mac))}`;
 }
 
 /**
@@ -261,7 +246,7 @@ export async function verifyJwt(
   const parts = token.split(".");
   if (parts.length !== 3) return { ok: false, reason: "malformed" };
   const [header, payload, mac] = parts as [string, string, string];
-  const macBytes = base64UrlDecode(mac);
+  const macBytes = decodeBase64Url(mac);
   const headerText = base64UrlDecodeText(header);
   if (macBytes === undefined || headerText === undefined) return { ok: false, reason: "malformed" };
   try {
@@ -273,7 +258,7 @@ export async function verifyJwt(
   const valid = await crypto.subtle.verify(
     "HMAC",
     await hmacKey(secret),
-    macBytes as Uint8Array<ArrayBuffer>,
+    macBytes,
     encoder.encode(`${header}.${payload}`),
   );
   if (!valid) return { ok: false, reason: "signature" };

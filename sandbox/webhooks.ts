@@ -8,6 +8,7 @@
  * @module
  */
 import type { WebhookEvent, WebhookEventType } from "../src/types/mod.ts";
+import { bytesToHex } from "../src/encoding.ts";
 import { signWebhook } from "../src/webhooks.ts";
 
 /** A webhook subscriber (the sandbox's `webhooks` option). */
@@ -51,7 +52,7 @@ export type WebhookDelivery = {
 
 function messageId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `msg_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `msg_${bytesToHex(bytes)}`;
 }
 
 /**

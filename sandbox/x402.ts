@@ -11,12 +11,13 @@
  *
  * @module
  */
-import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { z } from "zod";
 import { decimalOf, toBaseUnits } from "../contract/money.ts";
-import { addressOfPublicKey, bytesToHex, toChecksumAddress } from "../signer/eip191.ts";
+import { toChecksumAddress } from "../signer/eip191.ts";
+import { recoverDigestSigner } from "./crypto.ts";
 import { hashTypedData } from "../signer/eip712.ts";
+import { bytesToHex, decodeBase64 } from "../src/encoding.ts";
 import type { TypedDataTypes } from "../src/signer.ts";
 import type {
   X402ExactAuthorization,
@@ -241,9 +242,9 @@ function refuse(reason: X402RefusalReason, message: string): X402Verification {
 }
 
 function decodeHeader(header: string): unknown {
-  if (header.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(header)) return undefined;
+  const bytes = decodeBase64(header);
+  if (bytes === undefined) return undefined;
   try {
-    const bytes = Uint8Array.from(atob(header), (char) => char.charCodeAt(0));
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
     return undefined;
@@ -271,27 +272,6 @@ export function x402NonceKey(
   return [network, asset, authorization.from, authorization.nonce]
     .map((part) => part.toLowerCase())
     .join("|");
-}
-
-/**
- * Recovers the signer of a 65-byte `r || s || v` signature over `digest`; `undefined` when it
- * is malformed or malleable (high s: EIP-3009 tokens refuse it, as OpenZeppelin's ECDSA does).
- */
-function recoverSigner(digest: Uint8Array, signature: string): string | undefined {
-  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) return undefined;
-  const bytes = Uint8Array.from(signature.slice(2).match(/../g)!, (pair) => parseInt(pair, 16));
-  const v = bytes[64]!;
-  const recovery = v >= 27 ? v - 27 : v;
-  if (recovery !== 0 && recovery !== 1) return undefined;
-  try {
-    const parsed = secp256k1.Signature.fromBytes(bytes.subarray(0, 64), "compact");
-    if (parsed.hasHighS()) return undefined;
-    return addressOfPublicKey(
-      parsed.addRecoveryBit(recovery).recoverPublicKey(digest).toBytes(false),
-    );
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -410,7 +390,10 @@ export function verifyX402Payment(
       "TransferWithAuthorization",
       authorization,
     );
-    recovered = recoverSigner(digest, signature);
+    // x402 signatures are always 0x-prefixed; recovery refuses malformed and high-s ones.
+    recovered = /^0x[0-9a-fA-F]{130}$/.test(signature)
+      ? recoverDigestSigner(digest, signature)
+      : undefined;
   } catch {
     recovered = undefined;
   }

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { encodeBase64 } from "../src/encoding.ts";
 import type { MarketPayment, X402PaymentPayload } from "../src/types/mod.ts";
 import { addressSchema } from "../contract/fields.ts";
 import type { SandboxContext } from "./context.ts";
@@ -240,7 +241,5 @@ export function x402PaymentResponse(settlement: X402Settlement): string {
     network: settlement.network,
     payer: settlement.payer,
   });
-  let binary = "";
-  for (const byte of new TextEncoder().encode(json)) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return encodeBase64(new TextEncoder().encode(json));
 }

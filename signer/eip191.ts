@@ -8,23 +8,9 @@
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex } from "../src/encoding.ts";
 
 const encoder = new TextEncoder();
-
-/**
- * Lowercase hex of `bytes`, without `0x`.
- *
- * @example
- * ```ts
- * import { bytesToHex } from "./eip191.ts";
- * console.assert(bytesToHex(new Uint8Array([1, 171])) === "01ab");
- * ```
- */
-export function bytesToHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
-}
 
 /**
  * The EIP-55 mixed-case checksum form of an address (`0x` optional, any case).

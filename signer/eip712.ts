@@ -9,6 +9,7 @@
  * @module
  */
 import { keccak_256 } from "@noble/hashes/sha3.js";
+import { hexToBytes } from "../src/encoding.ts";
 import { OrchestrationValidationError } from "../src/errors.ts";
 import {
   primaryTypeOf,
@@ -37,12 +38,9 @@ function invalid(path: string, constraint: string): OrchestrationValidationError
 
 function hexBytes(value: unknown, path: string): Uint8Array {
   if (value instanceof Uint8Array) return value;
-  if (typeof value !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(value)) {
-    throw invalid(path, "0x-prefixed hex bytes");
-  }
-  const out = new Uint8Array((value.length - 2) / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(value.slice(2 + i * 2, 4 + i * 2), 16);
-  return out;
+  const bytes = typeof value === "string" && value.startsWith("0x") ? hexToBytes(value) : undefined;
+  if (bytes === undefined) throw invalid(path, "0x-prefixed hex bytes");
+  return bytes;
 }
 
 function integer(value: unknown, path: string): bigint {

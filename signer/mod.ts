@@ -22,6 +22,7 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { PeaqosClient, type PeaqosClientOptions } from "../src/client.ts";
 import { type EnvSource, readRuntimeEnv } from "../src/env.ts";
+import { hexToBytes } from "../src/encoding.ts";
 import { OrchestrationValidationError } from "../src/errors.ts";
 import type { MessageSigner, Signer, TypedDataDomain, TypedDataTypes } from "../src/signer.ts";
 import { addressOfPublicKey, signDigest, signPersonalMessage } from "./eip191.ts";
@@ -57,11 +58,8 @@ const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
 const DENO_INSPECT = Symbol.for("Deno.customInspect");
 
 function parsePrivateKey(privateKey: unknown): Uint8Array {
-  const text = typeof privateKey === "string" ? privateKey.replace(/^0x/i, "") : "";
-  const key = /^[0-9a-fA-F]{64}$/.test(text)
-    ? Uint8Array.from(text.match(/../g)!, (pair) => parseInt(pair, 16))
-    : undefined;
-  if (key === undefined || !secp256k1.utils.isValidSecretKey(key)) {
+  const key = typeof privateKey === "string" ? hexToBytes(privateKey) : undefined;
+  if (key?.length !== 32 || !secp256k1.utils.isValidSecretKey(key)) {
     // The value never appears: `privateKey` is a secret field name.
     throw new OrchestrationValidationError(
       "privateKey",

@@ -5,7 +5,7 @@ import { TypedDataEncoder, Wallet } from "ethers";
 import { getAddress, hashTypedData as viemHashTypedData } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { OrchestrationValidationError, type TypedDataDomain, type TypedDataTypes } from "../mod.ts";
-import { bytesToHex } from "../signer/eip191.ts";
+import { bytesToHex } from "../src/encoding.ts";
 import { encodeType, hashTypedData } from "../signer/eip712.ts";
 import { privateKeySigner } from "../signer/mod.ts";
 import { keccak256 } from "../src/keccak.ts";

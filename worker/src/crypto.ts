@@ -4,39 +4,21 @@
  *
  * @module
  */
+import { bytesToHex, decodeBase64, encodeBase64 } from "../../src/encoding.ts";
+
+export { constantTimeEqual } from "../../src/constant_time.ts";
 
 const encoder = new TextEncoder();
 
 /** A sealed value: random 96-bit IV and ciphertext with its tag, both base64. */
 export type Sealed = { readonly iv: string; readonly data: string };
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-}
-
 /** Lowercase hex SHA-256 of a UTF-8 string. */
 export async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", encoder.encode(text)),
   );
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join(
-    "",
-  );
-}
-
-/** Compares two strings without an early exit on the first difference. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+  return bytesToHex(digest);
 }
 
 /**
@@ -47,13 +29,8 @@ export async function importSessionKey(
   raw: string | undefined,
 ): Promise<CryptoKey | undefined> {
   if (!raw) return undefined;
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = fromBase64(raw.trim());
-  } catch {
-    return undefined;
-  }
-  if (bytes.length !== 32) return undefined;
+  const bytes = decodeBase64(raw.trim());
+  if (bytes?.length !== 32) return undefined;
   return await crypto.subtle.importKey("raw", bytes, "AES-GCM", false, [
     "encrypt",
     "decrypt",
@@ -75,7 +52,7 @@ export async function seal(
     key,
     encoder.encode(plaintext),
   );
-  return { iv: toBase64(iv), data: toBase64(new Uint8Array(data)) };
+  return { iv: encodeBase64(iv), data: encodeBase64(new Uint8Array(data)) };
 }
 
 /** Decrypts a {@linkcode Sealed} value; `undefined` when the key, context or data do not match. */
@@ -84,15 +61,14 @@ export async function open(
   sealed: Sealed,
   context: string,
 ): Promise<string | undefined> {
+  const iv = decodeBase64(sealed.iv);
+  const data = decodeBase64(sealed.data);
+  if (iv === undefined || data === undefined) return undefined;
   try {
     const plain = await crypto.subtle.decrypt(
-      {
-        name: "AES-GCM",
-        iv: fromBase64(sealed.iv),
-        additionalData: encoder.encode(context),
-      },
+      { name: "AES-GCM", iv, additionalData: encoder.encode(context) },
       key,
-      fromBase64(sealed.data),
+      data,
     );
     return new TextDecoder().decode(plain);
   } catch {
