@@ -12,7 +12,7 @@ import type {
   UpsertRuntimeEndpointRequest,
 } from "../src/types/mod.ts";
 import { isoDateTimeSchema, providerKeySchema, shortTextSchema } from "./fields.ts";
-import type { Assert, SameKeys } from "./type_check.ts";
+import type { Ties } from "./ties.ts";
 
 const endpointFields = {
   endpointBaseUrl: z.string().max(2048).refine((value) => {
@@ -34,28 +34,19 @@ const endpointFields = {
 };
 
 /** `PUT /machines/:machineId/runtime-endpoints/:providerKey`. */
-export const upsertRuntimeEndpointBody = z.strictObject(endpointFields) satisfies z.ZodType<
-  UpsertRuntimeEndpointRequest
->;
-type _Upsert = Assert<
-  SameKeys<z.output<typeof upsertRuntimeEndpointBody>, UpsertRuntimeEndpointRequest>
->;
+export const upsertRuntimeEndpointBody = z.strictObject(endpointFields);
 
 /** One endpoint of a heartbeat: an upsert body plus its provider key. */
 export const heartbeatEndpointBody = z.strictObject({
   providerKey: providerKeySchema,
   ...endpointFields,
-}) satisfies z.ZodType<HeartbeatEndpoint>;
-type _HeartbeatEndpoint = Assert<
-  SameKeys<z.output<typeof heartbeatEndpointBody>, HeartbeatEndpoint>
->;
+});
 
 /** `POST /machines/:machineId/agents/enrollment`. */
 export const enrollMachineAgentBody = z.strictObject({
   label: shortTextSchema.optional(),
   allowedProviderKeys: z.array(providerKeySchema).max(100).optional(),
-}) satisfies z.ZodType<EnrollMachineAgentRequest>;
-type _Enroll = Assert<SameKeys<z.output<typeof enrollMachineAgentBody>, EnrollMachineAgentRequest>>;
+});
 
 /**
  * `POST /machine-agents/heartbeat`. `agentToken` is optional on the wire: the agent may
@@ -66,7 +57,14 @@ export const heartbeatBody = z.strictObject({
   agentToken: z.string().min(1).max(512).optional(),
   endpoints: z.array(heartbeatEndpointBody).max(100).optional(),
   leaseSeconds: z.number().int().min(1).max(86_400).optional(),
-}) satisfies z.ZodType<
+});
+
+// Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
+const _upsert: Ties<z.output<typeof upsertRuntimeEndpointBody>, UpsertRuntimeEndpointRequest> =
+  true;
+const _endpoint: Ties<z.output<typeof heartbeatEndpointBody>, HeartbeatEndpoint> = true;
+const _enroll: Ties<z.output<typeof enrollMachineAgentBody>, EnrollMachineAgentRequest> = true;
+const _heartbeat: Ties<
+  z.output<typeof heartbeatBody>,
   Omit<MachineAgentHeartbeatRequest, "agentToken"> & { readonly agentToken?: string | undefined }
->;
-type _Heartbeat = Assert<SameKeys<z.output<typeof heartbeatBody>, MachineAgentHeartbeatRequest>>;
+> = true;

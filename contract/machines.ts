@@ -11,7 +11,7 @@ import type {
   UpdateMachineRequest,
 } from "../src/types/mod.ts";
 import { proofSchema, shortTextSchema } from "./fields.ts";
-import type { Assert, SameKeys } from "./type_check.ts";
+import type { Ties } from "./ties.ts";
 
 /** `did:peaq:0x<address>` or `peaqos:machine:<id>`. */
 export const identityRefSchema = z.string().regex(
@@ -35,19 +35,22 @@ export const createMachineBody = z.strictObject({
   skillKeys: stringList.optional(),
   identityRef: identityRefSchema.optional(),
   identityProof: proofSchema.optional(),
-}) satisfies z.ZodType<CreateMachineRequest>;
-type _CreateMachine = Assert<SameKeys<z.output<typeof createMachineBody>, CreateMachineRequest>>;
+});
 
 /** `PATCH /machines/:machineId`: the create fields but `ownerId`, all optional, any status. */
 export const updateMachineBody = createMachineBody.omit({ ownerId: true }).extend({
   status: z.enum(["draft", "active", "degraded", "blocked", "archived"]),
-}).partial() satisfies z.ZodType<UpdateMachineRequest>;
-type _UpdateMachine = Assert<SameKeys<z.output<typeof updateMachineBody>, UpdateMachineRequest>>;
+}).partial();
 
 /** `POST /machine-identity/challenges`. */
 export const identityChallengeBody = z.strictObject({
   identityRef: identityRefSchema,
-}) satisfies z.ZodType<CreateMachineIdentityChallengeRequest>;
-type _IdentityChallenge = Assert<
-  SameKeys<z.output<typeof identityChallengeBody>, CreateMachineIdentityChallengeRequest>
->;
+});
+
+// Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
+const _create: Ties<z.output<typeof createMachineBody>, CreateMachineRequest> = true;
+const _update: Ties<z.output<typeof updateMachineBody>, UpdateMachineRequest> = true;
+const _challenge: Ties<
+  z.output<typeof identityChallengeBody>,
+  CreateMachineIdentityChallengeRequest
+> = true;

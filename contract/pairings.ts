@@ -14,7 +14,7 @@ import type {
   UpdateAgentPairingRequest,
 } from "../src/types/mod.ts";
 import { addressSchema, amountSchema, proofSchema, shortTextSchema } from "./fields.ts";
-import type { Assert, SameKeys } from "./type_check.ts";
+import type { Ties } from "./ties.ts";
 
 /** `did:pkh:eip155:<chainId>:<address>`; groups: chain id, address. */
 export const AGENT_DID = /^did:pkh:eip155:([1-9]\d{0,18}):(0x[0-9a-fA-F]{40})$/;
@@ -47,8 +47,7 @@ export const delegationPolicyBody = z.strictObject({
       return renamed ? `'${key}' is now ${renamed}` : `unknown field '${key}'`;
     }).join("; ");
   },
-}) satisfies z.ZodType<DelegationPolicyInput>;
-type _Policy = Assert<SameKeys<z.output<typeof delegationPolicyBody>, DelegationPolicyInput>>;
+});
 
 const agentFields = {
   agentAddress: addressSchema,
@@ -59,12 +58,7 @@ const agentFields = {
 };
 
 /** `POST /machines/:machineId/agent-pairings/challenges`. */
-export const pairingChallengeBody = z.strictObject(agentFields) satisfies z.ZodType<
-  CreateAgentPairingChallengeRequest
->;
-type _Challenge = Assert<
-  SameKeys<z.output<typeof pairingChallengeBody>, CreateAgentPairingChallengeRequest>
->;
+export const pairingChallengeBody = z.strictObject(agentFields);
 
 // `agentProof` is optional on the wire so that a missing one is AGENT_PAIRING_PROOF_REQUIRED,
 // not a generic VALIDATION_ERROR; the SDK's types require it.
@@ -78,21 +72,32 @@ export const createPairingBody = z.strictObject({
   description: z.string().max(1000).optional(),
   delegationPolicy: delegationPolicyBody.optional(),
   agentProof: proofSchema.optional(),
-}) satisfies z.ZodType<WithOptionalProof<CreateAgentPairingRequest>>;
-type _Create = Assert<SameKeys<z.output<typeof createPairingBody>, CreateAgentPairingRequest>>;
+});
 
 /** `POST /machines/:machineId/agent-pairings/:pairingId/sessions`. */
 export const pairingSessionBody = z.strictObject({
   agentProof: proofSchema.optional(),
-}) satisfies z.ZodType<WithOptionalProof<CreateAgentPairingSessionRequest>>;
-type _Session = Assert<
-  SameKeys<z.output<typeof pairingSessionBody>, CreateAgentPairingSessionRequest>
->;
+});
 
 /** `PATCH /machines/:machineId/agent-pairings/:pairingId`. */
 export const updatePairingBody = z.strictObject({
   description: z.string().max(1000).optional(),
   status: z.enum(["active", "paused"]).optional(),
   delegationPolicy: delegationPolicyBody.optional(),
-}) satisfies z.ZodType<UpdateAgentPairingRequest>;
-type _Update = Assert<SameKeys<z.output<typeof updatePairingBody>, UpdateAgentPairingRequest>>;
+});
+
+// Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
+const _policy: Ties<z.output<typeof delegationPolicyBody>, DelegationPolicyInput> = true;
+const _challenge: Ties<
+  z.output<typeof pairingChallengeBody>,
+  CreateAgentPairingChallengeRequest
+> = true;
+const _create: Ties<
+  z.output<typeof createPairingBody>,
+  WithOptionalProof<CreateAgentPairingRequest>
+> = true;
+const _session: Ties<
+  z.output<typeof pairingSessionBody>,
+  WithOptionalProof<CreateAgentPairingSessionRequest>
+> = true;
+const _update: Ties<z.output<typeof updatePairingBody>, UpdateAgentPairingRequest> = true;

@@ -15,7 +15,7 @@ import type {
 } from "../src/types/mod.ts";
 import { MARKET_PAYMENT_RAILS } from "../src/payment_rails.ts";
 import { addressSchema, amountSchema, currencySchema } from "./fields.ts";
-import type { Ties } from "./ties.ts";
+import type { Flattened, Ties } from "./ties.ts";
 
 /** An EVM transaction hash: 0x + 32 bytes of hex. */
 export const txHashSchema = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x + 64 hex digits");
@@ -118,7 +118,8 @@ export const refundBody = z.strictObject({
 
 // Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
 const _intent: Ties<z.output<typeof paymentIntentBody>, CreatePaymentIntentRequest> = true;
-const _proof: Ties<z.output<typeof paymentProofBody>, SubmitPaymentProofRequest> = true;
+// Flat on the wire, a union in the SDK: the refinement above picks the member.
+const _proof: Ties<z.output<typeof paymentProofBody>, Flattened<SubmitPaymentProofRequest>> = true;
 const _escrow: Ties<z.output<typeof escrowLockBody>, LockEscrowPaymentRequest> = true;
 const _release: Ties<z.output<typeof releaseBody>, ReleasePaymentRequest> = true;
 const _refund: Ties<z.output<typeof refundBody>, RefundPaymentRequest> = true;
