@@ -1,25 +1,55 @@
 /**
- * Builds the sandbox's Hono app: the error envelope, the 1 MiB body limit, `GET /health` at the
- * root and, under `/api/v1`, the idempotency rule for POSTs (`idempotency.ts`), the audit log
- * and every route module.
+ * Builds the sandbox's Hono app: the error envelope, the 1 MiB body limit, the test controls
+ * (when on), `GET /health` and `GET /openapi.json` at the root and, under `/api/v1`, the
+ * idempotency rule for POSTs (`idempotency.ts`), the audit log (`audit.ts`) and every route
+ * module. Where a request goes:
+ *
+ * | Path under `/api/v1`                                        | Route module                     |
+ * | ----------------------------------------------------------- | -------------------------------- |
+ * | `/machines`, `/machines/:machineId`                         | `routes/machines.ts`             |
+ * | `/machine-identity/challenges`                              | `routes/identity.ts`             |
+ * | `/machines/:machineId/agent-pairings/...`                   | `routes/pairings.ts`             |
+ * | `/machines/:machineId/agents/...`, `/machine-agents/...`    | `routes/machine_agents.ts`       |
+ * | `/machines/:machineId/runtime-endpoints/...`                | `routes/runtime_endpoints.ts`    |
+ * | `/skills/...`                                               | `routes/skills.ts`               |
+ * | `/market/services/...`                                      | `routes/services.ts`             |
+ * | `/market/search/...`                                        | `routes/search.ts`               |
+ * | `/market/orders`, `/market/orders/:orderId/{execute,...}`   | `routes/orders.ts`               |
+ * | `/market/orders/:orderId/payment...`                        | `routes/payments.ts`             |
+ * | `/machines/:machineId/tasks/...`                            | `routes/tasks.ts`                |
+ * | `/machines/:machineId/graph/...`                            | `routes/graph.ts`                |
+ * | `/policies/...`                                             | `routes/policies.ts`             |
+ * | `/audit-events`, `/runs/...`, `/machines/:machineId/readiness` | `routes/observability.ts`     |
+ *
+ * A route module parses the request, calls the domain layer (`domain/*.ts`: lookups, rules and
+ * state changes over `ctx.store`) and answers; no route module imports another.
  *
  * @module
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
+import { auditMutations } from "./audit.ts";
 import { registerTestControls, type TestControls } from "./controls.ts";
 import { createSandboxContext, type SandboxContext, type SandboxEnv } from "./context.ts";
 import { errorBody, handleError, handleNotFound } from "./errors.ts";
 import { idempotency } from "./idempotency.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import type { SandboxOptions } from "./options.ts";
-import { registerExperimentalRoutes } from "./routes/experimental.ts";
+import { registerGraphRoutes } from "./routes/graph.ts";
 import { registerIdentityRoutes } from "./routes/identity.ts";
 import { registerMachineAgentRoutes } from "./routes/machine_agents.ts";
 import { registerMachineRoutes } from "./routes/machines.ts";
-import { registerMarketRoutes } from "./routes/market.ts";
+import { registerObservabilityRoutes } from "./routes/observability.ts";
+import { registerOrderRoutes } from "./routes/orders.ts";
 import { registerPairingRoutes } from "./routes/pairings.ts";
+import { registerPaymentRoutes } from "./routes/payments.ts";
+import { registerPolicyRoutes } from "./routes/policies.ts";
 import { registerRuntimeEndpointRoutes } from "./routes/runtime_endpoints.ts";
+import { registerSearchRoutes } from "./routes/search.ts";
+import { registerServiceRoutes } from "./routes/services.ts";
+import { registerSkillRoutes } from "./routes/skills.ts";
+import { registerTaskRoutes } from "./routes/tasks.ts";
+import { connectWebhooks } from "./webhooks.ts";
 
 /** Largest request body accepted, in bytes (1 MiB); larger is 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -95,6 +125,7 @@ export type Sandbox = {
  */
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const ctx = createSandboxContext(options);
+  connectWebhooks(ctx);
   const app = new Hono<SandboxEnv>();
   app.onError(handleError);
   app.notFound(handleNotFound);
@@ -110,13 +141,22 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const api = new Hono<SandboxEnv>();
   // Before the audit log, so a replayed answer is not recorded as a second mutation.
   api.use("*", idempotency(ctx));
-  registerExperimentalRoutes(api, ctx); // next: its audit middleware wraps every route
+  // Before every route, so it wraps them all.
+  api.use("*", auditMutations(ctx));
   registerMachineRoutes(api, ctx);
   registerIdentityRoutes(api, ctx);
   registerPairingRoutes(api, ctx);
   registerMachineAgentRoutes(api, ctx);
   registerRuntimeEndpointRoutes(api, ctx);
-  registerMarketRoutes(api, ctx);
+  registerSkillRoutes(api, ctx);
+  registerServiceRoutes(api, ctx);
+  registerSearchRoutes(api, ctx);
+  registerOrderRoutes(api, ctx);
+  registerPaymentRoutes(api, ctx);
+  registerTaskRoutes(api, ctx);
+  registerGraphRoutes(api, ctx);
+  registerPolicyRoutes(api, ctx);
+  registerObservabilityRoutes(api, ctx);
   app.route("/api/v1", api);
   return { app, ctx, controls };
 }

@@ -20,6 +20,7 @@ import { idSchema } from "../contract/fields.ts";
 import { constantTimeEqual } from "../src/constant_time.ts";
 import type { SandboxContext, SandboxEnv } from "./context.ts";
 import { verifyJwt } from "./crypto.ts";
+import { assertPairingActive } from "./domain/pairings.ts";
 import { ApiError, notFound } from "./errors.ts";
 import type { PairingRecord } from "./store.ts";
 import { readJson } from "./validate.ts";
@@ -82,52 +83,6 @@ export async function verifyPairingToken(
     );
   }
   return record;
-}
-
-/**
- * Throws 403 `AGENT_PAIRING_INACTIVE` unless the pairing is active. Call it wherever an agent
- * acts (order creation, execution, payment).
- *
- * @example
- * ```ts ignore
- * assertPairingActive(c.get("pairing"));
- * ```
- */
-export function assertPairingActive(record: PairingRecord): void {
-  if (record.pairing.status !== "active") {
-    throw new ApiError(
-      403,
-      "AGENT_PAIRING_INACTIVE",
-      `Agent pairing is ${record.pairing.status}: '${record.pairing.id}'`,
-    );
-  }
-}
-
-/**
- * Throws 403 `AGENT_PAIRING_REQUIRED` unless the request's `machineId`/`agentPairingId` are the
- * token's own (an agent cannot act through another pairing).
- *
- * @example
- * ```ts ignore
- * assertPairingMatches(c.get("pairing"), body.machineId, body.agentPairingId);
- * ```
- */
-export function assertPairingMatches(
-  record: PairingRecord,
-  machineId: string,
-  agentPairingId: string | undefined,
-): void {
-  const pairing = record.pairing;
-  if (
-    pairing.machineId !== machineId ||
-    (agentPairingId !== undefined && agentPairingId !== pairing.id)
-  ) {
-    throw new ApiError(
-      403,
-      "AGENT_PAIRING_REQUIRED",
-      "The pairing token does not belong to this machine and pairing",
-    );
-  }
 }
 
 const namedPairing = z.looseObject({ agentPairingId: idSchema });

@@ -44,7 +44,7 @@ export type SandboxContext = {
   readonly jwtSecret: Uint8Array;
   /**
    * Raises an order/payment event. A no-op until the webhook module replaces it
-   * (`ctx.emit = ...` from the market routes' registration).
+   * (`connectWebhooks` in `webhooks.ts`, when webhooks are configured).
    */
   emit: (event: SandboxEvent) => void;
   /**

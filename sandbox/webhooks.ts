@@ -10,6 +10,7 @@
 import type { WebhookEvent, WebhookEventType } from "../src/types/mod.ts";
 import { bytesToHex } from "../src/encoding.ts";
 import { signWebhook } from "../src/webhooks.ts";
+import type { SandboxContext } from "./context.ts";
 
 /** A webhook subscriber (the sandbox's `webhooks` option). */
 export type WebhookSubscriber = {
@@ -200,4 +201,25 @@ export class WebhookDispatcher {
       signal.addEventListener("abort", done, { once: true });
     });
   }
+}
+
+/**
+ * Points the context's `emit` hook at a webhook dispatcher for the configured subscribers (none
+ * configured: events go nowhere), closed, pending retries cancelled, when the sandbox closes.
+ *
+ * @example
+ * ```ts ignore
+ * connectWebhooks(ctx);
+ * ```
+ */
+export function connectWebhooks(ctx: SandboxContext): void {
+  if (ctx.options.webhooks.length === 0) return;
+  const webhooks = new WebhookDispatcher({
+    subscribers: ctx.options.webhooks,
+    now: () => ctx.now(),
+    retryDelayMs: ctx.options.webhookRetryDelayMs,
+    fetch: ctx.options.fetch,
+  });
+  ctx.emit = (event) => webhooks.emit(event.type, event.data);
+  ctx.onClose(() => webhooks.close());
 }

@@ -16,7 +16,7 @@ import {
   PeaqosClient,
   registerMachine,
 } from "../mod.ts";
-import { describeRoute } from "../sandbox/routes/observability.ts";
+import { describeRoute } from "../sandbox/audit.ts";
 import { generatePrivateKey, startSandbox } from "../sandbox/mod.ts";
 import { createClient, privateKeySigner } from "../signer/mod.ts";
 

@@ -8,7 +8,7 @@
 import { assert, assertEquals, assertExists, assertFalse, assertNotEquals } from "@std/assert";
 import type { ResponseHookInfo } from "../mod.ts";
 import { PeaqosClient } from "../mod.ts";
-import { findRuntimeEndpoint } from "../sandbox/routes/runtime_endpoints.ts";
+import { findRuntimeEndpoint } from "../sandbox/domain/runtime_endpoints.ts";
 import {
   assertApiError,
   harness,

@@ -1,108 +1,15 @@
 /**
- * Machine identity: challenges (`POST /machine-identity/challenges`), the proof check used by
- * machine create/update, and the re-check of a stored proof. Who controls an identity is the
- * context's identity registry (`identities.ts`).
+ * `POST /machine-identity/challenges` (platform auth): the challenge a machine's controller signs
+ * to prove its identity (`domain/identity.ts`).
  *
  * @module
  */
 import type { Hono } from "hono";
 import { identityChallengeBody } from "../../contract/machines.ts";
-import type {
-  Machine,
-  MachineIdentityChallengeResponse,
-  MachineIdentityProof,
-} from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
-import { issueChallenge } from "../challenges.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
-import { recoverPersonalSignAddress, sameAddress } from "../crypto.ts";
-import { ApiError } from "../errors.ts";
-import { canonicalIdentityRef } from "../identities.ts";
+import { createIdentityChallenge } from "../domain/identity.ts";
 import { readJson } from "../validate.ts";
-
-/**
- * The controller addresses of an identity, or 424 `PEAQOS_IDENTITY_UNAVAILABLE` when the
- * sandbox cannot resolve it.
- *
- * @example
- * ```ts ignore
- * resolveControllers(ctx, `did:peaq:${wallet.address}`); // [wallet.address]
- * ```
- */
-export function resolveControllers(ctx: SandboxContext, identityRef: string): string[] {
-  const controllers = ctx.identities.resolve(identityRef);
-  if (controllers !== undefined) return controllers;
-  throw new ApiError(
-    424,
-    "PEAQOS_IDENTITY_UNAVAILABLE",
-    `Identity cannot be resolved: '${identityRef}'`,
-  );
-}
-
-/**
- * Verifies an identity proof for `identityRef` and consumes its challenge. Throws
- * `MACHINE_IDENTITY_PROOF_INVALID` (unknown, used or foreign challenge, or a signer that is not
- * a controller) or `MACHINE_IDENTITY_PROOF_EXPIRED`. Call it last, after every other check of
- * the request, so a refused request does not burn the challenge.
- *
- * @example
- * ```ts ignore
- * const identityProof = verifyIdentityProof(ctx, body.identityRef, body.identityProof);
- * ```
- */
-export function verifyIdentityProof(
-  ctx: SandboxContext,
-  identityRef: string,
-  proof: { readonly challengeId: string; readonly signature: string },
-): MachineIdentityProof {
-  const challenge = ctx.store.identityChallenges.get(proof.challengeId);
-  const invalid = (why: string) =>
-    new ApiError(403, "MACHINE_IDENTITY_PROOF_INVALID", `Identity proof refused: ${why}`);
-  if (challenge === undefined || challenge.used) throw invalid("unknown or already used challenge");
-  if (canonicalIdentityRef(challenge.identityRef) !== canonicalIdentityRef(identityRef)) {
-    throw invalid("the challenge was issued for another identity");
-  }
-  const now = ctx.now();
-  if (challenge.expiresAt.getTime() <= now.getTime()) {
-    throw new ApiError(
-      403,
-      "MACHINE_IDENTITY_PROOF_EXPIRED",
-      `Identity challenge expired: '${challenge.challengeId}'`,
-    );
-  }
-  const signer = recoverPersonalSignAddress(challenge.message, proof.signature);
-  if (signer === undefined) throw invalid("malformed signature");
-  if (!challenge.controllerAddresses.some((address) => sameAddress(address, signer))) {
-    throw invalid("the signer is not a controller of the identity");
-  }
-  challenge.used = true;
-  return {
-    method: "eip191",
-    identityRef,
-    signerAddress: signer,
-    challengeId: challenge.challengeId,
-    verifiedAt: now.toISOString(),
-    challengeExpiresAt: challenge.expiresAt.toISOString(),
-    controllerAddresses: [...challenge.controllerAddresses],
-    resolutionSource: "peaqos-mcr",
-  };
-}
-
-/**
- * Whether a machine's stored identity proof still holds: its identity resolves and the proof's
- * signer is still one of its controllers. `false` for a machine without a proof.
- *
- * @example
- * ```ts ignore
- * if (!identityStillVerified(ctx, machine)) throw new ApiError(409, "MACHINE_NOT_ACTIVATED", ...);
- * ```
- */
-export function identityStillVerified(ctx: SandboxContext, machine: Machine): boolean {
-  const proof = machine.identityProof;
-  if (!proof) return false;
-  const controllers = ctx.identities.resolve(proof.identityRef);
-  return controllers?.some((address) => sameAddress(address, proof.signerAddress)) ?? false;
-}
 
 /**
  * Registers `POST /machine-identity/challenges`.
@@ -115,29 +22,6 @@ export function identityStillVerified(ctx: SandboxContext, machine: Machine): bo
 export function registerIdentityRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext): void {
   api.post("/machine-identity/challenges", requirePlatform(ctx), async (c) => {
     const { identityRef } = await readJson(c, identityChallengeBody);
-    const controllerAddresses = resolveControllers(ctx, identityRef);
-    const { challengeId, message, expiresAt } = issueChallenge(
-      ctx,
-      "mic",
-      "peaqOS machine identity challenge",
-      [`Identity: ${identityRef}`],
-    );
-    ctx.store.identityChallenges.set(challengeId, {
-      challengeId,
-      identityRef,
-      message,
-      expiresAt,
-      controllerAddresses,
-      used: false,
-    });
-    const item: MachineIdentityChallengeResponse = {
-      challengeId,
-      identityRef,
-      message,
-      expiresAt: expiresAt.toISOString(),
-      verificationMethod: "eip191",
-      controllerAddresses,
-    };
-    return c.json({ item }, 201);
+    return c.json({ item: createIdentityChallenge(ctx, identityRef) }, 201);
   });
 }

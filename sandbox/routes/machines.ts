@@ -1,119 +1,23 @@
 /**
- * Machines: list (identity-verified only), create, get (re-verifying the stored proof), update,
- * archive. With `machineIdentityVerification: "off"` identity proofs are optional: machines
- * without one are listed, activated and paired like verified ones.
+ * Machines (platform auth): `GET|POST /machines`, `GET|PATCH|DELETE /machines/:machineId`. The
+ * rules (identity proofs, activation, archiving) are `domain/machines.ts`.
  *
  * @module
  */
 import type { Hono } from "hono";
 import { createMachineBody, updateMachineBody } from "../../contract/machines.ts";
-import type { Machine, MachineIdentityProof } from "../../src/types/mod.ts";
 import { requirePlatform } from "../auth.ts";
 import type { SandboxContext, SandboxEnv } from "../context.ts";
-import { ApiError, notFound } from "../errors.ts";
-import { canonicalIdentityRef } from "../identities.ts";
+import {
+  archiveMachine,
+  createMachine,
+  listVerifiedMachines,
+  readMachine,
+  requireMachine,
+  updateMachine,
+} from "../domain/machines.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
-import type { MachineRecord } from "../store.ts";
-import { readJson, readQuery, validationError } from "../validate.ts";
-import { identityStillVerified, resolveControllers, verifyIdentityProof } from "./identity.ts";
-
-function verificationRequired(ctx: SandboxContext): boolean {
-  return ctx.options.machineIdentityVerification === "required";
-}
-
-/**
- * The machine record or 404 `NOT_FOUND`.
- *
- * @example
- * ```ts ignore
- * const { machine } = requireMachine(ctx, c.req.param("machineId"));
- * ```
- */
-export function requireMachine(ctx: SandboxContext, machineId: string): MachineRecord {
-  const record = ctx.store.machines.get(machineId);
-  if (record === undefined) throw notFound("Machine", machineId);
-  return record;
-}
-
-/**
- * Whether the machine counts as identity-verified now: its stored proof still holds (the
- * identity resolves and the signer still controls it), or verification is switched off.
- *
- * @example
- * ```ts ignore
- * const listed = machines.filter((machine) => isIdentityVerified(ctx, machine));
- * ```
- */
-export function isIdentityVerified(ctx: SandboxContext, machine: Machine): boolean {
-  return !verificationRequired(ctx) || identityStillVerified(ctx, machine);
-}
-
-/**
- * The machine, which must be identity-verified (409 `MACHINE_NOT_ACTIVATED`, also when its
- * identity stopped resolving) and active (409 `MACHINE_NOT_ACTIVE`); 404 when unknown. Agents
- * act only for such machines, and the orchestration group (runtime endpoints, machine agents,
- * graph, tasks) serves only them.
- *
- * @example
- * ```ts ignore
- * const machine = requireActiveMachine(ctx, body.machineId);
- * ```
- */
-export function requireActiveMachine(ctx: SandboxContext, machineId: string): Machine {
-  const { machine } = requireMachine(ctx, machineId);
-  if (!isIdentityVerified(ctx, machine)) {
-    throw new ApiError(
-      409,
-      "MACHINE_NOT_ACTIVATED",
-      machine.identityProof
-        ? `Machine identity no longer resolves to its verified controller: '${machineId}'`
-        : `Machine has no verified identity: '${machineId}'`,
-    );
-  }
-  if (machine.status !== "active") {
-    throw new ApiError(409, "MACHINE_NOT_ACTIVE", `Machine is ${machine.status}: '${machineId}'`);
-  }
-  return machine;
-}
-
-function assertIdentityFree(ctx: SandboxContext, identityRef: string, selfId?: string): void {
-  const canonical = canonicalIdentityRef(identityRef);
-  for (const { machine } of ctx.store.machines.values()) {
-    if (
-      machine.id !== selfId && machine.identityRef &&
-      canonicalIdentityRef(machine.identityRef) === canonical
-    ) {
-      // Archived machines keep their identity: the record, and its history, stay attributable.
-      throw new ApiError(
-        409,
-        "MACHINE_IDENTITY_EXISTS",
-        `Identity already belongs to another machine: '${identityRef}'`,
-      );
-    }
-  }
-}
-
-function notActivated(): ApiError {
-  return new ApiError(
-    409,
-    "MACHINE_NOT_ACTIVATED",
-    "Machine cannot be active without a verified identity: send 'identityRef' and 'identityProof'",
-  );
-}
-
-function proofRequired(): ApiError {
-  return new ApiError(
-    400,
-    "MACHINE_IDENTITY_PROOF_REQUIRED",
-    "'identityRef' needs an 'identityProof' over a challenge for it",
-  );
-}
-
-function assertProofPaired(body: { identityRef?: unknown; identityProof?: unknown }): void {
-  if (body.identityProof && !body.identityRef) {
-    throw validationError([{ path: "identityRef", message: "required with 'identityProof'" }]);
-  }
-}
+import { readJson, readQuery } from "../validate.ts";
 
 /**
  * Registers the machine routes.
@@ -128,122 +32,26 @@ export function registerMachineRoutes(api: Hono<SandboxEnv>, ctx: SandboxContext
 
   api.get("/machines", platform, (c) => {
     const query = readQuery(c, listQuerySchema);
-    const verified = [...ctx.store.machines.values()].filter((r) =>
-      isIdentityVerified(ctx, r.machine)
-    );
-    return c.json(paginate(verified, query, (r) => r.machine));
+    return c.json(paginate(listVerifiedMachines(ctx), query, (r) => r.machine));
   });
 
   api.post("/machines", platform, async (c) => {
     const body = await readJson(c, createMachineBody);
-    assertProofPaired(body);
-    if (verificationRequired(ctx)) {
-      if (body.identityRef && !body.identityProof) throw proofRequired();
-      if (body.status === "active" && !body.identityRef) throw notActivated();
-    }
-    if (body.identityRef) assertIdentityFree(ctx, body.identityRef);
-    let identityProof: MachineIdentityProof | null = null;
-    if (body.identityRef && body.identityProof) {
-      resolveControllers(ctx, body.identityRef);
-      identityProof = verifyIdentityProof(ctx, body.identityRef, body.identityProof);
-    }
-    const now = ctx.now().toISOString();
-    const machine: Machine = {
-      id: ctx.ids.nextId("m"),
-      displayName: body.displayName,
-      status: body.status ?? "draft",
-      ownerId: body.ownerId ?? ctx.options.ownerId,
-      identityRef: body.identityRef ?? null,
-      identityProof,
-      machineType: body.machineType,
-      runtimeProfile: body.runtimeProfile ?? "default",
-      capabilities: body.capabilities ?? [],
-      labels: body.labels ?? {},
-      policyIds: body.policyIds ?? [],
-      skillKeys: body.skillKeys ?? [],
-      createdAt: now,
-      updatedAt: now,
-    };
-    ctx.store.machines.set(machine.id, { seq: ctx.ids.nextSeq(), machine });
-    return c.json({ item: machine }, 201);
+    return c.json({ item: createMachine(ctx, body) }, 201);
   });
 
   api.get("/machines/:machineId", platform, (c) => {
-    const { machine } = requireMachine(ctx, c.req.param("machineId"));
-    // Every read re-checks a stored proof: an identity that stopped resolving (or whose
-    // controller changed) no longer vouches for the machine.
-    if (machine.identityProof && !isIdentityVerified(ctx, machine)) {
-      throw new ApiError(
-        409,
-        "MACHINE_NOT_ACTIVATED",
-        `Machine identity no longer resolves to its verified controller: '${machine.id}'`,
-      );
-    }
-    return c.json({ item: machine });
+    return c.json({ item: readMachine(ctx, c.req.param("machineId")) });
   });
 
   api.patch("/machines/:machineId", platform, async (c) => {
     const record = requireMachine(ctx, c.req.param("machineId"));
     const body = await readJson(c, updateMachineBody);
-    const current = record.machine;
-    let identityRef = current.identityRef ?? null;
-    let identityProof = current.identityProof ?? null;
-    if (body.identityRef !== undefined) {
-      if (
-        identityRef !== null &&
-        canonicalIdentityRef(identityRef) !== canonicalIdentityRef(body.identityRef)
-      ) {
-        throw new ApiError(
-          409,
-          "MACHINE_IDENTITY_IMMUTABLE",
-          `Machine identity cannot change: it is '${identityRef}'`,
-        );
-      }
-      if (identityRef === null && !body.identityProof && verificationRequired(ctx)) {
-        throw proofRequired();
-      }
-    } else if (body.identityProof && identityRef === null) {
-      throw validationError([{ path: "identityRef", message: "required with 'identityProof'" }]);
-    }
-    const targetRef = body.identityRef ?? identityRef;
-    const nextStatus = body.status ?? current.status;
-    const willBeVerified = isIdentityVerified(ctx, current) || body.identityProof !== undefined;
-    if (nextStatus === "active" && current.status !== "active" && !willBeVerified) {
-      throw notActivated();
-    }
-    if (targetRef !== null && identityRef === null) assertIdentityFree(ctx, targetRef, current.id);
-    if (body.identityProof && targetRef !== null) {
-      resolveControllers(ctx, targetRef);
-      identityProof = verifyIdentityProof(ctx, targetRef, body.identityProof);
-    }
-    identityRef = identityRef ?? targetRef;
-    const machine: Machine = {
-      ...current,
-      ...(body.displayName !== undefined && { displayName: body.displayName }),
-      ...(body.machineType !== undefined && { machineType: body.machineType }),
-      ...(body.runtimeProfile !== undefined && { runtimeProfile: body.runtimeProfile }),
-      ...(body.capabilities !== undefined && { capabilities: body.capabilities }),
-      ...(body.labels !== undefined && { labels: body.labels }),
-      ...(body.policyIds !== undefined && { policyIds: body.policyIds }),
-      ...(body.skillKeys !== undefined && { skillKeys: body.skillKeys }),
-      status: nextStatus,
-      identityRef,
-      identityProof,
-      updatedAt: ctx.now().toISOString(),
-    };
-    record.machine = machine;
-    return c.json({ item: machine });
+    return c.json({ item: updateMachine(ctx, record, body) });
   });
 
   api.delete("/machines/:machineId", platform, (c) => {
-    const record = requireMachine(ctx, c.req.param("machineId"));
-    if (record.machine.status !== "archived") {
-      record.machine = {
-        ...record.machine,
-        status: "archived",
-        updatedAt: ctx.now().toISOString(),
-      };
-    }
+    archiveMachine(ctx, requireMachine(ctx, c.req.param("machineId")));
     return c.body(null, 204);
   });
 }

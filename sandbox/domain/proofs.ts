@@ -18,17 +18,17 @@
  *
  * @module
  */
-import type { MarketPayment } from "../src/types/mod.ts";
-import type { paymentProofBody } from "../contract/payments.ts";
-import { addressSchema } from "../contract/fields.ts";
-import { formatMoney, toBaseUnits } from "../contract/money.ts";
-import { serviceSettlement } from "./catalogue.ts";
-import type { SandboxContext } from "./context.ts";
-import { ApiError } from "./errors.ts";
-import { verifyErc20Transfer } from "./rpc.ts";
+import type { MarketPayment } from "../../src/types/mod.ts";
+import type { paymentProofBody } from "../../contract/payments.ts";
+import { addressSchema } from "../../contract/fields.ts";
+import { formatMoney, toBaseUnits } from "../../contract/money.ts";
+import { serviceSettlement } from "../catalogue.ts";
+import type { SandboxContext } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { verifyErc20Transfer } from "../rpc.ts";
 import { x402ProofVerifier } from "./x402_rail.ts";
-import type { OrderRecord } from "./store.ts";
-import { validationError } from "./validate.ts";
+import type { OrderRecord } from "../store.ts";
+import { validationError } from "../validate.ts";
 import type { z } from "zod";
 
 /** A payment-proof body as validated by `paymentProofBody`. */

@@ -15,15 +15,15 @@
  *
  * @module
  */
-import { encodeBase64 } from "../src/encoding.ts";
-import type { MarketPayment, X402PaymentPayload } from "../src/types/mod.ts";
-import { addressSchema } from "../contract/fields.ts";
-import type { SandboxContext } from "./context.ts";
-import { ApiError } from "./errors.ts";
-import { setPayment } from "./order_state.ts";
+import { encodeBase64 } from "../../src/encoding.ts";
+import type { MarketPayment, X402PaymentPayload } from "../../src/types/mod.ts";
+import { addressSchema } from "../../contract/fields.ts";
+import type { SandboxContext } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { setPayment } from "./orders.ts";
 import type { ProofVerifier } from "./proofs.ts";
-import type { OrderRecord } from "./store.ts";
-import { validationError } from "./validate.ts";
+import type { OrderRecord } from "../store.ts";
+import { validationError } from "../validate.ts";
 import {
   settleX402,
   verifyX402Payment,
@@ -31,7 +31,7 @@ import {
   x402ServiceParamsSchema,
   type X402Settlement,
   type X402Verification,
-} from "./x402.ts";
+} from "../x402.ts";
 
 /** What {@linkcode x402Intent} gets: the order, its new payment and the URL of its execute. */
 export type X402IntentInput = {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { SandboxContext } from "./context.ts";
-import { randomHex } from "./crypto.ts";
-import type { SandboxStore } from "./store.ts";
+import type { SandboxContext } from "../context.ts";
+import { randomHex } from "../crypto.ts";
+import type { SandboxStore } from "../store.ts";
 
 /** A fresh challenge, not yet stored: the caller stores it with its own fields. */
 export type IssuedChallenge = {

@@ -7,11 +7,11 @@
  *
  * @module
  */
-import type { DelegationPolicy, MarketService } from "../src/types/mod.ts";
-import type { SandboxContext } from "./context.ts";
-import { ApiError } from "./errors.ts";
-import { amountToUnits, formatMoney, unitsToAmount } from "../contract/money.ts";
-import type { OrderRecord, PairingRecord } from "./store.ts";
+import type { DelegationPolicy, MarketService } from "../../src/types/mod.ts";
+import type { SandboxContext } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { amountToUnits, formatMoney, unitsToAmount } from "../../contract/money.ts";
+import type { OrderRecord, PairingRecord } from "../store.ts";
 
 /**
  * Whether `policy` lets the agent buy `service` (allow lists empty = no restriction; deny wins).
