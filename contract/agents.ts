@@ -59,12 +59,18 @@ export const heartbeatBody = z.strictObject({
   leaseSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 
+/** A validated body of `PUT .../runtime-endpoints/:providerKey`. */
+export type UpsertRuntimeEndpointBody = z.output<typeof upsertRuntimeEndpointBody>;
+/** A validated body of `POST .../agents/enrollment`. */
+export type EnrollMachineAgentBody = z.output<typeof enrollMachineAgentBody>;
+/** A validated body of `POST /machine-agents/heartbeat`. */
+export type HeartbeatBody = z.output<typeof heartbeatBody>;
+
 // Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
-const _upsert: Ties<z.output<typeof upsertRuntimeEndpointBody>, UpsertRuntimeEndpointRequest> =
-  true;
+const _upsert: Ties<UpsertRuntimeEndpointBody, UpsertRuntimeEndpointRequest> = true;
 const _endpoint: Ties<z.output<typeof heartbeatEndpointBody>, HeartbeatEndpoint> = true;
-const _enroll: Ties<z.output<typeof enrollMachineAgentBody>, EnrollMachineAgentRequest> = true;
+const _enroll: Ties<EnrollMachineAgentBody, EnrollMachineAgentRequest> = true;
 const _heartbeat: Ties<
-  z.output<typeof heartbeatBody>,
+  HeartbeatBody,
   Omit<MachineAgentHeartbeatRequest, "agentToken"> & { readonly agentToken?: string | undefined }
 > = true;

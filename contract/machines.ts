@@ -47,9 +47,14 @@ export const identityChallengeBody = z.strictObject({
   identityRef: identityRefSchema,
 });
 
+/** A validated body of `POST /machines`. */
+export type CreateMachineBody = z.output<typeof createMachineBody>;
+/** A validated body of `PATCH /machines/:machineId`. */
+export type UpdateMachineBody = z.output<typeof updateMachineBody>;
+
 // Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
-const _create: Ties<z.output<typeof createMachineBody>, CreateMachineRequest> = true;
-const _update: Ties<z.output<typeof updateMachineBody>, UpdateMachineRequest> = true;
+const _create: Ties<CreateMachineBody, CreateMachineRequest> = true;
+const _update: Ties<UpdateMachineBody, UpdateMachineRequest> = true;
 const _challenge: Ties<
   z.output<typeof identityChallengeBody>,
   CreateMachineIdentityChallengeRequest

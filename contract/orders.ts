@@ -51,9 +51,16 @@ export const disputeOrderBody = z.strictObject({
 /** Body of `POST /market/orders/:orderId/cancel` (optional). */
 export const cancelOrderBody = z.strictObject({ reason: z.string().max(2000).optional() });
 
+/** A validated body of `POST /market/orders`. */
+export type CreateOrderBody = z.output<typeof createOrderBody>;
+/** A validated body of `POST .../dispute`. */
+export type DisputeOrderBody = z.output<typeof disputeOrderBody>;
+/** A validated body of `POST .../cancel`. */
+export type CancelOrderBody = z.output<typeof cancelOrderBody>;
+
 // Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
 const _budget: Ties<z.output<typeof budgetSchema>, MarketBudget> = true;
-const _create: Ties<z.output<typeof createOrderBody>, CreateMarketOrderRequest> = true;
+const _create: Ties<CreateOrderBody, CreateMarketOrderRequest> = true;
 const _execute: Ties<z.output<typeof executeOrderBody>, ExecuteMarketOrderRequest> = true;
-const _dispute: Ties<z.output<typeof disputeOrderBody>, DisputeMarketOrderRequest> = true;
-const _cancel: Ties<z.output<typeof cancelOrderBody>, CancelMarketOrderRequest> = true;
+const _dispute: Ties<DisputeOrderBody, DisputeMarketOrderRequest> = true;
+const _cancel: Ties<CancelOrderBody, CancelMarketOrderRequest> = true;

@@ -86,18 +86,29 @@ export const updatePairingBody = z.strictObject({
   delegationPolicy: delegationPolicyBody.optional(),
 });
 
+/** A validated body of a delegation policy in a request. */
+export type DelegationPolicyBody = z.output<typeof delegationPolicyBody>;
+/** A validated body of `POST .../agent-pairings/challenges`. */
+export type PairingChallengeBody = z.output<typeof pairingChallengeBody>;
+/** A validated body of `POST .../agent-pairings`. */
+export type CreatePairingBody = z.output<typeof createPairingBody>;
+/** A validated body of `POST .../agent-pairings/:pairingId/sessions`. */
+export type PairingSessionBody = z.output<typeof pairingSessionBody>;
+/** A validated body of `PATCH .../agent-pairings/:pairingId`. */
+export type UpdatePairingBody = z.output<typeof updatePairingBody>;
+
 // Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
-const _policy: Ties<z.output<typeof delegationPolicyBody>, DelegationPolicyInput> = true;
+const _policy: Ties<DelegationPolicyBody, DelegationPolicyInput> = true;
 const _challenge: Ties<
-  z.output<typeof pairingChallengeBody>,
+  PairingChallengeBody,
   CreateAgentPairingChallengeRequest
 > = true;
 const _create: Ties<
-  z.output<typeof createPairingBody>,
+  CreatePairingBody,
   WithOptionalProof<CreateAgentPairingRequest>
 > = true;
 const _session: Ties<
-  z.output<typeof pairingSessionBody>,
+  PairingSessionBody,
   WithOptionalProof<CreateAgentPairingSessionRequest>
 > = true;
-const _update: Ties<z.output<typeof updatePairingBody>, UpdateAgentPairingRequest> = true;
+const _update: Ties<UpdatePairingBody, UpdateAgentPairingRequest> = true;

@@ -116,10 +116,21 @@ export const refundBody = z.strictObject({
   reason: z.string().max(2000).optional(),
 });
 
+/** A validated body of `POST .../payment-intent`. */
+export type PaymentIntentBody = z.output<typeof paymentIntentBody>;
+/** A validated body of `POST .../payment-proof`. */
+export type PaymentProofBody = z.output<typeof paymentProofBody>;
+/** A validated body of `POST .../payment/escrow-lock`. */
+export type EscrowLockBody = z.output<typeof escrowLockBody>;
+/** A validated body of `POST .../payment/release`. */
+export type ReleaseBody = z.output<typeof releaseBody>;
+/** A validated body of `POST .../payment/refund`. */
+export type RefundBody = z.output<typeof refundBody>;
+
 // Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
-const _intent: Ties<z.output<typeof paymentIntentBody>, CreatePaymentIntentRequest> = true;
+const _intent: Ties<PaymentIntentBody, CreatePaymentIntentRequest> = true;
 // Flat on the wire, a union in the SDK: the refinement above picks the member.
-const _proof: Ties<z.output<typeof paymentProofBody>, Flattened<SubmitPaymentProofRequest>> = true;
-const _escrow: Ties<z.output<typeof escrowLockBody>, LockEscrowPaymentRequest> = true;
-const _release: Ties<z.output<typeof releaseBody>, ReleasePaymentRequest> = true;
-const _refund: Ties<z.output<typeof refundBody>, RefundPaymentRequest> = true;
+const _proof: Ties<PaymentProofBody, Flattened<SubmitPaymentProofRequest>> = true;
+const _escrow: Ties<EscrowLockBody, LockEscrowPaymentRequest> = true;
+const _release: Ties<ReleaseBody, ReleasePaymentRequest> = true;
+const _refund: Ties<RefundBody, RefundPaymentRequest> = true;

@@ -7,8 +7,7 @@
  *
  * @module
  */
-import type { z } from "zod";
-import type { enrollMachineAgentBody, heartbeatBody } from "../../contract/agents.ts";
+import type { EnrollMachineAgentBody, HeartbeatBody } from "../../contract/agents.ts";
 import type {
   MachineAgent,
   MachineAgentHeartbeatResponse,
@@ -61,7 +60,7 @@ export function machineAgentsOf(ctx: SandboxContext, machineId: string): Machine
 export async function enrollMachineAgent(
   ctx: SandboxContext,
   machineId: string,
-  body: z.output<typeof enrollMachineAgentBody>,
+  body: EnrollMachineAgentBody,
 ): Promise<MachineAgentWithToken> {
   const provisioningToken = randomToken("mat");
   const agent: MachineAgent = {
@@ -113,7 +112,7 @@ export function revokeMachineAgent(ctx: SandboxContext, machineId: string, agent
 export async function heartbeat(
   ctx: SandboxContext,
   token: string | undefined,
-  body: z.output<typeof heartbeatBody>,
+  body: HeartbeatBody,
 ): Promise<MachineAgentHeartbeatResponse> {
   if (token === undefined) {
     throw new ApiError(

@@ -7,8 +7,7 @@
  *
  * @module
  */
-import type { z } from "zod";
-import type { createMachineBody, updateMachineBody } from "../../contract/machines.ts";
+import type { CreateMachineBody, UpdateMachineBody } from "../../contract/machines.ts";
 import type { Machine, MachineIdentityProof } from "../../src/types/mod.ts";
 import type { SandboxContext } from "../context.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -140,7 +139,7 @@ export function listVerifiedMachines(ctx: SandboxContext): MachineRecord[] {
  */
 export function createMachine(
   ctx: SandboxContext,
-  body: z.output<typeof createMachineBody>,
+  body: CreateMachineBody,
 ): Machine {
   assertProofPaired(body);
   if (verificationRequired(ctx)) {
@@ -208,7 +207,7 @@ export function readMachine(ctx: SandboxContext, machineId: string): Machine {
 export function updateMachine(
   ctx: SandboxContext,
   record: MachineRecord,
-  body: z.output<typeof updateMachineBody>,
+  body: UpdateMachineBody,
 ): Machine {
   const current = record.machine;
   let identityRef = current.identityRef ?? null;

@@ -11,9 +11,8 @@
  *
  * @module
  */
-import type { z } from "zod";
 import { amountToUnits, formatMoney, unitsToAmount } from "../../contract/money.ts";
-import type { createOrderBody } from "../../contract/orders.ts";
+import type { CreateOrderBody } from "../../contract/orders.ts";
 import type { MarketOrder } from "../../src/types/mod.ts";
 import { checkServiceInput, effectivePrice } from "../catalogue.ts";
 import type { SandboxContext } from "../context.ts";
@@ -28,7 +27,7 @@ import { isSkillEnabled } from "./skills.ts";
 
 function checkQuote(
   ctx: SandboxContext,
-  body: z.output<typeof createOrderBody>,
+  body: CreateOrderBody,
   pairing: PairingRecord,
   now: Date,
 ): QuoteRecord | undefined {
@@ -67,7 +66,7 @@ function checkQuote(
 }
 
 function checkBudget(
-  budget: z.output<typeof createOrderBody>["budget"],
+  budget: CreateOrderBody["budget"],
   units: bigint,
   currency: string,
 ): void {
@@ -97,7 +96,7 @@ function checkBudget(
  */
 export function createOrder(
   ctx: SandboxContext,
-  body: z.output<typeof createOrderBody>,
+  body: CreateOrderBody,
   pairing: PairingRecord,
 ): MarketOrder {
   assertPairingMatches(pairing, body.machineId, body.agentPairingId);

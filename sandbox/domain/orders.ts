@@ -7,8 +7,7 @@
  *
  * @module
  */
-import type { z } from "zod";
-import type { cancelOrderBody, disputeOrderBody } from "../../contract/orders.ts";
+import type { CancelOrderBody, DisputeOrderBody } from "../../contract/orders.ts";
 import type {
   MarketDispute,
   MarketOrder,
@@ -287,7 +286,7 @@ export function confirmOrder(ctx: SandboxContext, record: OrderRecord): OrderAct
 export function disputeOrder(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof disputeOrderBody>,
+  body: DisputeOrderBody,
 ): OrderActionResult & { readonly dispute: MarketDispute } {
   assertOrderOpen(record);
   const dispute: MarketDispute = {
@@ -318,7 +317,7 @@ export function disputeOrder(
 export function cancelOrder(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof cancelOrderBody>,
+  body: CancelOrderBody,
 ): OrderActionResult {
   assertOrderOpen(record);
   if (!UNEXECUTED_ORDER_STATUSES.has(record.order.status)) {

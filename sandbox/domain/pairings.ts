@@ -8,14 +8,13 @@
  *
  * @module
  */
-import type { z } from "zod";
 import {
   AGENT_DID,
-  type createPairingBody,
-  type delegationPolicyBody,
-  type pairingChallengeBody,
-  type pairingSessionBody,
-  type updatePairingBody,
+  type CreatePairingBody,
+  type DelegationPolicyBody,
+  type PairingChallengeBody,
+  type PairingSessionBody,
+  type UpdatePairingBody,
 } from "../../contract/pairings.ts";
 import type {
   AgentPairing,
@@ -102,7 +101,7 @@ export function requirePairableMachine(ctx: SandboxContext, machineId: string): 
 }
 
 function normalizePolicy(
-  input: z.output<typeof delegationPolicyBody> | undefined,
+  input: DelegationPolicyBody | undefined,
 ): DelegationPolicy {
   return {
     allowedSkillKeys: input?.allowedSkillKeys ?? [],
@@ -286,7 +285,7 @@ export function pairingsOf(
 export function createPairingChallenge(
   ctx: SandboxContext,
   machineId: string,
-  body: z.output<typeof pairingChallengeBody>,
+  body: PairingChallengeBody,
 ): AgentPairingChallengeResponse {
   const agentDid = effectiveAgentDid(body.agentAddress, body.agentDid);
   const { challengeId, message, expiresAt } = issueChallenge(
@@ -333,7 +332,7 @@ export function createPairingChallenge(
 export async function createPairing(
   ctx: SandboxContext,
   machineId: string,
-  body: z.output<typeof createPairingBody>,
+  body: CreatePairingBody,
 ): Promise<AgentPairingWithToken> {
   const agentDid = effectiveAgentDid(body.agentAddress, body.agentDid);
   const agent: AgentClaim = { ...body, agentDid };
@@ -380,7 +379,7 @@ export async function createPairing(
 export async function startPairingSession(
   ctx: SandboxContext,
   record: PairingRecord,
-  body: z.output<typeof pairingSessionBody>,
+  body: PairingSessionBody,
 ): Promise<AgentPairingWithToken> {
   assertNotRevoked(record);
   const machineId = record.pairing.machineId;
@@ -411,7 +410,7 @@ export async function startPairingSession(
 export async function updatePairing(
   ctx: SandboxContext,
   record: PairingRecord,
-  body: z.output<typeof updatePairingBody>,
+  body: UpdatePairingBody,
 ): Promise<AgentPairing> {
   assertNotRevoked(record);
   const delegationPolicy = body.delegationPolicy === undefined

@@ -16,15 +16,14 @@
  *
  * @module
  */
-import type { z } from "zod";
 import { addressSchema } from "../../contract/fields.ts";
 import { amountToUnits, formatMoney } from "../../contract/money.ts";
 import type {
-  escrowLockBody,
-  paymentIntentBody,
-  paymentProofBody,
-  refundBody,
-  releaseBody,
+  EscrowLockBody,
+  PaymentIntentBody,
+  PaymentProofBody,
+  RefundBody,
+  ReleaseBody,
 } from "../../contract/payments.ts";
 import type { MarketPayment, MarketPaymentRailType } from "../../src/types/mod.ts";
 import { serviceSettlement } from "../catalogue.ts";
@@ -150,7 +149,7 @@ function intentPayer(
 export function paymentIntent(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof paymentIntentBody>,
+  body: PaymentIntentBody,
   pairing: PairingRecord,
   resourceUrl: string,
 ): { readonly payment: MarketPayment; readonly created: boolean } {
@@ -163,7 +162,7 @@ export function paymentIntent(
 function createIntent(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof paymentIntentBody>,
+  body: PaymentIntentBody,
   pairing: PairingRecord,
   resourceUrl: string,
 ): MarketPayment {
@@ -241,7 +240,7 @@ function createIntent(
 export async function submitProof(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof paymentProofBody>,
+  body: PaymentProofBody,
 ): Promise<MarketPayment> {
   assertOrderOpen(record);
   const payment = pendingPayment(ctx, record, "submit a proof");
@@ -305,7 +304,7 @@ function held(ctx: SandboxContext, record: OrderRecord, payment: MarketPayment):
 export function lockEscrow(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof escrowLockBody>,
+  body: EscrowLockBody,
 ): MarketPayment {
   assertOrderOpen(record);
   const current = ctx.store.payments.get(record.order.id);
@@ -343,7 +342,7 @@ export function lockEscrow(
 export function refundPayment(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof refundBody>,
+  body: RefundBody,
   operator: boolean,
 ): MarketPayment {
   const payment = existingPayment(ctx, record);
@@ -386,7 +385,7 @@ export function refundPayment(
 export function releasePayment(
   ctx: SandboxContext,
   record: OrderRecord,
-  body: z.output<typeof releaseBody>,
+  body: ReleaseBody,
 ): MarketPayment {
   const payment = existingPayment(ctx, record);
   if (payment.status === "intent_created") throw notHeld(payment, "release");

@@ -19,7 +19,7 @@
  * @module
  */
 import type { MarketPayment } from "../../src/types/mod.ts";
-import type { paymentProofBody } from "../../contract/payments.ts";
+import type { PaymentProofBody } from "../../contract/payments.ts";
 import { addressSchema } from "../../contract/fields.ts";
 import { formatMoney, toBaseUnits } from "../../contract/money.ts";
 import { serviceSettlement } from "../catalogue.ts";
@@ -29,10 +29,6 @@ import { verifyErc20Transfer } from "../rpc.ts";
 import { x402ProofVerifier } from "./x402_rail.ts";
 import type { OrderRecord } from "../store.ts";
 import { validationError } from "../validate.ts";
-import type { z } from "zod";
-
-/** A payment-proof body as validated by `paymentProofBody`. */
-export type ProofBody = z.output<typeof paymentProofBody>;
 
 /** What a verifier is given: the order, its payment awaiting money, and the proof. */
 export type ProofInput = {
@@ -40,7 +36,7 @@ export type ProofInput = {
   readonly record: OrderRecord;
   /** The payment, `intent_created`; its `payerAddress` is the bound payer. */
   readonly payment: MarketPayment;
-  readonly body: ProofBody;
+  readonly body: PaymentProofBody;
 };
 
 /**
@@ -55,7 +51,7 @@ export type ProofVerifier = {
    * The spend-once key of the proof, e.g. `evm:0xabc…`; absent when the verifier keeps its own
    * spend-once registry (x402's nonces).
    */
-  key?(body: ProofBody): string;
+  key?(body: PaymentProofBody): string;
   /** Resolves to the payment fields to store, or rejects with an `ApiError` refusing the proof. */
   verify(input: ProofInput): Promise<Partial<MarketPayment>>;
 };
@@ -73,7 +69,7 @@ export function evmProofKey(transactionHash: string): string {
 }
 
 // Base58 is case-sensitive: the signature is kept exactly as given.
-function transactionKey(body: ProofBody): string {
+function transactionKey(body: PaymentProofBody): string {
   return body.transactionHash !== undefined
     ? evmProofKey(body.transactionHash)
     : `solana:${body.transactionSignature}`;
@@ -120,7 +116,7 @@ function sameAddress(a: string, b: string): boolean {
  * const payer = proofPayer(payment, body);
  * ```
  */
-export function proofPayer(payment: MarketPayment, body: ProofBody): string | null {
+export function proofPayer(payment: MarketPayment, body: PaymentProofBody): string | null {
   const bound = payment.payerAddress;
   const claimed = body.payerAddress;
   if (claimed === undefined || bound === null) return claimed ?? bound;

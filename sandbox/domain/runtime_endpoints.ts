@@ -6,15 +6,14 @@
  *
  * @module
  */
-import type { z } from "zod";
-import type { upsertRuntimeEndpointBody } from "../../contract/agents.ts";
+import type { UpsertRuntimeEndpointBody } from "../../contract/agents.ts";
 import type { RuntimeEndpoint } from "../../src/types/mod.ts";
 import type { SandboxContext } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { runtimeEndpointKey, type RuntimeEndpointRecord } from "../store.ts";
 
 /** A validated upsert body. */
-export type EndpointInput = z.output<typeof upsertRuntimeEndpointBody>;
+export type EndpointInput = UpsertRuntimeEndpointBody;
 
 /**
  * The contract's default health-check path: `/v1/models` for QVAC (an OpenAI-style API),
