@@ -1,28 +1,32 @@
 /**
- * Builds the sandbox's Hono app: the error envelope, the 1 MiB body limit, the test controls
- * (when on), `GET /health` and `GET /openapi.json` at the root and, under `/api/v1`, the
- * idempotency rule for POSTs (`idempotency.ts`), the audit log (`audit.ts`) and every route
- * module. Where a request goes:
+ * The sandbox's Hono app. Every request gets an `x-request-id`, the 1 MiB body limit and (with
+ * `testControls`) the fault rules; under `/api/v1`, POSTs get the idempotency rule
+ * (`idempotency.ts`) and mutations the audit log (`audit.ts`). Where a request goes (route
+ * module → domain module; paths under `/api/v1`):
  *
- * | Path under `/api/v1`                                        | Route module                     |
- * | ----------------------------------------------------------- | -------------------------------- |
- * | `/machines`, `/machines/:machineId`                         | `routes/machines.ts`             |
- * | `/machine-identity/challenges`                              | `routes/identity.ts`             |
- * | `/machines/:machineId/agent-pairings/...`                   | `routes/pairings.ts`             |
- * | `/machines/:machineId/agents/...`, `/machine-agents/...`    | `routes/machine_agents.ts`       |
- * | `/machines/:machineId/runtime-endpoints/...`                | `routes/runtime_endpoints.ts`    |
- * | `/skills/...`                                               | `routes/skills.ts`               |
- * | `/market/services/...`                                      | `routes/services.ts`             |
- * | `/market/search/...`                                        | `routes/search.ts`               |
- * | `/market/orders`, `/market/orders/:orderId/{execute,...}`   | `routes/orders.ts`               |
- * | `/market/orders/:orderId/payment...`                        | `routes/payments.ts`             |
- * | `/machines/:machineId/tasks/...`                            | `routes/tasks.ts`                |
- * | `/machines/:machineId/graph/...`                            | `routes/graph.ts`                |
- * | `/policies/...`                                             | `routes/policies.ts`             |
- * | `/audit-events`, `/runs/...`, `/machines/:machineId/readiness` | `routes/observability.ts`     |
+ * - `GET /health`, `GET /openapi.json` (root) → here (+ `openapi.ts`); `/__sandbox/...` →
+ *   `controls.ts`
+ * - `/machines[/:machineId]` → `routes/machines.ts` → `domain/machines.ts`
+ * - `/machine-identity/challenges` → `routes/identity.ts` → `domain/identity.ts`
+ * - `/machines/:machineId/agent-pairings/...` → `routes/pairings.ts` → `domain/pairings.ts`
+ * - `/machines/:machineId/agents/...`, `/machine-agents/heartbeat` → `routes/machine_agents.ts`
+ *   → `domain/machine_agents.ts`
+ * - `/machines/:machineId/runtime-endpoints/...` → `routes/runtime_endpoints.ts` →
+ *   `domain/runtime_endpoints.ts`
+ * - `/skills/...` → `routes/skills.ts` → `domain/skills.ts`
+ * - `/market/services/...` → `routes/services.ts` → `domain/services.ts`
+ * - `/market/search/...` → `routes/search.ts` → `domain/search.ts`
+ * - `/market/orders/...` (create, execute, confirm, dispute, cancel, retry) → `routes/orders.ts`
+ *   → `domain/order_creation.ts`, `domain/execution.ts`, `domain/orders.ts`
+ * - `/market/orders/:orderId/payment...` → `routes/payments.ts` → `domain/payments.ts`
+ * - `/machines/:machineId/tasks/...` → `routes/tasks.ts` → `domain/tasks.ts`
+ * - `/machines/:machineId/graph/...` → `routes/graph.ts` → `domain/graph.ts`
+ * - `/policies/...` → `routes/policies.ts` → `domain/policies.ts`
+ * - `/audit-events`, `/runs/...`, `/machines/:machineId/readiness` → `routes/observability.ts` →
+ *   `domain/observability.ts`
  *
- * A route module parses the request, calls the domain layer (`domain/*.ts`: lookups, rules and
- * state changes over `ctx.store`) and answers; no route module imports another.
+ * A route module parses the request, calls the domain layer (lookups, rules and state changes
+ * over `ctx.store`) and answers; no route module imports another.
  *
  * @module
  */
@@ -135,7 +139,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // Before every route: the fault rules see every request.
   const controls = ctx.options.testControls ? registerTestControls(app, ctx) : undefined;
   app.get("/health", (c) => c.json({ status: "ok", time: ctx.now().toISOString() }));
-  // The wire's OpenAPI 3.1 document, generated from the contract (`openapi.ts`).
+  // The wire's OpenAPI 3.1 document, generated from `contract/` and the route table (`openapi.ts`).
   app.get("/openapi.json", (c) => c.json(buildOpenApiDocument()));
 
   const api = new Hono<SandboxEnv>();

@@ -133,7 +133,7 @@ export function requireAgent(ctx: SandboxContext): MiddlewareHandler<SandboxEnv>
 
 /**
  * Like {@linkcode requireAgent} but without the pairing's status: for `POST /market/orders`,
- * which checks the body first and the pairing (named, then active) after it, as specified.
+ * which checks the body first and the pairing (named, then active) after it, as the API does.
  *
  * @example
  * ```ts ignore

@@ -1,5 +1,5 @@
 /**
- * The sandbox's command line, shared by `deno task sandbox` (`serve.ts`) and the npm package's
+ * The sandbox's command line, shared by `deno task sandbox` (`deno_bin.ts`) and the npm package's
  * `peaqos-sandbox` command: strict flag parsing (an unknown or mistyped flag, a stray argument
  * or a bad value is a one-line error with exit code 2, with a "did you mean" for typos), then
  * a sandbox served until SIGINT/SIGTERM. A port already in use, or a catalogue or seed file

@@ -1,5 +1,5 @@
 /**
- * The contract's idempotency rule for every POST: a request with an `idempotency-key` header is
+ * The API's idempotency rule for every POST: a request with an `idempotency-key` header is
  * answered once per key, route and caller. The first answer (status and body) is kept for
  * 24 hours on the sandbox clock and replayed, with `idempotent-replayed: true`, for a repeat
  * with the same body; the same key with another body is 409 `IDEMPOTENCY_KEY_REUSED`. A repeat

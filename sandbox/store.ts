@@ -132,7 +132,7 @@ export type X402AuthorizationRecord = {
   readonly signature: string;
 };
 
-// ---- Experimental records ("coming next" endpoints) ------------------------------------------
+// ---- Experimental records (the SDK's @experimental endpoints) ------------------------------
 
 /** A stored task. */
 export type TaskRecord = { readonly seq: number; task: Task };

@@ -6,7 +6,7 @@ import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/a
 import { CliError, parseSandboxArgs } from "../sandbox/cli.ts";
 import catalogue from "../sandbox/catalogue.json" with { type: "json" };
 
-const SERVE = new URL("../sandbox/serve.ts", import.meta.url).pathname;
+const SERVE = new URL("../sandbox/deno_bin.ts", import.meta.url).pathname;
 
 async function serve(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = await new Deno.Command(Deno.execPath(), {

@@ -1,7 +1,7 @@
 /**
  * The sandbox's HTTP layer over 127.0.0.1: the error envelope for unknown routes, malformed
  * JSON, oversized bodies and API-key auth (and its off switch); idempotency keys; x-request-id;
- * `createSandboxApp()` without a server; and `deno task sandbox` (`sandbox/serve.ts`): serving
+ * `createSandboxApp()` without a server; and `deno task sandbox` (`sandbox/deno_bin.ts`): serving
  * and printing its URL and key, `--help`, and one-line errors for bad flags and a busy port.
  */
 import {
@@ -228,9 +228,9 @@ Deno.test("startSandbox() close() is idempotent and the port stops answering", a
   assert(refused);
 });
 
-Deno.test("deno task sandbox (serve.ts) prints the URL and API key and serves until stopped", async () => {
+Deno.test("deno task sandbox (deno_bin.ts) prints the URL and API key and serves until stopped", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../sandbox/serve.ts", import.meta.url).pathname, "--port", "0"],
+    args: ["run", "-A", new URL("../sandbox/deno_bin.ts", import.meta.url).pathname, "--port", "0"],
     stdout: "piped",
     stderr: "null",
     stdin: "null",
@@ -365,10 +365,10 @@ Deno.test("an idempotency-key outside 1-255 characters is VALIDATION_ERROR namin
   assertEquals(h.sandbox.context.store.machines.size, 0);
 });
 
-// Runs `sandbox/serve.ts` with `args` to completion (it must exit by itself).
+// Runs `sandbox/deno_bin.ts` with `args` to completion (it must exit by itself).
 async function serve(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../sandbox/serve.ts", import.meta.url).pathname, ...args],
+    args: ["run", "-A", new URL("../sandbox/deno_bin.ts", import.meta.url).pathname, ...args],
     stdin: "null",
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

@@ -11,7 +11,7 @@
 import { assertEquals } from "@std/assert";
 import { OrchestrationApiError } from "../mod.ts";
 import type { MarketOrder } from "../mod.ts";
-import { TRANSFER_TOPIC } from "../sandbox/rpc.ts";
+import { TRANSFER_TOPIC } from "../sandbox/erc20_transfer_rpc.ts";
 import { ids, localServer, type Market, market } from "./_market.ts";
 import { assertApiError, pairAgent, rawRequest } from "./_sandbox_platform.ts";
 

@@ -9,7 +9,7 @@
 import { assertEquals, assertMatch } from "@std/assert";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { MarketOrder } from "../mod.ts";
-import { TRANSFER_TOPIC } from "../sandbox/rpc.ts";
+import { TRANSFER_TOPIC } from "../sandbox/erc20_transfer_rpc.ts";
 import { deadUrl, ids, localServer, type Market, market } from "./_market.ts";
 import { assertApiError, rawRequest } from "./_sandbox_platform.ts";
 

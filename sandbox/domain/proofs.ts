@@ -4,7 +4,7 @@
  *
  * - **Verifiers** ({@linkcode PROOF_VERIFIERS}): one {@linkcode ProofVerifier} per verification
  *   mode. `recorded` takes the proof as given; `rpc` checks the ERC-20 Transfer log over JSON-RPC
- *   (`rpc.ts`); `x402` verifies a signed x402 authorization (`x402_rail.ts`), and is the only
+ *   (`erc20_transfer_rpc.ts`); `x402` verifies a signed x402 authorization (`x402_rail.ts`), and is the only
  *   mode an `x402` payment accepts.
  * - **Payer binding**: a payment's payer is fixed when its intent is created (the pairing's
  *   `agentAddress`, or the `payerAddress` the intent declared); a proof may not name another, and
@@ -25,7 +25,7 @@ import { formatMoney, toBaseUnits } from "../../contract/money.ts";
 import { serviceSettlement } from "../catalogue.ts";
 import type { SandboxContext } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { verifyErc20Transfer } from "../rpc.ts";
+import { verifyErc20Transfer } from "../erc20_transfer_rpc.ts";
 import { x402ProofVerifier } from "./x402_rail.ts";
 import type { OrderRecord } from "../store.ts";
 import { validationError } from "../validate.ts";
@@ -40,7 +40,7 @@ export type ProofInput = {
 };
 
 /**
- * Checks proofs of one verification mode. The route refuses a spent {@linkcode key} before
+ * Checks proofs of one verification mode. `submitProof` refuses a spent {@linkcode key} before
  * calling {@linkcode verify} and again after it (another proof may have landed meanwhile), then
  * stores the payment as `held` with the returned fields and records the key as spent.
  */

@@ -16,7 +16,7 @@ import { runtimeEndpointKey, type RuntimeEndpointRecord } from "../store.ts";
 export type EndpointInput = UpsertRuntimeEndpointBody;
 
 /**
- * The contract's default health-check path: `/v1/models` for QVAC (an OpenAI-style API),
+ * The API's default health-check path: `/v1/models` for QVAC (an OpenAI-style API),
  * `/health` for everything else.
  *
  * @example
@@ -82,7 +82,7 @@ export function upsertRuntimeEndpoint(
   return { endpoint, created: existing === undefined };
 }
 
-/** What the market routes need to call a machine's runtime for a provider key. */
+/** What execution needs to call a machine's runtime for a provider key. */
 export type RuntimeEndpointTarget = {
   readonly endpointBaseUrl: string;
   readonly authType: RuntimeEndpoint["authType"];

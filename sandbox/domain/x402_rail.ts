@@ -1,5 +1,5 @@
 /**
- * The x402 rail in the order and payment routes, over the pure logic of `x402.ts`:
+ * The x402 rail in payments and execution, over the pure logic of `x402.ts`:
  *
  * - **Intent** ({@linkcode x402Intent}): an `x402` payment intent carries the challenge, one
  *   `exact` option for the order's price in the token's atomic units, payable by the intent's
@@ -131,7 +131,7 @@ export const x402ProofVerifier: ProofVerifier = {
         ])
         : new ApiError(result.status, result.code, result.message, { reason: result.reason });
     }
-    // Recorded with the check, synchronously: nothing runs between here and the route holding
+    // Recorded with the check, synchronously: nothing runs between here and `submitProof` holding
     // the payment, so no other payment can slip in with the same nonce.
     ctx.store.x402Nonces.set(result.nonceKey, payment.id);
     ctx.store.x402Authorizations.set(record.order.id, {

@@ -20,7 +20,7 @@ import { requireActiveMachine } from "../domain/machines.ts";
 import { listQuerySchema, paginate } from "../pagination.ts";
 import { readJson, readQuery } from "../validate.ts";
 
-// The agent's token: the body field, else either header the API reference allows.
+// The agent's token: the body field, else either header the API accepts for it.
 function agentTokenOf(c: Context, bodyToken: string | undefined): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   return bodyToken ?? (c.req.header("x-agent-pairing-token") || undefined) ?? bearer;
