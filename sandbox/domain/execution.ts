@@ -23,6 +23,7 @@ import { requireActiveMachine } from "./machines.ts";
 import { assertOrderOpen, isPaidFor, UNEXECUTED_ORDER_STATUSES, updateOrder } from "./orders.ts";
 import { findRuntimeEndpoint } from "./runtime_endpoints.ts";
 import { type OrderExecution, recordOrderExecution } from "./tasks.ts";
+import type { X402Settlement } from "../x402.ts";
 import { authorizeX402Execution, settleX402Execution, x402PaymentResponse } from "./x402_rail.ts";
 
 /** What execute answers: status, body and extra headers (x402's `PAYMENT-RESPONSE`). */
@@ -94,7 +95,7 @@ export async function executeOrder(
         order: recorded(ctx, record, { mode: "external-handoff" }),
         execution: { statusCode: 202, mode: "external-handoff", handoff },
       },
-      ...(settlement ? { headers: { "payment-response": x402PaymentResponse(settlement) } } : {}),
+      ...paymentResponse(settlement),
     };
   }
 
@@ -130,19 +131,21 @@ export async function executeOrder(
     output: result.output,
     summary: result.summary,
   };
-  result.status === "succeeded"
-    ? updateOrder(
+  if (result.status === "succeeded") {
+    updateOrder(
       ctx,
       record,
       { status: "delivered", runId: run.id, outcomeId: outcome.id },
       "order.delivered",
-    )
-    : updateOrder(ctx, record, {
+    );
+  } else {
+    updateOrder(ctx, record, {
       status: "failed",
       runId: run.id,
       outcomeId: outcome.id,
       errorMessage: result.summary,
     }, "order.failed");
+  }
   // Settled only when the run delivered; a failed run leaves the authorization unspent.
   const settlement = x402 && settleX402Execution(ctx, record, x402, result.status === "succeeded");
   return {
@@ -151,8 +154,13 @@ export async function executeOrder(
       order: recorded(ctx, record, { mode: "native", run, outcome }),
       execution: { statusCode: 200, mode: "native", run, outcome },
     },
-    ...(settlement ? { headers: { "payment-response": x402PaymentResponse(settlement) } } : {}),
+    ...paymentResponse(settlement),
   };
+}
+
+// x402's PAYMENT-RESPONSE header, when the execution settled an authorization.
+function paymentResponse(settlement: X402Settlement | undefined): Pick<ExecuteAnswer, "headers"> {
+  return settlement ? { headers: { "payment-response": x402PaymentResponse(settlement) } } : {};
 }
 
 // The order once its execution is recorded, carrying the task and route it was recorded under.
