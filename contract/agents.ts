@@ -35,6 +35,8 @@ const endpointFields = {
 
 /** `PUT /machines/:machineId/runtime-endpoints/:providerKey`. */
 export const upsertRuntimeEndpointBody = z.strictObject(endpointFields);
+/** A validated body of `PUT .../runtime-endpoints/:providerKey`. */
+export type UpsertRuntimeEndpointBody = z.output<typeof upsertRuntimeEndpointBody>;
 
 /** One endpoint of a heartbeat: an upsert body plus its provider key. */
 export const heartbeatEndpointBody = z.strictObject({
@@ -47,6 +49,8 @@ export const enrollMachineAgentBody = z.strictObject({
   label: shortTextSchema.optional(),
   allowedProviderKeys: z.array(providerKeySchema).max(100).optional(),
 });
+/** A validated body of `POST .../agents/enrollment`. */
+export type EnrollMachineAgentBody = z.output<typeof enrollMachineAgentBody>;
 
 /**
  * `POST /machine-agents/heartbeat`. `agentToken` is optional on the wire: the agent may
@@ -58,11 +62,6 @@ export const heartbeatBody = z.strictObject({
   endpoints: z.array(heartbeatEndpointBody).max(100).optional(),
   leaseSeconds: z.number().int().min(1).max(86_400).optional(),
 });
-
-/** A validated body of `PUT .../runtime-endpoints/:providerKey`. */
-export type UpsertRuntimeEndpointBody = z.output<typeof upsertRuntimeEndpointBody>;
-/** A validated body of `POST .../agents/enrollment`. */
-export type EnrollMachineAgentBody = z.output<typeof enrollMachineAgentBody>;
 /** A validated body of `POST /machine-agents/heartbeat`. */
 export type HeartbeatBody = z.output<typeof heartbeatBody>;
 

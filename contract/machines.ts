@@ -36,21 +36,20 @@ export const createMachineBody = z.strictObject({
   identityRef: identityRefSchema.optional(),
   identityProof: proofSchema.optional(),
 });
+/** A validated body of `POST /machines`. */
+export type CreateMachineBody = z.output<typeof createMachineBody>;
 
 /** `PATCH /machines/:machineId`: the create fields but `ownerId`, all optional, any status. */
 export const updateMachineBody = createMachineBody.omit({ ownerId: true }).extend({
   status: z.enum(["draft", "active", "degraded", "blocked", "archived"]),
 }).partial();
+/** A validated body of `PATCH /machines/:machineId`. */
+export type UpdateMachineBody = z.output<typeof updateMachineBody>;
 
 /** `POST /machine-identity/challenges`. */
 export const identityChallengeBody = z.strictObject({
   identityRef: identityRefSchema,
 });
-
-/** A validated body of `POST /machines`. */
-export type CreateMachineBody = z.output<typeof createMachineBody>;
-/** A validated body of `PATCH /machines/:machineId`. */
-export type UpdateMachineBody = z.output<typeof updateMachineBody>;
 
 // Compile-time ties: a drift between a schema and the SDK's type fails `deno check` here.
 const _create: Ties<CreateMachineBody, CreateMachineRequest> = true;

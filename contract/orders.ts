@@ -38,6 +38,8 @@ export const createOrderBody = z.strictObject({
   providerCredentials: z.record(z.string(), z.record(z.string(), z.string().optional()))
     .optional(),
 });
+/** A validated body of `POST /market/orders`. */
+export type CreateOrderBody = z.output<typeof createOrderBody>;
 
 /** Body of `POST /market/orders/:orderId/execute` (optional). */
 export const executeOrderBody = z.strictObject({ input: inputSchema.optional() });
@@ -47,14 +49,11 @@ export const disputeOrderBody = z.strictObject({
   reason: z.string().trim().min(1).max(2000),
   evidence: inputSchema.optional(),
 });
+/** A validated body of `POST .../dispute`. */
+export type DisputeOrderBody = z.output<typeof disputeOrderBody>;
 
 /** Body of `POST /market/orders/:orderId/cancel` (optional). */
 export const cancelOrderBody = z.strictObject({ reason: z.string().max(2000).optional() });
-
-/** A validated body of `POST /market/orders`. */
-export type CreateOrderBody = z.output<typeof createOrderBody>;
-/** A validated body of `POST .../dispute`. */
-export type DisputeOrderBody = z.output<typeof disputeOrderBody>;
 /** A validated body of `POST .../cancel`. */
 export type CancelOrderBody = z.output<typeof cancelOrderBody>;
 

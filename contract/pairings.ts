@@ -48,6 +48,8 @@ export const delegationPolicyBody = z.strictObject({
     }).join("; ");
   },
 });
+/** A validated delegation policy of a request. */
+export type DelegationPolicyBody = z.output<typeof delegationPolicyBody>;
 
 const agentFields = {
   agentAddress: addressSchema,
@@ -59,6 +61,8 @@ const agentFields = {
 
 /** `POST /machines/:machineId/agent-pairings/challenges`. */
 export const pairingChallengeBody = z.strictObject(agentFields);
+/** A validated body of `POST .../agent-pairings/challenges`. */
+export type PairingChallengeBody = z.output<typeof pairingChallengeBody>;
 
 // `agentProof` is optional on the wire so that a missing one is AGENT_PAIRING_PROOF_REQUIRED,
 // not a generic VALIDATION_ERROR; the SDK's types require it.
@@ -73,11 +77,15 @@ export const createPairingBody = z.strictObject({
   delegationPolicy: delegationPolicyBody.optional(),
   agentProof: proofSchema.optional(),
 });
+/** A validated body of `POST .../agent-pairings`. */
+export type CreatePairingBody = z.output<typeof createPairingBody>;
 
 /** `POST /machines/:machineId/agent-pairings/:pairingId/sessions`. */
 export const pairingSessionBody = z.strictObject({
   agentProof: proofSchema.optional(),
 });
+/** A validated body of `POST .../agent-pairings/:pairingId/sessions`. */
+export type PairingSessionBody = z.output<typeof pairingSessionBody>;
 
 /** `PATCH /machines/:machineId/agent-pairings/:pairingId`. */
 export const updatePairingBody = z.strictObject({
@@ -85,15 +93,6 @@ export const updatePairingBody = z.strictObject({
   status: z.enum(["active", "paused"]).optional(),
   delegationPolicy: delegationPolicyBody.optional(),
 });
-
-/** A validated body of a delegation policy in a request. */
-export type DelegationPolicyBody = z.output<typeof delegationPolicyBody>;
-/** A validated body of `POST .../agent-pairings/challenges`. */
-export type PairingChallengeBody = z.output<typeof pairingChallengeBody>;
-/** A validated body of `POST .../agent-pairings`. */
-export type CreatePairingBody = z.output<typeof createPairingBody>;
-/** A validated body of `POST .../agent-pairings/:pairingId/sessions`. */
-export type PairingSessionBody = z.output<typeof pairingSessionBody>;
 /** A validated body of `PATCH .../agent-pairings/:pairingId`. */
 export type UpdatePairingBody = z.output<typeof updatePairingBody>;
 

@@ -33,6 +33,8 @@ export const paymentIntentBody = z.strictObject({
   currency: currencySchema.optional(),
   payerAddress: z.string().min(1).max(100).optional(),
 });
+/** A validated body of `POST .../payment-intent`. */
+export type PaymentIntentBody = z.output<typeof paymentIntentBody>;
 
 /** Fields of a transaction proof that an x402 proof does not take: its signed payload names them. */
 const TRANSACTION_PROOF_FIELDS = [
@@ -96,6 +98,8 @@ export const paymentProofBody = z.strictObject({
     });
   }
 });
+/** A validated body of `POST .../payment-proof`. */
+export type PaymentProofBody = z.output<typeof paymentProofBody>;
 
 /** Body of `POST /market/orders/:orderId/payment/escrow-lock`. */
 export const escrowLockBody = z.strictObject({
@@ -103,27 +107,22 @@ export const escrowLockBody = z.strictObject({
   chain: z.string().min(1).max(100),
   escrowAddress: addressSchema,
 });
+/** A validated body of `POST .../payment/escrow-lock`. */
+export type EscrowLockBody = z.output<typeof escrowLockBody>;
 
 /** Body of `POST /market/orders/:orderId/payment/release` (optional). */
 export const releaseBody = z.strictObject({
   transactionHash: txHashSchema.optional(),
   notes: z.string().max(2000).optional(),
 });
+/** A validated body of `POST .../payment/release`. */
+export type ReleaseBody = z.output<typeof releaseBody>;
 
 /** Body of `POST /market/orders/:orderId/payment/refund` (optional). */
 export const refundBody = z.strictObject({
   transactionHash: txHashSchema.optional(),
   reason: z.string().max(2000).optional(),
 });
-
-/** A validated body of `POST .../payment-intent`. */
-export type PaymentIntentBody = z.output<typeof paymentIntentBody>;
-/** A validated body of `POST .../payment-proof`. */
-export type PaymentProofBody = z.output<typeof paymentProofBody>;
-/** A validated body of `POST .../payment/escrow-lock`. */
-export type EscrowLockBody = z.output<typeof escrowLockBody>;
-/** A validated body of `POST .../payment/release`. */
-export type ReleaseBody = z.output<typeof releaseBody>;
 /** A validated body of `POST .../payment/refund`. */
 export type RefundBody = z.output<typeof refundBody>;
 
