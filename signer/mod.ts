@@ -22,8 +22,8 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { PeaqosClient, type PeaqosClientOptions } from "../src/client.ts";
 import { type EnvSource, readRuntimeEnv } from "../src/env.ts";
-import { hexToBytes } from "../src/encoding.ts";
 import { OrchestrationValidationError } from "../src/errors.ts";
+import { hexToBytes } from "../src/encoding.ts";
 import type { MessageSigner, Signer, TypedDataDomain, TypedDataTypes } from "../src/signer.ts";
 import { addressOfPublicKey, signDigest, signPersonalMessage } from "./eip191.ts";
 import { hashTypedData, primaryTypeOf } from "./eip712.ts";
