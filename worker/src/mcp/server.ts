@@ -17,7 +17,8 @@ import type { Env } from "../env.ts";
 import { EdgeError, errorAnswer } from "../errors.ts";
 import { ledger } from "../ledger.ts";
 import type { McpPolicy, ToolName } from "./policy.ts";
-import { type Tool, type ToolContext, TOOLS } from "./tools.ts";
+import type { ToolContext } from "./context.ts";
+import { type Tool, TOOLS } from "./tools.ts";
 
 const INSTRUCTIONS = "Buy machine services on peaq's Machine Markets as the paired agent. " +
   "Flow: search_market -> get_market_service (operations, exampleInput) -> create_order -> " +

@@ -1,58 +1,43 @@
 /**
- * The MCP tools: what each takes (built from the wire contract's zod schemas in `contract/`, so a
- * tool's JSON Schema is the API's), what it tells the model, and what it does through the SDK.
- *
- * The agent's pairing token never travels through the model: a tool names the pairing (or the
- * key's policy names a default) and the Worker loads the session the caller's tenant stored for it
- * (`PUT /v1/sessions/:agentPairingId`). Order tools act only on the tenant's own orders (those it
- * created, or adopted as the one tenant holding a session for the order's pairing, see
- * `owners.ts`); another tenant's order is `NOT_FOUND`, as if it did not exist.
+ * The MCP tools: what each tells the model, takes (`inputs.ts`, from the wire contract) and does
+ * through the SDK. The agent's pairing token never travels through the model: a tool names the
+ * pairing (or the key's policy names a default) and the Worker loads the session the caller's
+ * tenant stored for it (`PUT /v1/sessions/:agentPairingId`). Order tools act only on the tenant's
+ * own orders; another tenant's order is `NOT_FOUND`, as if it did not exist (`context.ts`).
  *
  * @module
  */
-import { z } from "zod";
-import {
-  MARKET_PAYMENT_RAILS,
-  type MarketOrder,
-  type MarketPricing,
-  OrchestrationApiError,
-  signX402Payment,
-  type SubmitPaymentProofRequest,
-} from "../../../mod.ts";
-import { addressSchema, idSchema } from "../../../contract/fields.ts";
+import type { z } from "zod";
+import type { MarketOrder, MarketPricing } from "../../../mod.ts";
 import { marketSearchBody } from "../../../contract/market.ts";
-import { solanaSignatureSchema, txHashSchema } from "../../../contract/payments.ts";
-import { importSessionKey, open, seal } from "../crypto.ts";
-import type { Env } from "../env.ts";
-import { EdgeError } from "../errors.ts";
 import { ledger } from "../ledger.ts";
-import { adoptOwner, claimCreatedOrder, orderOwner } from "../owners.ts";
-import {
-  createOrderBody,
-  disputeBody,
-  escrowLockBody,
-  executeBody,
-  paymentIntentBody,
-  paymentProofBody,
-} from "../schemas.ts";
+import { claimCreatedOrder } from "../owners.ts";
+import { createOrderBody, disputeBody, executeBody } from "../schemas.ts";
 import { orchestration } from "../sdk.ts";
-import { loadSession, pairingClaims } from "../sessions.ts";
-import { pathIdSchema } from "../validation.ts";
-import { checkSpendCap, type McpPolicy, type ToolName, x402Signer } from "./policy.ts";
+import {
+  contractBody,
+  invalid,
+  machineOf,
+  ownedOrder,
+  pairingOf,
+  sessionToken,
+  type ToolArgs,
+  type ToolContext,
+} from "./context.ts";
+import {
+  createInput,
+  disputeInput,
+  executeInput,
+  orderInput,
+  payInput,
+  searchInput,
+  serviceInput,
+} from "./inputs.ts";
+import { keptSignature, payOrder } from "./payment.ts";
+import { checkSpendCap, type McpPolicy, type ToolName } from "./policy.ts";
 import { executionView, orderView, paymentView, searchView, serviceView } from "./views.ts";
 
-/** What a tool call runs with. */
-export type ToolContext = {
-  readonly env: Env;
-  readonly tenant: string;
-  readonly policy: McpPolicy;
-  /** Names the tenant's order the call acts on: the call is recorded on it. */
-  onOrder(orderId: string): void;
-  /** Adds a detail (no secrets) to the call's record. */
-  note(detail: string): void;
-};
-
-/** Hints MCP clients show or use (all tools reach the market API: open world). */
+/** Hints MCP clients show or act on (every tool reaches the market API: open world). */
 export type ToolAnnotations = {
   readonly readOnlyHint: boolean;
   readonly destructiveHint: boolean;
@@ -60,274 +45,14 @@ export type ToolAnnotations = {
   readonly openWorldHint: true;
 };
 
-/** One tool: its description for the model, its input schema, and what it does. */
+/** One tool: its title and description for the model, its input schema, and what it does. */
 export type Tool = {
   readonly title: string;
   readonly description: string;
   readonly input: z.ZodObject;
   readonly annotations: ToolAnnotations;
-  run(ctx: ToolContext, args: Record<string, unknown>): Promise<unknown>;
+  run(ctx: ToolContext, args: ToolArgs): Promise<unknown>;
 };
-
-// ---- inputs ----
-
-const pairingFields = {
-  machineId: idSchema.optional().describe(
-    "The buying machine. Omit to use the pairing's machine (or this key's default).",
-  ),
-  agentPairingId: idSchema.optional().describe(
-    "The agent pairing to act as. Omit to use this key's default pairing.",
-  ),
-};
-
-const orderIdField = pathIdSchema.describe(
-  "The order's id (from create_order).",
-);
-
-const search = marketSearchBody.in.shape;
-const searchInput = z.strictObject({
-  query: search.query.describe(
-    "Free text matched against names, descriptions, capabilities.",
-  ),
-  serviceType: search.serviceType.describe(
-    "A capability key such as 'oracle.price-feed', 'data.location', 'compute.marketplace'.",
-  ),
-  operation: search.operation,
-  capabilities: search.capabilities,
-  region: search.region,
-  maxResults: search.maxResults,
-  budget: search.budget.describe(
-    "Price ceiling: 'max' (or 'amount') as a number, and 'currency' such as 'USDC'.",
-  ),
-  nativeOnly: search.nativeOnly.describe(
-    "Leave out services run by external providers.",
-  ),
-  allowHandoff: search.allowHandoff,
-  ...pairingFields,
-});
-
-const order = createOrderBody.shape;
-const createInput = z.strictObject({
-  serviceId: order.serviceId.describe(
-    "The service to buy (from search_market).",
-  ),
-  operation: order.operation.describe(
-    "One of the service's operations; default its first.",
-  ),
-  input: order.input.describe(
-    "The operation's input: start from the exampleInput get_market_service shows.",
-  ),
-  searchId: order.searchId.describe("The search the quote came from."),
-  quoteId: order.quoteId.describe(
-    "A quote from search_market (needed for quoted prices).",
-  ),
-  budget: order.budget.describe(
-    "Most this order may cost: { amount, currency }.",
-  ),
-  ...pairingFields,
-});
-
-const ESCROW_RAILS: readonly string[] = ["escrow", "onchain-escrow"];
-
-const payInput = z.strictObject({
-  orderId: orderIdField,
-  rail: z.enum(MARKET_PAYMENT_RAILS).optional().describe(
-    "The payment rail; default the order's recommended rail.",
-  ),
-  payerAddress: paymentIntentBody.shape.payerAddress.describe(
-    "The paying wallet, when it is not the agent's own address.",
-  ),
-  transactionHash: txHashSchema.optional().describe(
-    "EVM transfer (or escrow lock) transaction that paid this order.",
-  ),
-  transactionSignature: solanaSignatureSchema.optional().describe(
-    "Solana transfer signature that paid this order.",
-  ),
-  verificationMode: z.enum(["recorded", "rpc"]).optional().describe(
-    "'rpc' has the API check the transfer on chain; 'recorded' records it as given.",
-  ),
-  chain: z.string().min(1).max(100).optional().describe(
-    "The chain of the transaction.",
-  ),
-  escrowAddress: addressSchema.optional().describe(
-    "Escrow contract (escrow rails only).",
-  ),
-});
-
-const executeInput = z.strictObject({
-  orderId: orderIdField,
-  input: executeBody.shape.input.describe(
-    "Replaces the order's input for this run (optional).",
-  ),
-});
-
-const orderInput = z.strictObject({ orderId: orderIdField });
-
-const disputeInput = z.strictObject({
-  orderId: orderIdField,
-  reason: disputeBody.shape.reason.describe("What is wrong with the delivery."),
-  evidence: disputeBody.shape.evidence,
-});
-
-const serviceInput = z.strictObject({
-  serviceId: pathIdSchema.describe("The service's id (from search_market)."),
-  machineId: idSchema.optional().describe(
-    "The buying machine (endpoint availability).",
-  ),
-});
-
-// ---- shared steps ----
-
-function invalid(field: string, message: string): EdgeError {
-  return new EdgeError(
-    400,
-    "VALIDATION_ERROR",
-    `Invalid request: '${field}' ${message}`,
-    {
-      fields: [{ path: field, message }],
-    },
-  );
-}
-
-/** Parses a tool's arguments into an API body with the contract's schema. */
-function contractBody<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw invalid(issue.path.map(String).join("."), issue.message);
-  }
-  return parsed.data;
-}
-
-/**
- * A payment proof: the contract's schema checks which fields go together (x402 or a transaction),
- * which its flat output type does not show the SDK's union.
- */
-const proofBody = (value: unknown) =>
-  contractBody(paymentProofBody, value) as SubmitPaymentProofRequest;
-
-function pairingOf(ctx: ToolContext, args: Record<string, unknown>): string {
-  const id = (args.agentPairingId as string | undefined) ??
-    ctx.policy.agentPairingId;
-  if (id === undefined) {
-    throw invalid(
-      "agentPairingId",
-      "is required: this key has no default pairing",
-    );
-  }
-  return id;
-}
-
-/** The pairing token the tenant stored for the pairing; never shown to the model. */
-async function sessionToken(
-  ctx: ToolContext,
-  agentPairingId: string,
-): Promise<string> {
-  const token = await loadSession(ctx.env, ctx.tenant, agentPairingId);
-  if (!token) {
-    throw new EdgeError(
-      401,
-      "AGENT_AUTH_REQUIRED",
-      `No session for pairing '${agentPairingId}' at this edge key: an operator stores one with ` +
-        `'PUT /v1/sessions/${agentPairingId}'`,
-    );
-  }
-  return token;
-}
-
-function machineOf(
-  ctx: ToolContext,
-  args: Record<string, unknown>,
-  token: string,
-): string {
-  const id = (args.machineId as string | undefined) ?? ctx.policy.machineId ??
-    pairingClaims(token)?.machineId;
-  if (id === undefined) {
-    throw invalid("machineId", "is required: the pairing names no machine");
-  }
-  return id;
-}
-
-const notYours = (orderId: string) =>
-  new EdgeError(404, "NOT_FOUND", `No order '${orderId}' for this edge key`);
-
-/**
- * The order, when it is the tenant's: created by it (MCP or proxy), or adopted as the one tenant
- * holding a session for its pairing. Anything else is `NOT_FOUND`, exactly as an unknown order.
- */
-async function ownedOrder(
-  ctx: ToolContext,
-  orderId: string,
-): Promise<MarketOrder> {
-  const owner = await orderOwner(ctx.env, orderId);
-  if (owner !== null && owner !== ctx.tenant) throw notYours(orderId);
-  let order: MarketOrder;
-  try {
-    order = (await orchestration(ctx.env).getMarketOrder(orderId)).item;
-  } catch (err) {
-    if (err instanceof OrchestrationApiError && err.statusCode === 404) {
-      throw notYours(orderId);
-    }
-    throw err;
-  }
-  if (
-    owner === null &&
-    await adoptOwner(ctx.env, orderId, order.agentPairingId, null) !==
-      ctx.tenant
-  ) {
-    throw notYours(orderId);
-  }
-  ctx.onOrder(orderId);
-  return order;
-}
-
-function nextAfterOrder(order: MarketOrder): string {
-  return order.payment?.required && order.status === "created"
-    ? `Pay with pay_order (rail '${order.payment.defaultRail}'), then run it with execute_order.`
-    : "Run it with execute_order.";
-}
-
-/** What `create_order` will be charged: the quote's price, else the service's list price. */
-async function orderPrice(
-  ctx: ToolContext,
-  args: Record<string, unknown>,
-  machineId: string,
-): Promise<MarketPricing> {
-  const api = orchestration(ctx.env);
-  const quoteId = args.quoteId as string | undefined;
-  if (quoteId !== undefined) {
-    const searchId = args.searchId as string | undefined;
-    if (searchId === undefined) {
-      throw invalid("searchId", "is required with 'quoteId'");
-    }
-    const quote = (await api.getMarketSearch(searchId)).item.quotes.find((q) => q.id === quoteId);
-    if (!quote) {
-      throw invalid("quoteId", `is not a quote of search '${searchId}'`);
-    }
-    return quote.pricing;
-  }
-  const serviceId = args.serviceId as string;
-  return (await api.getMarketService(serviceId, { machineId })).item.pricing;
-}
-
-const SIGNATURE_DATA = (orderId: string) => `order:${orderId}:x402`;
-
-async function signatureKey(env: Env): Promise<CryptoKey> {
-  const key = await importSessionKey(env.SESSION_ENCRYPTION_KEY);
-  if (!key) {
-    throw new EdgeError(
-      500,
-      "EDGE_MISCONFIGURED",
-      "Worker is not configured for sessions: 'SESSION_ENCRYPTION_KEY' must be base64 of 32 bytes",
-    );
-  }
-  return key;
-}
-
-// ---- tools ----
 
 const READ: ToolAnnotations = {
   readOnlyHint: true,
@@ -335,12 +60,58 @@ const READ: ToolAnnotations = {
   idempotentHint: true,
   openWorldHint: true,
 };
-const WRITE: ToolAnnotations = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: false,
-  openWorldHint: true,
-};
+const WRITE: ToolAnnotations = { ...READ, readOnlyHint: false, idempotentHint: false };
+
+const hasLimits = (policy: McpPolicy) =>
+  policy.maxAmountPerCall !== undefined || policy.currency !== undefined;
+
+type SearchBudget = { amount?: number; max?: number; currency?: string | undefined };
+
+/** A search's budget within the key's cap and currency: the search shows only what it may buy. */
+function searchBudget(
+  policy: McpPolicy,
+  asked: SearchBudget | undefined,
+): SearchBudget | undefined {
+  if (!hasLimits(policy)) return asked;
+  const cap = policy.maxAmountPerCall;
+  const wanted = asked?.max ?? asked?.amount;
+  const max = cap === undefined ? wanted : Math.min(wanted ?? cap, cap);
+  const currency = policy.currency ?? asked?.currency;
+  return { ...(max !== undefined ? { max } : {}), ...(currency ? { currency } : {}) };
+}
+
+/** What `create_order` will be charged: the quote's price, else the service's list price. */
+async function orderPrice(ctx: ToolContext, args: ToolArgs, machineId: string) {
+  const api = orchestration(ctx.env);
+  const quoteId = args.quoteId as string | undefined;
+  if (quoteId === undefined) {
+    const serviceId = args.serviceId as string;
+    return (await api.getMarketService(serviceId, { machineId })).item.pricing;
+  }
+  const searchId = args.searchId as string | undefined;
+  if (searchId === undefined) throw invalid("searchId", "is required with 'quoteId'");
+  const quote = (await api.getMarketSearch(searchId)).item.quotes.find((q) => q.id === quoteId);
+  if (!quote) throw invalid("quoteId", `is not a quote of search '${searchId}'`);
+  return quote.pricing;
+}
+
+type OrderBudget = { amount?: number | null; currency?: string | null } | null | undefined;
+
+/** The order's budget within the key's cap, so the API enforces the cap too. */
+function orderBudget(policy: McpPolicy, asked: OrderBudget, price: MarketPricing): OrderBudget {
+  const cap = policy.maxAmountPerCall;
+  if (cap === undefined || price.amount === 0) return asked;
+  return {
+    amount: Math.min(asked?.amount ?? cap, cap),
+    currency: asked?.currency ?? policy.currency ?? price.currency,
+  };
+}
+
+function nextAfterOrder(order: MarketOrder): string {
+  return order.payment?.required && order.status === "created"
+    ? `Pay with pay_order (rail '${order.payment.defaultRail}'), then run it with execute_order.`
+    : "Run it with execute_order.";
+}
 
 /** Every tool, by name. */
 export const TOOLS: Readonly<Record<ToolName, Tool>> = {
@@ -355,35 +126,14 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
       const agentPairingId = pairingOf(ctx, args);
       const token = await sessionToken(ctx, agentPairingId);
       const machineId = machineOf(ctx, args, token);
-      const { policy } = ctx;
-      type Budget = {
-        amount?: number;
-        max?: number;
-        currency?: string | undefined;
-      };
-      let budget = args.budget as Budget | undefined;
-      if (
-        policy.maxAmountPerCall !== undefined || policy.currency !== undefined
-      ) {
-        // Only what this key may buy: the cap bounds the search's budget.
-        const asked = budget?.max ?? budget?.amount;
-        const cap = policy.maxAmountPerCall;
-        const max = cap === undefined ? asked : asked === undefined ? cap : Math.min(asked, cap);
-        budget = {
-          ...(max !== undefined ? { max } : {}),
-          ...(policy.currency ?? budget?.currency
-            ? { currency: policy.currency ?? budget?.currency }
-            : {}),
-        };
-      }
+      const budget = searchBudget(ctx.policy, args.budget as SearchBudget | undefined);
       const body = contractBody(marketSearchBody, {
         ...args,
         machineId,
         agentPairingId,
         ...(budget ? { budget } : {}),
       });
-      const { item } = await orchestration(ctx.env).searchMarket(body, token);
-      return searchView(item);
+      return searchView((await orchestration(ctx.env).searchMarket(body, token)).item);
     },
   },
 
@@ -394,8 +144,7 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
     input: serviceInput,
     annotations: READ,
     async run(ctx, args) {
-      const machineId = (args.machineId as string | undefined) ??
-        ctx.policy.machineId;
+      const machineId = (args.machineId as string | undefined) ?? ctx.policy.machineId;
       const { item } = await orchestration(ctx.env).getMarketService(
         args.serviceId as string,
         machineId === undefined ? {} : { machineId },
@@ -415,27 +164,11 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
       const agentPairingId = pairingOf(ctx, args);
       const token = await sessionToken(ctx, agentPairingId);
       const machineId = machineOf(ctx, args, token);
-      const { policy } = ctx;
-      let budget = args.budget as {
-        amount?: number | null;
-        currency?: string | null;
-      } | null;
-      if (
-        policy.maxAmountPerCall !== undefined || policy.currency !== undefined
-      ) {
-        const pricing = await orderPrice(ctx, args, machineId);
-        checkSpendCap(policy, pricing, `service '${String(args.serviceId)}'`);
-        if (pricing.amount !== 0 && policy.maxAmountPerCall !== undefined) {
-          // The API enforces the cap too: the order's budget never exceeds it.
-          const asked = budget?.amount ?? undefined;
-          budget = {
-            amount: asked === undefined ? policy.maxAmountPerCall : Math.min(
-              asked,
-              policy.maxAmountPerCall,
-            ),
-            currency: budget?.currency ?? policy.currency ?? pricing.currency,
-          };
-        }
+      let budget = args.budget as OrderBudget;
+      if (hasLimits(ctx.policy)) {
+        const price = await orderPrice(ctx, args, machineId);
+        checkSpendCap(ctx.policy, price, `service '${String(args.serviceId)}'`);
+        budget = orderBudget(ctx.policy, budget, price);
       }
       const body = contractBody(createOrderBody, {
         ...args,
@@ -443,10 +176,7 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
         agentPairingId,
         ...(budget !== undefined ? { budget } : {}),
       });
-      const { item } = await orchestration(ctx.env).createMarketOrder(
-        body,
-        token,
-      );
+      const { item } = await orchestration(ctx.env).createMarketOrder(body, token);
       // Before the model learns the id: the order is this tenant's (see `owners.ts`).
       await claimCreatedOrder(ctx.env, item.id, ctx.tenant);
       ctx.onOrder(item.id);
@@ -463,152 +193,7 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
       "need no call. Refused above this key's spending cap.",
     input: payInput,
     annotations: WRITE,
-    async run(ctx, args) {
-      const orderId = args.orderId as string;
-      const order = await ownedOrder(ctx, orderId);
-      const token = await sessionToken(ctx, order.agentPairingId);
-      const rail = (args.rail as string | undefined) ??
-        order.payment?.defaultRail ??
-        "not-required";
-      ctx.note(`rail ${rail}`);
-      const signer = rail === "x402" ? x402Signer(ctx.env, ctx.tenant) : undefined;
-      if (rail === "x402") {
-        if (!signer) {
-          throw new EdgeError(
-            409,
-            "X402_SIGNER_NOT_CONFIGURED",
-            "This edge key cannot pay with x402: the Worker holds no x402 signing key for it " +
-              "(an operator sets one in 'MCP_X402_KEYS'). Pay on another rail the order " +
-              "supports, or outside this endpoint.",
-          );
-        }
-        for (
-          const field of [
-            "transactionHash",
-            "transactionSignature",
-            "escrowAddress",
-          ]
-        ) {
-          if (args[field] !== undefined) {
-            throw invalid(field, "is not part of an x402 payment");
-          }
-        }
-      }
-      const api = orchestration(ctx.env);
-      const payer = signer?.address ??
-        (args.payerAddress as string | undefined);
-      const intent = await api.createPaymentIntent(
-        orderId,
-        contractBody(paymentIntentBody, {
-          rail,
-          ...(payer ? { payerAddress: payer } : {}),
-        }),
-        token,
-      );
-      let payment = intent.item;
-      checkSpendCap(ctx.policy, payment, `order '${orderId}'`);
-      if (payment.status !== "intent_created") {
-        ctx.note(`payment ${payment.status}`);
-        return {
-          payment: paymentView(payment),
-          next: "Run it with execute_order.",
-        };
-      }
-      if (rail === "x402") {
-        if (
-          payment.payerAddress &&
-          payment.payerAddress.toLowerCase() !== signer!.address.toLowerCase()
-        ) {
-          throw new EdgeError(
-            409,
-            "X402_PAYER_MISMATCH",
-            `The payment is bound to payer '${payment.payerAddress}', not this key's x402 signer`,
-          );
-        }
-        if (!payment.x402) {
-          throw new EdgeError(
-            502,
-            "X402_CHALLENGE_MISSING",
-            "The payment has no x402 challenge",
-          );
-        }
-        const paymentSignature = await signX402Payment(signer!, payment.x402);
-        // Kept sealed until execute_order sends it as PAYMENT-SIGNATURE (which settles it).
-        const name = `order:${orderId}`;
-        const sealed = await seal(
-          await signatureKey(ctx.env),
-          paymentSignature,
-          SIGNATURE_DATA(orderId),
-        );
-        await ledger(ctx.env, name).putPaymentSignature(sealed);
-        payment = (await api.submitPaymentProof(
-          orderId,
-          proofBody({
-            verificationMode: "x402",
-            paymentSignature,
-          }),
-          token,
-        )).item;
-      } else if (ESCROW_RAILS.includes(rail)) {
-        const { transactionHash, chain, escrowAddress } = args;
-        if (
-          transactionHash === undefined || chain === undefined ||
-          escrowAddress === undefined
-        ) {
-          ctx.note("awaiting escrow lock");
-          return {
-            payment: paymentView(payment),
-            next: `Lock ${payment.amount} ${payment.currency} in escrow on chain, then call ` +
-              "pay_order again with transactionHash, chain and escrowAddress.",
-          };
-        }
-        payment = (await api.lockEscrowPayment(
-          orderId,
-          contractBody(escrowLockBody, {
-            transactionHash,
-            chain,
-            escrowAddress,
-          }),
-          token,
-        )).item;
-      } else {
-        const {
-          transactionHash,
-          transactionSignature,
-          verificationMode,
-          chain,
-        } = args;
-        if (
-          transactionHash === undefined && transactionSignature === undefined
-        ) {
-          ctx.note("awaiting transfer");
-          return {
-            payment: paymentView(payment),
-            next: `Send ${payment.amount} ${payment.currency} from ` +
-              `${payment.payerAddress ?? "the agent's wallet"} to ${
-                payment.payeeAddress ?? "the payee"
-              }` +
-              ", then call pay_order again with its transactionHash (EVM) or " +
-              "transactionSignature (Solana).",
-          };
-        }
-        payment = (await api.submitPaymentProof(
-          orderId,
-          proofBody({
-            transactionHash,
-            transactionSignature,
-            verificationMode,
-            chain,
-          }),
-          token,
-        )).item;
-      }
-      ctx.note(`payment ${payment.status}`);
-      return {
-        payment: paymentView(payment),
-        next: "Run it with execute_order.",
-      };
-    },
+    run: payOrder,
   },
 
   execute_order: {
@@ -622,25 +207,14 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
       const orderId = args.orderId as string;
       const order = await ownedOrder(ctx, orderId);
       const token = await sessionToken(ctx, order.agentPairingId);
-      const record = ledger(ctx.env, `order:${orderId}`);
-      const sealed = await record.getPaymentSignature();
-      const signature = sealed
-        ? await open(
-          await signatureKey(ctx.env),
-          sealed,
-          SIGNATURE_DATA(orderId),
-        )
-        : undefined;
+      const kept = await keptSignature(ctx.env, orderId);
       const result = await orchestration(ctx.env).executeMarketOrder(
         orderId,
-        contractBody(
-          executeBody,
-          args.input === undefined ? {} : { input: args.input },
-        ),
+        contractBody(executeBody, args.input === undefined ? {} : { input: args.input }),
         token,
-        signature ? { headers: { "PAYMENT-SIGNATURE": signature } } : {},
+        kept ? { headers: { "PAYMENT-SIGNATURE": kept.signature } } : {},
       );
-      if (sealed) await record.deletePaymentSignature();
+      await kept?.settled();
       ctx.note(`order ${result.order.status}`);
       return {
         ...executionView(result),
@@ -662,10 +236,7 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
       const orderId = args.orderId as string;
       const order = await ownedOrder(ctx, orderId);
       const token = await sessionToken(ctx, order.agentPairingId);
-      const result = await orchestration(ctx.env).confirmMarketOrder(
-        orderId,
-        token,
-      );
+      const result = await orchestration(ctx.env).confirmMarketOrder(orderId, token);
       ctx.note(`order ${result.order.status}`);
       return {
         order: { orderId, status: result.order.status },
@@ -681,22 +252,18 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
     input: disputeInput,
     annotations: { ...WRITE, destructiveHint: true },
     async run(ctx, args) {
-      const orderId = args.orderId as string;
+      const { orderId, ...dispute } = args as { orderId: string };
       const order = await ownedOrder(ctx, orderId);
       const token = await sessionToken(ctx, order.agentPairingId);
-      const { orderId: _, ...rest } = args;
       const result = await orchestration(ctx.env).disputeMarketOrder(
         orderId,
-        contractBody(disputeBody, rest),
+        contractBody(disputeBody, dispute),
         token,
       );
       ctx.note(`order ${result.order.status}`);
       return {
         order: { orderId, status: result.order.status },
-        dispute: {
-          disputeId: result.dispute.id,
-          status: result.dispute.status,
-        },
+        dispute: { disputeId: result.dispute.id, status: result.dispute.status },
         payment: result.payment ? paymentView(result.payment) : null,
       };
     },
@@ -711,16 +278,14 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
     async run(ctx, args) {
       const orderId = args.orderId as string;
       const order = await ownedOrder(ctx, orderId);
-      const { item: payment } = await orchestration(ctx.env).getMarketPayment(
-        orderId,
-      );
-      const view = await ledger(ctx.env, `order:${orderId}`).view(ctx.tenant);
+      const { item: payment } = await orchestration(ctx.env).getMarketPayment(orderId);
+      const record = await ledger(ctx.env, `order:${orderId}`).view(ctx.tenant);
       ctx.note(`order ${order.status}`);
       return {
         order: orderView(order),
         payment: payment ? paymentView(payment) : null,
-        handoff: view?.handoff
-          ? { state: view.handoff.state, attempts: view.handoff.attempts }
+        handoff: record?.handoff
+          ? { state: record.handoff.state, attempts: record.handoff.attempts }
           : null,
       };
     },
