@@ -327,7 +327,7 @@ Deno.test("MCP tools buy an x402 service end to end: search, order from exampleI
   }
 });
 
-Deno.test("MCP pay_order on a transfer rail asks for the transfer, then records its proof; free orders run unpaid", async () => {
+Deno.test("MCP pay_order on transfer and escrow rails asks for the transfer or lock, then records it; free orders run unpaid", async () => {
   await using m = await market();
   await using worker = await edgeFor(m);
   await using mcp = await connect(worker);
@@ -377,6 +377,31 @@ Deno.test("MCP pay_order on a transfer rail asks for the transfer, then records 
   ) as { order: { status: string }; payment: { status: string } };
   assertEquals(disputed.order.status, "disputed");
   assertEquals(disputed.payment.status, "frozen");
+
+  // An escrow rail takes the lock instead of a transfer.
+  const route = ok(
+    await mcp.call("create_order", {
+      ...ids,
+      serviceId: "svc_sim_route",
+      input: { from: "Depot 4", to: "Harbour" },
+    }),
+  ) as { order: { orderId: string } };
+  const lockAsked = ok(await mcp.call("pay_order", { orderId: route.order.orderId })) as {
+    payment: { rail: string; status: string };
+    next: string;
+  };
+  assertEquals(lockAsked.payment.rail, "escrow");
+  assertStringIncludes(lockAsked.next, "escrowAddress");
+  const locked = ok(
+    await mcp.call("pay_order", {
+      orderId: route.order.orderId,
+      transactionHash: `0x${"ef".repeat(32)}`,
+      chain: "peaq",
+      escrowAddress: "0x00000000000000000000000000000000000e5c20",
+    }),
+  ) as { payment: { status: string; escrowAddress: string } };
+  assertEquals(locked.payment.status, "held");
+  assertEquals(locked.payment.escrowAddress, "0x00000000000000000000000000000000000e5c20");
 
   // A free order runs straight away, without pay_order.
   const echo = ok(await mcp.call("get_market_service", { serviceId: "svc_sim_echo" })) as {
