@@ -43,6 +43,11 @@ export function invalid(field: string, message: string): EdgeError {
 /**
  * Parses a tool's arguments, completed by the Worker (pairing, machine, budget), into an API
  * body with the contract's schema: what reaches the API is exactly what the proxy would accept.
+ *
+ * @example
+ * ```ts ignore
+ * const body = contractBody(createOrderBody, { ...args, machineId, agentPairingId });
+ * ```
  */
 export function contractBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
@@ -97,6 +102,12 @@ const notYours = (orderId: string) =>
  * The order, when it is the tenant's: created by it (MCP or proxy), or adopted as the one tenant
  * holding a session for its pairing (`owners.ts`). Anything else is `NOT_FOUND`, word for word
  * what an unknown order answers. The call is then recorded on the order.
+ *
+ * @example
+ * ```ts ignore
+ * const order = await ownedOrder(ctx, "ord_1");
+ * const token = await sessionToken(ctx, order.agentPairingId);
+ * ```
  */
 export async function ownedOrder(ctx: ToolContext, orderId: string): Promise<MarketOrder> {
   const owner = await orderOwner(ctx.env, orderId);

@@ -59,7 +59,17 @@ async function keepSignature(env: Env, orderId: string, signature: string): Prom
   await ledger(env, `order:${orderId}`).putPaymentSignature(sealed);
 }
 
-/** The order's kept x402 payment signature, if any; `settled()` forgets it after execution. */
+/**
+ * The order's kept x402 payment signature, if any; `settled()` forgets it after execution.
+ *
+ * @example
+ * ```ts ignore
+ * const kept = await keptSignature(env, orderId);
+ * const headers = kept ? { "PAYMENT-SIGNATURE": kept.signature } : {};
+ * await api.executeMarketOrder(orderId, {}, token, { headers });
+ * await kept?.settled();
+ * ```
+ */
 export async function keptSignature(
   env: Env,
   orderId: string,
@@ -72,7 +82,14 @@ export async function keptSignature(
   return { signature, settled: () => record.deletePaymentSignature() };
 }
 
-/** What `pay_order` does; see the module documentation. */
+/**
+ * What `pay_order` does; see the module documentation.
+ *
+ * @example
+ * ```ts ignore
+ * await payOrder(ctx, { orderId: "ord_1" }); // x402: signed, proved, kept for execute_order
+ * ```
+ */
 export async function payOrder(ctx: ToolContext, args: ToolArgs): Promise<unknown> {
   const orderId = args.orderId as string;
   const order = await ownedOrder(ctx, orderId);

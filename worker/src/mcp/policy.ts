@@ -119,6 +119,11 @@ export type Price = {
  * Refuses `what` (`EDGE_SPEND_CAP_EXCEEDED`, 403) when its price is over the policy's
  * `maxAmountPerCall`, in another currency than the policy's, or unknown while a cap is set. Free
  * (amount 0) passes. Amounts are compared exactly, in 10^-18 units.
+ *
+ * @example
+ * ```ts ignore
+ * checkSpendCap(policy, service.pricing, `service '${service.id}'`); // throws over the cap
+ * ```
  */
 export function checkSpendCap(
   policy: McpPolicy,
@@ -165,6 +170,11 @@ export function checkSpendCap(
 /**
  * The tenant's x402 signer from `MCP_X402_KEYS`, or `undefined` when it has none. Throws
  * `EDGE_MISCONFIGURED` (without the value) when the setting or the key is invalid.
+ *
+ * @example
+ * ```ts ignore
+ * const signer = x402Signer(env, "ops"); // undefined: x402 payments are refused for "ops"
+ * ```
  */
 export function x402Signer(
   env: Env,

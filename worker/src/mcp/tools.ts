@@ -113,7 +113,14 @@ function nextAfterOrder(order: MarketOrder): string {
     : "Run it with execute_order.";
 }
 
-/** Every tool, by name. */
+/**
+ * Every tool, by name.
+ *
+ * @example
+ * ```ts ignore
+ * const answer = await TOOLS.get_order.run(ctx, { orderId: "ord_1" });
+ * ```
+ */
 export const TOOLS: Readonly<Record<ToolName, Tool>> = {
   search_market: {
     title: "Search the machine market",

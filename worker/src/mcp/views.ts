@@ -16,7 +16,14 @@ import type {
   PaymentRecommendation,
 } from "../../../mod.ts";
 
-/** A price: `amount` and `currency`, how it is set (`fixed`, ...) and per what (`rate`). */
+/**
+ * A price: `amount` and `currency`, how it is set (`fixed`, ...) and per what (`rate`).
+ *
+ * @example
+ * ```ts ignore
+ * priceView(service.pricing); // { mode: "fixed", amount: 0.01, currency: "USDC", rate: "per_request" }
+ * ```
+ */
 export function priceView(pricing: MarketPricing): {
   mode: string;
   amount: number | null;

@@ -25,7 +25,15 @@ const notAllowed = () =>
     { allow: "POST" },
   );
 
-/** The MCP route, mounted at `/mcp`. */
+/**
+ * The MCP route, mounted at `/mcp` behind the edge key.
+ *
+ * @example
+ * ```ts ignore
+ * app.use("/mcp", requireClientKey, rateLimit);
+ * app.route("/mcp", mcp);
+ * ```
+ */
 export const mcp = new Hono<AppEnv>()
   .post("/", async (c) => {
     const tenant = c.get("tenant");
