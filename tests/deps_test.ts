@@ -15,6 +15,7 @@ const LIGHT = new Set([
   "hono",
   "zod",
   "@hono/zod-validator",
+  "@modelcontextprotocol/sdk",
   "@noble/curves",
   "@noble/hashes",
   "ipaddr.js",
