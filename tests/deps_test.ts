@@ -15,7 +15,6 @@ const LIGHT = new Set([
   "hono",
   "zod",
   "@hono/zod-validator",
-  "@modelcontextprotocol/sdk",
   "@noble/curves",
   "@noble/hashes",
   "ipaddr.js",

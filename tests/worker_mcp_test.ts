@@ -7,9 +7,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 // The SDK's `./*` export points Deno at types that do not exist (`x.js.d.ts`); the extensionless
 // path has them (see worker/src/mcp/server.ts).
-// @ts-types="@modelcontextprotocol/sdk/client/index"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type Market, market } from "./_market.ts";
 import {

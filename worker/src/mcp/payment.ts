@@ -65,8 +65,8 @@ async function keepSignature(env: Env, orderId: string, signature: string): Prom
  * @example
  * ```ts ignore
  * const kept = await keptSignature(env, orderId);
- * const headers = kept ? { "PAYMENT-SIGNATURE": kept.signature } : {};
- * await api.executeMarketOrder(orderId, {}, token, { headers });
+ * const options = kept ? { paymentSignature: kept.signature } : {};
+ * await api.executeMarketOrder(orderId, {}, token, options);
  * await kept?.settled();
  * ```
  */

@@ -8,7 +8,6 @@
 // The SDK's `./*` export maps `x.js` to types at `x.js.d.ts`, which do not exist; Deno needs the
 // extensionless path for the types (esbuild and wrangler ignore the comment; type imports are
 // erased).
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import type { JsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types";

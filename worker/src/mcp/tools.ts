@@ -219,7 +219,7 @@ export const TOOLS: Readonly<Record<ToolName, Tool>> = {
         orderId,
         contractBody(executeBody, args.input === undefined ? {} : { input: args.input }),
         token,
-        kept ? { headers: { "PAYMENT-SIGNATURE": kept.signature } } : {},
+        kept ? { paymentSignature: kept.signature } : {},
       );
       await kept?.settled();
       ctx.note(`order ${result.order.status}`);

@@ -8,7 +8,6 @@
  * @module
  */
 // Types from the extensionless path: see `mcp/server.ts`.
-// @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
