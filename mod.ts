@@ -41,6 +41,7 @@ export {
   verifyWebhook,
 } from "./src/webhooks.ts";
 export type {
+  VerifiedWebhook,
   VerifyWebhookOptions,
   WebhookHeaders,
   WebhookHeadersInput,

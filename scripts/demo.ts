@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const receiver = await serve(async (request) => {
     const body = await request.text();
     try {
-      const event = await verifyWebhook(body, request.headers, webhookSecret);
+      const { event } = await verifyWebhook(body, request.headers, webhookSecret);
       verified.push(event.type);
       return new Response(null, { status: 204 });
     } catch {

@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { verifyWebhook } from "../mod.ts";
-import type { WebhookEvent } from "../mod.ts";
+import type { MarketOrder, WebhookEvent } from "../mod.ts";
 import { WebhookDispatcher } from "../sandbox/webhooks.ts";
 import { deadUrl, ids, localServer, market } from "./_market.ts";
 import { manualClock } from "./_sandbox_platform.ts";
@@ -79,9 +79,11 @@ Deno.test("webhooks deliver every order and payment event of a purchase, signed 
       delivery.headers.get("webhook-signature"),
       await expectedSignature(secret, delivery),
     );
-    const event = await verifyWebhook(delivery.body, delivery.headers, secret);
+    const { id, timestamp, event } = await verifyWebhook(delivery.body, delivery.headers, secret);
     assertEquals(event, JSON.parse(delivery.body));
+    assertEquals(id, delivery.headers.get("webhook-id"));
     const sentAt = Number(delivery.headers.get("webhook-timestamp"));
+    assertEquals(timestamp.getTime(), sentAt * 1000);
     assert(Math.abs(sentAt - Date.now() / 1000) < 60, "webhook-timestamp is the wall clock");
     events.push(event);
   }
@@ -98,6 +100,11 @@ Deno.test("webhooks deliver every order and payment event of a purchase, signed 
   const released = events.find((event) => event.type === "payment.released")!;
   assertEquals(released.data.payment?.status, "released");
   assertEquals(released.data.payment?.amount, 0.1);
+  for (const event of events) {
+    assertEquals(event.data.order.id, order.id, event.type);
+    if (event.type === "order.created") assertEquals(event.data.payment, undefined);
+    if (event.type.startsWith("payment.")) assertEquals(event.data.payment?.orderId, order.id);
+  }
   assertEquals(released.data.order?.id, order.id);
   const delivered = events.find((event) => event.type === "order.delivered")!;
   assertEquals(delivered.data.order?.status, "delivered");
@@ -195,9 +202,13 @@ Deno.test("webhooks keep the sandbox clock in the event and the wall clock in we
   await until(() => hook.deliveries.length >= 1, "a delivery");
   const delivery = hook.deliveries[0]!;
   // verifyWebhook's default 300 s tolerance holds even though the sandbox clock is months off.
-  const event = await verifyWebhook(delivery.body, delivery.headers, secret);
+  const { timestamp, event } = await verifyWebhook(delivery.body, delivery.headers, secret);
   assertEquals(event.timestamp, "2026-03-01T12:00:00.000Z");
-  assertEquals(event.data.order?.createdAt, "2026-03-01T12:00:00.000Z");
+  assertEquals(event.data.order.createdAt, "2026-03-01T12:00:00.000Z");
+  assert(
+    Math.abs(timestamp.getTime() - Date.now()) < 60_000,
+    "webhook-timestamp is the wall clock",
+  );
 });
 
 Deno.test("webhooks retry after a 500 with the same webhook-id, timestamp and signature", async () => {
@@ -227,7 +238,7 @@ Deno.test("WebhookDispatcher gives up after 4 attempts on network errors", async
     now: () => new Date(),
     retryDelayMs: 1,
   });
-  dispatcher.emit("order.created", {});
+  dispatcher.emit("order.created", { order: {} as MarketOrder });
   await dispatcher.idle();
   assertEquals(dispatcher.deliveries.length, 1);
   assertEquals(dispatcher.deliveries[0]?.attempts, 4);
