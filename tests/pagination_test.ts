@@ -147,13 +147,10 @@ Deno.test("listMarketOrders() supports a manual cursor loop", async () => {
   await using server = startServer(pager(THREE_PAGES));
   const api = orchestrationFor(server);
   const ids: string[] = [];
-  let cursor: string | undefined;
+  let cursor: string | null | undefined;
   do {
-    const page = await api.listMarketOrders(
-      cursor === undefined
-        ? { machineId: "m-1", limit: 50 }
-        : { machineId: "m-1", limit: 50, cursor },
-    );
+    // `cursor` is passed as it is, `undefined` on the first page (exactOptionalPropertyTypes).
+    const page = await api.listMarketOrders({ machineId: "m-1", limit: 50, cursor });
     for (const order of page.items) ids.push(order.id);
     cursor = page.nextCursor;
   } while (cursor);

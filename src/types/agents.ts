@@ -179,8 +179,8 @@ export type RuntimeEndpoint = {
  * ```
  */
 export type ListRuntimeEndpointsOptions = {
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
   readonly source?: "manual" | "agent" | undefined;
 };
 

@@ -80,10 +80,10 @@ export type CreateTaskRequest = {
   /** What the machine should get done, in words; `discoverTask` ranks services against it. */
   readonly intent: string;
   /** Only consider services of this skill. */
-  readonly skillKey?: string;
+  readonly skillKey?: string | undefined;
   /** Only consider services offering this operation, and run it. */
-  readonly operation?: string;
-  readonly input?: Readonly<Record<string, unknown>>;
+  readonly operation?: string | undefined;
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -98,7 +98,7 @@ export type CreateTaskRequest = {
  * ```
  */
 export type ResolveTaskRequest = {
-  readonly serviceId?: string;
+  readonly serviceId?: string | undefined;
 };
 
 /**
@@ -113,7 +113,7 @@ export type ResolveTaskRequest = {
  * ```
  */
 export type ExecuteTaskRequest = {
-  readonly input?: Readonly<Record<string, unknown>>;
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -128,9 +128,9 @@ export type ExecuteTaskRequest = {
  * ```
  */
 export type ListTasksOptions = {
-  readonly status?: TaskStatus;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly status?: TaskStatus | undefined;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -336,8 +336,8 @@ export type Policy = {
  */
 export type CreatePolicyRequest = {
   readonly name: string;
-  readonly description?: string;
-  readonly rules?: Readonly<Record<string, unknown>>;
+  readonly description?: string | undefined;
+  readonly rules?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -352,9 +352,9 @@ export type CreatePolicyRequest = {
  * ```
  */
 export type UpdatePolicyRequest = {
-  readonly name?: string;
-  readonly description?: string;
-  readonly rules?: Readonly<Record<string, unknown>>;
+  readonly name?: string | undefined;
+  readonly description?: string | undefined;
+  readonly rules?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -369,8 +369,8 @@ export type UpdatePolicyRequest = {
  * ```
  */
 export type ListPoliciesOptions = {
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -414,9 +414,9 @@ export type AuditEvent = {
  * ```
  */
 export type ListAuditEventsOptions = {
-  readonly machineId?: string;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly machineId?: string | undefined;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -458,9 +458,9 @@ export type Run = {
  * ```
  */
 export type ListRunsOptions = {
-  readonly machineId?: string;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly machineId?: string | undefined;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -502,7 +502,7 @@ export type MachineReadiness = {
 export type HealthStatus = {
   readonly status: "ok" | "degraded";
   /** The service's version, when it reports one. */
-  readonly version?: string;
+  readonly version?: string | undefined;
   readonly time: string;
 };
 
@@ -518,7 +518,7 @@ export type HealthStatus = {
  * ```
  */
 export type CancelMarketOrderRequest = {
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 };
 
 /**

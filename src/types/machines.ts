@@ -80,8 +80,8 @@ export type Machine = {
  * ```
  */
 export type ListMachinesOptions = {
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**

@@ -158,8 +158,8 @@ export type ListMarketServicesOptions = {
   readonly executionMode?: ExecutionMode | undefined;
   readonly providerKey?: string | undefined;
   // Kept as `ListQuery` spells them, which the `*All` iterators pass through.
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -379,8 +379,8 @@ export type MarketOrder = {
  */
 export type ListMarketOrdersOptions = {
   readonly machineId: string;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**

@@ -139,8 +139,8 @@ export type AgentPairingWithToken = AgentPairing & {
  * ```
  */
 export type ListAgentPairingsOptions = {
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
   readonly status?: AgentPairingStatus | undefined;
 };
 

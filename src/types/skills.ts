@@ -49,11 +49,11 @@ export type SkillSummary = {
  * ```
  */
 export type ListSkillsOptions = {
-  readonly scope?: SkillScope;
-  readonly direction?: SkillDirection;
-  readonly source?: SkillSource;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly scope?: SkillScope | undefined;
+  readonly direction?: SkillDirection | undefined;
+  readonly source?: SkillSource | undefined;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -107,8 +107,8 @@ export type SkillManifest = {
  * ```
  */
 export type UpdateSkillConfigRequest = {
-  readonly enabled?: boolean;
-  readonly config?: Readonly<Record<string, unknown>>;
+  readonly enabled?: boolean | undefined;
+  readonly config?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
