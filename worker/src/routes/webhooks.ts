@@ -37,8 +37,7 @@ export const webhooks = new Hono<AppEnv>().post(
   "/orchestration",
   bodyLimit({
     maxSize: MAX_WEBHOOK_BODY_BYTES,
-    onError: () =>
-      errorResponse(413, "PAYLOAD_TOO_LARGE", "Webhook body is too large"),
+    onError: () => errorResponse(413, "PAYLOAD_TOO_LARGE", "Webhook body is too large"),
   }),
   async (c) => {
     const secret = c.env.PEAQOS_WEBHOOK_SECRET;
