@@ -1,8 +1,9 @@
 /**
  * Every TypeScript snippet of the READMEs compiles in a consumer project with the strictest
  * compiler options (`strict`, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, ...),
- * against the local package: `@peaqos/peaq-os-sdk` is `./mod.ts` and
- * `@peaqos/peaq-os-sdk/signer` is `./signer/mod.ts`. One test per snippet, named by file and line.
+ * against the local packages: `@peaqos/peaq-os-sdk` is `./mod.ts`, `@peaqos/peaq-os-sdk/signer`
+ * is `./signer/mod.ts` and `@peaqos/peaq-os-sandbox` is `./sandbox/mod.ts`. One test per snippet,
+ * named by file and line.
  *
  * Conventions for README authors:
  * - Every ```` ```ts ```` (or ```` ```typescript ````) block is checked; `ignore` after the
@@ -105,7 +106,7 @@ function rootRelative(line: string): string {
   );
 }
 
-/** The consumer project's import map: the package by name, then the repository's own map. */
+/** The consumer project's import map: the packages by name, then the repository's own map. */
 async function consumerImports(): Promise<Record<string, string>> {
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))) as {
     imports: Record<string, string>;
@@ -116,6 +117,7 @@ async function consumerImports(): Promise<Record<string, string>> {
   }
   imports["@peaqos/peaq-os-sdk"] = new URL("mod.ts", ROOT).href;
   imports["@peaqos/peaq-os-sdk/signer"] = new URL("signer/mod.ts", ROOT).href;
+  imports["@peaqos/peaq-os-sandbox"] = new URL("sandbox/mod.ts", ROOT).href;
   return imports;
 }
 
