@@ -10,22 +10,24 @@
  * (without the prefix) is accepted too, as the reference `standardwebhooks` library does, and so
  * are the raw key bytes as a `Uint8Array`.
  *
- * @example Verify a delivery in a Hono handler
- * ```ts ignore
+ * @example Receive deliveries in a fetch handler (Workers, Deno, Bun, Hono's `c.req.raw`)
+ * ```ts
  * import { OrchestrationWebhookError, verifyWebhook } from "@peaqos/peaq-os-sdk";
  *
- * app.post("/webhooks", async (c) => {
- *   const raw = await c.req.text();
+ * const handled = new Set<string>(); // keep this in durable storage in production
+ *
+ * export async function receive(request: Request, secret: string): Promise<Response> {
  *   try {
- *     const { id, event } = await verifyWebhook(raw, c.req.raw.headers, env.PEAQOS_WEBHOOK_SECRET);
- *     if (await alreadyHandled(id)) return c.body(null, 204); // deliveries repeat: dedupe by id
- *     console.log(event.type, event.data.order.id);
- *     return c.body(null, 204);
+ *     const { id, event } = await verifyWebhook(await request.text(), request.headers, secret);
+ *     if (handled.has(id)) return new Response(null, { status: 204 }); // a retry, already done
+ *     handled.add(id);
+ *     if (event.type === "order.delivered") console.log(event.data.order.id);
+ *     return new Response(null, { status: 204 });
  *   } catch (err) {
- *     if (err instanceof OrchestrationWebhookError) return c.json({ reason: err.reason }, 400);
- *     throw err;
+ *     if (!(err instanceof OrchestrationWebhookError)) throw err;
+ *     return Response.json({ reason: err.reason }, { status: 400 });
  *   }
- * });
+ * }
  * ```
  *
  * @module
@@ -198,13 +200,21 @@ export async function signWebhook(message: WebhookMessage, secret: WebhookSecret
  * Signs a body and returns all three delivery headers. `id` defaults to a fresh
  * `msg_<random>` and `timestamp` to now.
  *
- * @example Send a signed delivery
- * ```ts ignore
+ * @example Build a signed delivery
+ * ```ts
  * import { signWebhookHeaders } from "@peaqos/peaq-os-sdk";
  *
- * const body = JSON.stringify(event);
+ * const body = JSON.stringify({
+ *   type: "order.created",
+ *   timestamp: new Date().toISOString(),
+ *   data: { order: { id: "ord_1" } },
+ * });
  * const headers = await signWebhookHeaders({ body }, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
- * await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body });
+ * const delivery = new Request("http://127.0.0.1:8788/webhooks/orchestration", {
+ *   method: "POST",
+ *   headers: { ...headers, "content-type": "application/json" },
+ *   body,
+ * }); // send it with fetch(delivery)
  * ```
  *
  * @param message The raw body, and optionally the id and timestamp.
