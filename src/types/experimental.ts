@@ -32,8 +32,9 @@ export type TaskStatus =
  * @experimental
  *
  * @example From `createTask`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: task } = await client.orchestration.createTask(machineId, { intent: "map the north field" });
@@ -151,8 +152,9 @@ export type GraphNodeStatus = "draft" | "active" | "blocked" | "degraded";
  * @experimental
  *
  * @example From `createGraphNode`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: node } = await client.orchestration.createGraphNode(machineId, {
@@ -179,8 +181,11 @@ export type GraphNode = {
  * @experimental
  *
  * @example From `createGraphEdge`
- * ```ts ignore
- * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * ```ts
+ * import { PeaqosClient, type GraphNode } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
+ * declare const lidar: GraphNode;
+ * declare const planner: GraphNode;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: edge } = await client.orchestration.createGraphEdge(machineId, {
@@ -207,8 +212,9 @@ export type GraphEdge = {
  * @experimental
  *
  * @example From `getMachineGraph`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: graph } = await client.orchestration.getMachineGraph(machineId);
@@ -301,7 +307,7 @@ export type UpdateGraphEdgeRequest = {
  * @experimental
  *
  * @example From `listPolicies`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
@@ -378,8 +384,9 @@ export type ListPoliciesOptions = {
  * @experimental
  *
  * @example From `listAuditEvents`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listAuditEvents({ machineId });
@@ -424,8 +431,9 @@ export type ListAuditEventsOptions = {
  * @experimental
  *
  * @example From `listRuns`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listRuns({ machineId });
@@ -468,8 +476,9 @@ export type ListRunsOptions = {
  * @experimental
  *
  * @example From `getReadiness`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: readiness } = await client.orchestration.getReadiness(machineId);
@@ -491,7 +500,7 @@ export type MachineReadiness = {
  * @experimental
  *
  * @example From `getHealth`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
@@ -526,8 +535,10 @@ export type CancelMarketOrderRequest = {
  * @experimental
  *
  * @example From `cancelMarketOrder`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const pairingToken: string;
+ * declare const orderId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { order, payment } = await client.orchestration.cancelMarketOrder(orderId, {}, pairingToken);

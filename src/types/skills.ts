@@ -16,7 +16,7 @@ import type {
  * A skill as listed.
  *
  * @example From `listSkills`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
@@ -79,7 +79,7 @@ export type SkillOperation = {
  * A skill's manifest.
  *
  * @example From `getSkillManifest`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
@@ -115,7 +115,7 @@ export type UpdateSkillConfigRequest = {
  * A skill's configuration after an update.
  *
  * @example From `updateSkillConfig`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
