@@ -287,7 +287,7 @@ Deno.test("listRuntimeEndpoints() pages with opaque, stable cursors", async () =
   }
   const seen: string[] = [];
   const cursors: string[] = [];
-  let cursor: string | null | undefined;
+  let cursor: string | undefined;
   do {
     const page = await h.api.listRuntimeEndpoints(machine.id, { limit: 3, cursor });
     assert(page.items.length <= 3);
@@ -323,7 +323,7 @@ Deno.test("listMachines() pages across several pages without repeats", async () 
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) ids.push((await verifiedMachine(h.api)).machine.id);
   const pages: string[][] = [];
-  let cursor: string | null | undefined;
+  let cursor: string | undefined;
   do {
     const page = await h.api.listMachines({ limit: 2, ...(cursor && { cursor }) });
     pages.push(page.items.map((m) => m.id));

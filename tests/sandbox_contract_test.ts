@@ -183,7 +183,7 @@ Deno.test("listMachines() pages only verified machines and lists one once its id
     verified.push((await verifiedMachine(h.api, createWallet(), `Rover ${i}`)).machine.id);
   }
   const { item: late } = await h.api.createMachine({ displayName: "Late", machineType: "drone" });
-  let cursor: string | null | undefined;
+  let cursor: string | undefined;
   do {
     const page = await h.api.listMachines({ limit: 1, ...(cursor && { cursor }) });
     seen.push(...page.items.map((machine) => machine.id));

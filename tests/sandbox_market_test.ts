@@ -268,7 +268,7 @@ Deno.test("the catalogue's x402 services carry the challenge's parameters", () =
 Deno.test("listMarketServices() pages through at least 12 services without repeats", async () => {
   await using h = await harness();
   const seen: string[] = [];
-  let cursor: string | null | undefined;
+  let cursor: string | undefined;
   let pages = 0;
   do {
     const page = await h.api.listMarketServices({ limit: 5, ...(cursor ? { cursor } : {}) });

@@ -5,8 +5,8 @@
  */
 
 /**
- * A page of results. `nextCursor` is absent (or `null`, which some servers send) on the last
- * page; pass it back as `cursor` as it is.
+ * A page of results. `nextCursor` is absent on the last page (a server's `null` there is read as
+ * absent); pass it back as `cursor` as it is.
  *
  * @example Page through every machine
  * ```ts
@@ -14,7 +14,7 @@
  *
  * async function machineNames(client: PeaqosClient): Promise<string[]> {
  *   const names: string[] = [];
- *   let cursor: string | null | undefined;
+ *   let cursor: string | undefined;
  *   do {
  *     const page: ListResponse<Machine> = await client.orchestration.listMachines({ cursor });
  *     for (const machine of page.items) names.push(machine.displayName);
@@ -26,8 +26,8 @@
  */
 export type ListResponse<T> = {
   readonly items: readonly T[];
-  /** The cursor of the next page; absent or `null` on the last page. */
-  readonly nextCursor?: string | null | undefined;
+  /** The cursor of the next page; absent on the last page. */
+  readonly nextCursor?: string | undefined;
 };
 
 /**
