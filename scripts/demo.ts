@@ -174,7 +174,7 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   );
   step(
     "Search",
-    `'chat llm' under 1.00 ${CURRENCY}: ${search.status}, ${search.quotes.length} quotes`,
+    `'chat llm' under 1 ${CURRENCY}: ${search.status}, ${search.quotes.length} quotes`,
   );
   for (const quote of search.quotes.slice(0, 3)) {
     detail(
