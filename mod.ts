@@ -41,6 +41,7 @@ export {
   verifyWebhook,
 } from "./src/webhooks.ts";
 export type {
+  VerifiedWebhook,
   VerifyWebhookOptions,
   WebhookHeaders,
   WebhookHeadersInput,
@@ -69,7 +70,7 @@ export { DEFAULT_MAX_RESPONSE_BYTES } from "./src/read_body.ts";
 export type { Logger, LogLevel } from "./src/logging.ts";
 export { isHandoffExecution, isNativeExecution } from "./src/execution.ts";
 export type { RetryOptions } from "./src/retry.ts";
-export type { EnvSource } from "./src/env.ts";
+export type { EnvSource, EnvVarName } from "./src/env.ts";
 export { VERSION } from "./src/version.ts";
 export { toSigner } from "./src/signer.ts";
 export type { MessageSigner, Signer, ViemLocalAccountSigner } from "./src/signer.ts";

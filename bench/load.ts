@@ -237,8 +237,7 @@ async function sandboxPhase(): Promise<Phase> {
   const receiver = await serve(async (request) => {
     const text = await request.text();
     try {
-      const event = await verifyWebhook(text, request.headers, WEBHOOK_SECRET);
-      const id = request.headers.get("webhook-id")!;
+      const { id, event } = await verifyWebhook(text, request.headers, WEBHOOK_SECRET);
       const seen = received.get(id);
       if (seen) seen.count++;
       else received.set(id, { key: eventKey(event.type, event.data as EventData), count: 1 });

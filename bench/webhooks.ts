@@ -89,7 +89,7 @@ export async function measureWebhooks(): Promise<WebhookResult> {
 
   const result = await interleaved({
     verifyWebhook: async () => {
-      const event = await verifyWebhook(body, headers, secret);
+      const { event } = await verifyWebhook(body, headers, secret);
       consume(event.type);
     },
     bare: async () => {

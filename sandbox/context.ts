@@ -4,18 +4,23 @@
  *
  * @module
  */
-import type { WebhookEvent, WebhookEventType } from "../src/types/mod.ts";
+import type { WebhookEventDataByType, WebhookEventType } from "../src/types/mod.ts";
 import { randomHex, secretBytes } from "./crypto.ts";
 import { createIdentityRegistry, type IdentityRegistry } from "./identities.ts";
 import { createLiveCatalogue, type LiveCatalogue } from "./live_catalogue.ts";
 import { type ResolvedSandboxOptions, resolveOptions, type SandboxOptions } from "./options.ts";
 import { createStore, type PairingRecord, type SandboxStore } from "./store.ts";
 
-/** An event raised by a route; the webhook module stamps and delivers it. */
+/**
+ * An event raised by a route; the webhook module stamps and delivers it. Each type carries the
+ * `data` the SDK's `WebhookEvent` promises for it.
+ */
 export type SandboxEvent = {
-  readonly type: WebhookEventType;
-  readonly data: WebhookEvent["data"];
-};
+  readonly [Type in WebhookEventType]: {
+    readonly type: Type;
+    readonly data: WebhookEventDataByType[Type];
+  };
+}[WebhookEventType];
 
 /** Id and sequence generators. */
 export type SandboxIds = {

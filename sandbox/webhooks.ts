@@ -90,8 +90,7 @@ export class WebhookDispatcher {
   emit(type: WebhookEventType, data: WebhookEvent["data"]): void {
     if (this.#closing.signal.aborted) return;
     const timestamp = this.#options.now();
-    const event: WebhookEvent = { type, timestamp: timestamp.toISOString(), data };
-    const body = JSON.stringify(event);
+    const body = JSON.stringify({ type, timestamp: timestamp.toISOString(), data });
     const timestampSeconds = Math.floor((this.#options.sendClock ?? Date.now)() / 1000);
     for (const subscriber of this.#options.subscribers) {
       if (subscriber.events?.length && !subscriber.events.includes(type)) continue;

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const receiver = await serve(async (request) => {
     const body = await request.text();
     try {
-      const event = await verifyWebhook(body, request.headers, webhookSecret);
+      const { event } = await verifyWebhook(body, request.headers, webhookSecret);
       verified.push(event.type);
       return new Response(null, { status: 204 });
     } catch {
@@ -174,7 +174,7 @@ async function story(url: string, apiKey: string, runtimeUrl: string): Promise<v
   );
   step(
     "Search",
-    `'chat llm' under 1.00 ${CURRENCY}: ${search.status}, ${search.quotes.length} quotes`,
+    `'chat llm' under 1 ${CURRENCY}: ${search.status}, ${search.quotes.length} quotes`,
   );
   for (const quote of search.quotes.slice(0, 3)) {
     detail(

@@ -3,7 +3,9 @@
  * `worker/`'s npm dependencies when missing, builds the bundle with
  * `wrangler deploy --dry-run --outdir` (checking that `contract/`'s zod is worker/'s own), checks
  * `worker-configuration.d.ts` with `wrangler types --check`, then starts `wrangler dev` offline
- * on 127.0.0.1 with the documented `.dev.vars.example` and checks it answers. Ends with one line, `N passed, M failed`; exits 1 when anything failed.
+ * on 127.0.0.1 with the documented `.dev.vars.example` and checks it answers (health, an
+ * unauthenticated proxy call, and MCP `initialize` + `tools/list`). Ends with one line,
+ * `N passed, M failed`; exits 1 when anything failed.
  *
  * @module
  */
@@ -45,6 +47,50 @@ function freePort(): number {
   return port;
 }
 
+/** The edge key whose hash `.dev.vars.example` lists (tenant `dev`). */
+const DEV_EDGE_KEY = "edge_dev_key_change_me";
+
+/**
+ * MCP over Streamable HTTP as a client speaks it: `initialize`, then `tools/list` as a request
+ * of its own (the endpoint is stateless), with the dev edge key.
+ */
+async function probeMcp(url: string): Promise<void> {
+  const rpc = async (body: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${DEV_EDGE_KEY}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        ...headers,
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`MCP answered ${response.status}: ${text}`);
+    return JSON.parse(text) as { result?: Record<string, unknown> };
+  };
+  const init = await rpc({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "test_worker_build", version: "1" },
+    },
+  });
+  const server = (init.result?.serverInfo as { name?: string } | undefined)?.name;
+  if (server !== "peaqos-edge") throw new Error(`MCP initialize answered ${JSON.stringify(init)}`);
+  const list = await rpc({ jsonrpc: "2.0", id: 2, method: "tools/list" }, {
+    "mcp-protocol-version": "2025-06-18",
+  });
+  const names = ((list.result?.tools ?? []) as { name: string }[]).map((tool) => tool.name);
+  for (const name of ["search_market", "create_order", "pay_order", "execute_order"]) {
+    if (!names.includes(name)) throw new Error(`MCP tools/list lacks '${name}': ${names}`);
+  }
+}
+
 await check("npm installs worker/ dependencies from its lockfile", async () => {
   try {
     await Deno.stat(`${WORKER}node_modules/.bin/wrangler`);
@@ -79,6 +125,14 @@ await check("wrangler deploy --dry-run --outdir builds the bundle", async () => 
     if (zods.size !== 1 || ![...zods][0]!.endsWith("worker/node_modules")) {
       throw new Error(`bundle has zod from ${[...zods].join(", ")}`);
     }
+    // Likewise `signer/`'s @noble (x402 signing for MCP), and every other package: worker/'s.
+    const outside = sources.filter((source) =>
+      source.includes("node_modules/") && !source.includes("worker/node_modules/")
+    );
+    if (outside.length > 0) throw new Error(`bundle has packages from ${outside.slice(0, 3)}`);
+    if (!sources.some((source) => source.includes("@modelcontextprotocol/sdk/"))) {
+      throw new Error("bundle lacks @modelcontextprotocol/sdk");
+    }
   } finally {
     await Deno.remove(outdir, { recursive: true });
   }
@@ -98,62 +152,66 @@ await check(
   },
 );
 
-await check("wrangler dev serves the Worker offline on 127.0.0.1", async () => {
-  const port = freePort();
-  // In its own process group (setsid), so the whole tree (npx, wrangler, workerd) ends together.
-  const child = new Deno.Command("setsid", {
-    args: [
-      "npx",
-      "wrangler",
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(freePort()),
-      "--env-file",
-      ".dev.vars.example",
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ],
-    cwd: WORKER,
-    env: { CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "null",
-    stdin: "null",
-  }).spawn();
-  try {
-    const deadline = Date.now() + TIMEOUT_MS;
-    let health: Response | undefined;
-    while (Date.now() < deadline) {
-      try {
-        health = await fetch(`http://127.0.0.1:${port}/health`);
-        if (health.ok) break;
-        await health.body?.cancel();
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    if (!health?.ok) throw new Error(`no healthy answer on port ${port} within ${TIMEOUT_MS} ms`);
-    const body = await health.json() as { status?: string };
-    if (body.status !== "ok") throw new Error(`health answered ${JSON.stringify(body)}`);
-    const unauthorized = await fetch(`http://127.0.0.1:${port}/v1/market/services`);
-    const refusal = await unauthorized.json() as { error?: { code?: string } };
-    if (unauthorized.status !== 401 || typeof refusal.error?.code !== "string") {
-      throw new Error(`an unauthenticated proxy call answered ${unauthorized.status}`);
-    }
-  } finally {
+await check(
+  "wrangler dev serves the Worker (and its MCP endpoint) offline on 127.0.0.1",
+  async () => {
+    const port = freePort();
+    // In its own process group (setsid), so the whole tree (npx, wrangler, workerd) ends together.
+    const child = new Deno.Command("setsid", {
+      args: [
+        "npx",
+        "wrangler",
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--inspector-port",
+        String(freePort()),
+        "--env-file",
+        ".dev.vars.example",
+        "--show-interactive-dev-session=false",
+        "--log-level",
+        "warn",
+      ],
+      cwd: WORKER,
+      env: { CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "null",
+      stdin: "null",
+    }).spawn();
     try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
+      const deadline = Date.now() + TIMEOUT_MS;
+      let health: Response | undefined;
+      while (Date.now() < deadline) {
+        try {
+          health = await fetch(`http://127.0.0.1:${port}/health`);
+          if (health.ok) break;
+          await health.body?.cancel();
+        } catch {
+          // not listening yet
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      if (!health?.ok) throw new Error(`no healthy answer on port ${port} within ${TIMEOUT_MS} ms`);
+      const body = await health.json() as { status?: string };
+      if (body.status !== "ok") throw new Error(`health answered ${JSON.stringify(body)}`);
+      const unauthorized = await fetch(`http://127.0.0.1:${port}/v1/market/services`);
+      const refusal = await unauthorized.json() as { error?: { code?: string } };
+      if (unauthorized.status !== 401 || typeof refusal.error?.code !== "string") {
+        throw new Error(`an unauthenticated proxy call answered ${unauthorized.status}`);
+      }
+      await probeMcp(`http://127.0.0.1:${port}/mcp`);
+    } finally {
+      try {
+        Deno.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      await child.status;
     }
-    await child.status;
-  }
-});
+  },
+);
 
 console.log(`${passed} passed, ${failed} failed`);
 Deno.exit(failed === 0 ? 0 : 1);

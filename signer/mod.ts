@@ -21,7 +21,7 @@
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { PeaqosClient, type PeaqosClientOptions } from "../src/client.ts";
-import { type EnvSource, readRuntimeEnv } from "../src/env.ts";
+import { type EnvSource, type EnvVarName, readRuntimeEnv } from "../src/env.ts";
 import { OrchestrationValidationError } from "../src/errors.ts";
 import { hexToBytes } from "../src/encoding.ts";
 import type { MessageSigner, Signer, TypedDataDomain, TypedDataTypes } from "../src/signer.ts";
@@ -180,7 +180,7 @@ export function createClientFromEnv(
   env?: EnvSource,
   overrides: PeaqosClientOptions = {},
 ): PeaqosClient {
-  const read = (name: string) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
+  const read = (name: EnvVarName) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
   return createClient({
     orchestrationUrl: read("PEAQOS_ORCHESTRATION_URL"),
     apiKey: read("PEAQOS_API_KEY"),

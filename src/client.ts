@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { EnvSource } from "./env.ts";
+import type { EnvSource, EnvVarName } from "./env.ts";
 import { readRuntimeEnv } from "./env.ts";
 import { OrchestrationConfigError } from "./errors.ts";
 import { createLog, isLogLevel, type Logger, type LogLevel } from "./logging.ts";
@@ -180,7 +180,7 @@ export class PeaqosClient {
    * ```
    */
   static fromEnv(env?: EnvSource, overrides: PeaqosClientOptions = {}): PeaqosClient {
-    const read = (name: string) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
+    const read = (name: EnvVarName) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
     const logLevel = read("PEAQOS_LOG")?.trim().toLowerCase();
     if (logLevel !== undefined && !isLogLevel(logLevel)) {
       throw new OrchestrationConfigError(

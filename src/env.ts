@@ -5,17 +5,50 @@
  */
 
 /**
- * A plain map of environment variables, as Workers pass them in `env`.
+ * The environment variables {@linkcode PeaqosClient.fromEnv} reads, and `PEAQOS_PRIVATE_KEY`,
+ * which `createClientFromEnv` of `@peaqos/peaq-os-sdk/signer` reads too.
  *
- * @example Read settings from a Worker's env
+ * @example Usage
  * ```ts
- * import { type EnvSource, PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * import type { EnvVarName } from "@peaqos/peaq-os-sdk";
  *
- * const env: EnvSource = { PEAQOS_ORCHESTRATION_URL: "https://orchestration.peaq.xyz" };
- * const client = PeaqosClient.fromEnv(env);
+ * const name: EnvVarName = "PEAQOS_ORCHESTRATION_URL";
  * ```
  */
-export type EnvSource = Readonly<Record<string, string | undefined>>;
+export type EnvVarName =
+  | "PEAQOS_ORCHESTRATION_URL"
+  | "PEAQOS_API_KEY"
+  | "PEAQOS_RPC_URL"
+  | "PEAQOS_LOG"
+  | "PEAQOS_PRIVATE_KEY";
+
+/**
+ * Where {@linkcode PeaqosClient.fromEnv} reads its settings: any object whose `PEAQOS_*`
+ * variables, where present, are strings. A Worker's `Env` as `wrangler types` generates it fits
+ * as it is (it has no index signature and holds bindings beside the variables), and so do
+ * `process.env` and `Deno.env.toObject()`.
+ *
+ * @example A Worker's generated Env
+ * ```ts
+ * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ *
+ * interface Env {
+ *   PEAQOS_ORCHESTRATION_URL: string;
+ *   PEAQOS_API_KEY: string;
+ *   LEDGER: { idFromName(name: string): unknown }; // a binding, not a variable
+ * }
+ *
+ * export default {
+ *   async fetch(_request: Request, env: Env): Promise<Response> {
+ *     const client = PeaqosClient.fromEnv(env);
+ *     return Response.json(await client.orchestration.listMachines({ limit: 5 }));
+ *   },
+ * };
+ * ```
+ */
+// `object &` keeps an `Env` that declares none of these variables (all set as secrets, so absent
+// from the generated types) from being refused as having "no properties in common".
+export type EnvSource = object & { readonly [Name in EnvVarName]?: string | undefined };
 
 type DenoLike = { env?: { get(name: string): string | undefined } };
 type ProcessLike = { env?: Record<string, string | undefined> };

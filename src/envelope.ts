@@ -53,6 +53,9 @@ export function envelopeMismatch(envelope: Envelope, body: unknown): string | un
     if (next !== undefined && next !== null && typeof next !== "string") {
       return "expected 'nextCursor' to be a string";
     }
+    // Some servers mark the last page with `null`: the SDK's pages say it by leaving it out, so
+    // `let cursor: string | undefined; ... cursor = page.nextCursor` type-checks.
+    if (next === null) delete body.nextCursor;
     return undefined;
   }
   if (envelope === "item") {

@@ -111,9 +111,10 @@ export type MessageSigner = {
  * and `signTypedData({ domain, types, primaryType, message })`.
  *
  * @example A viem account fits as is
- * ```ts ignore
+ * ```ts
  * import { privateKeyToAccount } from "viem/accounts";
  * import type { ViemLocalAccountSigner } from "@peaqos/peaq-os-sdk";
+ * declare const privateKey: `0x${string}`;
  *
  * const account: ViemLocalAccountSigner = privateKeyToAccount(privateKey);
  * ```
@@ -139,10 +140,11 @@ export type ViemLocalAccountSigner = {
  * they are. Normalise with {@linkcode toSigner} when you need to call it yourself.
  *
  * @example A viem account and an ethers wallet are both signers
- * ```ts ignore
+ * ```ts
  * import { privateKeyToAccount } from "viem/accounts";
  * import { Wallet } from "ethers";
  * import type { Signer } from "@peaqos/peaq-os-sdk";
+ * declare const privateKey: `0x${string}`;
  *
  * const fromViem: Signer = privateKeyToAccount(privateKey);
  * const fromEthers: Signer = new Wallet(privateKey);

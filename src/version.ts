@@ -14,4 +14,4 @@
  * console.log(`peaq-os-sdk-js/${VERSION}`);
  * ```
  */
-export const VERSION = "0.2.0";
+export const VERSION = "0.3.0";

@@ -10,27 +10,30 @@
  * (without the prefix) is accepted too, as the reference `standardwebhooks` library does, and so
  * are the raw key bytes as a `Uint8Array`.
  *
- * @example Verify a delivery in a Hono handler
- * ```ts ignore
+ * @example Receive deliveries in a fetch handler (Workers, Deno, Bun, Hono's `c.req.raw`)
+ * ```ts
  * import { OrchestrationWebhookError, verifyWebhook } from "@peaqos/peaq-os-sdk";
  *
- * app.post("/webhooks", async (c) => {
- *   const raw = await c.req.text();
+ * const handled = new Set<string>(); // keep this in durable storage in production
+ *
+ * export async function receive(request: Request, secret: string): Promise<Response> {
  *   try {
- *     const event = await verifyWebhook(raw, c.req.raw.headers, env.PEAQOS_WEBHOOK_SECRET);
- *     console.log(event.type, event.data.order?.id);
- *     return c.body(null, 204);
+ *     const { id, event } = await verifyWebhook(await request.text(), request.headers, secret);
+ *     if (handled.has(id)) return new Response(null, { status: 204 }); // a retry, already done
+ *     handled.add(id);
+ *     if (event.type === "order.delivered") console.log(event.data.order.id);
+ *     return new Response(null, { status: 204 });
  *   } catch (err) {
- *     if (err instanceof OrchestrationWebhookError) return c.json({ reason: err.reason }, 400);
- *     throw err;
+ *     if (!(err instanceof OrchestrationWebhookError)) throw err;
+ *     return Response.json({ reason: err.reason }, { status: 400 });
  *   }
- * });
+ * }
  * ```
  *
  * @module
  */
 import { OrchestrationValidationError, OrchestrationWebhookError } from "./errors.ts";
-import type { WebhookEvent } from "./types/webhooks.ts";
+import type { WebhookEvent, WebhookEventType } from "./types/webhooks.ts";
 
 /**
  * A webhook secret: `whsec_<base64>`, a bare base64 key, or the raw key bytes.
@@ -69,7 +72,7 @@ export type WebhookHeadersInput =
  * ```ts
  * import { signWebhookHeaders, type WebhookHeaders } from "@peaqos/peaq-os-sdk";
  *
- * const body = '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{}}';
+ * const body = '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{"order":{}}}';
  * const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
  * const headers: WebhookHeaders = await signWebhookHeaders({ body }, secret);
  * console.log(headers["webhook-id"]);
@@ -91,7 +94,7 @@ export type WebhookHeaders = {
  * const message: WebhookMessage = {
  *   id: "msg_2b7f",
  *   timestamp: new Date("2026-01-01T00:00:00Z"),
- *   body: '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{}}',
+ *   body: '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{"order":{}}}',
  * };
  * ```
  */
@@ -116,9 +119,33 @@ export type WebhookMessage = {
  */
 export type VerifyWebhookOptions = {
   /** How far the timestamp may be from `now`, in either direction, in seconds. Default 300. */
-  readonly toleranceSeconds?: number;
+  readonly toleranceSeconds?: number | undefined;
   /** The current time (a `Date` or unix seconds); defaults to the clock. For tests. */
-  readonly now?: Date | number;
+  readonly now?: Date | number | undefined;
+};
+
+/**
+ * A verified delivery: the `webhook-id` to deduplicate by, when it was sent, and the event.
+ *
+ * @example Handle each delivery once
+ * ```ts
+ * import type { VerifiedWebhook } from "@peaqos/peaq-os-sdk";
+ *
+ * const handled = new Set<string>();
+ * function handle({ id, event }: VerifiedWebhook): void {
+ *   if (handled.has(id)) return; // a retry of a delivery already handled
+ *   handled.add(id);
+ *   if (event.type === "order.delivered") console.log(event.data.order.id);
+ * }
+ * ```
+ */
+export type VerifiedWebhook = {
+  /** The `webhook-id` header: the same on every retry of one event, so the key to dedupe by. */
+  readonly id: string;
+  /** The `webhook-timestamp` header: when this attempt was sent (not when the event occurred). */
+  readonly timestamp: Date;
+  /** The parsed body. */
+  readonly event: WebhookEvent;
 };
 
 /**
@@ -173,13 +200,21 @@ export async function signWebhook(message: WebhookMessage, secret: WebhookSecret
  * Signs a body and returns all three delivery headers. `id` defaults to a fresh
  * `msg_<random>` and `timestamp` to now.
  *
- * @example Send a signed delivery
- * ```ts ignore
+ * @example Build a signed delivery
+ * ```ts
  * import { signWebhookHeaders } from "@peaqos/peaq-os-sdk";
  *
- * const body = JSON.stringify(event);
+ * const body = JSON.stringify({
+ *   type: "order.created",
+ *   timestamp: new Date().toISOString(),
+ *   data: { order: { id: "ord_1" } },
+ * });
  * const headers = await signWebhookHeaders({ body }, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
- * await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body });
+ * const delivery = new Request("http://127.0.0.1:8788/webhooks/orchestration", {
+ *   method: "POST",
+ *   headers: { ...headers, "content-type": "application/json" },
+ *   body,
+ * }); // send it with fetch(delivery)
  * ```
  *
  * @param message The raw body, and optionally the id and timestamp.
@@ -187,7 +222,11 @@ export async function signWebhook(message: WebhookMessage, secret: WebhookSecret
  * @returns The `webhook-id`, `webhook-timestamp` and `webhook-signature` headers.
  */
 export async function signWebhookHeaders(
-  message: { readonly body: string; readonly id?: string; readonly timestamp?: Date | number },
+  message: {
+    readonly body: string;
+    readonly id?: string | undefined;
+    readonly timestamp?: Date | number | undefined;
+  },
   secret: WebhookSecret,
 ): Promise<WebhookHeaders> {
   const id = message?.id ?? `msg_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -206,32 +245,40 @@ export async function signWebhookHeaders(
  * Any one valid `v1` signature among several (secret rotation) is enough; comparison is in
  * constant time. A signature must be spelled as the sender encodes it (canonical padded base64,
  * as the reference Standard Webhooks libraries require): other spellings of the same bytes
- * (missing padding, changed unused bits) are refused. Deduplicating by `webhook-id` is the
- * caller's job.
+ * (missing padding, changed unused bits) are refused.
+ *
+ * Delivery is at least once: deduplicating by the returned `id` (the `webhook-id`) is the
+ * caller's job. An event of a known type must carry the objects its type promises (`data.order`,
+ * and `data.payment` on payment events), else it is refused as `invalid_payload`; an event type
+ * this SDK does not know yet is returned unchanged.
  *
  * @example Verify, then switch on the event type
  * ```ts
  * import { signWebhookHeaders, verifyWebhook } from "@peaqos/peaq-os-sdk";
  *
  * const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
- * const body = '{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{}}';
- * const headers = await signWebhookHeaders({ body }, secret);
- * const event = await verifyWebhook(body, headers, secret);
- * console.assert(event.type === "order.created");
+ * const body = JSON.stringify({
+ *   type: "order.created",
+ *   timestamp: "2026-01-01T00:00:00Z",
+ *   data: { order: { id: "ord_1" } },
+ * });
+ * const headers = await signWebhookHeaders({ id: "msg_1", body }, secret);
+ * const { id, event } = await verifyWebhook(body, headers, secret);
+ * if (event.type === "order.created") console.log(id, event.data.order.id); // msg_1 ord_1
  * ```
  *
  * @param rawBody The body exactly as received (before any JSON parsing).
  * @param headers The request headers.
  * @param secret The endpoint's secret.
  * @param options Tolerance and clock.
- * @returns The parsed event.
+ * @returns The delivery's id and timestamp, and the parsed event.
  */
 export async function verifyWebhook(
   rawBody: string | Uint8Array,
   headers: WebhookHeadersInput,
   secret: WebhookSecret,
   options: VerifyWebhookOptions = {},
-): Promise<WebhookEvent> {
+): Promise<VerifiedWebhook> {
   const tolerance = options?.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
   if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0) {
     throw new OrchestrationValidationError("toleranceSeconds", "a non-negative number", tolerance);
@@ -303,31 +350,71 @@ export async function verifyWebhook(
     );
   }
 
-  return parseEvent(bodyBytes);
+  return { id, timestamp: new Date(timestamp * 1000), event: parseEvent(bodyBytes) };
 }
 
 function parseEvent(bodyBytes: Uint8Array): WebhookEvent {
-  let parsed: unknown;
+  let event: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bodyBytes));
+    event = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bodyBytes));
   } catch (cause) {
     throw new OrchestrationWebhookError("invalid_payload", "Webhook body is not valid JSON", {
       cause,
     });
   }
-  const event = parsed as Record<string, unknown> | null;
   if (
-    event === null || typeof event !== "object" || Array.isArray(event) ||
-    typeof event.type !== "string" || event.type.length === 0 ||
-    typeof event.timestamp !== "string" ||
-    event.data === null || typeof event.data !== "object" || Array.isArray(event.data)
+    !isObject(event) || typeof event.type !== "string" || event.type.length === 0 ||
+    typeof event.timestamp !== "string" || !isObject(event.data)
   ) {
     throw new OrchestrationWebhookError(
       "invalid_payload",
       "Webhook body is not an event: expected 'type', 'timestamp' and 'data'",
     );
   }
+  const mismatch = dataMismatch(event.type, event.data);
+  if (mismatch !== undefined) {
+    const type = event.type.slice(0, 64);
+    throw new OrchestrationWebhookError(
+      "invalid_payload",
+      `Webhook event '${type}' does not carry what its type promises: ${mismatch}`,
+    );
+  }
   return event as unknown as WebhookEvent;
+}
+
+// What `data.payment` is on each known event type (`data.order` is on all of them), as
+// `WebhookEventDataByType` says. A type missing here comes from a server newer than this SDK and
+// passes through unchecked.
+const PAYMENT_IN_DATA: Readonly<Record<WebhookEventType, "absent" | "optional" | "required">> = {
+  "order.created": "absent",
+  "order.executing": "optional",
+  "order.delivered": "optional",
+  "order.handoff": "optional",
+  "order.confirmed": "optional",
+  "order.disputed": "optional",
+  "order.failed": "optional",
+  "order.cancelled": "optional",
+  "payment.intent_created": "required",
+  "payment.held": "required",
+  "payment.released": "required",
+  "payment.refunded": "required",
+  "payment.frozen": "required",
+};
+
+function dataMismatch(type: string, data: Record<string, unknown>): string | undefined {
+  if (!Object.hasOwn(PAYMENT_IN_DATA, type)) return undefined;
+  if (!isObject(data.order)) return "expected 'data.order' to be an object";
+  const payment = PAYMENT_IN_DATA[type as WebhookEventType];
+  if (payment === "absent" && data.payment !== undefined) return "expected no 'data.payment'";
+  const paymentMayLack = payment === "optional" && data.payment === undefined;
+  if (payment !== "absent" && !paymentMayLack && !isObject(data.payment)) {
+    return "expected 'data.payment' to be an object";
+  }
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function readHeader(headers: WebhookHeadersInput, name: string): string | undefined {

@@ -213,6 +213,14 @@ export type OrderRecordView = {
     detail: string | null;
   } | null;
   readonly deadLetters: readonly { reason: string; at: number }[];
+  /** MCP tool calls made on the order (`mcp.tool_call`). */
+  readonly toolCalls: readonly {
+    type: string;
+    tool: string;
+    outcome: string;
+    detail: string | null;
+    at: number;
+  }[];
 };
 
 /** Starts the Worker in workerd. */

@@ -9,7 +9,7 @@
  */
 import { assert, assertEquals, assertInstanceOf } from "@std/assert";
 import { OrchestrationApiError } from "../mod.ts";
-import type { MarketOrder } from "../mod.ts";
+import type { ListResponse, MarketOrder } from "../mod.ts";
 import { amountToUnits } from "../contract/money.ts";
 import { ids, market } from "./_market.ts";
 
@@ -49,7 +49,7 @@ function cents(amount: number): number {
 }
 
 async function allOrders(
-  list: (cursor?: string) => Promise<{ items: readonly MarketOrder[]; nextCursor?: string | null }>,
+  list: (cursor?: string) => Promise<ListResponse<MarketOrder>>,
 ): Promise<MarketOrder[]> {
   const out: MarketOrder[] = [];
   let cursor: string | undefined;

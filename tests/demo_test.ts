@@ -28,7 +28,7 @@ Deno.test("demo runs the whole story offline, exits 0 and prints no secrets", as
     /endpoint http:\/\/127\.0\.0\.1:\d+ \(source agent, lease until /,
     /^Pairing +agent 0x[0-9a-fA-F]{40} paired as \S+ with a signed proof$/m,
     /delegation: 30 per order, 50 USDT per day/,
-    /^Search +'chat llm' under 1\.00 USDT: matched/m,
+    /^Search +'chat llm' under 1 USDT: matched/m,
     // Money is a JSON number: 0.2, not "0.20".
     / svc_ollama_chat +0\.2 USDT /,
     /^Order +ord_\S+ for svc_ollama_chat: created$/m,
@@ -85,4 +85,27 @@ Deno.test("demo runs the whole story offline, exits 0 and prints no secrets", as
   ) {
     assert(!secret.test(output), `demo output leaks ${secret}`);
   }
+});
+
+/** Replaces what differs from run to run (ids, addresses, ports, times) with placeholders. */
+function normalize(output: string): string[] {
+  return output.split("\n")
+    .map((line) =>
+      line.replace(/\b[a-z]{1,4}_[0-9a-f]{16}\b/g, "<id>")
+        .replace(/0x[0-9a-fA-F]{8,}/g, "<hex>")
+        .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:<port>")
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>")
+        .replace(/^Done in [\d.]+ s\.$/, "Done in <s> s.")
+        .trimEnd()
+    )
+    .filter((line) => line !== "");
+}
+
+Deno.test("the README's demo sample is a real run: the same lines but for ids, addresses, ports and times", async () => {
+  const readme = await Deno.readTextFile(new URL("README.md", root));
+  const block = /<!-- demo:start -->\s*```\n([\s\S]*?)```\s*<!-- demo:end -->/.exec(readme);
+  assert(block, "README.md has a demo sample between <!-- demo:start --> and <!-- demo:end -->");
+  const { code, stdout } = await runDemo();
+  assertEquals(code, 0);
+  assertEquals(normalize(block[1]!), normalize(stdout));
 });

@@ -33,12 +33,28 @@ const idArb = fc.string({
   maxLength: 40,
 }).map((s) => `msg_${s}`);
 
-const TYPES = ["order.created", "order.delivered", "order.handoff", "payment.held"] as const;
-const eventBody = fc.record({
-  type: fc.constantFrom(...TYPES),
-  timestamp: fc.constant("2026-09-21T10:00:00.000Z"),
-  data: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
-}).map((event) => JSON.stringify(event));
+// Each type with its `data.payment`, as `WebhookEventDataByType` says (`data.order` is on all).
+const PAYMENT = {
+  "order.created": "absent",
+  "order.delivered": "optional",
+  "order.handoff": "optional",
+  "payment.held": "required",
+} as const;
+const TYPES = Object.keys(PAYMENT) as (keyof typeof PAYMENT)[];
+const jsonObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), {
+  maxKeys: 4,
+});
+const eventBody = fc.constantFrom(...TYPES).chain((type) =>
+  fc.record({
+    type: fc.constant(type),
+    timestamp: fc.constant("2026-09-21T10:00:00.000Z"),
+    data: PAYMENT[type] === "absent"
+      ? fc.record({ order: jsonObject })
+      : fc.record({ order: jsonObject, payment: jsonObject }, {
+        requiredKeys: PAYMENT[type] === "required" ? ["order", "payment"] : ["order"],
+      }),
+  })
+).map((event) => JSON.stringify(event));
 
 const delivery = fc.record({
   secret: secretBytes,
@@ -191,15 +207,19 @@ function unchanged(d: Delivery, headers: WebhookHeaders, sent: Sent): boolean {
     sent.headers["webhook-signature"]!.trim().split(" ").includes(headers["webhook-signature"]);
 }
 
-Deno.test("verifyWebhook() accepts a signed delivery and returns its event", async () => {
+Deno.test("verifyWebhook() accepts a signed delivery and returns its id, timestamp and event", async () => {
   await fc.assert(
     fc.asyncProperty(delivery, fc.boolean(), async (d, asHeaders) => {
       const headers = await sign(d);
       const input = asHeaders ? new Headers(headers) : { ...headers };
-      const event = await verifyWebhook(d.body, input, secretOf(d), { now: NOW });
-      assertEquals(event, JSON.parse(d.body));
+      const verified = await verifyWebhook(d.body, input, secretOf(d), { now: NOW });
+      assertEquals(verified, {
+        id: d.id,
+        timestamp: new Date(d.timestamp * 1000),
+        event: JSON.parse(d.body),
+      });
       const bytes = await verifyWebhook(encoder.encode(d.body), input, secretOf(d), { now: NOW });
-      assertEquals(bytes, event);
+      assertEquals(bytes, verified);
     }),
     fuzzParams(300),
   );

@@ -149,17 +149,21 @@ Deno.test("listMarketOrders() supports a manual cursor loop", async () => {
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await api.listMarketOrders(
-      cursor === undefined
-        ? { machineId: "m-1", limit: 50 }
-        : { machineId: "m-1", limit: 50, cursor },
-    );
+    // `cursor` is passed as it is, `undefined` on the first page (exactOptionalPropertyTypes).
+    const page = await api.listMarketOrders({ machineId: "m-1", limit: 50, cursor });
     for (const order of page.items) ids.push(order.id);
     cursor = page.nextCursor;
   } while (cursor);
   assertEquals(ids, ["a", "b", "c", "d", "e"]);
   assertEquals(server.requests.map((r) => r.query.cursor), [undefined, "c2", "c3"]);
   assertEquals(server.requests.map((r) => r.query.limit), ["50", "50", "50"]);
+});
+
+Deno.test("listMachines() reads a last page's nextCursor: null as absent", async () => {
+  await using server = startServer(pager({ "": { ids: ["a"], next: null } }));
+  const page = await orchestrationFor(server).listMachines();
+  assertEquals(page.items.length, 1);
+  assertEquals("nextCursor" in page, false);
 });
 
 Deno.test("listMachinesAll() walks through empty pages that still have a next cursor", async () => {

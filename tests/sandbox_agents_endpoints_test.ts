@@ -289,18 +289,15 @@ Deno.test("listRuntimeEndpoints() pages with opaque, stable cursors", async () =
   const cursors: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await h.api.listRuntimeEndpoints(machine.id, {
-      limit: 3,
-      ...(cursor !== undefined && { cursor }),
-    });
+    const page = await h.api.listRuntimeEndpoints(machine.id, { limit: 3, cursor });
     assert(page.items.length <= 3);
     seen.push(...page.items.map((e) => e.providerKey));
     cursor = page.nextCursor;
-    if (cursor !== undefined) {
+    if (cursor) {
       cursors.push(cursor);
       assertFalse(/p\d/.test(cursor)); // opaque: the cursor does not spell out keys
     }
-  } while (cursor !== undefined);
+  } while (cursor);
   assertEquals(seen, keys);
   assertEquals(cursors.length, 2);
 
@@ -328,7 +325,7 @@ Deno.test("listMachines() pages across several pages without repeats", async () 
   const pages: string[][] = [];
   let cursor: string | undefined;
   do {
-    const page = await h.api.listMachines({ limit: 2, ...(cursor !== undefined && { cursor }) });
+    const page = await h.api.listMachines({ limit: 2, ...(cursor && { cursor }) });
     pages.push(page.items.map((m) => m.id));
     cursor = page.nextCursor;
   } while (cursor !== undefined);

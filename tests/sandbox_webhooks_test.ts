@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { verifyWebhook } from "../mod.ts";
-import type { WebhookEvent } from "../mod.ts";
+import type { MarketOrder, WebhookEvent } from "../mod.ts";
 import { WebhookDispatcher } from "../sandbox/webhooks.ts";
 import { deadUrl, ids, localServer, market } from "./_market.ts";
 import { manualClock } from "./_sandbox_platform.ts";
@@ -16,6 +16,19 @@ type Delivery = { readonly headers: Headers; readonly body: string };
 function newSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/**
+ * Verifies every delivery with the SDK, which refuses an event whose `data` is not what its type
+ * promises (`WebhookEventDataByType`): across this file's tests, all 13 event types pass it.
+ */
+async function verifiedEvents(
+  deliveries: readonly Delivery[],
+  secret: string,
+): Promise<WebhookEvent[]> {
+  const events: WebhookEvent[] = [];
+  for (const d of deliveries) events.push((await verifyWebhook(d.body, d.headers, secret)).event);
+  return events;
 }
 
 /** A receiver that records every delivery and answers with `status(delivery, index)`. */
@@ -79,9 +92,11 @@ Deno.test("webhooks deliver every order and payment event of a purchase, signed 
       delivery.headers.get("webhook-signature"),
       await expectedSignature(secret, delivery),
     );
-    const event = await verifyWebhook(delivery.body, delivery.headers, secret);
+    const { id, timestamp, event } = await verifyWebhook(delivery.body, delivery.headers, secret);
     assertEquals(event, JSON.parse(delivery.body));
+    assertEquals(id, delivery.headers.get("webhook-id"));
     const sentAt = Number(delivery.headers.get("webhook-timestamp"));
+    assertEquals(timestamp.getTime(), sentAt * 1000);
     assert(Math.abs(sentAt - Date.now() / 1000) < 60, "webhook-timestamp is the wall clock");
     events.push(event);
   }
@@ -98,6 +113,11 @@ Deno.test("webhooks deliver every order and payment event of a purchase, signed 
   const released = events.find((event) => event.type === "payment.released")!;
   assertEquals(released.data.payment?.status, "released");
   assertEquals(released.data.payment?.amount, 0.1);
+  for (const event of events) {
+    assertEquals(event.data.order.id, order.id, event.type);
+    if (event.type === "order.created") assertEquals(event.data.payment, undefined);
+    if (event.type.startsWith("payment.")) assertEquals(event.data.payment?.orderId, order.id);
+  }
   assertEquals(released.data.order?.id, order.id);
   const delivered = events.find((event) => event.type === "order.delivered")!;
   assertEquals(delivered.data.order?.status, "delivered");
@@ -136,10 +156,10 @@ Deno.test("webhooks honour a subscriber's event filter and report handoff, dispu
   await m.api.submitPaymentProof(paid.id, { transactionHash: `0x${"b".repeat(64)}` }, m.token);
   await m.api.disputeMarketOrder(paid.id, { reason: "Never mind" }, m.token);
   await until(() => some.deliveries.length >= 2 && all.deliveries.length >= 7, "deliveries");
-  const types = (deliveries: Delivery[]) =>
-    deliveries.map((d) => (JSON.parse(d.body) as WebhookEvent).type).sort();
-  assertEquals(types(some.deliveries), ["order.handoff", "payment.frozen"]);
-  assertEquals(types(all.deliveries), [
+  const types = async (deliveries: Delivery[]) =>
+    (await verifiedEvents(deliveries, secret)).map((event) => event.type).sort();
+  assertEquals(await types(some.deliveries), ["order.handoff", "payment.frozen"]);
+  assertEquals(await types(all.deliveries), [
     "order.created",
     "order.created",
     "order.disputed",
@@ -151,8 +171,9 @@ Deno.test("webhooks honour a subscriber's event filter and report handoff, dispu
 });
 
 Deno.test("webhooks report failed, cancelled and refunded orders", async () => {
+  const secret = newSecret();
   await using hook = await receiver();
-  await using m = await market({ webhooks: [{ url: hook.url, secret: newSecret() }] });
+  await using m = await market({ webhooks: [{ url: hook.url, secret }] });
   const { item: failing } = await m.api.createMarketOrder(
     { ...ids(m), serviceId: "svc_sim_echo", input: { simulateFailure: true } },
     m.token,
@@ -166,7 +187,7 @@ Deno.test("webhooks report failed, cancelled and refunded orders", async () => {
   await m.api.submitPaymentProof(paid.id, { transactionHash: `0x${"c".repeat(64)}` }, m.token);
   await m.api.cancelMarketOrder(paid.id, { reason: "Not needed" }, m.token);
   await until(() => hook.deliveries.length >= 8, "8 deliveries");
-  const events = hook.deliveries.map((d) => JSON.parse(d.body) as WebhookEvent);
+  const events = await verifiedEvents(hook.deliveries, secret);
   assertEquals(events.map((event) => event.type).sort(), [
     "order.cancelled",
     "order.created",
@@ -195,9 +216,13 @@ Deno.test("webhooks keep the sandbox clock in the event and the wall clock in we
   await until(() => hook.deliveries.length >= 1, "a delivery");
   const delivery = hook.deliveries[0]!;
   // verifyWebhook's default 300 s tolerance holds even though the sandbox clock is months off.
-  const event = await verifyWebhook(delivery.body, delivery.headers, secret);
+  const { timestamp, event } = await verifyWebhook(delivery.body, delivery.headers, secret);
   assertEquals(event.timestamp, "2026-03-01T12:00:00.000Z");
-  assertEquals(event.data.order?.createdAt, "2026-03-01T12:00:00.000Z");
+  assertEquals(event.data.order.createdAt, "2026-03-01T12:00:00.000Z");
+  assert(
+    Math.abs(timestamp.getTime() - Date.now()) < 60_000,
+    "webhook-timestamp is the wall clock",
+  );
 });
 
 Deno.test("webhooks retry after a 500 with the same webhook-id, timestamp and signature", async () => {
@@ -227,7 +252,7 @@ Deno.test("WebhookDispatcher gives up after 4 attempts on network errors", async
     now: () => new Date(),
     retryDelayMs: 1,
   });
-  dispatcher.emit("order.created", {});
+  dispatcher.emit("order.created", { order: {} as MarketOrder });
   await dispatcher.idle();
   assertEquals(dispatcher.deliveries.length, 1);
   assertEquals(dispatcher.deliveries[0]?.attempts, 4);

@@ -51,14 +51,14 @@ async function refusal(
 
 Deno.test("verifyWebhook() accepts a delivery signed by signWebhookHeaders()", async () => {
   const headers = await headersFor();
-  const event = await verifyWebhook(BODY, headers, SECRET, { now: NOW });
+  const { event } = await verifyWebhook(BODY, headers, SECRET, { now: NOW });
   assertEquals(event.type, "order.handoff");
   assertEquals(event.data.order?.id, "ord_1");
 });
 
 Deno.test("verifyWebhook() accepts a Headers instance and a Uint8Array body", async () => {
   const headers = new Headers(await headersFor());
-  const event = await verifyWebhook(new TextEncoder().encode(BODY), headers, SECRET, {
+  const { event } = await verifyWebhook(new TextEncoder().encode(BODY), headers, SECRET, {
     now: new Date(NOW * 1000),
   });
   assertEquals(event.type, "order.handoff");
@@ -71,7 +71,7 @@ Deno.test("verifyWebhook() matches plain-object header names case-insensitively"
     "WEBHOOK-TIMESTAMP": signed["webhook-timestamp"],
     "Webhook-Signature": [signed["webhook-signature"]!],
   };
-  const event = await verifyWebhook(BODY, headers, SECRET, { now: NOW });
+  const { event } = await verifyWebhook(BODY, headers, SECRET, { now: NOW });
   assertEquals(event.type, "order.handoff");
 });
 
@@ -79,8 +79,11 @@ Deno.test("verifyWebhook() accepts a bare base64 key and raw key bytes", async (
   const bare = SECRET.slice("whsec_".length);
   const raw = Uint8Array.from(atob(bare), (c) => c.charCodeAt(0));
   const headers = await headersFor();
-  assertEquals((await verifyWebhook(BODY, headers, bare, { now: NOW })).type, "order.handoff");
-  assertEquals((await verifyWebhook(BODY, headers, raw, { now: NOW })).type, "order.handoff");
+  assertEquals(
+    (await verifyWebhook(BODY, headers, bare, { now: NOW })).event.type,
+    "order.handoff",
+  );
+  assertEquals((await verifyWebhook(BODY, headers, raw, { now: NOW })).event.type, "order.handoff");
 });
 
 Deno.test("signWebhook() is deterministic and matches signWebhookHeaders()", async () => {
@@ -101,7 +104,7 @@ Deno.test("signWebhookHeaders() generates a msg_ id and the current timestamp", 
   assertMatch(headers["webhook-id"], /^msg_[0-9a-f]{32}$/);
   const ts = Number(headers["webhook-timestamp"]);
   assert(ts >= before && ts <= after, `timestamp ${ts} outside [${before}, ${after}]`);
-  assertEquals((await verifyWebhook(BODY, headers, SECRET)).type, "order.handoff");
+  assertEquals((await verifyWebhook(BODY, headers, SECRET)).event.type, "order.handoff");
 });
 
 Deno.test("signWebhook() rejects an invalid id, timestamp or secret without throwing synchronously", async () => {
@@ -175,7 +178,7 @@ Deno.test("verifyWebhook() accepts any one valid signature among several (rotati
   const headers = await headersFor();
   const old = await signWebhook({ id: "msg_1", timestamp: NOW, body: BODY }, OTHER_SECRET);
   const mixed = `v1a,abc ${old}  ${headers["webhook-signature"]} v2,xyz`;
-  const event = await verifyWebhook(BODY, { ...headers, "webhook-signature": mixed }, SECRET, {
+  const { event } = await verifyWebhook(BODY, { ...headers, "webhook-signature": mixed }, SECRET, {
     now: NOW,
   });
   assertEquals(event.type, "order.handoff");
@@ -189,13 +192,16 @@ Deno.test("verifyWebhook() accepts any one valid signature among several (rotati
       now: NOW,
     },
   );
-  assertEquals(viaOld.type, "order.handoff");
+  assertEquals(viaOld.event.type, "order.handoff");
 });
 
 Deno.test("verifyWebhook() accepts timestamps exactly at the tolerance in both directions", async () => {
   for (const offset of [-300, 300, -10, 0]) {
     const headers = await headersFor(BODY, { timestamp: NOW + offset });
-    assertEquals((await verifyWebhook(BODY, headers, SECRET, { now: NOW })).type, "order.handoff");
+    assertEquals(
+      (await verifyWebhook(BODY, headers, SECRET, { now: NOW })).event.type,
+      "order.handoff",
+    );
   }
 });
 
@@ -214,7 +220,7 @@ Deno.test("verifyWebhook() honours a custom toleranceSeconds", async () => {
     "timestamp_too_old",
   );
   const ok = await verifyWebhook(BODY, headers, SECRET, { now: NOW, toleranceSeconds: 30 });
-  assertEquals(ok.type, "order.handoff");
+  assertEquals(ok.event.type, "order.handoff");
   await assertRejects(
     () => verifyWebhook(BODY, headers, SECRET, { toleranceSeconds: -1 }),
     OrchestrationValidationError,
@@ -256,6 +262,73 @@ Deno.test("verifyWebhook() refuses a correctly signed body that is not an event"
     ),
     "invalid_signature",
   );
+});
+
+Deno.test("verifyWebhook() returns the delivery's webhook-id and webhook-timestamp with the event", async () => {
+  const headers = await headersFor(BODY, { id: "msg_2b7f", timestamp: NOW - 5 });
+  const verified = await verifyWebhook(BODY, { ...headers, "webhook-id": " msg_2b7f " }, SECRET, {
+    now: NOW,
+  });
+  assertEquals(verified, {
+    id: "msg_2b7f",
+    timestamp: new Date((NOW - 5) * 1000),
+    event: JSON.parse(BODY),
+  });
+});
+
+Deno.test("verifyWebhook() narrows data by event type", async () => {
+  const order = { id: "ord_1", status: "delivered" };
+  const payment = { id: "pay_1", orderId: "ord_1", status: "held", amount: 1.5, currency: "USDT" };
+  const sent = [
+    { type: "order.created", timestamp: "2026-01-01T00:00:00Z", data: { order } },
+    { type: "order.delivered", timestamp: "2026-01-01T00:00:00Z", data: { order, payment } },
+    { type: "payment.held", timestamp: "2026-01-01T00:00:00Z", data: { order, payment } },
+  ];
+  const seen: string[] = [];
+  for (const body of sent.map((event) => JSON.stringify(event))) {
+    const { event } = await verifyWebhook(body, await headersFor(body), SECRET, { now: NOW });
+    // Compiles only if `type` narrows `data`: `payment` is required on payment events.
+    if (event.type === "payment.held") seen.push(`${event.type} ${event.data.payment.amount}`);
+    else if (event.type === "order.created") seen.push(`${event.type} ${event.data.order.id}`);
+    else seen.push(`${event.type} ${event.data.payment?.status}`);
+  }
+  assertEquals(seen, ["order.created ord_1", "order.delivered held", "payment.held 1.5"]);
+});
+
+Deno.test("verifyWebhook() refuses a known event type whose data lacks what the type promises", async () => {
+  const order = { id: "ord_1" };
+  const payment = { id: "pay_1", orderId: "ord_1" };
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["order.delivered", {}, "expected 'data.order' to be an object"],
+    ["order.delivered", { order: "ord_1" }, "expected 'data.order' to be an object"],
+    ["order.delivered", { order: [order] }, "expected 'data.order' to be an object"],
+    ["order.delivered", { order, payment: null }, "expected 'data.payment' to be an object"],
+    ["order.created", { order, payment }, "expected no 'data.payment'"],
+    ["payment.held", { order }, "expected 'data.payment' to be an object"],
+    ["payment.released", { payment }, "expected 'data.order' to be an object"],
+  ];
+  for (const [type, data, detail] of cases) {
+    const body = JSON.stringify({ type, timestamp: "2026-01-01T00:00:00Z", data });
+    const err = await refusal(
+      verifyWebhook(body, await headersFor(body), SECRET, { now: NOW }),
+      "invalid_payload",
+    );
+    assertEquals(
+      err.message,
+      `Webhook event '${type}' does not carry what its type promises: ${detail}`,
+    );
+  }
+});
+
+Deno.test("verifyWebhook() passes an event type it does not know through unchanged", async () => {
+  // A server newer than the SDK may add types; refusing them would make every delivery fail.
+  const body = JSON.stringify({
+    type: "order.expired",
+    timestamp: "2026-01-01T00:00:00Z",
+    data: { orderId: "ord_1" },
+  });
+  const { event } = await verifyWebhook(body, await headersFor(body), SECRET, { now: NOW });
+  assertEquals(event, JSON.parse(body));
 });
 
 Deno.test("verifyWebhook() refuses an unusable secret", async () => {
@@ -313,7 +386,7 @@ Deno.test("verifyWebhook() accepts deliveries signed by the standardwebhooks pac
     "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
     "webhook-signature": signature,
   };
-  assertEquals((await verifyWebhook(BODY, headers, SECRET)).type, "order.handoff");
+  assertEquals((await verifyWebhook(BODY, headers, SECRET)).event.type, "order.handoff");
   // And the reference's signature for another secret is refused.
   const foreign = new Webhook(OTHER_SECRET).sign("msg_ref", now, BODY);
   await refusal(
@@ -374,9 +447,9 @@ Deno.test("verifyWebhook() refuses non-canonical base64 spellings of a valid sig
       ...headers,
       "webhook-signature": `v1,${spelling} ${headers["webhook-signature"]}`,
     };
-    assertEquals((await verifyWebhook(BODY, both, SECRET)).type, "order.handoff");
+    assertEquals((await verifyWebhook(BODY, both, SECRET)).event.type, "order.handoff");
   }
-  assertEquals((await verifyWebhook(BODY, headers, SECRET)).type, "order.handoff");
+  assertEquals((await verifyWebhook(BODY, headers, SECRET)).event.type, "order.handoff");
 });
 
 Deno.test("verifyWebhook() keys follow the secret when secrets alternate (key cache)", async () => {
@@ -384,7 +457,7 @@ Deno.test("verifyWebhook() keys follow the secret when secrets alternate (key ca
   const signedWithOther = await headersFor(BODY, { secret: OTHER_SECRET });
   for (let round = 0; round < 3; round++) {
     assertEquals(
-      (await verifyWebhook(BODY, signedWithSecret, SECRET, { now: NOW })).type,
+      (await verifyWebhook(BODY, signedWithSecret, SECRET, { now: NOW })).event.type,
       "order.handoff",
     );
     await refusal(
@@ -392,7 +465,7 @@ Deno.test("verifyWebhook() keys follow the secret when secrets alternate (key ca
       "invalid_signature",
     );
     assertEquals(
-      (await verifyWebhook(BODY, signedWithOther, OTHER_SECRET, { now: NOW })).type,
+      (await verifyWebhook(BODY, signedWithOther, OTHER_SECRET, { now: NOW })).event.type,
       "order.handoff",
     );
     await refusal(verifyWebhook(BODY, signedWithOther, SECRET, { now: NOW }), "invalid_signature");

@@ -236,8 +236,12 @@ Deno.test("Worker disputes the order after the provider keeps failing past HANDO
   assertEquals(disputed.status, "disputed");
   assertEquals(t.calls.length, 2, "one call, one retry, then the dispute");
 
-  const record = await t.worker.orderRecord(order.id);
-  assertEquals(record.handoff?.state, "disputed");
+  // The Worker records the dispute once the API has answered it, a moment after the sandbox
+  // shows the order disputed.
+  const record = await waitFor("the handoff recorded as disputed", async () => {
+    const view = await t.worker.orderRecord(order.id);
+    return view.handoff?.state === "disputed" ? view : undefined;
+  });
   assertEquals(record.handoff?.attempts, 2);
   assertMatch(record.handoff?.detail ?? "", /Provider answered 503/);
   const dispute = t.worker.outbound.find((r) => r.url.endsWith(`/orders/${order.id}/dispute`));

@@ -282,13 +282,14 @@ Deno.test("clientKeys() makes a key's label its tenant, or its hash when it has 
   );
 });
 
-Deno.test("pairingClaims() reads a JWT's pairingId and exp, and nothing else", () => {
+Deno.test("pairingClaims() reads a JWT's pairingId, machineId and exp, and nothing else", () => {
   assertEquals(
-    pairingClaims(fakePairingToken("pair_1", { exp: 1_900_000_000 })),
-    {
-      pairingId: "pair_1",
-      exp: 1_900_000_000,
-    },
+    pairingClaims(fakePairingToken("pair_1", { exp: 1_900_000_000, machineId: "mach_1" })),
+    { pairingId: "pair_1", machineId: "mach_1", exp: 1_900_000_000 },
+  );
+  assertEquals(
+    pairingClaims(fakePairingToken("pair_1", { exp: 1_900_000_000, machineId: 7 })),
+    { pairingId: "pair_1", machineId: undefined, exp: 1_900_000_000 },
   );
   const noClaim = `${btoa("{}")}.${btoa(JSON.stringify({ sub: "x" }))}.sig`;
   for (

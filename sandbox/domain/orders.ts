@@ -13,8 +13,9 @@ import type {
   MarketOrder,
   MarketPayment,
   MarketService,
+  OrderWebhookEventType,
   PaymentRecommendation,
-  WebhookEventType,
+  PaymentWebhookEventType,
 } from "../../src/types/mod.ts";
 import { serviceRail } from "../catalogue.ts";
 import type { SandboxContext } from "../context.ts";
@@ -142,7 +143,7 @@ export function updateOrder(
   ctx: SandboxContext,
   record: OrderRecord,
   changes: Partial<MarketOrder>,
-  event?: WebhookEventType,
+  event?: Exclude<OrderWebhookEventType, "order.created">,
 ): MarketOrder {
   const now = ctx.now().toISOString();
   record.order = { ...record.order, ...changes, updatedAt: now };
@@ -167,16 +168,14 @@ export function updateOrder(
 export function setPayment(
   ctx: SandboxContext,
   payment: MarketPayment,
-  event?: WebhookEventType,
+  event?: PaymentWebhookEventType,
 ): MarketPayment {
   const stored = { ...payment, updatedAt: ctx.now().toISOString() };
   ctx.store.payments.set(payment.orderId, stored);
-  if (event) {
-    const record = ctx.store.orders.get(payment.orderId);
-    ctx.emit({
-      type: event,
-      data: record ? { order: orderView(ctx, record), payment: stored } : { payment: stored },
-    });
+  // A payment exists only for a stored order, so a payment event always carries both.
+  const record = ctx.store.orders.get(payment.orderId);
+  if (event && record) {
+    ctx.emit({ type: event, data: { order: orderView(ctx, record), payment: stored } });
   }
   return stored;
 }

@@ -20,8 +20,9 @@ export type MachineAgentStatus = "pending" | "active" | "revoked";
  * The process running on a machine that reports its runtime endpoints.
  *
  * @example Find agents that stopped reporting
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listMachineAgents(machineId);
@@ -43,8 +44,9 @@ export type MachineAgent = {
  * reference calls the token `agentToken`; the SDK reads either name and hides it.)
  *
  * @example From `enrollMachineAgent`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: agent } = await client.orchestration.enrollMachineAgent(machineId, { label: "edge-box-1" });
@@ -143,8 +145,9 @@ export type UpsertRuntimeEndpointRequest = {
  * A machine's runtime endpoint for one provider key. `authToken` is never returned.
  *
  * @example From `getRuntimeEndpoint`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: endpoint } = await client.orchestration.getRuntimeEndpoint(machineId, "ollama");
@@ -179,8 +182,8 @@ export type RuntimeEndpoint = {
  * ```
  */
 export type ListRuntimeEndpointsOptions = {
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
   readonly source?: "manual" | "agent" | undefined;
 };
 
@@ -227,8 +230,10 @@ export type MachineAgentHeartbeatRequest = {
  * Response of `machineAgentHeartbeat`.
  *
  * @example From `machineAgentHeartbeat`
- * ```ts ignore
- * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * ```ts
+ * import { PeaqosClient, type HeartbeatEndpoint } from "@peaqos/peaq-os-sdk";
+ * declare const agentToken: string;
+ * declare const endpoints: readonly HeartbeatEndpoint[];
  *
  * const client = PeaqosClient.fromEnv();
  * const beat = await client.orchestration.machineAgentHeartbeat({ agentToken, endpoints });

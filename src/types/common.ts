@@ -5,23 +5,29 @@
  */
 
 /**
- * A page of results; `nextCursor` is omitted on the last page.
+ * A page of results. `nextCursor` is absent on the last page (a server's `null` there is read as
+ * absent); pass it back as `cursor` as it is.
  *
  * @example Page through every machine
- * ```ts ignore
- * import type { ListResponse, Machine } from "@peaqos/peaq-os-sdk";
+ * ```ts
+ * import type { ListResponse, Machine, PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
- * let cursor: string | undefined;
- * do {
- *   const page: ListResponse<Machine> = await client.orchestration.listMachines({ cursor });
- *   for (const machine of page.items) console.log(machine.displayName);
- *   cursor = page.nextCursor;
- * } while (cursor !== undefined);
+ * async function machineNames(client: PeaqosClient): Promise<string[]> {
+ *   const names: string[] = [];
+ *   let cursor: string | undefined;
+ *   do {
+ *     const page: ListResponse<Machine> = await client.orchestration.listMachines({ cursor });
+ *     for (const machine of page.items) names.push(machine.displayName);
+ *     cursor = page.nextCursor;
+ *   } while (cursor);
+ *   return names;
+ * }
  * ```
  */
 export type ListResponse<T> = {
   readonly items: readonly T[];
-  readonly nextCursor?: string;
+  /** The cursor of the next page; absent on the last page. */
+  readonly nextCursor?: string | undefined;
 };
 
 /**
@@ -52,9 +58,9 @@ export type ItemResponse<T> = {
  */
 export type ListQuery = {
   /** Page size, 1..500 (the server's default is 100). */
-  readonly limit?: number;
-  /** Opaque cursor from a previous page's `nextCursor`; omit on the first page. */
-  readonly cursor?: string;
+  readonly limit?: number | undefined;
+  /** Opaque cursor from a previous page's `nextCursor`; omit (or `null`) on the first page. */
+  readonly cursor?: string | null | undefined;
 };
 
 /**

@@ -32,8 +32,9 @@ export type TaskStatus =
  * @experimental
  *
  * @example From `createTask`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: task } = await client.orchestration.createTask(machineId, { intent: "map the north field" });
@@ -80,10 +81,10 @@ export type CreateTaskRequest = {
   /** What the machine should get done, in words; `discoverTask` ranks services against it. */
   readonly intent: string;
   /** Only consider services of this skill. */
-  readonly skillKey?: string;
+  readonly skillKey?: string | undefined;
   /** Only consider services offering this operation, and run it. */
-  readonly operation?: string;
-  readonly input?: Readonly<Record<string, unknown>>;
+  readonly operation?: string | undefined;
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -98,7 +99,7 @@ export type CreateTaskRequest = {
  * ```
  */
 export type ResolveTaskRequest = {
-  readonly serviceId?: string;
+  readonly serviceId?: string | undefined;
 };
 
 /**
@@ -113,7 +114,7 @@ export type ResolveTaskRequest = {
  * ```
  */
 export type ExecuteTaskRequest = {
-  readonly input?: Readonly<Record<string, unknown>>;
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -128,9 +129,9 @@ export type ExecuteTaskRequest = {
  * ```
  */
 export type ListTasksOptions = {
-  readonly status?: TaskStatus;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly status?: TaskStatus | undefined;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -151,8 +152,9 @@ export type GraphNodeStatus = "draft" | "active" | "blocked" | "degraded";
  * @experimental
  *
  * @example From `createGraphNode`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: node } = await client.orchestration.createGraphNode(machineId, {
@@ -179,8 +181,11 @@ export type GraphNode = {
  * @experimental
  *
  * @example From `createGraphEdge`
- * ```ts ignore
- * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * ```ts
+ * import { PeaqosClient, type GraphNode } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
+ * declare const lidar: GraphNode;
+ * declare const planner: GraphNode;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: edge } = await client.orchestration.createGraphEdge(machineId, {
@@ -207,8 +212,9 @@ export type GraphEdge = {
  * @experimental
  *
  * @example From `getMachineGraph`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: graph } = await client.orchestration.getMachineGraph(machineId);
@@ -301,7 +307,7 @@ export type UpdateGraphEdgeRequest = {
  * @experimental
  *
  * @example From `listPolicies`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
@@ -336,8 +342,8 @@ export type Policy = {
  */
 export type CreatePolicyRequest = {
   readonly name: string;
-  readonly description?: string;
-  readonly rules?: Readonly<Record<string, unknown>>;
+  readonly description?: string | undefined;
+  readonly rules?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -352,9 +358,9 @@ export type CreatePolicyRequest = {
  * ```
  */
 export type UpdatePolicyRequest = {
-  readonly name?: string;
-  readonly description?: string;
-  readonly rules?: Readonly<Record<string, unknown>>;
+  readonly name?: string | undefined;
+  readonly description?: string | undefined;
+  readonly rules?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
@@ -369,8 +375,8 @@ export type UpdatePolicyRequest = {
  * ```
  */
 export type ListPoliciesOptions = {
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -378,8 +384,9 @@ export type ListPoliciesOptions = {
  * @experimental
  *
  * @example From `listAuditEvents`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listAuditEvents({ machineId });
@@ -414,9 +421,9 @@ export type AuditEvent = {
  * ```
  */
 export type ListAuditEventsOptions = {
-  readonly machineId?: string;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly machineId?: string | undefined;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -424,8 +431,9 @@ export type ListAuditEventsOptions = {
  * @experimental
  *
  * @example From `listRuns`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listRuns({ machineId });
@@ -458,9 +466,9 @@ export type Run = {
  * ```
  */
 export type ListRunsOptions = {
-  readonly machineId?: string;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly machineId?: string | undefined;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -468,8 +476,9 @@ export type ListRunsOptions = {
  * @experimental
  *
  * @example From `getReadiness`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: readiness } = await client.orchestration.getReadiness(machineId);
@@ -491,7 +500,7 @@ export type MachineReadiness = {
  * @experimental
  *
  * @example From `getHealth`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
@@ -502,7 +511,7 @@ export type MachineReadiness = {
 export type HealthStatus = {
   readonly status: "ok" | "degraded";
   /** The service's version, when it reports one. */
-  readonly version?: string;
+  readonly version?: string | undefined;
   readonly time: string;
 };
 
@@ -518,7 +527,7 @@ export type HealthStatus = {
  * ```
  */
 export type CancelMarketOrderRequest = {
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 };
 
 /**
@@ -526,8 +535,10 @@ export type CancelMarketOrderRequest = {
  * @experimental
  *
  * @example From `cancelMarketOrder`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const pairingToken: string;
+ * declare const orderId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { order, payment } = await client.orchestration.cancelMarketOrder(orderId, {}, pairingToken);

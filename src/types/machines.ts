@@ -44,8 +44,9 @@ export type MachineIdentityProof = {
  * A machine record.
  *
  * @example From `getMachine`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: machine } = await client.orchestration.getMachine(machineId);
@@ -80,8 +81,8 @@ export type Machine = {
  * ```
  */
 export type ListMachinesOptions = {
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -160,8 +161,10 @@ export type CreateMachineIdentityChallengeRequest = {
  * A server-issued identity challenge; a controller signs `message` with EIP-191.
  *
  * @example From `createMachineIdentityChallenge`
- * ```ts ignore
- * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * ```ts
+ * import { PeaqosClient, type MessageSigner } from "@peaqos/peaq-os-sdk";
+ * declare const identityRef: string;
+ * declare const signer: MessageSigner;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: challenge } = await client.orchestration.createMachineIdentityChallenge({ identityRef });

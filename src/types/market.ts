@@ -42,8 +42,11 @@ export type OperationField = {
  * `exampleInput`, a ready-to-use `input` for `createMarketOrder`.
  *
  * @example Order with the contract's example input
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
+ * declare const agentPairingId: string;
+ * declare const pairingToken: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: service } = await client.orchestration.getMarketService("svc_x402_price_feed");
@@ -94,8 +97,9 @@ export type ServiceEndpoint = {
  * runs. Catalogue listings may add the provider fields (`providerId` to `artifactUrl`).
  *
  * @example From `getMarketService`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const serviceId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: service } = await client.orchestration.getMarketService(serviceId);
@@ -158,8 +162,8 @@ export type ListMarketServicesOptions = {
   readonly executionMode?: ExecutionMode | undefined;
   readonly providerKey?: string | undefined;
   // Kept as `ListQuery` spells them, which the `*All` iterators pass through.
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -270,8 +274,11 @@ export type MarketQuote = {
  * The result of a market search, ranked best first.
  *
  * @example From `searchMarket`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
+ * declare const agentPairingId: string;
+ * declare const pairingToken: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: search } = await client.orchestration.searchMarket(
@@ -322,8 +329,9 @@ export type MarketOrderStatus =
  * `payment.required` is `false` may be executed straight from `created`.
  *
  * @example From `getMarketOrder`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const orderId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: order } = await client.orchestration.getMarketOrder(orderId);
@@ -379,8 +387,8 @@ export type MarketOrder = {
  */
 export type ListMarketOrdersOptions = {
   readonly machineId: string;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -515,8 +523,10 @@ export type HandoffExecutionResponse = {
  * `executeMarketOrder` result, discriminated on `execution.statusCode`.
  *
  * @example From `executeMarketOrder`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const pairingToken: string;
+ * declare const orderId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const result = await client.orchestration.executeMarketOrder(orderId, {}, pairingToken);
@@ -531,8 +541,10 @@ export type ExecuteMarketOrderResponse = NativeExecutionResponse | HandoffExecut
  * pays it out. `payment` is `null` when the order has none.
  *
  * @example From `confirmMarketOrder`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const pairingToken: string;
+ * declare const orderId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { order, payment } = await client.orchestration.confirmMarketOrder(orderId, pairingToken);
@@ -587,8 +599,11 @@ export type MarketDispute = {
  * `disputeMarketOrder` result; the payment, if any, is `"frozen"`.
  *
  * @example From `disputeMarketOrder`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const pairingToken: string;
+ * declare const orderId: string;
+ * declare const reason: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { dispute, payment } = await client.orchestration.disputeMarketOrder(orderId, { reason }, pairingToken);

@@ -71,8 +71,10 @@ export type AgentPairingStatus = "active" | "paused" | "revoked";
  * session or after one has ended (revocation, a policy change).
  *
  * @example From `listAgentPairings`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
+ * declare const token: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { items } = await client.orchestration.listAgentPairings(machineId, { status: "active" });
@@ -115,8 +117,10 @@ export type AgentPairing = {
  * A pairing with its session token, returned once by create and session calls.
  *
  * @example From `createAgentPairing`
- * ```ts ignore
- * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * ```ts
+ * import { type CreateAgentPairingRequest, PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
+ * declare const body: CreateAgentPairingRequest; // the agent's address, role and signed challenge
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: pairing } = await client.orchestration.createAgentPairing(machineId, body);
@@ -139,8 +143,8 @@ export type AgentPairingWithToken = AgentPairing & {
  * ```
  */
 export type ListAgentPairingsOptions = {
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
   readonly status?: AgentPairingStatus | undefined;
 };
 
@@ -174,8 +178,15 @@ export type CreateAgentPairingChallengeRequest = {
  * A server-issued pairing challenge; the agent signs `message` with EIP-191.
  *
  * @example From `createAgentPairingChallenge`
- * ```ts ignore
- * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * ```ts
+ * import {
+ *   type CreateAgentPairingChallengeRequest,
+ *   type MessageSigner,
+ *   PeaqosClient,
+ * } from "@peaqos/peaq-os-sdk";
+ * declare const machineId: string;
+ * declare const agentSigner: MessageSigner;
+ * declare const body: CreateAgentPairingChallengeRequest;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: challenge } = await client.orchestration.createAgentPairingChallenge(machineId, body);

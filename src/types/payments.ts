@@ -93,8 +93,9 @@ export type PaymentVerificationMode = "recorded" | "rpc" | "x402";
  * `refunded`, never settled, when the execution fails.
  *
  * @example From `getMarketPayment`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+ * declare const orderId: string;
  *
  * const client = PeaqosClient.fromEnv();
  * const { item: payment } = await client.orchestration.getMarketPayment(orderId);
@@ -224,8 +225,17 @@ export type SolanaPaymentProof = PaymentProofCommon & {
  * payment: the SDK redacts it from logs and errors.
  *
  * @example Prove an x402 payment intent
- * ```ts ignore
- * import { signX402Payment, type X402PaymentProof } from "@peaqos/peaq-os-sdk";
+ * ```ts
+ * import {
+ *   type PeaqosClient,
+ *   type Signer,
+ *   signX402Payment,
+ *   type X402PaymentProof,
+ * } from "@peaqos/peaq-os-sdk";
+ * declare const orderId: string;
+ * declare const token: string;
+ * declare const signer: Signer;
+ * declare const client: PeaqosClient;
  *
  * const { item: payment } = await client.orchestration.createPaymentIntent(orderId, { rail: "x402" }, token);
  * const proof: X402PaymentProof = {

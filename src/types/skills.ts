@@ -16,7 +16,7 @@ import type {
  * A skill as listed.
  *
  * @example From `listSkills`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
@@ -49,11 +49,11 @@ export type SkillSummary = {
  * ```
  */
 export type ListSkillsOptions = {
-  readonly scope?: SkillScope;
-  readonly direction?: SkillDirection;
-  readonly source?: SkillSource;
-  readonly cursor?: string;
-  readonly limit?: number;
+  readonly scope?: SkillScope | undefined;
+  readonly direction?: SkillDirection | undefined;
+  readonly source?: SkillSource | undefined;
+  readonly cursor?: string | null | undefined;
+  readonly limit?: number | undefined;
 };
 
 /**
@@ -79,7 +79,7 @@ export type SkillOperation = {
  * A skill's manifest.
  *
  * @example From `getSkillManifest`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();
@@ -107,15 +107,15 @@ export type SkillManifest = {
  * ```
  */
 export type UpdateSkillConfigRequest = {
-  readonly enabled?: boolean;
-  readonly config?: Readonly<Record<string, unknown>>;
+  readonly enabled?: boolean | undefined;
+  readonly config?: Readonly<Record<string, unknown>> | undefined;
 };
 
 /**
  * A skill's configuration after an update.
  *
  * @example From `updateSkillConfig`
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv();

@@ -96,6 +96,10 @@ export type Env = {
   readonly HANDOFF_DEAD_LETTER_QUEUE?: string;
   readonly PROVIDER_CREDENTIALS?: string;
   readonly RATE_LIMIT_PER_MINUTE?: string;
+  /** JSON: the MCP endpoint's limits per tenant (`mcp/policy.ts`); not secret. */
+  readonly MCP_POLICIES?: string;
+  /** JSON `{ "<tenant>": "0x<private key>" }`: x402 signing keys at the edge (secret, optional). */
+  readonly MCP_X402_KEYS?: string;
 };
 
 /** Hono's environment type for this app. */

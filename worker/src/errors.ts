@@ -63,37 +63,61 @@ export function serverMessage(err: OrchestrationApiError): string {
     : `Upstream API answered '${err.code}' with status ${err.statusCode}`;
 }
 
-/** Maps any error to an envelope response; the `onError` handler of the app. */
-export function toErrorResponse(err: unknown, _c?: Context): Response {
+/** What the Worker answers for an error: status, the envelope's fields, extra headers. */
+export type ErrorAnswer = {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  readonly details: unknown;
+  readonly headers: Record<string, string>;
+};
+
+/**
+ * Maps any error to what the Worker answers for it (the proxy's envelope, the MCP tools' error
+ * results): SDK errors keep the upstream status, code and server message; anything unexpected is
+ * a bare `INTERNAL_ERROR`, logged by its name only.
+ *
+ * @example
+ * ```ts ignore
+ * errorAnswer(new EdgeError(404, "NOT_FOUND", "No such order")).code; // "NOT_FOUND"
+ * ```
+ */
+export function errorAnswer(err: unknown): ErrorAnswer {
+  const answer = (
+    status: number,
+    code: string,
+    message: string,
+    details: unknown = null,
+  ) => ({
+    status,
+    code,
+    message,
+    details,
+    headers: {},
+  });
   if (err instanceof EdgeError) {
-    return errorResponse(
-      err.status,
-      err.code,
-      err.message,
-      err.details,
-      err.headers,
-    );
+    return {
+      ...answer(err.status, err.code, err.message, err.details),
+      headers: err.headers,
+    };
   }
   if (err instanceof OrchestrationApiError) {
     // Upstream codes and details pass through; a 2xx with a bad body is a gateway failure.
     const status = err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 502;
-    const message = serverMessage(err);
-    return errorResponse(status, err.code, message, err.details ?? null);
+    return answer(status, err.code, serverMessage(err), err.details ?? null);
   }
   if (err instanceof OrchestrationValidationError) {
-    return errorResponse(400, "VALIDATION_ERROR", err.message, {
-      field: err.field,
-    });
+    return answer(400, "VALIDATION_ERROR", err.message, { field: err.field });
   }
   if (err instanceof OrchestrationNetworkError) {
-    return errorResponse(
+    return answer(
       err.timedOut ? 504 : 502,
       "UPSTREAM_UNAVAILABLE",
       err.timedOut ? "Upstream API timed out" : "Upstream API is unreachable",
     );
   }
   if (err instanceof OrchestrationConfigError) {
-    return errorResponse(
+    return answer(
       500,
       "EDGE_MISCONFIGURED",
       "Worker is not configured for the upstream API",
@@ -103,5 +127,11 @@ export function toErrorResponse(err: unknown, _c?: Context): Response {
     "edge: unhandled error:",
     err instanceof Error ? err.name : typeof err,
   );
-  return errorResponse(500, "INTERNAL_ERROR", "Internal error");
+  return answer(500, "INTERNAL_ERROR", "Internal error");
+}
+
+/** Maps any error to an envelope response; the `onError` handler of the app. */
+export function toErrorResponse(err: unknown, _c?: Context): Response {
+  const { status, code, message, details, headers } = errorAnswer(err);
+  return errorResponse(status, code, message, details, headers);
 }

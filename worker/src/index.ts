@@ -7,6 +7,8 @@
  * - `POST /webhooks/orchestration` → `routes/webhooks.ts` (→ `ledger.ts`, the Queue)
  * - `/v1/market/...` → `routes/proxy.ts` (edge key → tenant, rate limit, `schemas.ts`, SDK)
  * - `/v1/sessions/:agentPairingId` → `routes/sessions.ts` (per tenant, AES-GCM at rest)
+ * - `POST /mcp` → `routes/mcp.ts` (MCP tools for AI agents: `mcp/server.ts`, `mcp/tools.ts`,
+ *   limits per tenant in `mcp/policy.ts`; edge key, rate limit)
  * - `GET /v1/edge/orders/:orderId`, `POST .../handoff` (replay) → `routes/records.ts` (the
  *   order's owning tenant only, see `owners.ts`)
  * - Queue `HANDOFF_QUEUE` → `handoff.ts` (`handleHandoffBatch`); its dead-letter queue →
@@ -23,6 +25,7 @@ import type { AppEnv, Env, HandoffJob, MessageBatch } from "./env.ts";
 import { errorResponse, toErrorResponse } from "./errors.ts";
 import { handleDeadLetterBatch, handleHandoffBatch } from "./handoff.ts";
 import { health } from "./routes/health.ts";
+import { mcp } from "./routes/mcp.ts";
 import { proxy } from "./routes/proxy.ts";
 import { records } from "./routes/records.ts";
 import { sessions } from "./routes/sessions.ts";
@@ -36,18 +39,21 @@ export const app = new Hono<AppEnv>();
 app.route("/health", health);
 app.route("/webhooks", webhooks);
 
-app.use(
-  "/v1/*",
+const edgeClient = [
   requireClientKey,
   rateLimit,
   bodyLimit({
     maxSize: MAX_PROXY_BODY_BYTES,
     onError: () => errorResponse(413, "PAYLOAD_TOO_LARGE", "Request body is too large"),
   }),
-);
+] as const;
+
+app.use("/v1/*", ...edgeClient);
+app.use("/mcp", ...edgeClient);
 app.route("/v1/market", proxy);
 app.route("/v1/sessions", sessions);
 app.route("/v1/edge", records);
+app.route("/mcp", mcp);
 
 // Anything else is not ours to forward: no open proxy.
 app.notFound(() => errorResponse(404, "NOT_FOUND", "Route not found"));

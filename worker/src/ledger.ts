@@ -5,11 +5,12 @@
  * - `wh:<webhook-id>`: the delivery claim that makes concurrent and repeated deliveries of one
  *   webhook take effect exactly once;
  * - `order:<orderId>`: the order's owner (the tenant it belongs to at the edge), its recorded
- *   events, its handoff state machine (at most one handoff takes effect per order) and the jobs
- *   that reached the dead-letter queue;
+ *   events, its handoff state machine (at most one handoff takes effect per order), the jobs
+ *   that reached the dead-letter queue, the MCP tool calls made on it (`mcp.tool_call`) and,
+ *   between an x402 proof and the execution it rides on, the sealed payment signature;
  * - `session:<tenant>:<agentPairingId>`: one tenant's pairing session for an agent, AES-GCM
  *   sealed by the caller;
- * - `rate:<tenant>`: the tenant's request counter.
+ * - `rate:<tenant>`: the tenant's request counter; `rate:mcp:<tenant>` its MCP tool-call counter.
  *
  * Every method is synchronous SQL with no `await` before its last write, so it runs atomically:
  * the runtime delivers no other call to the instance in between.
@@ -87,6 +88,21 @@ export type OrderEventRecord = {
   readonly receivedAt: number;
 };
 
+/**
+ * One MCP tool call made on an order: the tool, its outcome (`ok` or the error code) and a short
+ * detail without secrets (e.g. the rail and the payment's status).
+ */
+export type ToolCallRecord = {
+  readonly type: "mcp.tool_call";
+  readonly tool: string;
+  readonly outcome: string;
+  readonly detail: string | null;
+  readonly at: number;
+};
+
+/** Most tool calls kept per order (the oldest are dropped): a looping agent cannot grow it. */
+const MAX_TOOL_CALLS = 200;
+
 /** What the Worker recorded for an order (`GET /v1/edge/orders/:orderId`). */
 export type OrderView = {
   readonly events: readonly OrderEventRecord[];
@@ -95,6 +111,7 @@ export type OrderView = {
     readonly reason: string;
     readonly at: number;
   }[];
+  readonly toolCalls: readonly ToolCallRecord[];
 };
 
 /**
@@ -140,6 +157,10 @@ const SCHEMA = [
     data TEXT NOT NULL, stored_at INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS rate (id INTEGER PRIMARY KEY CHECK (id = 1),
     window_start INTEGER NOT NULL, count INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS tool_calls (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tool TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT, at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS payment_signature (id INTEGER PRIMARY KEY CHECK (id = 1),
+    iv TEXT NOT NULL, data TEXT NOT NULL, stored_at INTEGER NOT NULL)`,
 ];
 
 const num = (value: unknown): number => Number(value ?? 0);
@@ -378,7 +399,56 @@ export class Ledger extends DurableObject<Env> {
         reason: String(dead.reason),
         at: num(dead.at),
       }));
-    return { events, handoff, deadLetters };
+    const toolCalls = this.#sql.exec(
+      "SELECT tool, outcome, detail, at FROM tool_calls ORDER BY seq",
+    ).toArray().map((call): ToolCallRecord => ({
+      type: "mcp.tool_call",
+      tool: String(call.tool),
+      outcome: String(call.outcome),
+      detail: str(call.detail),
+      at: num(call.at),
+    }));
+    return { events, handoff, deadLetters, toolCalls };
+  }
+
+  /** Records an MCP tool call made on the order, keeping the latest `MAX_TOOL_CALLS`. */
+  recordToolCall(
+    call: { tool: string; outcome: string; detail: string | null },
+  ): void {
+    this.#sql.exec(
+      "INSERT INTO tool_calls (tool, outcome, detail, at) VALUES (?, ?, ?, ?)",
+      call.tool,
+      call.outcome,
+      call.detail,
+      Date.now(),
+    );
+    this.#sql.exec(
+      `DELETE FROM tool_calls WHERE seq <= (SELECT max(seq) FROM tool_calls) - ?`,
+      MAX_TOOL_CALLS,
+    );
+  }
+
+  /** Stores (or replaces) the order's sealed x402 payment signature. */
+  putPaymentSignature(sealed: Sealed): void {
+    this.#sql.exec(
+      `INSERT INTO payment_signature (id, iv, data, stored_at) VALUES (1, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET iv = excluded.iv, data = excluded.data,
+       stored_at = excluded.stored_at`,
+      sealed.iv,
+      sealed.data,
+      Date.now(),
+    );
+  }
+
+  /** The order's sealed x402 payment signature, or `null`. */
+  getPaymentSignature(): Sealed | null {
+    const row = first(this.#sql, "SELECT iv, data FROM payment_signature");
+    return row ? { iv: String(row.iv), data: String(row.data) } : null;
+  }
+
+  /** Forgets the order's x402 payment signature (it was settled). */
+  deletePaymentSignature(): void {
+    this.#sql.exec("DELETE FROM payment_signature");
   }
 
   /** Notes that a job of the order reached the dead-letter queue; the handoff state is kept. */

@@ -7,11 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import {
-  idSchema,
-  providerKeySchema,
-  shortTextSchema,
-} from "../../contract/fields.ts";
+import { idSchema, providerKeySchema, shortTextSchema } from "../../contract/fields.ts";
 import { paymentProofBody as contractProofBody } from "../../contract/payments.ts";
 
 export { marketSearchBody as searchBody } from "../../contract/market.ts";

@@ -16,11 +16,13 @@ import { isId } from "./validation.ts";
 /** The claims of a pairing token the Worker reads (without verifying them; the API does). */
 export type PairingClaims = {
   readonly pairingId: string;
+  /** The paired machine, when the token names one (the API's tokens do). */
+  readonly machineId: string | undefined;
   readonly exp: number | undefined;
 };
 
 /**
- * The `pairingId` (and `exp`, when numeric) claims of a pairing token (a JWT), or `undefined`
+ * The `pairingId` (and `machineId` and `exp`, when present) claims of a pairing token (a JWT), or `undefined`
  * when the token is not a JWT with a readable JSON payload naming a pairing.
  *
  * @example
@@ -46,10 +48,15 @@ export function pairingClaims(token: string): PairingClaims | undefined {
     return undefined;
   }
   if (typeof claims !== "object" || claims === null) return undefined;
-  const { pairingId, exp } = claims as { pairingId?: unknown; exp?: unknown };
+  const { pairingId, machineId, exp } = claims as {
+    pairingId?: unknown;
+    machineId?: unknown;
+    exp?: unknown;
+  };
   if (typeof pairingId !== "string") return undefined;
   return {
     pairingId,
+    machineId: typeof machineId === "string" ? machineId : undefined,
     exp: typeof exp === "number" && Number.isFinite(exp) ? exp : undefined,
   };
 }

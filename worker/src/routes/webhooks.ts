@@ -16,7 +16,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { OrchestrationWebhookError, verifyWebhook } from "../../../mod.ts";
-import type { WebhookEvent } from "../../../mod.ts";
+import type { VerifiedWebhook, WebhookEvent } from "../../../mod.ts";
 import { MAX_WEBHOOK_BODY_BYTES } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { EdgeError, errorResponse } from "../errors.ts";
@@ -49,9 +49,9 @@ export const webhooks = new Hono<AppEnv>().post(
       );
     }
     const raw = await c.req.text();
-    let event: WebhookEvent;
+    let verified: VerifiedWebhook;
     try {
-      event = await verifyWebhook(raw, c.req.raw.headers, secret);
+      verified = await verifyWebhook(raw, c.req.raw.headers, secret);
     } catch (err) {
       if (!(err instanceof OrchestrationWebhookError)) throw err;
       if (err.reason === "invalid_secret") {
@@ -62,7 +62,7 @@ export const webhooks = new Hono<AppEnv>().post(
         reason: err.reason,
       });
     }
-    const webhookId = c.req.header("webhook-id")!.trim();
+    const { id: webhookId, event } = verified;
     const orderId = orderIdOf(event);
     if (!isId(webhookId) || (orderId !== undefined && !isId(orderId))) {
       const message = "Webhook id or order id is not a valid id";
