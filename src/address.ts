@@ -62,6 +62,7 @@ export function parseAddress(value: unknown): string | undefined {
   if (typeof value !== "string" || !ADDRESS.test(value)) return undefined;
   const checksummed = checksumAddress(value);
   const body = value.slice(2);
-  const uniformCase = body === body.toLowerCase() || body === body.toUpperCase();
+  const uniformCase = body === body.toLowerCase() ||
+    body === body.toUpperCase();
   return uniformCase || checksummed === value ? checksummed : undefined;
 }

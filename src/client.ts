@@ -6,7 +6,12 @@
 import type { EnvSource, EnvVarName } from "./env.ts";
 import { readRuntimeEnv } from "./env.ts";
 import { OrchestrationConfigError } from "./errors.ts";
-import { createLog, isLogLevel, type Logger, type LogLevel } from "./logging.ts";
+import {
+  createLog,
+  isLogLevel,
+  type Logger,
+  type LogLevel,
+} from "./logging.ts";
 import { OrchestrationClient } from "./orchestration.ts";
 import { REDACTED } from "./redact.ts";
 import type { Signer } from "./signer.ts";
@@ -75,13 +80,21 @@ export type PeaqosClientOptions = {
    * by exactly one `onResponse` or `onError`. A hook that throws (or rejects) ends the call
    * with an `OrchestrationError` whose `cause` is the hook's error.
    */
-  readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
+  readonly onRequest?:
+    | ((info: RequestHookInfo) => void | Promise<void>)
+    | undefined;
   /** Called after each attempt that got a whole response, error statuses included. */
-  readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
+  readonly onResponse?:
+    | ((info: ResponseHookInfo) => void | Promise<void>)
+    | undefined;
   /** Called after each attempt that got no whole response (network, timeout, abort, size cap). */
-  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
+  readonly onError?:
+    | ((info: ErrorHookInfo) => void | Promise<void>)
+    | undefined;
   /** Called before the SDK waits to retry a failed attempt. */
-  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
+  readonly onRetry?:
+    | ((info: RetryHookInfo) => void | Promise<void>)
+    | undefined;
   /**
    * Logs requests and responses (`debug`), retries (`info`) and failed calls (`warn`) to
    * `logger`. Default `"off"`, or `"info"` when a `logger` is given; `fromEnv` reads
@@ -108,7 +121,9 @@ function parseOrchestrationUrl(value: string): URL {
     throw new OrchestrationConfigError(`${problem}${shown}${hint}`, { cause });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    const received = hasScheme ? `: received protocol '${url.protocol}'` : shown;
+    const received = hasScheme
+      ? `: received protocol '${url.protocol}'`
+      : shown;
     throw new OrchestrationConfigError(`${problem}${received}${hint}`);
   }
   return url;
@@ -116,7 +131,8 @@ function parseOrchestrationUrl(value: string): URL {
 
 // localhost, *.localhost, 127.0.0.0/8 and ::1 never leave the machine.
 function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" ||
+  return hostname === "localhost" || hostname.endsWith(".localhost") ||
+    hostname === "[::1]" ||
     /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
 const warnedOrigins = new Set<string>();
@@ -179,8 +195,12 @@ export class PeaqosClient {
    * };
    * ```
    */
-  static fromEnv(env?: EnvSource, overrides: PeaqosClientOptions = {}): PeaqosClient {
-    const read = (name: EnvVarName) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
+  static fromEnv(
+    env?: EnvSource,
+    overrides: PeaqosClientOptions = {},
+  ): PeaqosClient {
+    const read = (name: EnvVarName) =>
+      (env ? env[name] : readRuntimeEnv(name)) || undefined;
     const logLevel = read("PEAQOS_LOG")?.trim().toLowerCase();
     if (logLevel !== undefined && !isLogLevel(logLevel)) {
       throw new OrchestrationConfigError(
@@ -225,7 +245,9 @@ export class PeaqosClient {
     }
     const url = parseOrchestrationUrl(orchestrationUrl);
     if (url.username || url.password) {
-      throw new OrchestrationConfigError("Invalid 'orchestrationUrl': must not embed credentials");
+      throw new OrchestrationConfigError(
+        "Invalid 'orchestrationUrl': must not embed credentials",
+      );
     }
     if (
       url.protocol === "http:" && !isLoopback(url.hostname) &&
@@ -244,7 +266,8 @@ export class PeaqosClient {
     }
     if (
       retry &&
-      (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 10)
+      (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 ||
+        retry.maxAttempts > 10)
     ) {
       throw new OrchestrationConfigError(
         `Invalid 'retry.maxAttempts': must be an integer between 1 and 10: received '${retry.maxAttempts}'`,

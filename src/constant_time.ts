@@ -21,7 +21,10 @@ const encoder = new TextEncoder();
  * console.assert(constantTimeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2])));
  * ```
  */
-export function constantTimeEqual(a: Uint8Array | string, b: Uint8Array | string): boolean {
+export function constantTimeEqual(
+  a: Uint8Array | string,
+  b: Uint8Array | string,
+): boolean {
   const left = typeof a === "string" ? encoder.encode(a) : a;
   const right = typeof b === "string" ? encoder.encode(b) : b;
   const length = Math.max(left.length, right.length);

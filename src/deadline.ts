@@ -33,9 +33,14 @@ const noop = (): void => {};
  *
  * @internal
  */
-export function signalTimeoutDeadline(ms: number, caller: AbortSignal | undefined): Deadline {
+export function signalTimeoutDeadline(
+  ms: number,
+  caller: AbortSignal | undefined,
+): Deadline {
   const timeout = AbortSignal.timeout(Math.min(ms, MAX_TIMER_MS));
-  const signal = caller === undefined ? timeout : AbortSignal.any([caller, timeout]);
+  const signal = caller === undefined
+    ? timeout
+    : AbortSignal.any([caller, timeout]);
   // `any` takes the reason of the first source to abort, so the reasons tell who came first.
   return {
     signal,
@@ -50,7 +55,10 @@ export function signalTimeoutDeadline(ms: number, caller: AbortSignal | undefine
  *
  * @internal
  */
-export function timerDeadline(ms: number, caller: AbortSignal | undefined): Deadline {
+export function timerDeadline(
+  ms: number,
+  caller: AbortSignal | undefined,
+): Deadline {
   const controller = new AbortController();
   let fired = false;
   const timer = setTimeout(() => {
@@ -59,7 +67,11 @@ export function timerDeadline(ms: number, caller: AbortSignal | undefined): Dead
     controller.abort(new DOMException("Signal timed out.", "TimeoutError"));
   }, Math.min(ms, MAX_TIMER_MS));
   if (caller === undefined) {
-    return { signal: controller.signal, timedOut: () => fired, clear: () => clearTimeout(timer) };
+    return {
+      signal: controller.signal,
+      timedOut: () => fired,
+      clear: () => clearTimeout(timer),
+    };
   }
   const onAbort = () => controller.abort(caller.reason);
   if (caller.aborted) onAbort();
@@ -83,7 +95,8 @@ const runtime = globalThis as { Deno?: unknown; Bun?: unknown };
  */
 export const DEADLINE_KIND: "signal-timeout" | "timer" =
   (runtime.Deno !== undefined || runtime.Bun !== undefined) &&
-    typeof AbortSignal.timeout === "function" && typeof AbortSignal.any === "function"
+    typeof AbortSignal.timeout === "function" &&
+    typeof AbortSignal.any === "function"
     ? "signal-timeout"
     : "timer";
 
@@ -92,5 +105,9 @@ export const DEADLINE_KIND: "signal-timeout" | "timer" =
  *
  * @internal
  */
-export const startDeadline: (ms: number, caller: AbortSignal | undefined) => Deadline =
-  DEADLINE_KIND === "signal-timeout" ? signalTimeoutDeadline : timerDeadline;
+export const startDeadline: (
+  ms: number,
+  caller: AbortSignal | undefined,
+) => Deadline = DEADLINE_KIND === "signal-timeout"
+  ? signalTimeoutDeadline
+  : timerDeadline;

@@ -7,7 +7,8 @@
  * @module
  */
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const BASE64 =
+  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const HEX = /^(?:0[xX])?((?:[0-9a-fA-F]{2})*)$/;
 
@@ -45,7 +46,9 @@ export function encodeBase64(bytes: Uint8Array): string {
  * console.assert(decodeBase64("aGl=") === undefined); // re-spelled low bits
  * ```
  */
-export function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
+export function decodeBase64(
+  text: string,
+): Uint8Array<ArrayBuffer> | undefined {
   if (!BASE64.test(text)) return undefined;
   const bytes = bytesOf(atob(text));
   return encodeBase64(bytes) === text ? bytes : undefined;
@@ -61,7 +64,10 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined 
  * ```
  */
 export function encodeBase64Url(bytes: Uint8Array): string {
-  return encodeBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return encodeBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(
+    /=+$/,
+    "",
+  );
 }
 
 /**
@@ -75,7 +81,9 @@ export function encodeBase64Url(bytes: Uint8Array): string {
  * console.assert(decodeBase64Url("-_9") === undefined); // re-spelled low bits
  * ```
  */
-export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
+export function decodeBase64Url(
+  text: string,
+): Uint8Array<ArrayBuffer> | undefined {
   if (!BASE64URL.test(text) || text.length % 4 === 1) return undefined;
   const bytes = bytesOf(atob(text.replaceAll("-", "+").replaceAll("_", "/")));
   return encodeBase64Url(bytes) === text ? bytes : undefined;

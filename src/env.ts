@@ -48,7 +48,9 @@ export type EnvVarName =
  */
 // `object &` keeps an `Env` that declares none of these variables (all set as secrets, so absent
 // from the generated types) from being refused as having "no properties in common".
-export type EnvSource = object & { readonly [Name in EnvVarName]?: string | undefined };
+export type EnvSource =
+  & object
+  & { readonly [Name in EnvVarName]?: string | undefined };
 
 type DenoLike = { env?: { get(name: string): string | undefined } };
 type ProcessLike = { env?: Record<string, string | undefined> };

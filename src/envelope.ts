@@ -44,7 +44,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
  *
  * @internal
  */
-export function envelopeMismatch(envelope: Envelope, body: unknown): string | undefined {
+export function envelopeMismatch(
+  envelope: Envelope,
+  body: unknown,
+): string | undefined {
   if (envelope === "void") return undefined;
   if (!isObject(body)) return "expected a JSON object";
   if (envelope === "list") {
@@ -71,7 +74,9 @@ export function envelopeMismatch(envelope: Envelope, body: unknown): string | un
   }
   if (envelope === "execute") {
     const status = (body.execution as Record<string, unknown>).statusCode;
-    if (status !== 200 && status !== 202) return "expected 'execution.statusCode' to be 200 or 202";
+    if (status !== 200 && status !== 202) {
+      return "expected 'execution.statusCode' to be 200 or 202";
+    }
   }
   return undefined;
 }
@@ -94,7 +99,9 @@ const text = (value: unknown): string | undefined =>
   typeof value === "string" && value.trim() !== "" ? value : undefined;
 
 const code = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" && value.length <= MAX_CODE_LENGTH ? value : undefined;
+  typeof value === "string" && value !== "" && value.length <= MAX_CODE_LENGTH
+    ? value
+    : undefined;
 
 /**
  * Reads an error body in any of the shapes servers use: `{ error: { code, message, details } }`
@@ -107,7 +114,8 @@ const code = (value: unknown): string | undefined =>
 export function readErrorEnvelope(body: unknown): ErrorEnvelope | undefined {
   if (!isObject(body)) return undefined;
   const nested = isObject(body.error) ? body.error : undefined;
-  const requestId = text(nested?.requestId) ?? text(body.requestId) ?? text(body.request_id);
+  const requestId = text(nested?.requestId) ?? text(body.requestId) ??
+    text(body.request_id);
   if (nested) {
     return {
       code: code(nested.code) ?? code(body.code),

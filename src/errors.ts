@@ -207,7 +207,11 @@ export class OrchestrationValidationError extends OrchestrationError {
    * hold a secret, so values never leak into messages.
    */
   constructor(field: string, constraint: string, received?: unknown) {
-    super(`Invalid '${field}': must be ${constraint}${describeReceived(field, received)}`);
+    super(
+      `Invalid '${field}': must be ${constraint}${
+        describeReceived(field, received)
+      }`,
+    );
     this.field = field;
     this.constraint = constraint;
   }
@@ -252,7 +256,11 @@ export class OrchestrationWebhookError extends OrchestrationError {
   readonly reason: WebhookRefusalReason;
 
   /** Creates a refusal with its machine-readable `reason`. */
-  constructor(reason: WebhookRefusalReason, message: string, options?: ErrorOptions) {
+  constructor(
+    reason: WebhookRefusalReason,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.reason = reason;
   }
@@ -262,7 +270,10 @@ const SECRET_FIELD = /token|key|secret|password|credential|auth|signature/i;
 
 function describeReceived(field: string, received: unknown): string {
   if (received === undefined) return "";
-  if (SECRET_FIELD.test(field) || typeof received === "object" || typeof received === "function") {
+  if (
+    SECRET_FIELD.test(field) || typeof received === "object" ||
+    typeof received === "function"
+  ) {
     return `: received ${received === null ? "null" : typeof received}`;
   }
   const text = String(received);
@@ -294,7 +305,9 @@ export class OrchestrationPurchaseError extends OrchestrationError {
   /** Wraps `cause`, the error of `step` of the purchase of `orderId`. */
   constructor(step: PurchaseStepName, orderId: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`Purchase of order '${orderId}' failed at '${step}': ${reason}`, { cause });
+    super(`Purchase of order '${orderId}' failed at '${step}': ${reason}`, {
+      cause,
+    });
     this.step = step;
     this.orderId = orderId;
   }

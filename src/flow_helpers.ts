@@ -6,11 +6,18 @@
  * @internal
  */
 import type { PeaqosClient } from "./client.ts";
-import { OrchestrationApiError, OrchestrationConfigError, OrchestrationError } from "./errors.ts";
+import {
+  OrchestrationApiError,
+  OrchestrationConfigError,
+  OrchestrationError,
+} from "./errors.ts";
 import { type MessageSigner, type Signer, toSigner } from "./signer.ts";
 
 /** The signer a flow acts with: `signer`, else the client's. */
-export function resolveSigner(client: PeaqosClient, signer: Signer | undefined): MessageSigner {
+export function resolveSigner(
+  client: PeaqosClient,
+  signer: Signer | undefined,
+): MessageSigner {
   const chosen = signer ?? client.signer;
   if (chosen === undefined) {
     throw new OrchestrationConfigError(
@@ -47,12 +54,17 @@ export function requireText(value: unknown, what: string): string {
  * signer's or a callback's own error, a bug) is wrapped as "<what> failed: ...", the original
  * kept as `cause`. Wraps each flow as a whole and each step the caller supplies.
  */
-export async function guarded<T>(what: string, run: () => T | Promise<T>): Promise<T> {
+export async function guarded<T>(
+  what: string,
+  run: () => T | Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof OrchestrationError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new OrchestrationError(`${what} failed: ${message}`, { cause: error });
+    throw new OrchestrationError(`${what} failed: ${message}`, {
+      cause: error,
+    });
   }
 }

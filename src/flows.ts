@@ -26,7 +26,13 @@
  */
 import type { PeaqosClient } from "./client.ts";
 import { OrchestrationValidationError } from "./errors.ts";
-import { guarded, isObject, requireText, resolveSigner, shapeError } from "./flow_helpers.ts";
+import {
+  guarded,
+  isObject,
+  requireText,
+  resolveSigner,
+  shapeError,
+} from "./flow_helpers.ts";
 import { attachSecret } from "./redact.ts";
 import type { MessageSigner, Signer } from "./signer.ts";
 import type { RequestOptions } from "./transport.ts";
@@ -142,7 +148,12 @@ export type RotateAgentSessionParams = {
   /** The pairing to rotate (as returned by `pairAgent`, `listAgentPairings`, …). */
   readonly pairing: Pick<
     AgentPairing,
-    "id" | "machineId" | "agentAddress" | "agentProvider" | "agentRole" | "agentDid"
+    | "id"
+    | "machineId"
+    | "agentAddress"
+    | "agentProvider"
+    | "agentRole"
+    | "agentDid"
   >;
   /** The key behind `pairing.agentAddress`; default: the client's `signer`. */
   readonly signer?: Signer | undefined;
@@ -155,16 +166,26 @@ async function signChallenge(
 ): Promise<{ challengeId: string; signature: string }> {
   const challengeId = requireText(challenge.challengeId, "'item.challengeId'");
   const message = requireText(challenge.message, "'item.message'");
-  const signature = await guarded("Signing the challenge", () => signer.signMessage(message));
+  const signature = await guarded(
+    "Signing the challenge",
+    () => signer.signMessage(message),
+  );
   if (typeof signature !== "string" || signature === "") {
-    throw new OrchestrationValidationError("signer", "a signer whose signMessage returns a string");
+    throw new OrchestrationValidationError(
+      "signer",
+      "a signer whose signMessage returns a string",
+    );
   }
   return { challengeId, signature };
 }
 
-function session(pairing: AgentPairing & { pairingToken?: string }): AgentSession {
+function session(
+  pairing: AgentPairing & { pairingToken?: string },
+): AgentSession {
   const token = pairing.pairingToken;
-  if (typeof token !== "string") throw shapeError("expected 'item.pairingToken' to be a string");
+  if (typeof token !== "string") {
+    throw shapeError("expected 'item.pairingToken' to be a string");
+  }
   return attachSecret({ pairing }, "pairingToken", token);
 }
 
@@ -238,8 +259,15 @@ export function pairAgent(
   requestOptions?: RequestOptions,
 ): Promise<AgentSession> {
   return guarded("'pairAgent'", async () => {
-    const { machineId, signer, agentProvider, agentRole, agentDid, description, delegationPolicy } =
-      params;
+    const {
+      machineId,
+      signer,
+      agentProvider,
+      agentRole,
+      agentDid,
+      description,
+      delegationPolicy,
+    } = params;
     const agent = resolveSigner(client, signer);
     const api = client.orchestration;
     const identity = {
@@ -295,16 +323,25 @@ export function rotateAgentSession(
       );
     }
     const api = client.orchestration;
-    const { item: challenge } = await api.createAgentPairingChallenge(pairing.machineId, {
-      agentAddress: pairing.agentAddress,
-      agentProvider: pairing.agentProvider,
-      agentRole: pairing.agentRole,
-      ...(pairing.agentDid ? { agentDid: pairing.agentDid } : {}),
-    }, requestOptions);
+    const { item: challenge } = await api.createAgentPairingChallenge(
+      pairing.machineId,
+      {
+        agentAddress: pairing.agentAddress,
+        agentProvider: pairing.agentProvider,
+        agentRole: pairing.agentRole,
+        ...(pairing.agentDid ? { agentDid: pairing.agentDid } : {}),
+      },
+      requestOptions,
+    );
     const agentProof = await signChallenge(agent, challenge);
-    const { item } = await api.createAgentPairingSession(pairing.machineId, pairing.id, {
-      agentProof,
-    }, requestOptions);
+    const { item } = await api.createAgentPairingSession(
+      pairing.machineId,
+      pairing.id,
+      {
+        agentProof,
+      },
+      requestOptions,
+    );
     return session(item);
   });
 }

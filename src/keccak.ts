@@ -118,12 +118,15 @@ export function keccak256(data: Uint8Array): Uint8Array {
   const lo = new Uint32Array(25);
   const hi = new Uint32Array(25);
   // Multi-rate padding with keccak's domain byte 0x01 (SHA-3 would use 0x06).
-  const padded = new Uint8Array((Math.floor(data.length / RATE_BYTES) + 1) * RATE_BYTES);
+  const padded = new Uint8Array(
+    (Math.floor(data.length / RATE_BYTES) + 1) * RATE_BYTES,
+  );
   padded.set(data);
   padded[data.length] = 0x01;
   padded[padded.length - 1]! |= 0x80;
   const word = (at: number): number =>
-    padded[at]! | (padded[at + 1]! << 8) | (padded[at + 2]! << 16) | (padded[at + 3]! << 24);
+    padded[at]! | (padded[at + 1]! << 8) | (padded[at + 2]! << 16) |
+    (padded[at + 3]! << 24);
   for (let offset = 0; offset < padded.length; offset += RATE_BYTES) {
     for (let lane = 0; lane < RATE_BYTES / 8; lane++) {
       lo[lane] = lo[lane]! ^ word(offset + lane * 8);

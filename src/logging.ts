@@ -45,7 +45,12 @@ export type Logger = {
   warn(line: string): void;
 };
 
-const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, off: 3 };
+const RANK: Readonly<Record<LogLevel, number>> = {
+  debug: 0,
+  info: 1,
+  warn: 2,
+  off: 3,
+};
 
 /** Writes one line at a level. @internal */
 export type Log = (level: Exclude<LogLevel, "off">, line: string) => void;

@@ -169,7 +169,10 @@ export class OrchestrationClient {
    * const { item: machine } = await client.orchestration.getMachine("m-1");
    * ```
    */
-  getMachine(machineId: string, requestOptions?: RequestOptions): Promise<ItemResponse<Machine>> {
+  getMachine(
+    machineId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Machine>> {
     return this.#transport.request({
       route: "GET /machines/:machineId",
       params: { machineId },
@@ -206,7 +209,10 @@ export class OrchestrationClient {
    * await client.orchestration.archiveMachine("m-1");
    * ```
    */
-  archiveMachine(machineId: string, requestOptions?: RequestOptions): Promise<void> {
+  archiveMachine(
+    machineId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<void> {
     return this.#transport.request({
       route: "DELETE /machines/:machineId",
       params: { machineId },
@@ -593,7 +599,10 @@ export class OrchestrationClient {
    * const { item } = await client.orchestration.getSkill("vision.detect");
    * ```
    */
-  getSkill(skillKey: string, requestOptions?: RequestOptions): Promise<ItemResponse<SkillSummary>> {
+  getSkill(
+    skillKey: string,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<SkillSummary>> {
     return this.#transport.request({
       route: "GET /skills/:skillKey",
       params: { skillKey },
@@ -1023,7 +1032,10 @@ export class OrchestrationClient {
     options: Omit<ListMachinesOptions, "cursor"> = {},
     requestOptions?: RequestOptions,
   ): AsyncGenerator<Machine, void, undefined> {
-    return paginate((query) => this.listMachines(query, requestOptions), options);
+    return paginate(
+      (query) => this.listMachines(query, requestOptions),
+      options,
+    );
   }
 
   /**
@@ -1053,7 +1065,10 @@ export class OrchestrationClient {
     options: Omit<ListMarketServicesOptions, "cursor"> = {},
     requestOptions?: RequestOptions,
   ): AsyncGenerator<MarketService, void, undefined> {
-    return paginate((query) => this.listMarketServices(query, requestOptions), options);
+    return paginate(
+      (query) => this.listMarketServices(query, requestOptions),
+      options,
+    );
   }
 
   /**
@@ -1068,7 +1083,10 @@ export class OrchestrationClient {
     options: Omit<ListMarketOrdersOptions, "cursor">,
     requestOptions?: RequestOptions,
   ): AsyncGenerator<MarketOrder, void, undefined> {
-    return paginate((query) => this.listMarketOrders(query, requestOptions), options);
+    return paginate(
+      (query) => this.listMarketOrders(query, requestOptions),
+      options,
+    );
   }
 
   /**
@@ -1084,7 +1102,10 @@ export class OrchestrationClient {
     options: Omit<ListAgentPairingsOptions, "cursor"> = {},
     requestOptions?: RequestOptions,
   ): AsyncGenerator<AgentPairing, void, undefined> {
-    return paginate((query) => this.listAgentPairings(machineId, query, requestOptions), options);
+    return paginate(
+      (query) => this.listAgentPairings(machineId, query, requestOptions),
+      options,
+    );
   }
 
   /**
@@ -1450,7 +1471,10 @@ export class OrchestrationClient {
    * const { item: policy } = await client.orchestration.getPolicy(policyId);
    * ```
    */
-  getPolicy(policyId: string, requestOptions?: RequestOptions): Promise<ItemResponse<Policy>> {
+  getPolicy(
+    policyId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Policy>> {
     return this.#transport.request({
       route: "GET /policies/:policyId",
       params: { policyId },
@@ -1510,7 +1534,10 @@ export class OrchestrationClient {
    * const { items } = await client.orchestration.listRuns({ machineId: "m-1" });
    * ```
    */
-  listRuns(options?: ListRunsOptions, requestOptions?: RequestOptions): Promise<ListResponse<Run>> {
+  listRuns(
+    options?: ListRunsOptions,
+    requestOptions?: RequestOptions,
+  ): Promise<ListResponse<Run>> {
     return this.#transport.request({
       route: "GET /runs",
       query: options,
@@ -1528,7 +1555,10 @@ export class OrchestrationClient {
    * const { item: run } = await client.orchestration.getRun(order.runId!);
    * ```
    */
-  getRun(runId: string, requestOptions?: RequestOptions): Promise<ItemResponse<Run>> {
+  getRun(
+    runId: string,
+    requestOptions?: RequestOptions,
+  ): Promise<ItemResponse<Run>> {
     return this.#transport.request({
       route: "GET /runs/:runId",
       params: { runId },
@@ -1640,7 +1670,10 @@ export class OrchestrationClient {
     options: Omit<ListTasksOptions, "cursor"> = {},
     requestOptions?: RequestOptions,
   ): AsyncGenerator<Task, void, undefined> {
-    return paginate((query) => this.listTasks(machineId, query, requestOptions), options);
+    return paginate(
+      (query) => this.listTasks(machineId, query, requestOptions),
+      options,
+    );
   }
 
   /**
@@ -1656,7 +1689,10 @@ export class OrchestrationClient {
     options: Omit<ListPoliciesOptions, "cursor"> = {},
     requestOptions?: RequestOptions,
   ): AsyncGenerator<Policy, void, undefined> {
-    return paginate((query) => this.listPolicies(query, requestOptions), options);
+    return paginate(
+      (query) => this.listPolicies(query, requestOptions),
+      options,
+    );
   }
 
   /**
@@ -1672,7 +1708,10 @@ export class OrchestrationClient {
     options: Omit<ListAuditEventsOptions, "cursor"> = {},
     requestOptions?: RequestOptions,
   ): AsyncGenerator<AuditEvent, void, undefined> {
-    return paginate((query) => this.listAuditEvents(query, requestOptions), options);
+    return paginate(
+      (query) => this.listAuditEvents(query, requestOptions),
+      options,
+    );
   }
 
   /**

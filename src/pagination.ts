@@ -45,7 +45,9 @@ export async function* paginate<T, Q extends ListQuery>(
     seen.add(cursor);
     emptyPages = page.items.length === 0 ? emptyPages + 1 : 0;
     if (emptyPages >= MAX_EMPTY_PAGES) {
-      throw endless(`The server returned ${emptyPages} empty pages in a row, each with a cursor`);
+      throw endless(
+        `The server returned ${emptyPages} empty pages in a row, each with a cursor`,
+      );
     }
   } while (cursor);
 }

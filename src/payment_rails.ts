@@ -15,7 +15,10 @@ import type { MarketPaymentRailType } from "./types/payments.ts";
  * console.assert(MARKET_PAYMENT_RAILS.includes("wdk-usdt-transfer"));
  * ```
  */
-export const MARKET_PAYMENT_RAILS: readonly [MarketPaymentRailType, ...MarketPaymentRailType[]] = [
+export const MARKET_PAYMENT_RAILS: readonly [
+  MarketPaymentRailType,
+  ...MarketPaymentRailType[],
+] = [
   "x402",
   "mpp",
   "wallet",

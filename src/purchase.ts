@@ -12,12 +12,25 @@
  * @module
  */
 import type { PeaqosClient } from "./client.ts";
-import { OrchestrationPurchaseError, OrchestrationValidationError } from "./errors.ts";
-import { guarded, isObject, requireText, resolveSigner, shapeError } from "./flow_helpers.ts";
+import {
+  OrchestrationPurchaseError,
+  OrchestrationValidationError,
+} from "./errors.ts";
+import {
+  guarded,
+  isObject,
+  requireText,
+  resolveSigner,
+  shapeError,
+} from "./flow_helpers.ts";
 import type { OrchestrationClient } from "./orchestration.ts";
 import type { MessageSigner, Signer } from "./signer.ts";
 import type { RequestOptions } from "./transport.ts";
-import type { MarketHandoff, Money, ProviderCredentials } from "./types/common.ts";
+import type {
+  MarketHandoff,
+  Money,
+  ProviderCredentials,
+} from "./types/common.ts";
 import type {
   MarketOrder,
   MarketOutcome,
@@ -70,7 +83,9 @@ export type AgentSessionRef = {
  */
 export type PaymentStep<T> =
   | T
-  | ((context: { readonly order: MarketOrder; readonly payment: MarketPayment }) => T | Promise<T>);
+  | ((
+    context: { readonly order: MarketOrder; readonly payment: MarketPayment },
+  ) => T | Promise<T>);
 
 /**
  * The steps of a purchase, in order, as {@linkcode BuyServiceParams.onStep} reports them and
@@ -135,7 +150,9 @@ export type BuyServiceParams = {
   /** What to search for; `machineId` and `agentPairingId` come from `session`. */
   readonly search: Omit<MarketSearchRequest, "machineId" | "agentPairingId">;
   /** Picks the quote to order; default: the first (best ranked). Return `undefined` to stop. */
-  readonly selectQuote?: ((quotes: readonly MarketQuote[]) => MarketQuote | undefined) | undefined;
+  readonly selectQuote?:
+    | ((quotes: readonly MarketQuote[]) => MarketQuote | undefined)
+    | undefined;
   readonly operation?: string | undefined;
   readonly input?: Readonly<Record<string, unknown>> | undefined;
   readonly budget?: Money | undefined;
@@ -202,7 +219,10 @@ export type PurchaseResult =
     readonly run: MarketRun;
     readonly outcome: MarketOutcome;
   })
-  | (PurchaseBase & { readonly status: "handoff"; readonly handoff: MarketHandoff })
+  | (PurchaseBase & {
+    readonly status: "handoff";
+    readonly handoff: MarketHandoff;
+  })
   | { readonly status: "no_match"; readonly search: MarketSearch };
 
 /**
@@ -235,7 +255,10 @@ export function buyService(
   params: BuyServiceParams,
   requestOptions?: RequestOptions,
 ): Promise<PurchaseResult> {
-  return guarded("'buyService'", () => purchase(client, params, requestOptions));
+  return guarded(
+    "'buyService'",
+    () => purchase(client, params, requestOptions),
+  );
 }
 
 /** What one purchase carries from step to step. */
@@ -248,7 +271,10 @@ type Purchase = {
 };
 
 /** A paid order: the payment record, and for x402 the header execute must carry. */
-type Paid = { readonly payment: MarketPayment | null; readonly paymentSignature?: string };
+type Paid = {
+  readonly payment: MarketPayment | null;
+  readonly paymentSignature?: string;
+};
 
 async function purchase(
   client: PeaqosClient,
@@ -264,7 +290,13 @@ async function purchase(
   }
   const token = agent.pairingToken;
   const { machineId, id: agentPairingId } = agent.pairing;
-  const context: Purchase = { api: client.orchestration, client, params, token, requestOptions };
+  const context: Purchase = {
+    api: client.orchestration,
+    client,
+    params,
+    token,
+    requestOptions,
+  };
   const { api } = context;
 
   await report(params, { name: "search" });
@@ -284,7 +316,9 @@ async function purchase(
       serviceId: quote.serviceId,
       quoteId: quote.id,
       searchId: search.id,
-      ...(params.operation === undefined ? {} : { operation: params.operation }),
+      ...(params.operation === undefined
+        ? {}
+        : { operation: params.operation }),
       ...(params.input === undefined ? {} : { input: params.input }),
       ...(params.budget === undefined ? {} : { budget: params.budget }),
       ...(params.providerCredentials === undefined
@@ -307,7 +341,10 @@ async function afterOrder(
   orderId: string,
 ): Promise<PurchaseResult> {
   const { api, params, token, requestOptions } = context;
-  const step = async <T>(name: PurchaseStepName, run: () => Promise<T>): Promise<T> => {
+  const step = async <T>(
+    name: PurchaseStepName,
+    run: () => Promise<T>,
+  ): Promise<T> => {
     try {
       await report(params, { name, orderId });
       return await run();
@@ -318,7 +355,13 @@ async function afterOrder(
     }
   };
 
-  const paid = await payForOrder(context, order, orderId, recommendationOf(order, quote), step);
+  const paid = await payForOrder(
+    context,
+    order,
+    orderId,
+    recommendationOf(order, quote),
+    step,
+  );
   const executeOptions = paid.paymentSignature === undefined
     ? requestOptions
     : { ...requestOptions, paymentSignature: paid.paymentSignature };
@@ -333,7 +376,9 @@ async function afterOrder(
   // The payment as the last payment call returned it; confirm returns it anew.
   const payment = paid.payment;
   if (execution.statusCode === 202) {
-    if (!isObject(execution.handoff)) throw shapeError("expected 'execution.handoff' of a 202");
+    if (!isObject(execution.handoff)) {
+      throw shapeError("expected 'execution.handoff' of a 202");
+    }
     return {
       status: "handoff",
       search,
@@ -344,11 +389,23 @@ async function afterOrder(
     };
   }
   if (!isObject(execution.run) || !isObject(execution.outcome)) {
-    throw shapeError("expected 'execution.run' and 'execution.outcome' of a native execution");
+    throw shapeError(
+      "expected 'execution.run' and 'execution.outcome' of a native execution",
+    );
   }
-  const delivered = { search, quote, run: execution.run, outcome: execution.outcome };
+  const delivered = {
+    search,
+    quote,
+    run: execution.run,
+    outcome: execution.outcome,
+  };
   if (params.confirm === false) {
-    return { status: "delivered", ...delivered, order: executed.order, payment };
+    return {
+      status: "delivered",
+      ...delivered,
+      order: executed.order,
+      payment,
+    };
   }
   const confirmed = await step(
     "confirm",
@@ -359,7 +416,12 @@ async function afterOrder(
     finalPayment = (await step("release", () =>
       api.releasePayment(orderId, undefined, token, requestOptions))).item;
   }
-  return { status: "confirmed", ...delivered, order: confirmed.order, payment: finalPayment };
+  return {
+    status: "confirmed",
+    ...delivered,
+    order: confirmed.order,
+    payment: finalPayment,
+  };
 }
 
 type Step = <T>(name: PurchaseStepName, run: () => Promise<T>) => Promise<T>;
@@ -371,10 +433,15 @@ function isRecommendation(value: unknown): value is PaymentRecommendation {
 
 // `order.payment` is the recommendation copied from the service (wire contract revision 2); the
 // quote carries the same one.
-function recommendationOf(order: MarketOrder, quote: MarketQuote): PaymentRecommendation {
+function recommendationOf(
+  order: MarketOrder,
+  quote: MarketQuote,
+): PaymentRecommendation {
   if (isRecommendation(order.payment)) return order.payment;
   if (isRecommendation(quote.payment)) return quote.payment;
-  throw shapeError("expected 'payment.defaultRail' and 'payment.required' on the order or quote");
+  throw shapeError(
+    "expected 'payment.defaultRail' and 'payment.required' on the order or quote",
+  );
 }
 
 /** The one place that picks how an order is paid, from its rail. */
@@ -393,7 +460,11 @@ function payForOrder(
 }
 
 // x402: the challenge, a local EIP-3009 signature, the signed proof; execute carries it again.
-async function payWithX402(context: Purchase, orderId: string, step: Step): Promise<Paid> {
+async function payWithX402(
+  context: Purchase,
+  orderId: string,
+  step: Step,
+): Promise<Paid> {
   const { api, client, params, token, requestOptions } = context;
   let signer: MessageSigner;
   try {
@@ -401,32 +472,40 @@ async function payWithX402(context: Purchase, orderId: string, step: Step): Prom
   } catch (error) {
     throw new OrchestrationPurchaseError("x402 signing", orderId, error);
   }
-  const { item: challenge } = await step("x402 payment challenge", () =>
-    api.createPaymentIntent(
-      orderId,
-      { rail: "x402", payerAddress: signer.address },
-      token,
-      requestOptions,
-    ));
+  const { item: challenge } = await step(
+    "x402 payment challenge",
+    () =>
+      api.createPaymentIntent(
+        orderId,
+        { rail: "x402", payerAddress: signer.address },
+        token,
+        requestOptions,
+      ),
+  );
   const paymentRequired = challenge.x402;
   if (!isObject(paymentRequired)) {
     throw new OrchestrationPurchaseError(
       "x402 payment challenge",
       orderId,
-      shapeError("expected 'item.x402' (the payment challenge) on an x402 payment intent"),
+      shapeError(
+        "expected 'item.x402' (the payment challenge) on an x402 payment intent",
+      ),
     );
   }
   const paymentSignature = await step(
     "x402 signing",
     () => signX402Payment(signer, paymentRequired),
   );
-  const { item: payment } = await step("x402 payment proof", () =>
-    api.submitPaymentProof(
-      orderId,
-      { verificationMode: "x402", paymentSignature },
-      token,
-      requestOptions,
-    ));
+  const { item: payment } = await step(
+    "x402 payment proof",
+    () =>
+      api.submitPaymentProof(
+        orderId,
+        { verificationMode: "x402", paymentSignature },
+        token,
+        requestOptions,
+      ),
+  );
   return { payment, paymentSignature };
 }
 
@@ -445,7 +524,10 @@ async function payWithIntent(
   );
   const proofStep = params.paymentProof;
   if (payment.status === "intent_created" && proofStep !== undefined) {
-    const proof = await step("payment proof", () => resolveStep(proofStep, order, payment));
+    const proof = await step(
+      "payment proof",
+      () => resolveStep(proofStep, order, payment),
+    );
     ({ item: payment } = await step(
       "payment proof",
       () => api.submitPaymentProof(orderId, proof, token, requestOptions),
@@ -453,7 +535,10 @@ async function payWithIntent(
   }
   const lockStep = params.escrowLock;
   if (payment.status === "intent_created" && lockStep !== undefined) {
-    const lock = await step("escrow lock", () => resolveStep(lockStep, order, payment));
+    const lock = await step(
+      "escrow lock",
+      () => resolveStep(lockStep, order, payment),
+    );
     ({ item: payment } = await step(
       "escrow lock",
       () => api.lockEscrowPayment(orderId, lock, token, requestOptions),
@@ -468,15 +553,22 @@ async function resolveStep<T>(
   payment: MarketPayment,
 ): Promise<T> {
   return typeof step === "function"
-    ? await (step as (context: { order: MarketOrder; payment: MarketPayment }) => T | Promise<T>)(
+    ? await (step as (
+      context: { order: MarketOrder; payment: MarketPayment },
+    ) => T | Promise<T>)(
       { order, payment },
     )
     : step;
 }
 
-async function report(params: BuyServiceParams, step: PurchaseStep): Promise<void> {
+async function report(
+  params: BuyServiceParams,
+  step: PurchaseStep,
+): Promise<void> {
   const onStep = params.onStep;
-  if (onStep !== undefined) await guarded("The 'onStep' callback", () => onStep(step));
+  if (onStep !== undefined) {
+    await guarded("The 'onStep' callback", () => onStep(step));
+  }
 }
 
 // The quote to order, as `selectQuote` (or the default: the best ranked) picks it.
@@ -486,12 +578,17 @@ async function pickQuote(
 ): Promise<MarketQuote | undefined> {
   if (search.status !== "matched") return undefined;
   const quotes: unknown = search.quotes;
-  if (!Array.isArray(quotes)) throw shapeError("expected 'item.quotes' of a match to be an array");
+  if (!Array.isArray(quotes)) {
+    throw shapeError("expected 'item.quotes' of a match to be an array");
+  }
   const quote = selectQuote === undefined
     ? quotes[0]
     : await guarded("The 'selectQuote' step", () => selectQuote(quotes));
   if (quote === undefined) return undefined;
-  if (!isObject(quote) || typeof quote.id !== "string" || typeof quote.serviceId !== "string") {
+  if (
+    !isObject(quote) || typeof quote.id !== "string" ||
+    typeof quote.serviceId !== "string"
+  ) {
     throw selectQuote === undefined
       ? shapeError("expected each quote to have an 'id' and a 'serviceId'")
       : new OrchestrationValidationError(

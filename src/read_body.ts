@@ -30,7 +30,10 @@ const decoder = new TextDecoder();
  *
  * @internal
  */
-export function readBodyText(response: Response, limit: number): Promise<string | undefined> {
+export function readBodyText(
+  response: Response,
+  limit: number,
+): Promise<string | undefined> {
   const declared = response.headers.get("content-length");
   // A declared length bounds the body exactly (the HTTP framing enforces it), unless the
   // runtime decompresses it: then only counting the decoded bytes does. `text()` is the fast
@@ -38,17 +41,24 @@ export function readBodyText(response: Response, limit: number): Promise<string 
   // internal body into a JavaScript stream, which costs microseconds per call.
   if (declared !== null) {
     if (Number(declared) > limit) return cancel(response.body);
-    if (response.headers.get("content-encoding") === null) return response.text();
+    if (response.headers.get("content-encoding") === null) {
+      return response.text();
+    }
   }
   return readCounting(response, limit);
 }
 
-async function cancel(body: ReadableStream<Uint8Array> | null): Promise<undefined> {
+async function cancel(
+  body: ReadableStream<Uint8Array> | null,
+): Promise<undefined> {
   await body?.cancel().catch(() => {});
   return undefined;
 }
 
-async function readCounting(response: Response, limit: number): Promise<string | undefined> {
+async function readCounting(
+  response: Response,
+  limit: number,
+): Promise<string | undefined> {
   const body = response.body;
   if (body === null) return "";
   if (body === undefined) {

@@ -63,7 +63,9 @@ function copy(value: unknown, seen: WeakSet<object>, depth: number): unknown {
       }
       return copy(json, seen, depth + 1);
     }
-    if (Array.isArray(value)) return value.map((item) => copy(item, seen, depth + 1));
+    if (Array.isArray(value)) {
+      return value.map((item) => copy(item, seen, depth + 1));
+    }
     const out: Record<string, unknown> = {};
     for (const [name, field] of Object.entries(value)) {
       // defineProperty, not assignment: a "__proto__" key must stay a plain field.
@@ -109,14 +111,27 @@ export function attachSecrets<T extends object>(
 ): T {
   const redacted: Record<string, string> = {};
   for (const [name, secret] of Object.entries(secrets)) {
-    Object.defineProperty(record, name, { value: secret, enumerable: false, configurable: true });
+    Object.defineProperty(record, name, {
+      value: secret,
+      enumerable: false,
+      configurable: true,
+    });
     redacted[name] = REDACTED;
   }
-  const redactedView = (): Record<string, unknown> => ({ ...record, ...redacted });
-  Object.defineProperty(record, "toJSON", { value: redactedView, enumerable: false });
+  const redactedView = (): Record<string, unknown> => ({
+    ...record,
+    ...redacted,
+  });
+  Object.defineProperty(record, "toJSON", {
+    value: redactedView,
+    enumerable: false,
+  });
   Object.defineProperty(record, NODE_INSPECT, {
-    value: (_depth: number, options: unknown, inspect?: (v: unknown, o: unknown) => string) =>
-      inspect ? inspect(redactedView(), options) : redactedView(),
+    value: (
+      _depth: number,
+      options: unknown,
+      inspect?: (v: unknown, o: unknown) => string,
+    ) => inspect ? inspect(redactedView(), options) : redactedView(),
     enumerable: false,
   });
   Object.defineProperty(record, DENO_INSPECT, {

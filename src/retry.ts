@@ -31,7 +31,10 @@ const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
  *
  * @internal
  */
-export function isSafeToRetry(method: string, headers: Readonly<Record<string, string>>): boolean {
+export function isSafeToRetry(
+  method: string,
+  headers: Readonly<Record<string, string>>,
+): boolean {
   return method === "GET" || method === "PUT" || method === "DELETE" ||
     headers["idempotency-key"] !== undefined;
 }
@@ -60,7 +63,9 @@ export function retryDelayMs(
   const cap = options.maxDelayMs ?? 10_000;
   if (retryAfter?.trim()) {
     const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
+    const ms = Number.isFinite(seconds)
+      ? seconds * 1000
+      : Date.parse(retryAfter) - now;
     // A date already past (clock skew included) means "now", as RFC 9110 reads.
     if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), cap);
   }
@@ -74,7 +79,10 @@ export function retryDelayMs(
  *
  * @internal
  */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function sleep(
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {

@@ -181,7 +181,10 @@ const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
  * @returns The same signer with a uniform `signMessage(message)` (and `signTypedData`).
  */
 export function toSigner(signer: Signer): MessageSigner {
-  if (signer === null || typeof signer !== "object" && typeof signer !== "function") {
+  if (
+    signer === null ||
+    typeof signer !== "object" && typeof signer !== "function"
+  ) {
     throw new OrchestrationValidationError(
       "signer",
       "an object with an 'address' and a 'signMessage' function",
@@ -190,14 +193,20 @@ export function toSigner(signer: Signer): MessageSigner {
   }
   const { address } = signer;
   if (typeof address !== "string" || !ADDRESS.test(address)) {
-    throw new OrchestrationValidationError("signer.address", "a 0x-prefixed 20-byte hex address");
+    throw new OrchestrationValidationError(
+      "signer.address",
+      "a 0x-prefixed 20-byte hex address",
+    );
   }
   if (typeof signer.signMessage !== "function") {
     throw new OrchestrationValidationError("signer.signMessage", "a function");
   }
   const typed: unknown = signer.signTypedData;
   if (typed !== undefined && typeof typed !== "function") {
-    throw new OrchestrationValidationError("signer.signTypedData", "a function when present");
+    throw new OrchestrationValidationError(
+      "signer.signTypedData",
+      "a function when present",
+    );
   }
   const viem = isViemLocalAccount(signer);
   const sign = viem
@@ -215,7 +224,13 @@ export function toSigner(signer: Signer): MessageSigner {
       domain: TypedDataDomain,
       types: TypedDataTypes,
       message: Readonly<Record<string, unknown>>,
-    ) => signer.signTypedData!({ domain, types, primaryType: primaryTypeOf(types), message })
+    ) =>
+      signer.signTypedData!({
+        domain,
+        types,
+        primaryType: primaryTypeOf(types),
+        message,
+      })
     : (
       domain: TypedDataDomain,
       types: TypedDataTypes,
@@ -224,7 +239,10 @@ export function toSigner(signer: Signer): MessageSigner {
   return {
     ...normalised,
     async signTypedData(domain, types, message): Promise<string> {
-      return checkSignature(await signTyped(domain, types, message), "signTypedData");
+      return checkSignature(
+        await signTyped(domain, types, message),
+        "signTypedData",
+      );
     },
   };
 }
@@ -239,7 +257,9 @@ export function toSigner(signer: Signer): MessageSigner {
  * ```
  */
 export function primaryTypeOf(types: TypedDataTypes): string {
-  const names = types !== null && typeof types === "object" ? Object.keys(types) : [];
+  const names = types !== null && typeof types === "object"
+    ? Object.keys(types)
+    : [];
   const referenced = new Set<string>();
   for (const name of names) {
     const fields: unknown = types[name];

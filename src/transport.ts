@@ -6,7 +6,11 @@
  * @module
  */
 import { startDeadline } from "./deadline.ts";
-import { type Envelope, envelopeMismatch, readErrorEnvelope } from "./envelope.ts";
+import {
+  type Envelope,
+  envelopeMismatch,
+  readErrorEnvelope,
+} from "./envelope.ts";
 import {
   OrchestrationApiError,
   OrchestrationError,
@@ -241,10 +245,18 @@ export type TransportConfig = {
   readonly timeouts?: TimeoutOptions | undefined;
   readonly retry?: RetryOptions | undefined;
   readonly maxResponseBytes?: number | undefined;
-  readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
-  readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
-  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
-  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
+  readonly onRequest?:
+    | ((info: RequestHookInfo) => void | Promise<void>)
+    | undefined;
+  readonly onResponse?:
+    | ((info: ResponseHookInfo) => void | Promise<void>)
+    | undefined;
+  readonly onError?:
+    | ((info: ErrorHookInfo) => void | Promise<void>)
+    | undefined;
+  readonly onRetry?:
+    | ((info: RetryHookInfo) => void | Promise<void>)
+    | undefined;
   readonly log?: Log | undefined;
 };
 
@@ -294,7 +306,10 @@ type Prepared = {
 
 /** An attempt that failed; anything else an attempt returns is the checked body. */
 class Failure {
-  constructor(readonly error: OrchestrationError, readonly retryAfter: string | null = null) {}
+  constructor(
+    readonly error: OrchestrationError,
+    readonly retryAfter: string | null = null,
+  ) {}
 }
 
 const USER_AGENT = `peaq-os-sdk-js/${VERSION}`;
@@ -368,10 +383,13 @@ export class Transport {
     const injected = config.fetch;
     // Called as a plain function: a bound method (e.g. a Workers service binding's fetch) must
     // not receive the transport as `this`, and browsers reject fetch called on a foreign `this`.
-    this.#fetch = injected ? (input, init) => injected(input, init) : globalFetch;
+    this.#fetch = injected
+      ? (input, init) => injected(input, init)
+      : globalFetch;
     this.#readTimeout = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
     this.#writeTimeout = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
-    this.#maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#maxResponseBytes = config.maxResponseBytes ??
+      DEFAULT_MAX_RESPONSE_BYTES;
     this.#retry = config.retry;
     this.#onRequest = config.onRequest;
     this.#onResponse = config.onResponse;
@@ -379,7 +397,8 @@ export class Transport {
     this.#onRetry = config.onRetry;
     this.#log = config.log;
     this.#observed = Boolean(
-      config.onRequest || config.onResponse || config.onError || config.onRetry || config.log,
+      config.onRequest || config.onResponse || config.onError ||
+        config.onRetry || config.log,
     );
   }
 
@@ -388,23 +407,27 @@ export class Transport {
     const prepared = this.#prepare(spec, options);
     const signal = options?.signal;
     const retry = this.#retry;
-    const maxAttempts = retry && isSafeToRetry(prepared.method, prepared.headers)
-      ? retry.maxAttempts
-      : 1;
+    const maxAttempts =
+      retry && isSafeToRetry(prepared.method, prepared.headers)
+        ? retry.maxAttempts
+        : 1;
     for (let attempt = 1;; attempt++) {
       const outcome = await this.#attempt(prepared, spec, signal, attempt);
       if (!(outcome instanceof Failure)) return outcome as T;
       const { error } = outcome;
       if (attempt >= maxAttempts || !isRetryable(error) || !retry) {
-        this.#log?.("warn", `${prepared.method} ${prepared.url} failed: ${error.message}`);
+        this.#log?.(
+          "warn",
+          `${prepared.method} ${prepared.url} failed: ${error.message}`,
+        );
         throw error;
       }
       const delayMs = retryDelayMs(retry, attempt, outcome.retryAfter);
       this.#log?.(
         "info",
-        `${prepared.method} ${prepared.url} retrying in ${Math.round(delayMs)} ms (attempt ${
-          attempt + 1
-        } of ${maxAttempts}): ${error.message}`,
+        `${prepared.method} ${prepared.url} retrying in ${
+          Math.round(delayMs)
+        } ms (attempt ${attempt + 1} of ${maxAttempts}): ${error.message}`,
       );
       if (this.#onRetry) {
         await this.#hook(
@@ -430,10 +453,13 @@ export class Transport {
       const params = spec.params ?? NO_PARAMS;
       for (let i = 0; i < names.length; i++) {
         const name = names[i]!;
-        path += encodeURIComponent(validatePathParam(name, params[name])) + literals[i + 1]!;
+        path += encodeURIComponent(validatePathParam(name, params[name])) +
+          literals[i + 1]!;
       }
     }
-    if (spec.paginated) validateListQuery(spec.query as Record<string, unknown> | undefined);
+    if (spec.paginated) {
+      validateListQuery(spec.query as Record<string, unknown> | undefined);
+    }
     if (route.hasBody) validateBody(spec.body, spec.required ?? []);
     else if (spec.required) validateBody(spec.query ?? {}, spec.required);
     const search = spec.query == null ? "" : encodeQuery(spec.query);
@@ -443,26 +469,42 @@ export class Transport {
     const timeoutMs = options?.timeoutMs ??
       (method === "GET" ? this.#readTimeout : this.#writeTimeout);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
+      throw new OrchestrationValidationError(
+        "timeoutMs",
+        "a positive number",
+        timeoutMs,
+      );
     }
-    const url = `${spec.unversioned ? this.#rootUrl : this.#baseUrl}${path}${search}`;
+    const url = `${
+      spec.unversioned ? this.#rootUrl : this.#baseUrl
+    }${path}${search}`;
     return { method, url, headers, body, timeoutMs };
   }
 
-  #headers(spec: RequestSpec, options: RequestOptions | undefined): Record<string, string> {
+  #headers(
+    spec: RequestSpec,
+    options: RequestOptions | undefined,
+  ): Record<string, string> {
     // Lower-case names, as Headers would give; no prototype, so any header name is a plain key.
     const headers: Record<string, string> = Object.create(null);
     if (options != null) {
-      if (options.headers !== undefined) addExtraHeaders(headers, options.headers);
+      if (options.headers !== undefined) {
+        addExtraHeaders(headers, options.headers);
+      }
       if (options.paymentSignature !== undefined) {
-        headers["payment-signature"] = validatePaymentSignature(options.paymentSignature);
+        headers["payment-signature"] = validatePaymentSignature(
+          options.paymentSignature,
+        );
       }
     }
     headers["accept"] = "application/json";
     headers["user-agent"] = USER_AGENT;
     if (spec.auth === "none") return headers;
     if ("agent" in spec) {
-      headers["x-agent-pairing-token"] = validateCredential("pairingToken", spec.agent);
+      headers["x-agent-pairing-token"] = validateCredential(
+        "pairingToken",
+        spec.agent,
+      );
     }
     // The API is public unless the deployment turns API-key auth on: without a key the call is
     // sent anyway and the server's AUTH_REQUIRED is the answer.
@@ -490,7 +532,9 @@ export class Transport {
       await hook(info);
     } catch (cause) {
       throw new OrchestrationError(
-        `Hook '${name}' threw: ${describe(prepared, this.#origin)}: ${messageOf(cause)}`,
+        `Hook '${name}' threw: ${describe(prepared, this.#origin)}: ${
+          messageOf(cause)
+        }`,
         { cause, request: summarize(prepared, this.#origin) },
       );
     }
@@ -502,13 +546,20 @@ export class Transport {
     signal: AbortSignal | undefined,
     attempt: number,
   ): Promise<unknown> {
-    if (signal?.aborted) return new Failure(aborted(prepared, this.#origin, signal.reason));
+    if (signal?.aborted) {
+      return new Failure(aborted(prepared, this.#origin, signal.reason));
+    }
     // Built only when something observes it: redacting headers on every call costs time.
     const info = this.#observed ? this.#info(prepared, attempt) : undefined;
     const started = info ? Date.now() : 0;
     if (info) {
-      this.#log?.("debug", `${prepared.method} ${prepared.url} (attempt ${attempt})`);
-      if (this.#onRequest) await this.#hook("onRequest", prepared, this.#onRequest, info);
+      this.#log?.(
+        "debug",
+        `${prepared.method} ${prepared.url} (attempt ${attempt})`,
+      );
+      if (this.#onRequest) {
+        await this.#hook("onRequest", prepared, this.#onRequest, info);
+      }
     }
     const deadline = startDeadline(prepared.timeoutMs, signal);
     let response: Response | undefined;
@@ -524,7 +575,12 @@ export class Transport {
       });
       text = await readBodyText(response, this.#maxResponseBytes);
     } catch (cause) {
-      failure = this.#networkError(prepared, cause, deadline.timedOut(), signal);
+      failure = this.#networkError(
+        prepared,
+        cause,
+        deadline.timedOut(),
+        signal,
+      );
     } finally {
       deadline.clear();
     }
@@ -574,7 +630,9 @@ export class Transport {
     const origin = this.#origin;
     if (timedOut) {
       return new OrchestrationNetworkError(
-        `Request timed out after ${prepared.timeoutMs} ms: ${describe(prepared, origin)}`,
+        `Request timed out after ${prepared.timeoutMs} ms: ${
+          describe(prepared, origin)
+        }`,
         { cause, request: summarize(prepared, origin), timedOut: true },
       );
     }
@@ -609,13 +667,19 @@ export class Transport {
     response: Response,
     code: string,
     message: string,
-    extra?: { details?: unknown; serverMessage?: string | undefined; requestId?: string },
+    extra?: {
+      details?: unknown;
+      serverMessage?: string | undefined;
+      requestId?: string;
+    },
   ): OrchestrationApiError {
     const status = response.status;
     return new OrchestrationApiError({
       code,
       statusCode: status,
-      message: `${message} (${describe(prepared, this.#origin)}, status ${status})`,
+      message: `${message} (${
+        describe(prepared, this.#origin)
+      }, status ${status})`,
       details: extra?.details,
       serverMessage: extra?.serverMessage,
       requestId: requestIdOf(response) ?? extra?.requestId,
@@ -624,7 +688,12 @@ export class Transport {
   }
 
   // The checked body, or the API error the response amounts to.
-  #interpret(response: Response, text: string, spec: RequestSpec, prepared: Prepared): unknown {
+  #interpret(
+    response: Response,
+    text: string,
+    spec: RequestSpec,
+    prepared: Prepared,
+  ): unknown {
     const status = response.status;
     if (status === 0 || (status >= 300 && status < 400)) {
       return this.#apiError(
@@ -643,7 +712,9 @@ export class Transport {
           prepared,
           response,
           "INVALID_RESPONSE_SHAPE",
-          `Expected a response body, got ${status === 204 ? "204 No Content" : "an empty body"}`,
+          `Expected a response body, got ${
+            status === 204 ? "204 No Content" : "an empty body"
+          }`,
         );
       }
     }
@@ -652,15 +723,29 @@ export class Transport {
       body = JSON.parse(text);
     } catch {
       return ok
-        ? this.#apiError(prepared, response, "BAD_RESPONSE", "Response body is not JSON")
-        : this.#apiError(prepared, response, "BAD_RESPONSE", "Error response body is not JSON", {
-          serverMessage: plainText(text),
-        });
+        ? this.#apiError(
+          prepared,
+          response,
+          "BAD_RESPONSE",
+          "Response body is not JSON",
+        )
+        : this.#apiError(
+          prepared,
+          response,
+          "BAD_RESPONSE",
+          "Error response body is not JSON",
+          {
+            serverMessage: plainText(text),
+          },
+        );
     }
     if (!ok) return this.#errorFromBody(prepared, response, body);
     const mismatch = envelopeMismatch(spec.expect, body);
     if (mismatch === undefined && spec.secret !== undefined) {
-      const missing = hideSecret((body as { item: Record<string, unknown> }).item, spec.secret);
+      const missing = hideSecret(
+        (body as { item: Record<string, unknown> }).item,
+        spec.secret,
+      );
       if (missing === undefined) return body;
       return this.#apiError(
         prepared,
@@ -678,10 +763,16 @@ export class Transport {
   }
 
   // An error status with a JSON body: the server's code, message and details, in whatever shape.
-  #errorFromBody(prepared: Prepared, response: Response, body: unknown): OrchestrationApiError {
+  #errorFromBody(
+    prepared: Prepared,
+    response: Response,
+    body: unknown,
+  ): OrchestrationApiError {
     const envelope = readErrorEnvelope(body);
     const serverMessage = envelope?.message;
-    const shown = serverMessage === undefined ? undefined : shorten(serverMessage);
+    const shown = serverMessage === undefined
+      ? undefined
+      : shorten(serverMessage);
     const extra = {
       details: envelope?.details ?? null,
       serverMessage,
@@ -691,7 +782,13 @@ export class Transport {
       const message = envelope === undefined
         ? "Error response is not a JSON object"
         : `Error response has no error code${shown ? `: '${shown}'` : ""}`;
-      return this.#apiError(prepared, response, "INVALID_RESPONSE_SHAPE", message, extra);
+      return this.#apiError(
+        prepared,
+        response,
+        "INVALID_RESPONSE_SHAPE",
+        message,
+        extra,
+      );
     }
     return this.#apiError(
       prepared,
@@ -718,7 +815,8 @@ function hideSecret(
   name: "pairingToken" | "provisioningToken",
 ): string | undefined {
   const secrets: Record<string, string> = {};
-  const token = item[name] ?? (name === "provisioningToken" ? item.agentToken : undefined);
+  const token = item[name] ??
+    (name === "provisioningToken" ? item.agentToken : undefined);
   if (typeof token !== "string" || token === "") {
     return `expected 'item.${name}' to be a non-empty string`;
   }
@@ -730,14 +828,20 @@ function hideSecret(
   return undefined;
 }
 
-function addExtraHeaders(headers: Record<string, string>, extra: HeadersInit): void {
+function addExtraHeaders(
+  headers: Record<string, string>,
+  extra: HeadersInit,
+): void {
   let parsed: Headers;
   try {
     // Via the Headers constructor: records, Headers instances and pair lists all work, and
     // names come out lower-case.
     parsed = new Headers(extra);
   } catch {
-    throw new OrchestrationValidationError("headers", "valid HTTP header names and values");
+    throw new OrchestrationValidationError(
+      "headers",
+      "valid HTTP header names and values",
+    );
   }
   parsed.forEach((value, name) => {
     if (!RESERVED_HEADERS.has(name)) headers[name] = value;
@@ -748,15 +852,24 @@ function addExtraHeaders(headers: Record<string, string>, extra: HeadersInit): v
 const callerAborts = new WeakSet<OrchestrationError>();
 
 function isRetryable(error: OrchestrationError): boolean {
-  if (error instanceof OrchestrationApiError) return isRetryableStatus(error.statusCode);
+  if (error instanceof OrchestrationApiError) {
+    return isRetryableStatus(error.statusCode);
+  }
   return error instanceof OrchestrationNetworkError && !callerAborts.has(error);
 }
 
-function aborted(prepared: Prepared, origin: string, reason: unknown): OrchestrationNetworkError {
-  const error = new OrchestrationNetworkError(`Request aborted: ${describe(prepared, origin)}`, {
-    cause: reason,
-    request: summarize(prepared, origin),
-  });
+function aborted(
+  prepared: Prepared,
+  origin: string,
+  reason: unknown,
+): OrchestrationNetworkError {
+  const error = new OrchestrationNetworkError(
+    `Request aborted: ${describe(prepared, origin)}`,
+    {
+      cause: reason,
+      request: summarize(prepared, origin),
+    },
+  );
   callerAborts.add(error);
   return error;
 }
@@ -765,7 +878,11 @@ function aborted(prepared: Prepared, origin: string, reason: unknown): Orchestra
 function summarize(prepared: Prepared, origin: string): RequestSummary {
   const path = prepared.url.slice(origin.length);
   if (prepared.body === undefined) return { method: prepared.method, path };
-  return { method: prepared.method, path, body: sanitizeBody(JSON.parse(prepared.body)) };
+  return {
+    method: prepared.method,
+    path,
+    body: sanitizeBody(JSON.parse(prepared.body)),
+  };
 }
 
 function describe(prepared: Prepared, origin: string): string {
@@ -802,7 +919,11 @@ function encodeQuery(query: object): string {
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
     if (typeof value === "object" || typeof value === "function") {
-      throw new OrchestrationValidationError(name, "a string, number or boolean", value);
+      throw new OrchestrationValidationError(
+        name,
+        "a string, number or boolean",
+        value,
+      );
     }
     search.set(name, String(value));
   }

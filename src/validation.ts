@@ -44,7 +44,8 @@ export function validateListQuery(query: ListQuery | undefined): void {
   const { limit, cursor } = query as { limit?: unknown; cursor?: unknown };
   if (
     limit !== undefined && limit !== null &&
-    (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
+    (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 ||
+      limit > MAX_LIST_LIMIT)
   ) {
     throw new OrchestrationValidationError(
       "limit",
@@ -52,15 +53,23 @@ export function validateListQuery(query: ListQuery | undefined): void {
       limit,
     );
   }
-  if (cursor !== undefined && cursor !== null && (typeof cursor !== "string" || cursor === "")) {
-    throw new OrchestrationValidationError("cursor", "a non-empty string", cursor);
+  if (
+    cursor !== undefined && cursor !== null &&
+    (typeof cursor !== "string" || cursor === "")
+  ) {
+    throw new OrchestrationValidationError(
+      "cursor",
+      "a non-empty string",
+      cursor,
+    );
   }
 }
 
 const WELL_FORMED = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 // String.prototype.isWellFormed (ES2024) where the runtime has it; the regex elsewhere.
 const isWellFormed: (value: string) => boolean =
-  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed ===
+      "function"
     ? (value) => (value as string & { isWellFormed(): boolean }).isWellFormed()
     : (value) => WELL_FORMED.test(value);
 
@@ -75,7 +84,11 @@ export function validatePathParam(field: string, value: unknown): string {
     throw new OrchestrationValidationError(field, "a non-empty string", value);
   }
   if (value === "." || value === "..") {
-    throw new OrchestrationValidationError(field, "an id other than '.' or '..'", value);
+    throw new OrchestrationValidationError(
+      field,
+      "an id other than '.' or '..'",
+      value,
+    );
   }
   // A lone surrogate makes encodeURIComponent throw a bare URIError.
   if (!isWellFormed(value)) {
@@ -112,7 +125,10 @@ const HEADER_SAFE = /^[\x21-\x7e]+$/;
  */
 export function validateCredential(field: string, value: unknown): string {
   if (typeof value !== "string" || !HEADER_SAFE.test(value)) {
-    throw new OrchestrationValidationError(field, "a non-empty string of visible ASCII characters");
+    throw new OrchestrationValidationError(
+      field,
+      "a non-empty string of visible ASCII characters",
+    );
   }
   return value;
 }
@@ -143,7 +159,8 @@ export function validateBody(body: unknown, required: readonly string[]): void {
   const endpoints = (body as Record<string, unknown>)["endpoints"];
   if (Array.isArray(endpoints)) {
     endpoints.forEach((endpoint: unknown, index) => {
-      const value = (endpoint as Record<string, unknown> | null)?.["endpointBaseUrl"];
+      const value = (endpoint as Record<string, unknown> | null)
+        ?.["endpointBaseUrl"];
       try {
         validateUrl("endpointBaseUrl", value);
       } catch {
@@ -163,11 +180,19 @@ function nonFiniteNumberPath(
   path: string,
   seen: Set<object>,
 ): string | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? undefined : path;
-  if (value === null || typeof value !== "object" || seen.has(value)) return undefined;
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? undefined : path;
+  }
+  if (value === null || typeof value !== "object" || seen.has(value)) {
+    return undefined;
+  }
   seen.add(value);
   for (const [key, child] of Object.entries(value)) {
-    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const childPath = Array.isArray(value)
+      ? `${path}[${key}]`
+      : path
+      ? `${path}.${key}`
+      : key;
     const found = nonFiniteNumberPath(child, childPath, seen);
     if (found !== undefined) return found;
   }

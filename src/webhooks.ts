@@ -32,7 +32,12 @@
  *
  * @module
  */
-import { OrchestrationValidationError, OrchestrationWebhookError } from "./errors.ts";
+import { constantTimeEqual } from "./constant_time.ts";
+import { decodeBase64, encodeBase64 } from "./encoding.ts";
+import {
+  OrchestrationValidationError,
+  OrchestrationWebhookError,
+} from "./errors.ts";
 import type { WebhookEvent, WebhookEventType } from "./types/webhooks.ts";
 
 /**
@@ -185,15 +190,23 @@ const encoder = /* @__PURE__ */ new TextEncoder();
  * @param secret The signing secret.
  * @returns The signature header value.
  */
-export async function signWebhook(message: WebhookMessage, secret: WebhookSecret): Promise<string> {
+export async function signWebhook(
+  message: WebhookMessage,
+  secret: WebhookSecret,
+): Promise<string> {
   const id = checkId(message?.id);
   const timestamp = toUnixSeconds(message?.timestamp, "timestamp");
   if (typeof message.body !== "string") {
     throw new OrchestrationValidationError("body", "a string", message.body);
   }
   const key = await importKey(secret);
-  const mac = await hmac(key, id, String(timestamp), encoder.encode(message.body));
-  return `${SIGNATURE_VERSION},${toBase64(mac)}`;
+  const mac = await hmac(
+    key,
+    id,
+    String(timestamp),
+    encoder.encode(message.body),
+  );
+  return `${SIGNATURE_VERSION},${encodeBase64(mac)}`;
 }
 
 /**
@@ -230,8 +243,14 @@ export async function signWebhookHeaders(
   secret: WebhookSecret,
 ): Promise<WebhookHeaders> {
   const id = message?.id ?? `msg_${crypto.randomUUID().replaceAll("-", "")}`;
-  const timestamp = toUnixSeconds(message?.timestamp ?? new Date(), "timestamp");
-  const signature = await signWebhook({ id, timestamp, body: message.body }, secret);
+  const timestamp = toUnixSeconds(
+    message?.timestamp ?? new Date(),
+    "timestamp",
+  );
+  const signature = await signWebhook(
+    { id, timestamp, body: message.body },
+    secret,
+  );
   return {
     "webhook-id": id,
     "webhook-timestamp": String(timestamp),
@@ -279,9 +298,17 @@ export async function verifyWebhook(
   secret: WebhookSecret,
   options: VerifyWebhookOptions = {},
 ): Promise<VerifiedWebhook> {
-  const tolerance = options?.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
-  if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0) {
-    throw new OrchestrationValidationError("toleranceSeconds", "a non-negative number", tolerance);
+  const tolerance = options?.toleranceSeconds ??
+    DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
+  if (
+    typeof tolerance !== "number" || !Number.isFinite(tolerance) ||
+    tolerance < 0
+  ) {
+    throw new OrchestrationValidationError(
+      "toleranceSeconds",
+      "a non-negative number",
+      tolerance,
+    );
   }
   const now = toUnixSeconds(options?.now ?? new Date(), "now");
   const bodyBytes = typeof rawBody === "string"
@@ -290,7 +317,11 @@ export async function verifyWebhook(
     ? rawBody
     : undefined;
   if (bodyBytes === undefined) {
-    throw new OrchestrationValidationError("rawBody", "a string or Uint8Array", rawBody);
+    throw new OrchestrationValidationError(
+      "rawBody",
+      "a string or Uint8Array",
+      rawBody,
+    );
   }
 
   const id = readHeader(headers, "webhook-id");
@@ -304,7 +335,9 @@ export async function verifyWebhook(
   if (missing.length > 0 || !id || !timestampText || !signatureText) {
     throw new OrchestrationWebhookError(
       "missing_headers",
-      `Webhook headers are missing: ${missing.map((name) => `'${name}'`).join(", ")}`,
+      `Webhook headers are missing: ${
+        missing.map((name) => `'${name}'`).join(", ")
+      }`,
     );
   }
 
@@ -313,7 +346,9 @@ export async function verifyWebhook(
   if (!/^\d{1,12}$/.test(timestampText)) {
     throw new OrchestrationWebhookError(
       "invalid_timestamp",
-      `Webhook timestamp is not unix seconds: received '${timestampText.slice(0, 32)}'`,
+      `Webhook timestamp is not unix seconds: received '${
+        timestampText.slice(0, 32)
+      }'`,
     );
   }
   const timestamp = Number(timestampText);
@@ -332,14 +367,18 @@ export async function verifyWebhook(
 
   // The canonical spelling is compared, not the decoded bytes: base64 decoders accept several
   // spellings of one MAC, and a signature is only valid as the sender spells it.
-  const expected = encoder.encode(toBase64(await hmac(key, id, timestampText, bodyBytes)));
+  const expected = encoder.encode(
+    encodeBase64(await hmac(key, id, timestampText, bodyBytes)),
+  );
   const candidates = signatureText.split(" ").filter((part) => part.length > 0);
   let matched = false;
   for (const candidate of candidates.slice(0, MAX_SIGNATURES)) {
     const comma = candidate.indexOf(",");
     if (comma < 0 || candidate.slice(0, comma) !== SIGNATURE_VERSION) continue;
     // No early exit: every candidate is compared so timing does not reveal which one matched.
-    if (constantTimeEqual(encoder.encode(candidate.slice(comma + 1)), expected)) matched = true;
+    if (
+      constantTimeEqual(encoder.encode(candidate.slice(comma + 1)), expected)
+    ) matched = true;
   }
   if (!matched) {
     throw new OrchestrationWebhookError(
@@ -350,20 +389,31 @@ export async function verifyWebhook(
     );
   }
 
-  return { id, timestamp: new Date(timestamp * 1000), event: parseEvent(bodyBytes) };
+  return {
+    id,
+    timestamp: new Date(timestamp * 1000),
+    event: parseEvent(bodyBytes),
+  };
 }
 
 function parseEvent(bodyBytes: Uint8Array): WebhookEvent {
   let event: unknown;
   try {
-    event = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bodyBytes));
+    event = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(bodyBytes),
+    );
   } catch (cause) {
-    throw new OrchestrationWebhookError("invalid_payload", "Webhook body is not valid JSON", {
-      cause,
-    });
+    throw new OrchestrationWebhookError(
+      "invalid_payload",
+      "Webhook body is not valid JSON",
+      {
+        cause,
+      },
+    );
   }
   if (
-    !isObject(event) || typeof event.type !== "string" || event.type.length === 0 ||
+    !isObject(event) || typeof event.type !== "string" ||
+    event.type.length === 0 ||
     typeof event.timestamp !== "string" || !isObject(event.data)
   ) {
     throw new OrchestrationWebhookError(
@@ -385,7 +435,9 @@ function parseEvent(bodyBytes: Uint8Array): WebhookEvent {
 // What `data.payment` is on each known event type (`data.order` is on all of them), as
 // `WebhookEventDataByType` says. A type missing here comes from a server newer than this SDK and
 // passes through unchecked.
-const PAYMENT_IN_DATA: Readonly<Record<WebhookEventType, "absent" | "optional" | "required">> = {
+const PAYMENT_IN_DATA: Readonly<
+  Record<WebhookEventType, "absent" | "optional" | "required">
+> = {
   "order.created": "absent",
   "order.executing": "optional",
   "order.delivered": "optional",
@@ -401,11 +453,16 @@ const PAYMENT_IN_DATA: Readonly<Record<WebhookEventType, "absent" | "optional" |
   "payment.frozen": "required",
 };
 
-function dataMismatch(type: string, data: Record<string, unknown>): string | undefined {
+function dataMismatch(
+  type: string,
+  data: Record<string, unknown>,
+): string | undefined {
   if (!Object.hasOwn(PAYMENT_IN_DATA, type)) return undefined;
   if (!isObject(data.order)) return "expected 'data.order' to be an object";
   const payment = PAYMENT_IN_DATA[type as WebhookEventType];
-  if (payment === "absent" && data.payment !== undefined) return "expected no 'data.payment'";
+  if (payment === "absent" && data.payment !== undefined) {
+    return "expected no 'data.payment'";
+  }
   const paymentMayLack = payment === "optional" && data.payment === undefined;
   if (payment !== "absent" && !paymentMayLack && !isObject(data.payment)) {
     return "expected 'data.payment' to be an object";
@@ -417,7 +474,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function readHeader(headers: WebhookHeadersInput, name: string): string | undefined {
+function readHeader(
+  headers: WebhookHeadersInput,
+  name: string,
+): string | undefined {
   if (headers === null || typeof headers !== "object") return undefined;
   if (typeof Headers !== "undefined" && headers instanceof Headers) {
     return headers.get(name)?.trim() || undefined;
@@ -437,16 +497,22 @@ function readHeader(headers: WebhookHeadersInput, name: string): string | undefi
 // The key of the last string secret used. A receiver verifies every delivery with the same
 // secret, and importing the key was most of a verification's cost (see BENCHMARKS.md). The key
 // is non-extractable; the string is the caller's own, held by reference.
-let lastStringKey: { readonly secret: string; readonly key: CryptoKey } | undefined;
+let lastStringKey:
+  | { readonly secret: string; readonly key: CryptoKey }
+  | undefined;
 
 async function importKey(secret: WebhookSecret): Promise<CryptoKey> {
-  if (typeof secret === "string" && lastStringKey?.secret === secret) return lastStringKey.key;
+  if (typeof secret === "string" && lastStringKey?.secret === secret) {
+    return lastStringKey.key;
+  }
   let bytes: Uint8Array | undefined;
   if (secret instanceof Uint8Array) {
     bytes = secret;
   } else if (typeof secret === "string") {
-    const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-    bytes = fromBase64(encoded);
+    const encoded = secret.startsWith(SECRET_PREFIX)
+      ? secret.slice(SECRET_PREFIX.length)
+      : secret;
+    bytes = decodeBase64(encoded);
   }
   if (bytes === undefined || bytes.length === 0) {
     throw new OrchestrationWebhookError(
@@ -478,16 +544,13 @@ async function hmac(
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
 }
 
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
 function checkId(id: unknown): string {
   if (typeof id !== "string" || id.length === 0 || /\s/.test(id)) {
-    throw new OrchestrationValidationError("id", "a non-empty string without whitespace", id);
+    throw new OrchestrationValidationError(
+      "id",
+      "a non-empty string without whitespace",
+      id,
+    );
   }
   return id;
 }
@@ -496,26 +559,14 @@ function toUnixSeconds(value: unknown, field: string): number {
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isFinite(ms) && ms >= 0) return Math.floor(ms / 1000);
-  } else if (typeof value === "number" && Number.isInteger(value) && value >= 0) {
+  } else if (
+    typeof value === "number" && Number.isInteger(value) && value >= 0
+  ) {
     return value;
   }
-  throw new OrchestrationValidationError(field, "a valid Date or non-negative unix seconds", value);
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
-  try {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return undefined;
-  }
+  throw new OrchestrationValidationError(
+    field,
+    "a valid Date or non-negative unix seconds",
+    value,
+  );
 }

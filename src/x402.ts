@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { bytesToHex, encodeBase64 } from "./encoding.ts";
 import { checksumAddress, parseAddress } from "./address.ts";
 import { OrchestrationValidationError } from "./errors.ts";
 import { type Signer, toSigner, type TypedDataTypes } from "./signer.ts";
@@ -42,7 +43,9 @@ export type SignX402PaymentOptions = {
   /** Picks the option to pay from `accepts`. Default: the first `exact` option on an
    * `eip155:<chainId>` network paid by EIP-3009. */
   readonly accept?:
-    | ((accepts: readonly X402PaymentRequirements[]) => X402PaymentRequirements | undefined)
+    | ((
+      accepts: readonly X402PaymentRequirements[],
+    ) => X402PaymentRequirements | undefined)
     | undefined;
 };
 
@@ -116,12 +119,17 @@ export async function signX402Payment(
   options: SignX402PaymentOptions = {},
 ): Promise<string> {
   const accepted = pickOption(paymentRequired, options.accept);
-  const field = `paymentRequired.accepts[${paymentRequired.accepts.indexOf(accepted)}]`;
+  const field = `paymentRequired.accepts[${
+    paymentRequired.accepts.indexOf(accepted)
+  }]`;
   const terms = checkOption(accepted, field);
   const now = unixSeconds(options.now);
   const nonce = options.nonce ?? randomNonce();
   if (typeof nonce !== "string" || !NONCE.test(nonce)) {
-    throw new OrchestrationValidationError("options.nonce", "0x followed by 32 bytes of hex");
+    throw new OrchestrationValidationError(
+      "options.nonce",
+      "0x followed by 32 bytes of hex",
+    );
   }
   const wallet = toSigner(signer);
   if (wallet.signTypedData === undefined) {
@@ -161,11 +169,14 @@ export async function signX402Payment(
   const payload: X402PaymentPayload = {
     x402Version: 2,
     payload: { authorization, signature },
-    ...(paymentRequired.extensions === undefined ? {} : { extensions: paymentRequired.extensions }),
+    ...(paymentRequired.extensions === undefined
+      ? {}
+      : { extensions: paymentRequired.extensions }),
     resource: paymentRequired.resource,
     accepted,
   };
-  return encodeBase64(JSON.stringify(payload));
+  // Base64 of the UTF-8 bytes, as `@x402/core`'s `safeBase64Encode` writes it.
+  return encodeBase64(new TextEncoder().encode(JSON.stringify(payload)));
 }
 
 function pickOption(
@@ -187,17 +198,33 @@ function pickOption(
     );
   }
   const { resource, accepts } = paymentRequired;
-  if (resource === null || typeof resource !== "object" || typeof resource.url !== "string") {
-    throw new OrchestrationValidationError("paymentRequired.resource", "an object with a 'url'");
+  if (
+    resource === null || typeof resource !== "object" ||
+    typeof resource.url !== "string"
+  ) {
+    throw new OrchestrationValidationError(
+      "paymentRequired.resource",
+      "an object with a 'url'",
+    );
   }
   if (!Array.isArray(accepts) || accepts.length === 0) {
-    throw new OrchestrationValidationError("paymentRequired.accepts", "a non-empty array");
+    throw new OrchestrationValidationError(
+      "paymentRequired.accepts",
+      "a non-empty array",
+    );
   }
   if (accept !== undefined && typeof accept !== "function") {
-    throw new OrchestrationValidationError("options.accept", "a function", accept);
+    throw new OrchestrationValidationError(
+      "options.accept",
+      "a function",
+      accept,
+    );
   }
   const picked = accept ? accept(accepts) : accepts.find(isExactEvmOption);
-  if (picked === undefined || !accepts.includes(picked) || !isExactEvmOption(picked)) {
+  if (
+    picked === undefined || !accepts.includes(picked) ||
+    !isExactEvmOption(picked)
+  ) {
     throw new OrchestrationValidationError(
       "paymentRequired.accepts",
       accept
@@ -215,7 +242,8 @@ function isExactEvmOption(option: unknown): option is X402PaymentRequirements {
     ? extra.assetTransferMethod
     : undefined;
   // `permit2` options need an on-chain approval first; only EIP-3009 is signed here.
-  return scheme === "exact" && typeof network === "string" && EIP155.test(network) &&
+  return scheme === "exact" && typeof network === "string" &&
+    EIP155.test(network) &&
     (method === undefined || method === "eip3009");
 }
 
@@ -228,7 +256,10 @@ type SigningTerms = {
   readonly payTo: string;
 };
 
-function checkOption(option: X402PaymentRequirements, field: string): SigningTerms {
+function checkOption(
+  option: X402PaymentRequirements,
+  field: string,
+): SigningTerms {
   const chainId = Number(EIP155.exec(option.network)![1]);
   if (!Number.isSafeInteger(chainId) || chainId < 1) {
     throw new OrchestrationValidationError(
@@ -259,7 +290,9 @@ function checkOption(option: X402PaymentRequirements, field: string): SigningTer
     return checksummed;
   }) as [string, string];
   const timeout = option.maxTimeoutSeconds;
-  if (typeof timeout !== "number" || !Number.isSafeInteger(timeout) || timeout < 1) {
+  if (
+    typeof timeout !== "number" || !Number.isSafeInteger(timeout) || timeout < 1
+  ) {
     throw new OrchestrationValidationError(
       `${field}.maxTimeoutSeconds`,
       "a whole number of seconds, 1 or more (the authorization would be expired otherwise)",
@@ -284,7 +317,9 @@ function unixSeconds(value: unknown): number {
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isFinite(ms) && ms >= 0) return Math.floor(ms / 1000);
-  } else if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) {
+  } else if (
+    typeof value === "number" && Number.isSafeInteger(value) && value >= 0
+  ) {
     return value;
   }
   throw new OrchestrationValidationError(
@@ -296,12 +331,5 @@ function unixSeconds(value: unknown): number {
 
 function randomNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return `0x${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
-}
-
-/** Base64 of the UTF-8 bytes, as `@x402/core`'s `safeBase64Encode` writes it. */
-function encodeBase64(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return `0x${bytesToHex(bytes)}`;
 }

@@ -15,7 +15,12 @@ import type { MachineIdentityProofInput } from "./common.ts";
  * const machineStatus: MachineStatus = "active";
  * ```
  */
-export type MachineStatus = "draft" | "active" | "degraded" | "blocked" | "archived";
+export type MachineStatus =
+  | "draft"
+  | "active"
+  | "degraded"
+  | "blocked"
+  | "archived";
 
 /**
  * The verified EIP-191 identity proof recorded on a machine.

@@ -127,7 +127,13 @@ export type MarketService = {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly providerId?: string | undefined;
   readonly providerLabel?: string | undefined;
-  readonly authType?: "none" | "bearer" | "api-key" | "wallet" | "local" | undefined;
+  readonly authType?:
+    | "none"
+    | "bearer"
+    | "api-key"
+    | "wallet"
+    | "local"
+    | undefined;
   readonly accessMode?:
     | "public"
     | "credentialed"
@@ -135,7 +141,13 @@ export type MarketService = {
     | "whitelisted"
     | "local"
     | undefined;
-  readonly distribution?: "peaq-native" | "clawhub" | "openapi" | "mcp" | "docs-only" | undefined;
+  readonly distribution?:
+    | "peaq-native"
+    | "clawhub"
+    | "openapi"
+    | "mcp"
+    | "docs-only"
+    | undefined;
   readonly maturity?: "reference" | "beta" | "production" | undefined;
   readonly kind?: "runtime" | "reference" | undefined;
   /** How old, in seconds, the provider's data may be. */
@@ -534,7 +546,9 @@ export type HandoffExecutionResponse = {
  * else console.log("continue at", result.execution.handoff.url);
  * ```
  */
-export type ExecuteMarketOrderResponse = NativeExecutionResponse | HandoffExecutionResponse;
+export type ExecuteMarketOrderResponse =
+  | NativeExecutionResponse
+  | HandoffExecutionResponse;
 
 /**
  * `confirmMarketOrder` result. A held payment moves to `release_pending`; `releasePayment` then

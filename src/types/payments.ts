@@ -267,7 +267,10 @@ export type X402PaymentProof = {
  * };
  * ```
  */
-export type SubmitPaymentProofRequest = EvmPaymentProof | SolanaPaymentProof | X402PaymentProof;
+export type SubmitPaymentProofRequest =
+  | EvmPaymentProof
+  | SolanaPaymentProof
+  | X402PaymentProof;
 
 /**
  * Body of `lockEscrowPayment`; every field is required.

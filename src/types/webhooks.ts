@@ -101,7 +101,10 @@ export type PaymentEventData = {
  * ```
  */
 export type WebhookEventDataByType = {
-  readonly "order.created": { readonly order: MarketOrder; readonly payment?: undefined };
+  readonly "order.created": {
+    readonly order: MarketOrder;
+    readonly payment?: undefined;
+  };
   readonly "order.executing": OrderEventData;
   readonly "order.delivered": OrderEventData;
   readonly "order.handoff": OrderEventData;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { decodeBase64Url } from "../../src/encoding.ts";
 import { tenants } from "./auth.ts";
 import { importSessionKey, open, seal } from "./crypto.ts";
 import type { Env } from "./env.ts";
@@ -36,14 +37,14 @@ export function pairingClaims(token: string): PairingClaims | undefined {
   if (parts.length !== 3 || !payload || !/^[A-Za-z0-9_-]+$/.test(payload)) {
     return undefined;
   }
+  // Only the canonical spelling, as the API reads it: a re-spelled token is not this token.
+  const bytes = decodeBase64Url(payload);
+  if (bytes === undefined) return undefined;
   let claims: unknown;
   try {
-    claims = JSON.parse(atob(
-      payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(
-        Math.ceil(payload.length / 4) * 4,
-        "=",
-      ),
-    ));
+    claims = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes),
+    );
   } catch {
     return undefined;
   }
@@ -61,7 +62,8 @@ export function pairingClaims(token: string): PairingClaims | undefined {
   };
 }
 
-const instance = (tenant: string, agentPairingId: string) => `session:${tenant}:${agentPairingId}`;
+const instance = (tenant: string, agentPairingId: string) =>
+  `session:${tenant}:${agentPairingId}`;
 
 async function sessionKey(env: Env): Promise<CryptoKey> {
   const key = await importSessionKey(env.SESSION_ENCRYPTION_KEY);
