@@ -32,6 +32,7 @@ export {
   OrchestrationValidationError,
   OrchestrationWebhookError,
   PeaqosError,
+  SignerError,
 } from "./src/errors.ts";
 export type { RequestSummary, WebhookRefusalReason } from "./src/errors.ts";
 export {

@@ -10,7 +10,7 @@
  */
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { hexToBytes } from "../src/encoding.ts";
-import { OrchestrationValidationError } from "../src/errors.ts";
+import { SignerError } from "../src/errors.ts";
 import {
   primaryTypeOf,
   type TypedDataDomain,
@@ -32,8 +32,8 @@ const UINT = /^u?int([0-9]{1,3})?$/;
 const FIXED_BYTES = /^bytes([0-9]{1,2})$/;
 const ARRAY = /^(.+)\[([0-9]*)\]$/;
 
-function invalid(path: string, constraint: string): OrchestrationValidationError {
-  return new OrchestrationValidationError(path, constraint);
+function invalid(path: string, constraint: string): SignerError {
+  return new SignerError(path, constraint);
 }
 
 function hexBytes(value: unknown, path: string): Uint8Array {
@@ -193,7 +193,7 @@ export function domainSeparator(domain: TypedDataDomain): Uint8Array {
 
 /**
  * The digest an EIP-712 signature signs: keccak256(0x19 0x01 || domainSeparator ||
- * hashStruct(message)). Bad input throws {@linkcode OrchestrationValidationError}.
+ * hashStruct(message)). Bad input throws {@linkcode SignerError}.
  *
  * @example
  * ```ts ignore

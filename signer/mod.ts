@@ -22,7 +22,7 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { PeaqosClient, type PeaqosClientOptions } from "../src/client.ts";
 import { type EnvSource, type EnvVarName, readRuntimeEnv } from "../src/env.ts";
-import { OrchestrationValidationError } from "../src/errors.ts";
+import { SignerError } from "../src/errors.ts";
 import { hexToBytes } from "../src/encoding.ts";
 import type { MessageSigner, Signer, TypedDataDomain, TypedDataTypes } from "../src/signer.ts";
 import { addressOfPublicKey, signDigest, signPersonalMessage } from "./eip191.ts";
@@ -61,7 +61,7 @@ function parsePrivateKey(privateKey: unknown): Uint8Array {
   const key = typeof privateKey === "string" ? hexToBytes(privateKey) : undefined;
   if (key?.length !== 32 || !secp256k1.utils.isValidSecretKey(key)) {
     // The value never appears: `privateKey` is a secret field name.
-    throw new OrchestrationValidationError(
+    throw new SignerError(
       "privateKey",
       "a secp256k1 private key as 64 hex digits (0x optional)",
       privateKey,
@@ -103,7 +103,7 @@ function parsePrivateKey(privateKey: unknown): Uint8Array {
  *
  * @param privateKey 32 bytes as 64 hex digits, with or without `0x`.
  * @returns A {@linkcode PrivateKeySigner}; an invalid key throws
- * {@linkcode OrchestrationValidationError} on `privateKey` without echoing it.
+ * {@linkcode SignerError} on `privateKey` without echoing it.
  */
 export function privateKeySigner(privateKey: string): PrivateKeySigner {
   const key = parsePrivateKey(privateKey);
@@ -114,7 +114,7 @@ export function privateKeySigner(privateKey: string): PrivateKeySigner {
     signMessage(message: string): Promise<string> {
       try {
         if (typeof message !== "string") {
-          throw new OrchestrationValidationError("message", "a string", message);
+          throw new SignerError("message", "a string", message);
         }
         return Promise.resolve(signPersonalMessage(key, message));
       } catch (error) {

@@ -6,12 +6,7 @@
 import type { EnvSource, EnvVarName } from "./env.ts";
 import { readRuntimeEnv } from "./env.ts";
 import { OrchestrationConfigError } from "./errors.ts";
-import {
-  createLog,
-  isLogLevel,
-  type Logger,
-  type LogLevel,
-} from "./logging.ts";
+import { createLog, isLogLevel, type Logger, type LogLevel } from "./logging.ts";
 import { OrchestrationClient } from "./orchestration.ts";
 import { REDACTED } from "./redact.ts";
 import type { Signer } from "./signer.ts";
@@ -121,9 +116,7 @@ function parseOrchestrationUrl(value: string): URL {
     throw new OrchestrationConfigError(`${problem}${shown}${hint}`, { cause });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    const received = hasScheme
-      ? `: received protocol '${url.protocol}'`
-      : shown;
+    const received = hasScheme ? `: received protocol '${url.protocol}'` : shown;
     throw new OrchestrationConfigError(`${problem}${received}${hint}`);
   }
   return url;
@@ -199,8 +192,7 @@ export class PeaqosClient {
     env?: EnvSource,
     overrides: PeaqosClientOptions = {},
   ): PeaqosClient {
-    const read = (name: EnvVarName) =>
-      (env ? env[name] : readRuntimeEnv(name)) || undefined;
+    const read = (name: EnvVarName) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
     const logLevel = read("PEAQOS_LOG")?.trim().toLowerCase();
     if (logLevel !== undefined && !isLogLevel(logLevel)) {
       throw new OrchestrationConfigError(

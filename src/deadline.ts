@@ -38,9 +38,7 @@ export function signalTimeoutDeadline(
   caller: AbortSignal | undefined,
 ): Deadline {
   const timeout = AbortSignal.timeout(Math.min(ms, MAX_TIMER_MS));
-  const signal = caller === undefined
-    ? timeout
-    : AbortSignal.any([caller, timeout]);
+  const signal = caller === undefined ? timeout : AbortSignal.any([caller, timeout]);
   // `any` takes the reason of the first source to abort, so the reasons tell who came first.
   return {
     signal,
@@ -108,6 +106,4 @@ export const DEADLINE_KIND: "signal-timeout" | "timer" =
 export const startDeadline: (
   ms: number,
   caller: AbortSignal | undefined,
-) => Deadline = DEADLINE_KIND === "signal-timeout"
-  ? signalTimeoutDeadline
-  : timerDeadline;
+) => Deadline = DEADLINE_KIND === "signal-timeout" ? signalTimeoutDeadline : timerDeadline;

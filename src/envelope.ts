@@ -99,9 +99,7 @@ const text = (value: unknown): string | undefined =>
   typeof value === "string" && value.trim() !== "" ? value : undefined;
 
 const code = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" && value.length <= MAX_CODE_LENGTH
-    ? value
-    : undefined;
+  typeof value === "string" && value !== "" && value.length <= MAX_CODE_LENGTH ? value : undefined;
 
 /**
  * Reads an error body in any of the shapes servers use: `{ error: { code, message, details } }`

@@ -208,10 +208,35 @@ export class OrchestrationValidationError extends OrchestrationError {
    */
   constructor(field: string, constraint: string, received?: unknown) {
     super(
-      `Invalid '${field}': must be ${constraint}${
-        describeReceived(field, received)
-      }`,
+      `Invalid '${field}': must be ${constraint}${describeReceived(field, received)}`,
     );
+    this.field = field;
+    this.constraint = constraint;
+  }
+}
+
+/**
+ * A signer or private key cannot be used: a key that is not 32 bytes of hex, a signer without
+ * `signMessage` (or without `signTypedData` where typed data must be signed), typed data the EIP-712
+ * encoder refuses. Thrown before anything is signed or sent; a key never appears in the message.
+ *
+ * @example Tell a bad key from a server's answer
+ * ```ts
+ * import { SignerError } from "@peaqos/peaq-os-sdk";
+ *
+ * const err = new SignerError("privateKey", "0x followed by 32 bytes of hex");
+ * console.assert(err.field === "privateKey" && !err.message.includes("0xdead"));
+ * ```
+ */
+export class SignerError extends PeaqosError {
+  /** The signer, key or typed-data field at fault, e.g. `"privateKey"` or `"signer.address"`. */
+  readonly field: string;
+  /** What it must satisfy. */
+  readonly constraint: string;
+
+  /** Creates a signer error; `received` is described by its type only for secret fields. */
+  constructor(field: string, constraint: string, received?: unknown) {
+    super(`Invalid '${field}': must be ${constraint}${describeReceived(field, received)}`);
     this.field = field;
     this.constraint = constraint;
   }
@@ -236,12 +261,14 @@ export type WebhookRefusalReason =
   | "timestamp_too_new"
   | "invalid_signature"
   | "invalid_payload"
-  | "invalid_secret";
+  | "invalid_secret"
+  | "invalid_argument";
 
 /**
  * A webhook delivery was refused: missing headers, a signature that does not match, a timestamp
- * outside the tolerance, a body that is not an event, or an unusable secret. The message never
- * contains the secret or any signature.
+ * outside the tolerance, a body that is not an event, or an unusable secret; or a webhook
+ * function was called with an unusable argument (`reason: "invalid_argument"`: a tolerance, id,
+ * timestamp or body of the wrong kind). The message never contains the secret or any signature.
  *
  * @example Answer 400 to a refused delivery
  * ```ts

@@ -6,11 +6,7 @@
  * @internal
  */
 import type { PeaqosClient } from "./client.ts";
-import {
-  OrchestrationApiError,
-  OrchestrationConfigError,
-  OrchestrationError,
-} from "./errors.ts";
+import { OrchestrationApiError, OrchestrationConfigError, OrchestrationError } from "./errors.ts";
 import { type MessageSigner, type Signer, toSigner } from "./signer.ts";
 
 /** The signer a flow acts with: `signer`, else the client's. */

@@ -26,13 +26,7 @@
  */
 import type { PeaqosClient } from "./client.ts";
 import { OrchestrationValidationError } from "./errors.ts";
-import {
-  guarded,
-  isObject,
-  requireText,
-  resolveSigner,
-  shapeError,
-} from "./flow_helpers.ts";
+import { guarded, isObject, requireText, resolveSigner, shapeError } from "./flow_helpers.ts";
 import { attachSecret } from "./redact.ts";
 import type { MessageSigner, Signer } from "./signer.ts";
 import type { RequestOptions } from "./transport.ts";

@@ -37,8 +37,7 @@ function clues(error: unknown, depth = 0, out: Clue[] = []): Clue[] {
   return out;
 }
 
-const GENERIC =
-  /^(?:fetch failed|failed to fetch|network ?error|load failed|typeerror)$/i;
+const GENERIC = /^(?:fetch failed|failed to fetch|network ?error|load failed|typeerror)$/i;
 
 /**
  * One sentence on why a request to `url` failed, naming the host and port and the root cause,
@@ -49,16 +48,11 @@ const GENERIC =
 export function describeNetworkFailure(cause: unknown, url: string): string {
   const target = hostAndPort(url);
   const chain = clues(cause);
-  const codes = chain.map((clue) => clue.code).filter((code) =>
-    code !== undefined
-  );
+  const codes = chain.map((clue) => clue.code).filter((code) => code !== undefined);
   const text = chain.map((clue) => clue.message).join(" | ");
-  const has = (pattern: RegExp) =>
-    codes.some((code) => pattern.test(code)) || pattern.test(text);
+  const has = (pattern: RegExp) => codes.some((code) => pattern.test(code)) || pattern.test(text);
   // The innermost specific message is the root cause; wrappers only say "fetch failed".
-  const root = [...chain].reverse().find((clue) =>
-    clue.message && !GENERIC.test(clue.message)
-  );
+  const root = [...chain].reverse().find((clue) => clue.message && !GENERIC.test(clue.message));
   const detail = root?.message.replace(/\s+/g, " ").trim() ??
     "no detail from the runtime";
   const code = codes.at(-1);
@@ -71,9 +65,7 @@ export function describeNetworkFailure(cause: unknown, url: string): string {
       /ENOTFOUND|EAI_AGAIN|EAI_NONAME|dns error|failed to lookup address|getaddrinfo/i,
     )
   ) {
-    return `DNS lookup failed for '${new URL(url).hostname}' (${target}): ${
-      code ?? detail
-    }`;
+    return `DNS lookup failed for '${new URL(url).hostname}' (${target}): ${code ?? detail}`;
   }
   if (has(/CERT|TLS|SSL|certificate|handshake/i)) {
     return `TLS failure with ${target}: ${detail}${
@@ -85,16 +77,12 @@ export function describeNetworkFailure(cause: unknown, url: string): string {
       /ECONNRESET|EPIPE|UND_ERR_SOCKET|other side closed|connection closed|reset by peer/i,
     )
   ) {
-    return `connection to ${target} closed before a full response: ${
-      code ?? detail
-    }`;
+    return `connection to ${target} closed before a full response: ${code ?? detail}`;
   }
   if (has(/ETIMEDOUT|ENETUNREACH|EHOSTUNREACH/i)) {
     return `cannot reach ${target}: ${code ?? detail}`;
   }
-  return `${target}: ${detail}${
-    code && !detail.includes(code) ? ` (${code})` : ""
-  }`;
+  return `${target}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ""}`;
 }
 
 function hostAndPort(url: string): string {

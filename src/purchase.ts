@@ -12,25 +12,12 @@
  * @module
  */
 import type { PeaqosClient } from "./client.ts";
-import {
-  OrchestrationPurchaseError,
-  OrchestrationValidationError,
-} from "./errors.ts";
-import {
-  guarded,
-  isObject,
-  requireText,
-  resolveSigner,
-  shapeError,
-} from "./flow_helpers.ts";
+import { OrchestrationPurchaseError, OrchestrationValidationError } from "./errors.ts";
+import { guarded, isObject, requireText, resolveSigner, shapeError } from "./flow_helpers.ts";
 import type { OrchestrationClient } from "./orchestration.ts";
 import type { MessageSigner, Signer } from "./signer.ts";
 import type { RequestOptions } from "./transport.ts";
-import type {
-  MarketHandoff,
-  Money,
-  ProviderCredentials,
-} from "./types/common.ts";
+import type { MarketHandoff, Money, ProviderCredentials } from "./types/common.ts";
 import type {
   MarketOrder,
   MarketOutcome,
@@ -316,9 +303,7 @@ async function purchase(
       serviceId: quote.serviceId,
       quoteId: quote.id,
       searchId: search.id,
-      ...(params.operation === undefined
-        ? {}
-        : { operation: params.operation }),
+      ...(params.operation === undefined ? {} : { operation: params.operation }),
       ...(params.input === undefined ? {} : { input: params.input }),
       ...(params.budget === undefined ? {} : { budget: params.budget }),
       ...(params.providerCredentials === undefined

@@ -63,9 +63,7 @@ export function retryDelayMs(
   const cap = options.maxDelayMs ?? 10_000;
   if (retryAfter?.trim()) {
     const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds)
-      ? seconds * 1000
-      : Date.parse(retryAfter) - now;
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
     // A date already past (clock skew included) means "now", as RFC 9110 reads.
     if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), cap);
   }

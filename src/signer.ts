@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { OrchestrationValidationError } from "./errors.ts";
+import { SignerError } from "./errors.ts";
 
 /**
  * One member of an EIP-712 struct type: `{ name: "value", type: "uint256" }`.
@@ -159,7 +159,7 @@ const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
  * Checks a {@linkcode Signer} and returns it as a {@linkcode MessageSigner}: viem accounts are
  * adapted to `signMessage(message)` and `signTypedData(domain, types, message)`, and every
  * signature is checked to be `0x` + 65 bytes. A bad signer is an
- * {@linkcode OrchestrationValidationError} on `signer`, thrown before any request. The result
+ * {@linkcode SignerError} on `signer`, thrown before any request. The result
  * has `signTypedData` only when the signer has it.
  *
  * @example Sign a challenge with either library
@@ -185,7 +185,7 @@ export function toSigner(signer: Signer): MessageSigner {
     signer === null ||
     typeof signer !== "object" && typeof signer !== "function"
   ) {
-    throw new OrchestrationValidationError(
+    throw new SignerError(
       "signer",
       "an object with an 'address' and a 'signMessage' function",
       signer,
@@ -193,17 +193,17 @@ export function toSigner(signer: Signer): MessageSigner {
   }
   const { address } = signer;
   if (typeof address !== "string" || !ADDRESS.test(address)) {
-    throw new OrchestrationValidationError(
+    throw new SignerError(
       "signer.address",
       "a 0x-prefixed 20-byte hex address",
     );
   }
   if (typeof signer.signMessage !== "function") {
-    throw new OrchestrationValidationError("signer.signMessage", "a function");
+    throw new SignerError("signer.signMessage", "a function");
   }
   const typed: unknown = signer.signTypedData;
   if (typed !== undefined && typeof typed !== "function") {
-    throw new OrchestrationValidationError(
+    throw new SignerError(
       "signer.signTypedData",
       "a function when present",
     );
@@ -249,7 +249,7 @@ export function toSigner(signer: Signer): MessageSigner {
 
 /**
  * The primary type of EIP-712 `types`: the one struct no other struct references, as ethers
- * infers it. Throws {@linkcode OrchestrationValidationError} when there is not exactly one.
+ * infers it. Throws {@linkcode SignerError} when there is not exactly one.
  *
  * @example
  * ```ts ignore
@@ -257,9 +257,7 @@ export function toSigner(signer: Signer): MessageSigner {
  * ```
  */
 export function primaryTypeOf(types: TypedDataTypes): string {
-  const names = types !== null && typeof types === "object"
-    ? Object.keys(types)
-    : [];
+  const names = types !== null && typeof types === "object" ? Object.keys(types) : [];
   const referenced = new Set<string>();
   for (const name of names) {
     const fields: unknown = types[name];
@@ -271,7 +269,7 @@ export function primaryTypeOf(types: TypedDataTypes): string {
   }
   const roots = names.filter((name) => !referenced.has(name));
   if (roots.length !== 1) {
-    throw new OrchestrationValidationError(
+    throw new SignerError(
       "types",
       "EIP-712 struct types with exactly one primary type (referenced by no other)",
     );
@@ -281,7 +279,7 @@ export function primaryTypeOf(types: TypedDataTypes): string {
 
 function checkSignature(signature: unknown, method: string): string {
   if (typeof signature !== "string" || !SIGNATURE.test(signature)) {
-    throw new OrchestrationValidationError(
+    throw new SignerError(
       "signature",
       `0x followed by 65 bytes of hex (r || s || v), as returned by ${method}`,
     );

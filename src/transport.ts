@@ -6,11 +6,7 @@
  * @module
  */
 import { startDeadline } from "./deadline.ts";
-import {
-  type Envelope,
-  envelopeMismatch,
-  readErrorEnvelope,
-} from "./envelope.ts";
+import { type Envelope, envelopeMismatch, readErrorEnvelope } from "./envelope.ts";
 import {
   OrchestrationApiError,
   OrchestrationError,
@@ -383,9 +379,7 @@ export class Transport {
     const injected = config.fetch;
     // Called as a plain function: a bound method (e.g. a Workers service binding's fetch) must
     // not receive the transport as `this`, and browsers reject fetch called on a foreign `this`.
-    this.#fetch = injected
-      ? (input, init) => injected(input, init)
-      : globalFetch;
+    this.#fetch = injected ? (input, init) => injected(input, init) : globalFetch;
     this.#readTimeout = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
     this.#writeTimeout = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
     this.#maxResponseBytes = config.maxResponseBytes ??
@@ -407,10 +401,9 @@ export class Transport {
     const prepared = this.#prepare(spec, options);
     const signal = options?.signal;
     const retry = this.#retry;
-    const maxAttempts =
-      retry && isSafeToRetry(prepared.method, prepared.headers)
-        ? retry.maxAttempts
-        : 1;
+    const maxAttempts = retry && isSafeToRetry(prepared.method, prepared.headers)
+      ? retry.maxAttempts
+      : 1;
     for (let attempt = 1;; attempt++) {
       const outcome = await this.#attempt(prepared, spec, signal, attempt);
       if (!(outcome instanceof Failure)) return outcome as T;
@@ -425,9 +418,9 @@ export class Transport {
       const delayMs = retryDelayMs(retry, attempt, outcome.retryAfter);
       this.#log?.(
         "info",
-        `${prepared.method} ${prepared.url} retrying in ${
-          Math.round(delayMs)
-        } ms (attempt ${attempt + 1} of ${maxAttempts}): ${error.message}`,
+        `${prepared.method} ${prepared.url} retrying in ${Math.round(delayMs)} ms (attempt ${
+          attempt + 1
+        } of ${maxAttempts}): ${error.message}`,
       );
       if (this.#onRetry) {
         await this.#hook(
@@ -475,9 +468,7 @@ export class Transport {
         timeoutMs,
       );
     }
-    const url = `${
-      spec.unversioned ? this.#rootUrl : this.#baseUrl
-    }${path}${search}`;
+    const url = `${spec.unversioned ? this.#rootUrl : this.#baseUrl}${path}${search}`;
     return { method, url, headers, body, timeoutMs };
   }
 
@@ -532,9 +523,7 @@ export class Transport {
       await hook(info);
     } catch (cause) {
       throw new OrchestrationError(
-        `Hook '${name}' threw: ${describe(prepared, this.#origin)}: ${
-          messageOf(cause)
-        }`,
+        `Hook '${name}' threw: ${describe(prepared, this.#origin)}: ${messageOf(cause)}`,
         { cause, request: summarize(prepared, this.#origin) },
       );
     }
@@ -630,9 +619,7 @@ export class Transport {
     const origin = this.#origin;
     if (timedOut) {
       return new OrchestrationNetworkError(
-        `Request timed out after ${prepared.timeoutMs} ms: ${
-          describe(prepared, origin)
-        }`,
+        `Request timed out after ${prepared.timeoutMs} ms: ${describe(prepared, origin)}`,
         { cause, request: summarize(prepared, origin), timedOut: true },
       );
     }
@@ -677,9 +664,7 @@ export class Transport {
     return new OrchestrationApiError({
       code,
       statusCode: status,
-      message: `${message} (${
-        describe(prepared, this.#origin)
-      }, status ${status})`,
+      message: `${message} (${describe(prepared, this.#origin)}, status ${status})`,
       details: extra?.details,
       serverMessage: extra?.serverMessage,
       requestId: requestIdOf(response) ?? extra?.requestId,
@@ -712,9 +697,7 @@ export class Transport {
           prepared,
           response,
           "INVALID_RESPONSE_SHAPE",
-          `Expected a response body, got ${
-            status === 204 ? "204 No Content" : "an empty body"
-          }`,
+          `Expected a response body, got ${status === 204 ? "204 No Content" : "an empty body"}`,
         );
       }
     }
@@ -770,9 +753,7 @@ export class Transport {
   ): OrchestrationApiError {
     const envelope = readErrorEnvelope(body);
     const serverMessage = envelope?.message;
-    const shown = serverMessage === undefined
-      ? undefined
-      : shorten(serverMessage);
+    const shown = serverMessage === undefined ? undefined : shorten(serverMessage);
     const extra = {
       details: envelope?.details ?? null,
       serverMessage,

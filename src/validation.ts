@@ -188,11 +188,7 @@ function nonFiniteNumberPath(
   }
   seen.add(value);
   for (const [key, child] of Object.entries(value)) {
-    const childPath = Array.isArray(value)
-      ? `${path}[${key}]`
-      : path
-      ? `${path}.${key}`
-      : key;
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
     const found = nonFiniteNumberPath(child, childPath, seen);
     if (found !== undefined) return found;
   }

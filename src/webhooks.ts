@@ -34,10 +34,7 @@
  */
 import { constantTimeEqual } from "./constant_time.ts";
 import { decodeBase64, encodeBase64 } from "./encoding.ts";
-import {
-  OrchestrationValidationError,
-  OrchestrationWebhookError,
-} from "./errors.ts";
+import { OrchestrationWebhookError } from "./errors.ts";
 import type { WebhookEvent, WebhookEventType } from "./types/webhooks.ts";
 
 /**
@@ -197,7 +194,7 @@ export async function signWebhook(
   const id = checkId(message?.id);
   const timestamp = toUnixSeconds(message?.timestamp, "timestamp");
   if (typeof message.body !== "string") {
-    throw new OrchestrationValidationError("body", "a string", message.body);
+    throw invalidArgument("body", "a string");
   }
   const key = await importKey(secret);
   const mac = await hmac(
@@ -304,11 +301,7 @@ export async function verifyWebhook(
     typeof tolerance !== "number" || !Number.isFinite(tolerance) ||
     tolerance < 0
   ) {
-    throw new OrchestrationValidationError(
-      "toleranceSeconds",
-      "a non-negative number",
-      tolerance,
-    );
+    throw invalidArgument("toleranceSeconds", "a non-negative number");
   }
   const now = toUnixSeconds(options?.now ?? new Date(), "now");
   const bodyBytes = typeof rawBody === "string"
@@ -317,11 +310,7 @@ export async function verifyWebhook(
     ? rawBody
     : undefined;
   if (bodyBytes === undefined) {
-    throw new OrchestrationValidationError(
-      "rawBody",
-      "a string or Uint8Array",
-      rawBody,
-    );
+    throw invalidArgument("rawBody", "a string or Uint8Array");
   }
 
   const id = readHeader(headers, "webhook-id");
@@ -335,9 +324,7 @@ export async function verifyWebhook(
   if (missing.length > 0 || !id || !timestampText || !signatureText) {
     throw new OrchestrationWebhookError(
       "missing_headers",
-      `Webhook headers are missing: ${
-        missing.map((name) => `'${name}'`).join(", ")
-      }`,
+      `Webhook headers are missing: ${missing.map((name) => `'${name}'`).join(", ")}`,
     );
   }
 
@@ -346,9 +333,7 @@ export async function verifyWebhook(
   if (!/^\d{1,12}$/.test(timestampText)) {
     throw new OrchestrationWebhookError(
       "invalid_timestamp",
-      `Webhook timestamp is not unix seconds: received '${
-        timestampText.slice(0, 32)
-      }'`,
+      `Webhook timestamp is not unix seconds: received '${timestampText.slice(0, 32)}'`,
     );
   }
   const timestamp = Number(timestampText);
@@ -509,9 +494,7 @@ async function importKey(secret: WebhookSecret): Promise<CryptoKey> {
   if (secret instanceof Uint8Array) {
     bytes = secret;
   } else if (typeof secret === "string") {
-    const encoded = secret.startsWith(SECRET_PREFIX)
-      ? secret.slice(SECRET_PREFIX.length)
-      : secret;
+    const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
     bytes = decodeBase64(encoded);
   }
   if (bytes === undefined || bytes.length === 0) {
@@ -546,11 +529,7 @@ async function hmac(
 
 function checkId(id: unknown): string {
   if (typeof id !== "string" || id.length === 0 || /\s/.test(id)) {
-    throw new OrchestrationValidationError(
-      "id",
-      "a non-empty string without whitespace",
-      id,
-    );
+    throw invalidArgument("id", "a non-empty string without whitespace");
   }
   return id;
 }
@@ -564,9 +543,13 @@ function toUnixSeconds(value: unknown, field: string): number {
   ) {
     return value;
   }
-  throw new OrchestrationValidationError(
-    field,
-    "a valid Date or non-negative unix seconds",
-    value,
+  throw invalidArgument(field, "a valid Date or non-negative unix seconds");
+}
+
+// A webhook function called with an argument of the wrong kind; the value is never echoed.
+function invalidArgument(field: string, constraint: string): OrchestrationWebhookError {
+  return new OrchestrationWebhookError(
+    "invalid_argument",
+    `Invalid '${field}': must be ${constraint}`,
   );
 }

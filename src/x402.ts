@@ -9,7 +9,7 @@
  */
 import { bytesToHex, encodeBase64 } from "./encoding.ts";
 import { checksumAddress, parseAddress } from "./address.ts";
-import { OrchestrationValidationError } from "./errors.ts";
+import { OrchestrationValidationError, SignerError } from "./errors.ts";
 import { type Signer, toSigner, type TypedDataTypes } from "./signer.ts";
 import type {
   X402ExactAuthorization,
@@ -119,9 +119,7 @@ export async function signX402Payment(
   options: SignX402PaymentOptions = {},
 ): Promise<string> {
   const accepted = pickOption(paymentRequired, options.accept);
-  const field = `paymentRequired.accepts[${
-    paymentRequired.accepts.indexOf(accepted)
-  }]`;
+  const field = `paymentRequired.accepts[${paymentRequired.accepts.indexOf(accepted)}]`;
   const terms = checkOption(accepted, field);
   const now = unixSeconds(options.now);
   const nonce = options.nonce ?? randomNonce();
@@ -133,7 +131,7 @@ export async function signX402Payment(
   }
   const wallet = toSigner(signer);
   if (wallet.signTypedData === undefined) {
-    throw new OrchestrationValidationError(
+    throw new SignerError(
       "signer.signTypedData",
       "a function: x402 payments are EIP-712 typed data (viem accounts, ethers Wallets and privateKeySigner have it)",
     );
@@ -169,9 +167,7 @@ export async function signX402Payment(
   const payload: X402PaymentPayload = {
     x402Version: 2,
     payload: { authorization, signature },
-    ...(paymentRequired.extensions === undefined
-      ? {}
-      : { extensions: paymentRequired.extensions }),
+    ...(paymentRequired.extensions === undefined ? {} : { extensions: paymentRequired.extensions }),
     resource: paymentRequired.resource,
     accepted,
   };

@@ -9,8 +9,8 @@ import {
   type BuyServiceParams,
   type MessageSigner,
   OrchestrationPurchaseError,
-  OrchestrationValidationError,
   type PurchaseStepName,
+  SignerError,
 } from "../mod.ts";
 import { privateKeySigner } from "../signer/mod.ts";
 import { createWallet } from "../sandbox/mod.ts";
@@ -68,7 +68,7 @@ Deno.test("buyService() names the x402 signing step and the order when the signe
     OrchestrationPurchaseError,
   );
   assertEquals(error.step, "x402 signing");
-  assertInstanceOf(error.cause, OrchestrationValidationError);
+  assertInstanceOf(error.cause, SignerError);
   assertMatch(error.message, /failed at 'x402 signing'/);
   const { item: order } = await m.api.getMarketOrder(error.orderId);
   assertEquals(order.serviceId, PRICE_FEED);

@@ -10,13 +10,7 @@ import {
 } from "@std/assert";
 import { Wallet } from "ethers";
 import { privateKeyToAccount } from "viem/accounts";
-import {
-  OrchestrationApiError,
-  OrchestrationValidationError,
-  PeaqosClient,
-  type Signer,
-  toSigner,
-} from "../mod.ts";
+import { OrchestrationApiError, PeaqosClient, type Signer, SignerError, toSigner } from "../mod.ts";
 import { createClient, createClientFromEnv, privateKeySigner } from "../signer/mod.ts";
 import { startSandbox } from "../sandbox/mod.ts";
 
@@ -70,7 +64,7 @@ Deno.test("privateKeySigner() rejects invalid keys without echoing them", () => 
     KNOWN_KEY + "00",
   ];
   for (const key of bad) {
-    const error = assertThrows(() => privateKeySigner(key), OrchestrationValidationError);
+    const error = assertThrows(() => privateKeySigner(key), SignerError);
     assertEquals(error.field, "privateKey");
     if (key.length > 4) assertFalse(error.message.includes(key.slice(2, 20)), error.message);
   }
@@ -161,7 +155,7 @@ Deno.test("toSigner() leaves signTypedData out when the signer has none and chec
         signMessage: () => Promise.resolve(""),
         signTypedData: "yes",
       } as unknown as Signer),
-    OrchestrationValidationError,
+    SignerError,
   );
   assertEquals(error.field, "signer.signTypedData");
   const liar = toSigner({
@@ -171,7 +165,7 @@ Deno.test("toSigner() leaves signTypedData out when the signer has none and chec
   });
   const rejection = await assertRejects(
     () => liar.signTypedData!({}, AUTHORIZATION_TYPES, {}),
-    OrchestrationValidationError,
+    SignerError,
   );
   assertEquals(rejection.field, "signature");
   assertStringIncludes(rejection.message, "signTypedData");
@@ -186,11 +180,11 @@ Deno.test("toSigner() rejects objects that cannot sign before any request", asyn
     [{ address: KNOWN_ADDRESS }, "signer.signMessage"],
   ];
   for (const [value, field] of cases) {
-    const error = assertThrows(() => toSigner(value as Signer), OrchestrationValidationError);
+    const error = assertThrows(() => toSigner(value as Signer), SignerError);
     assertEquals(error.field, field);
   }
   const liar = toSigner({ address: KNOWN_ADDRESS, signMessage: () => Promise.resolve("0xdead") });
-  const error = await assertRejects(() => liar.signMessage("m"), OrchestrationValidationError);
+  const error = await assertRejects(() => liar.signMessage("m"), SignerError);
   assertEquals(error.field, "signature");
 });
 

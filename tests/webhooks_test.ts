@@ -9,7 +9,6 @@ import {
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import {
   OrchestrationError,
-  OrchestrationValidationError,
   OrchestrationWebhookError,
   signWebhook,
   signWebhookHeaders,
@@ -117,7 +116,8 @@ Deno.test("signWebhook() rejects an invalid id, timestamp or secret without thro
   ];
   for (const call of bad) {
     const promise = call(); // must not throw here
-    await assertRejects(() => promise, OrchestrationValidationError);
+    const error = await assertRejects(() => promise, OrchestrationWebhookError);
+    assertEquals(error.reason, "invalid_argument");
   }
   await refusal(
     signWebhook({ id: "msg_1", timestamp: NOW, body: BODY }, "whsec_"),
@@ -221,10 +221,14 @@ Deno.test("verifyWebhook() honours a custom toleranceSeconds", async () => {
   );
   const ok = await verifyWebhook(BODY, headers, SECRET, { now: NOW, toleranceSeconds: 30 });
   assertEquals(ok.event.type, "order.handoff");
-  await assertRejects(
+  const bad = await assertRejects(
     () => verifyWebhook(BODY, headers, SECRET, { toleranceSeconds: -1 }),
-    OrchestrationValidationError,
+    OrchestrationWebhookError,
   );
+  assertEquals([bad.reason, bad.message], [
+    "invalid_argument",
+    "Invalid 'toleranceSeconds': must be a non-negative number",
+  ]);
 });
 
 Deno.test("verifyWebhook() refuses a timestamp that is not unix seconds", async () => {

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { TypedDataEncoder, Wallet } from "ethers";
 import { getAddress, hashTypedData as viemHashTypedData } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { OrchestrationValidationError, type TypedDataDomain, type TypedDataTypes } from "../mod.ts";
+import { SignerError, type TypedDataDomain, type TypedDataTypes } from "../mod.ts";
 import { bytesToHex } from "../src/encoding.ts";
 import { encodeType, hashTypedData } from "../signer/eip712.ts";
 import { privateKeySigner } from "../signer/mod.ts";
@@ -203,7 +203,7 @@ Deno.test("privateKeySigner().signTypedData() rejects typed data it cannot encod
     ],
   ];
   for (const [name, run, field] of cases) {
-    const error = await assertRejects(run, OrchestrationValidationError);
+    const error = await assertRejects(run, SignerError);
     assertEquals(error.field, field, name);
   }
 });

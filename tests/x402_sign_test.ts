@@ -11,6 +11,7 @@ import {
 import {
   type MessageSigner,
   OrchestrationValidationError,
+  SignerError,
   signX402Payment,
   type X402PaymentRequired,
   type X402PaymentRequirements,
@@ -40,14 +41,16 @@ function countingSigner(): MessageSigner & { calls: number } {
   return signer;
 }
 
+/** A challenge or option problem is an OrchestrationValidationError; a signer's, a SignerError. */
 async function validationError(
   run: () => Promise<unknown>,
   name: string,
-): Promise<OrchestrationValidationError> {
+): Promise<OrchestrationValidationError | SignerError> {
   try {
     await run();
   } catch (error) {
-    assertInstanceOf(error, OrchestrationValidationError, name);
+    const expected = name.startsWith("signer") ? SignerError : OrchestrationValidationError;
+    assertInstanceOf(error, expected, name);
     return error;
   }
   throw new Error(`Expected a rejection: ${name}`);
@@ -274,7 +277,7 @@ Deno.test("signX402Payment() refuses a signer's malformed signature without echo
   };
   const error = await assertRejects(
     () => signX402Payment(liar, challenge()),
-    OrchestrationValidationError,
+    SignerError,
   );
   assertEquals(error.field, "signature");
   assertFalse(error.message.includes("deadbeefcafe"));
