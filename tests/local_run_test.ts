@@ -52,7 +52,7 @@ Deno.test("parseDevVars() reads KEY=value lines as wrangler does, comments and q
   );
 });
 
-Deno.test("wrangler.jsonc and npm run dev serve the Worker on the local run's port with .dev.vars.example", async () => {
+Deno.test("wrangler.jsonc serves the Worker on the local run's port, loopback http off", async () => {
   const config = JSON.parse(
     (await read("worker/wrangler.jsonc")).replace(/^\s*\/\/.*$/gm, "").replace(
       /,(\s*[}\]])/g,
@@ -62,10 +62,35 @@ Deno.test("wrangler.jsonc and npm run dev serve the Worker on the local run's po
   assertEquals(config.dev, { ip: "127.0.0.1", port: LOCAL_RUN.workerPort });
   // Deployed, the loopback escape is off; only the dev settings turn it on.
   assertEquals(config.vars.HANDOFF_ALLOW_LOOPBACK_HTTP, "false");
-  const { scripts } = JSON.parse(await read("worker/package.json")) as {
-    scripts: Record<string, string>;
-  };
-  assertMatch(scripts.dev!, /wrangler dev --env-file \.dev\.vars\.example --env-file \.dev\.vars$/);
+});
+
+const hasNode = await new Deno.Command("node", { args: ["--version"], stdout: "null" }).output()
+  .then((output) => output.success, () => false);
+
+Deno.test({
+  name: "npm run dev creates .dev.vars from .dev.vars.example once, and never overwrites it",
+  ignore: !hasNode,
+  async fn() {
+    const { scripts } = JSON.parse(await read("worker/package.json")) as {
+      scripts: Record<string, string>;
+    };
+    // Node 20 reads `--env-file` even after the script name and exits on a missing file, so the
+    // dev script relies on wrangler's own `.dev.vars`, which `predev` provides.
+    assertMatch(scripts.dev!, /wrangler dev$/);
+    const dir = await Deno.makeTempDir({ prefix: "peaqos-predev-" });
+    try {
+      await Deno.writeTextFile(`${dir}/.dev.vars.example`, "A=example\n");
+      const predev = () =>
+        new Deno.Command("sh", { args: ["-c", scripts.predev!], cwd: dir }).output();
+      assert((await predev()).success);
+      assertEquals(await Deno.readTextFile(`${dir}/.dev.vars`), "A=example\n");
+      await Deno.writeTextFile(`${dir}/.dev.vars`, "A=mine\n");
+      assert((await predev()).success);
+      assertEquals(await Deno.readTextFile(`${dir}/.dev.vars`), "A=mine\n");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
 // The root README is the integrator's: add "README.md" to the list once its local-run snippet
