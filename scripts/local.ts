@@ -7,8 +7,8 @@
  * - `:8789` a loopback handoff provider (`loopback_provider.ts`) that answers the Worker's
  *   handoff calls as a partner would.
  * - `:8787` the edge Worker, which you start: `cd worker && npm install && npm run dev`
- *   (`wrangler dev` with `.dev.vars.example`, whose `HANDOFF_ALLOW_LOOPBACK_HTTP=true` lets it
- *   call the provider over plain http on 127.0.0.1).
+ *   (`wrangler dev` with `.dev.vars`, a copy of `.dev.vars.example`, whose
+ *   `HANDOFF_ALLOW_LOOPBACK_HTTP=true` lets it call the provider over plain http on 127.0.0.1).
  *
  * A machine and a paired agent are seeded. Once the Worker answers `/health`, one handoff runs
  * through it: the agent's session is stored at the edge, an order for `svc_manual_handoff` is
@@ -375,22 +375,20 @@ export async function checkDevVars(vars: Readonly<Record<string, string>>): Prom
   return problems;
 }
 
-/** The settings `npm run dev` gives the Worker: `.dev.vars.example`, then `.dev.vars` on top. */
-async function workerDevVars(): Promise<{ vars: Record<string, string>; files: string[] }> {
-  const vars: Record<string, string> = {};
-  const files: string[] = [];
-  for (const name of [".dev.vars.example", ".dev.vars"]) {
+/**
+ * The settings `npm run dev` gives the Worker: `worker/.dev.vars`, which it copies from
+ * `worker/.dev.vars.example` when there is none.
+ */
+async function workerDevVars(): Promise<{ vars: Record<string, string>; file: string }> {
+  for (const file of ["worker/.dev.vars", "worker/.dev.vars.example"]) {
     try {
-      Object.assign(
-        vars,
-        parseDevVars(await Deno.readTextFile(new URL(`../worker/${name}`, import.meta.url))),
-      );
-      files.push(`worker/${name}`);
+      const text = await Deno.readTextFile(new URL(`../${file}`, import.meta.url));
+      return { vars: parseDevVars(text), file };
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
   }
-  return { vars, files };
+  return { vars: {}, file: "worker/.dev.vars.example" };
 }
 
 async function waitForWorker(url: string, signal: AbortSignal): Promise<boolean> {
@@ -423,10 +421,8 @@ async function main(args: readonly string[]): Promise<void> {
     console.error(`Unexpected argument '${args[0]}' (see 'deno task local --help')`);
     Deno.exit(2);
   }
-  const { vars, files } = await workerDevVars();
-  for (const problem of await checkDevVars(vars)) {
-    console.warn(`Warning: ${files.at(-1) ?? "worker/.dev.vars.example"}: ${problem}`);
-  }
+  const { vars, file } = await workerDevVars();
+  for (const problem of await checkDevVars(vars)) console.warn(`Warning: ${file}: ${problem}`);
 
   let local: LocalStack;
   try {
