@@ -4,11 +4,14 @@
  * `wrangler deploy --dry-run --outdir` (checking that `contract/`'s zod is worker/'s own), checks
  * `worker-configuration.d.ts` with `wrangler types --check`, then starts `wrangler dev` offline
  * on 127.0.0.1 with the documented `.dev.vars.example` and checks it answers (health, an
- * unauthenticated proxy call, and MCP `initialize` + `tools/list`). Ends with one line,
- * `N passed, M failed`; exits 1 when anything failed.
+ * unauthenticated proxy call, and MCP `initialize` + `tools/list`), and runs the local run's
+ * story against it (`scripts/local.ts`: the sandbox's webhooks in, the loopback provider called
+ * once over plain http, the order confirmed). Ends with one line, `N passed, M failed`; exits 1
+ * when anything failed.
  *
  * @module
  */
+import { startLocal } from "./local.ts";
 
 const WORKER = new URL("../worker/", import.meta.url).pathname;
 const TIMEOUT_MS = 120_000;
@@ -152,50 +155,66 @@ await check(
   },
 );
 
+/**
+ * `wrangler dev` offline on 127.0.0.1 with these env files (later ones override earlier ones, as
+ * `.dev.vars` does), once `/health` answers. In its own process group (setsid), so `stop()` ends
+ * the whole tree (npx, wrangler, workerd) together.
+ */
+async function wranglerDev(
+  port: number,
+  envFiles: readonly string[],
+): Promise<{ stop(): Promise<void> }> {
+  const child = new Deno.Command("setsid", {
+    args: [
+      "npx",
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(freePort()),
+      ...envFiles.flatMap((file) => ["--env-file", file]),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "warn",
+    ],
+    cwd: WORKER,
+    env: { CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "null",
+    stdin: "null",
+  }).spawn();
+  const stop = async () => {
+    try {
+      Deno.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+  };
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      const body = await health.json().catch(() => ({})) as { status?: string };
+      if (health.ok && body.status === "ok") return { stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await stop();
+  throw new Error(`no healthy answer on port ${port} within ${TIMEOUT_MS} ms`);
+}
+
 await check(
   "wrangler dev serves the Worker (and its MCP endpoint) offline on 127.0.0.1",
   async () => {
     const port = freePort();
-    // In its own process group (setsid), so the whole tree (npx, wrangler, workerd) ends together.
-    const child = new Deno.Command("setsid", {
-      args: [
-        "npx",
-        "wrangler",
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--inspector-port",
-        String(freePort()),
-        "--env-file",
-        ".dev.vars.example",
-        "--show-interactive-dev-session=false",
-        "--log-level",
-        "warn",
-      ],
-      cwd: WORKER,
-      env: { CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
-      stdout: "null",
-      stderr: "null",
-      stdin: "null",
-    }).spawn();
+    const dev = await wranglerDev(port, [".dev.vars.example"]);
     try {
-      const deadline = Date.now() + TIMEOUT_MS;
-      let health: Response | undefined;
-      while (Date.now() < deadline) {
-        try {
-          health = await fetch(`http://127.0.0.1:${port}/health`);
-          if (health.ok) break;
-          await health.body?.cancel();
-        } catch {
-          // not listening yet
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      if (!health?.ok) throw new Error(`no healthy answer on port ${port} within ${TIMEOUT_MS} ms`);
-      const body = await health.json() as { status?: string };
-      if (body.status !== "ok") throw new Error(`health answered ${JSON.stringify(body)}`);
       const unauthorized = await fetch(`http://127.0.0.1:${port}/v1/market/services`);
       const refusal = await unauthorized.json() as { error?: { code?: string } };
       if (unauthorized.status !== 401 || typeof refusal.error?.code !== "string") {
@@ -203,12 +222,46 @@ await check(
       }
       await probeMcp(`http://127.0.0.1:${port}/mcp`);
     } finally {
+      await dev.stop();
+    }
+  },
+);
+
+await check(
+  "wrangler dev runs the local run's handoff: webhooks in, loopback provider called once, order confirmed",
+  async () => {
+    // The local run on free ports; `.dev.vars.example` as written, with only its two local
+    // addresses moved to them by a second env file.
+    const port = freePort();
+    await using local = await startLocal({
+      sandboxPort: 0,
+      providerPort: 0,
+      workerUrl: `http://127.0.0.1:${port}`,
+      webhookRetryDelayMs: 200,
+    });
+    const moved = await Deno.makeTempFile({ prefix: "peaqos-local-", suffix: ".env" });
+    try {
+      await Deno.writeTextFile(
+        moved,
+        `PEAQOS_ORCHESTRATION_URL=${local.sandbox.url}\n` +
+          `HANDOFF_ALLOWED_HOSTS=${new URL(local.provider.url).host}\n`,
+      );
+      const dev = await wranglerDev(port, [".dev.vars.example", moved]);
       try {
-        Deno.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
+        const { order, providerCalls, workerRecord } = await local.runHandoff();
+        const types = workerRecord.events.map((event) => event.type);
+        if (order.status !== "confirmed") throw new Error(`order is '${order.status}'`);
+        if (providerCalls.length !== 1) {
+          throw new Error(`the provider was called ${providerCalls.length} times`);
+        }
+        if (!types.includes("order.handoff") || workerRecord.handoff?.state !== "confirmed") {
+          throw new Error(`the Worker recorded ${JSON.stringify(workerRecord)}`);
+        }
+      } finally {
+        await dev.stop();
       }
-      await child.status;
+    } finally {
+      await Deno.remove(moved);
     }
   },
 );

@@ -129,10 +129,21 @@ Deno.test("checkHandoffUrl() refuses private, loopback, link-local and metadata 
 });
 
 /** Each table URL checked with its own host listed, so only the address policy can refuse. */
-function listedVerdict(raw: string): string {
+function listedVerdict(raw: string, allowLoopbackHttp = false): string {
   const listed = [new URL(raw).hostname.toLowerCase().replace(/\.+$/, "")];
-  const verdict = checkHandoffUrl(raw, policy(listed));
+  const verdict = checkHandoffUrl(raw, policy(listed, allowLoopbackHttp));
   return verdict.ok ? "ok" : verdict.reason;
+}
+
+/**
+ * Whether a table host spells loopback as the local-dev flag means it: `127.0.0.0/8` (after the
+ * URL parser's normalisation), `[::1]`, `localhost` or `*.localhost`, trailing dots aside.
+ * Written out here rather than taken from `ipaddr.js`, so the test does not share the code's view.
+ */
+function spellsLoopback(host: string): boolean {
+  const name = new URL(`https://${host}/`).hostname.toLowerCase().replace(/\.+$/, "");
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) || name === "[::1]" ||
+    name === "localhost" || name.endsWith(".localhost");
 }
 
 const REFUSED = /private or reserved address|not a valid/;
@@ -149,6 +160,58 @@ Deno.test("checkHandoffUrl() refuses every spelling of a non-public host in the 
   }
   for (const host of ACCEPTED_HOSTS) {
     assertEquals(listedVerdict(`https://${host}/x`), "ok", host);
+  }
+});
+
+Deno.test("checkHandoffUrl() with the local-dev flag allows only the table's loopback spellings, and refuses the rest as before", async (t) => {
+  const loopback = REFUSED_HOSTS.filter(spellsLoopback);
+  assert(loopback.length >= 20, `${loopback.length} loopback spellings`);
+  await t.step("loopback spellings: refused without the flag, over http too", () => {
+    for (const host of loopback) {
+      assertMatch(listedVerdict(`https://${host}/x`), REFUSED, host);
+      assertMatch(listedVerdict(`http://${host}:8789/x`), /must use https/, `http ${host}`);
+    }
+  });
+  await t.step("loopback spellings: allowed with the flag, over http and https", () => {
+    for (const host of loopback) {
+      assertEquals(listedVerdict(`http://${host}:8789/x`, true), "ok", `http ${host}`);
+      assertEquals(listedVerdict(`https://${host}/x`, true), "ok", `https ${host}`);
+    }
+  });
+  await t.step("every other refused spelling: still refused with the flag", () => {
+    for (const host of REFUSED_HOSTS.filter((host) => !spellsLoopback(host))) {
+      assertMatch(listedVerdict(`https://${host}/x`, true), REFUSED, host);
+      assertMatch(listedVerdict(`http://${host}/x`, true), /must use https/, `http ${host}`);
+    }
+  });
+  await t.step("public hosts: https as before, never plain http", () => {
+    for (const host of ACCEPTED_HOSTS) {
+      assertEquals(listedVerdict(`https://${host}/x`, true), "ok", host);
+      assertMatch(listedVerdict(`http://${host}/x`, true), /must use https/, `http ${host}`);
+    }
+  });
+  await t.step("loopback outside the allowlist: refused with the flag", () => {
+    for (const url of ["http://127.0.0.1:8789/x", "http://localhost:8789/x", "http://[::1]/x"]) {
+      const verdict = checkHandoffUrl(url, policy(["127.0.0.1:8790", "partner.example"], true));
+      assert(!verdict.ok, url);
+      assertMatch(verdict.reason, /not in HANDOFF_ALLOWED_HOSTS/, url);
+    }
+    assert(checkHandoffUrl("http://127.0.0.1:8789/x", policy(["127.0.0.1:8789"], true)).ok);
+    assert(
+      !checkHandoffUrl("http://user:pw@127.0.0.1:8789/x", policy(["127.0.0.1:8789"], true)).ok,
+      "credentials are refused with the flag too",
+    );
+  });
+});
+
+Deno.test('readConfig() turns the local-dev flag on for exactly "true"', () => {
+  assertEquals(readConfig({ HANDOFF_ALLOW_LOOPBACK_HTTP: "true" } as Env).allowLoopbackHttp, true);
+  for (const value of [undefined, "", "false", "TRUE", "True", "1", "yes", " true", "true "]) {
+    assertEquals(
+      readConfig({ HANDOFF_ALLOW_LOOPBACK_HTTP: value } as Env).allowLoopbackHttp,
+      false,
+      String(value),
+    );
   }
 });
 
@@ -176,6 +239,19 @@ Deno.test("checkHandoffUrl() gives the same verdicts in workerd for the whole ta
         listedVerdict(url),
         `workerd and Deno agree: ${url}`,
       );
+    });
+    // With the local-dev flag, over plain http: loopback spellings pass, nothing else does.
+    const httpUrls = [...REFUSED_HOSTS, ...ACCEPTED_HOSTS].map((host) => `http://${host}/x`);
+    const flagged = await mf.dispatchFetch("http://policy/?loopback=true", {
+      method: "POST",
+      body: JSON.stringify(httpUrls),
+    });
+    const flaggedVerdicts = await flagged.json() as string[];
+    httpUrls.forEach((url, i) => {
+      const host = [...REFUSED_HOSTS, ...ACCEPTED_HOSTS][i]!;
+      if (spellsLoopback(host)) assertEquals(flaggedVerdicts[i], "ok", `workerd: ${url}`);
+      else assertMatch(flaggedVerdicts[i]!, /must use https/, `workerd: ${url}`);
+      assertEquals(flaggedVerdicts[i], listedVerdict(url, true), `workerd and Deno agree: ${url}`);
     });
   } finally {
     await disposeMiniflare(mf);
