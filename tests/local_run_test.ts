@@ -93,13 +93,11 @@ Deno.test({
   },
 });
 
-// The root README is the integrator's: add "README.md" to the list once its local-run snippet
-// (`deno task local`) is in.
-Deno.test("the sandbox and Worker READMEs give each piece the local run's ports", async () => {
+Deno.test("the READMEs give each piece the local run's ports", async () => {
   const ports = new Set(
     [LOCAL_RUN.workerPort, LOCAL_RUN.sandboxPort, LOCAL_RUN.providerPort].map(String),
   );
-  for (const path of ["sandbox/README.md", "worker/README.md"]) {
+  for (const path of ["README.md", "sandbox/README.md", "worker/README.md"]) {
     const text = await read(path);
     for (const [port] of text.matchAll(/\b87[89]\d\b/g)) {
       assert(ports.has(port), `${path} names port ${port}`);
@@ -111,7 +109,7 @@ Deno.test("the sandbox and Worker READMEs give each piece the local run's ports"
       assertEquals(Number(port), LOCAL_RUN.workerPort, `${path}: webhooks to ${port}`);
     }
   }
-  for (const path of ["sandbox/README.md", "worker/README.md"]) {
+  for (const path of ["README.md", "sandbox/README.md", "worker/README.md"]) {
     assertMatch(await read(path), /deno task local/, path);
   }
 });
