@@ -15,6 +15,8 @@ import { startLocal } from "./local.ts";
 
 const WORKER = new URL("../worker/", import.meta.url).pathname;
 const TIMEOUT_MS = 120_000;
+/** One request to `wrangler dev`; a hung answer fails the check instead of the suite. */
+const REQUEST_TIMEOUT_MS = 15_000;
 
 let passed = 0;
 let failed = 0;
@@ -60,6 +62,7 @@ const DEV_EDGE_KEY = "edge_dev_key_change_me";
 async function probeMcp(url: string): Promise<void> {
   const rpc = async (body: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(url, {
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       method: "POST",
       headers: {
         authorization: `Bearer ${DEV_EDGE_KEY}`,
@@ -94,13 +97,32 @@ async function probeMcp(url: string): Promise<void> {
   }
 }
 
+/** Whether `worker/node_modules` holds exactly what `package-lock.json` pins. */
+async function installedAsLocked(): Promise<boolean> {
+  const read = async (path: string) => {
+    try {
+      const lock = JSON.parse(await Deno.readTextFile(`${WORKER}${path}`)) as {
+        packages?: Record<string, { version?: string }>;
+      };
+      return Object.entries(lock.packages ?? {})
+        .filter(([name]) => name !== "")
+        .map(([name, entry]) => `${name}@${entry.version}`)
+        .sort().join("\n");
+    } catch {
+      return undefined;
+    }
+  };
+  const installed = await read("node_modules/.package-lock.json");
+  return installed !== undefined && installed === await read("package-lock.json");
+}
+
 await check("npm installs worker/ dependencies from its lockfile", async () => {
-  try {
-    await Deno.stat(`${WORKER}node_modules/.bin/wrangler`);
-  } catch {
-    await exec("npm", ["ci", "--no-audit", "--no-fund"]);
-  }
+  // A node_modules left by an older lockfile (a dependency added since) is installed again.
+  if (!await installedAsLocked()) await exec("npm", ["ci", "--no-audit", "--no-fund"]);
   await Deno.stat(`${WORKER}node_modules/.bin/wrangler`);
+  if (!await installedAsLocked()) {
+    throw new Error("worker/node_modules differs from package-lock.json");
+  }
 });
 
 await check("wrangler deploy --dry-run --outdir builds the bundle", async () => {
@@ -197,7 +219,10 @@ async function wranglerDev(
   const deadline = Date.now() + TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      // A Worker that failed to build can accept the connection and never answer.
+      const health = await fetch(`http://127.0.0.1:${port}/health`, {
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       const body = await health.json().catch(() => ({})) as { status?: string };
       if (health.ok && body.status === "ok") return { stop };
     } catch {
@@ -215,7 +240,9 @@ await check(
     const port = freePort();
     const dev = await wranglerDev(port, [".dev.vars.example"]);
     try {
-      const unauthorized = await fetch(`http://127.0.0.1:${port}/v1/market/services`);
+      const unauthorized = await fetch(`http://127.0.0.1:${port}/v1/market/services`, {
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       const refusal = await unauthorized.json() as { error?: { code?: string } };
       if (unauthorized.status !== 401 || typeof refusal.error?.code !== "string") {
         throw new Error(`an unauthenticated proxy call answered ${unauthorized.status}`);
