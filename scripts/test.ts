@@ -5,8 +5,10 @@
  * Suites: the static checks (format, lint, type-check, JSDoc examples; one test each), the Deno suite
  * (`tests/`, sanitizers on) and the cross-runtime suites (`scripts/test_runtimes.ts`: the npm
  * tarball on Node, Bun and workerd, plus the package lints), the Worker as a user builds and
- * runs it (`wrangler deploy --dry-run`, `wrangler dev`), and the sandbox's npm package
- * (`scripts/test_sandbox_npm.ts`: its command and an SDK story on Node, Bun and Deno). Each suite's own summary line is
+ * runs it (`wrangler deploy --dry-run`, `wrangler dev`), the sandbox's npm package
+ * (`scripts/test_sandbox_npm.ts`: its command and an SDK story on Node, Bun and Deno) and its JSR
+ * package (`scripts/test_sandbox_jsr.ts`: `deno publish --dry-run` of the staged folder, the
+ * story and the command on it). Each suite's own summary line is
  * parsed for its counts; a suite that exits non-zero without a parsable summary counts as one
  * failure.
  *
@@ -65,6 +67,8 @@ const suites: Suite[] = [
   { name: "worker build", args: ["run", "-A", "scripts/test_worker_build.ts"], parse: parsePlain },
   // The sandbox's npm package from its tarball on Node, Bun and Deno.
   { name: "sandbox npm", args: ["run", "-A", "scripts/test_sandbox_npm.ts"], parse: parsePlain },
+  // The sandbox's JSR package, staged self-contained: publish dry run, story and command.
+  { name: "sandbox jsr", args: ["run", "-A", "scripts/test_sandbox_jsr.ts"], parse: parsePlain },
 ];
 
 // The subcommands that resolve modules, and so read the lockfile (fmt and lint do not take one).

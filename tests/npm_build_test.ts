@@ -11,7 +11,7 @@ import {
   parseNpmMetadata,
 } from "../scripts/npm_package.ts";
 import ts from "npm:typescript@5.9.3";
-import { absoluteLink, npmReadme, ReadmeError } from "../scripts/npm_readme.ts";
+import { absoluteLink, npmReadme, ReadmeError, registryReadme } from "../scripts/npm_readme.ts";
 import { collectVendorBindings, type VendorBindings, vendorEntry } from "../scripts/npm_vendor.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -87,6 +87,26 @@ Deno.test("npmReadme() refuses a Deno install line before the npm one", () => {
 Deno.test("absoluteLink() refuses a link that leaves the repository", () => {
   assertThrows(() => absoluteLink("../other/x.md", REPO, false), ReadmeError, "outside");
   assertEquals(absoluteLink("mailto:a@b.c", REPO, false), "mailto:a@b.c");
+});
+
+Deno.test("registryReadme() resolves a nested README's links from its own folder", () => {
+  const input = [
+    "[Worker](../worker/README.md#local-run), [app](app.ts), [root](/README.md), [top](#flags)",
+    "```ts",
+    'import { x } from "./mod.ts"; // [not a link](x.md)',
+    "```",
+  ].join("\n");
+  assertEquals(
+    registryReadme(input, REPO, "sandbox/"),
+    [
+      `[Worker](${REPO}/blob/main/worker/README.md#local-run), [app](${REPO}/blob/main/sandbox/app.ts), ` +
+      `[root](${REPO}/blob/main/README.md), [top](#flags)`,
+      "```ts",
+      'import { x } from "./mod.ts"; // [not a link](x.md)',
+      "```",
+    ].join("\n"),
+  );
+  assertThrows(() => registryReadme("[x](../../x.md)", REPO, "sandbox"), ReadmeError, "outside");
 });
 
 Deno.test("npmReadme() of the real README leaves no relative link and puts npm first", async () => {
