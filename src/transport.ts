@@ -249,39 +249,96 @@ export type TransportConfig = {
 };
 
 /**
- * One route call, declared by a resource method. `route` is `"<METHOD> <path template>"`
- * with `:name` placeholders filled from `params`.
+ * What `client.orchestration.withResponse.<method>()` resolves to: the checked body as
+ * `data`, with the HTTP response it came in (its body already read) and the server's request
+ * id.
+ *
+ * @example Read the request id of a successful call
+ * ```ts
+ * import { PeaqosClient, type WithResponse, type ItemResponse, type Machine } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz" });
+ * const result: WithResponse<ItemResponse<Machine>> = await client.orchestration.withResponse
+ *   .getMachine("m-1");
+ * console.log(result.response.status, result.requestId, result.data.item.id);
+ * ```
+ */
+export type WithResponse<T> = {
+  readonly data: T;
+  readonly response: Response;
+  /** The server's `x-request-id`, when sent. */
+  readonly requestId: string | undefined;
+};
+
+/**
+ * One route of `client.orchestration`, parsed once from its declaration (see
+ * `src/orchestration/routes.ts` for the grammar).
  *
  * @internal
  */
-export type RequestSpec = {
-  readonly route: string;
-  readonly params?: Readonly<Record<string, string>> | undefined;
-  readonly query?: object | undefined;
-  /** Validate `query` as cursor pagination (limit 1..500). */
-  readonly paginated?: boolean | undefined;
-  readonly body?: unknown;
-  /** Fields that must be present and non-empty: of the body, or of the query on GET. */
-  readonly required?: readonly string[] | undefined;
-  /** Agent auth: the pairing token sent as `x-agent-pairing-token`. */
-  readonly agent?: string | undefined;
-  /** `"none"`: no auth header at all (the heartbeat carries its token in the body). */
-  readonly auth?: "none" | undefined;
-  /** Address the path below `orchestrationUrl` itself, without `/api/v1` (`GET /health`). */
-  readonly unversioned?: boolean | undefined;
-  readonly expect: Envelope;
-  /** A one-time secret in `item` to hide from every printed form of the result. */
-  readonly secret?: "pairingToken" | "provisioningToken" | undefined;
-};
-
-/** A route template, split once: literal pieces around the placeholder names. */
-type Route = {
+export type Route = {
   readonly method: string;
-  readonly hasBody: boolean;
   /** `literals[0] names[0] literals[1] names[1] ... literals[n]` */
   readonly literals: readonly string[];
+  /** Path placeholders: the method's first arguments, in order. */
   readonly names: readonly string[];
+  readonly expect: Envelope;
+  /** The argument after the ids is the query (GET) or the body (other methods). */
+  readonly input: boolean;
+  /** Sends a JSON body: every method but GET and DELETE. */
+  readonly hasBody: boolean;
+  /** The next argument is the pairing token, sent as `x-agent-pairing-token`. */
+  readonly agent: boolean;
+  /** No auth header at all (the heartbeat carries its token in the body). */
+  readonly noAuth: boolean;
+  /** Below `orchestrationUrl` itself, not `/api/v1` (`GET /health`). */
+  readonly root: boolean;
+  /** Fields that must be present and non-empty: of the body, or of the query on GET. */
+  readonly required: readonly string[];
+  /** A one-time secret in `item` to hide from every printed form of the result. */
+  readonly secret: "pairingToken" | "provisioningToken" | undefined;
+  /** A list whose query is validated as cursor pagination (limit 1..500). */
+  readonly paginated: boolean;
+  /** Position of the `RequestOptions` argument. */
+  readonly arity: number;
 };
+
+const PLACEHOLDER = /:([A-Za-z][A-Za-z0-9]*)/g;
+
+/**
+ * Parses a route declaration, `"<METHOD> <path> <envelope> [flags]"`.
+ *
+ * @internal
+ */
+export function parseRoute(declaration: string): Route {
+  const [method, path, expect, ...flags] = declaration.split(" ") as [
+    string,
+    string,
+    Envelope,
+    ...string[],
+  ];
+  const value = (name: string) => flags.find((flag) => flag.startsWith(name))?.slice(name.length);
+  // split() with a capturing group interleaves literals and names.
+  const pieces = path.split(PLACEHOLDER);
+  const names = pieces.filter((_, index) => index % 2 === 1);
+  const input = flags.includes("query") || flags.includes("body");
+  const agent = flags.includes("agent");
+  return {
+    method,
+    literals: pieces.filter((_, index) => index % 2 === 0),
+    names,
+    expect,
+    input,
+    hasBody: method !== "GET" && method !== "DELETE",
+    agent,
+    noAuth: flags.includes("noauth"),
+    root: flags.includes("root"),
+    required: value("need:")?.split(",") ?? [],
+    secret: value("secret:") as Route["secret"],
+    paginated: expect === "list" && input,
+    arity: names.length + Number(input) + Number(agent),
+  };
+}
 
 type Prepared = {
   readonly method: string;
@@ -298,7 +355,6 @@ class Failure {
 }
 
 const USER_AGENT = `peaq-os-sdk-js/${VERSION}`;
-const PLACEHOLDER = /:([A-Za-z][A-Za-z0-9]*)/g;
 const RESERVED_HEADERS = new Set([
   "x-api-key",
   "x-agent-pairing-token",
@@ -307,32 +363,10 @@ const RESERVED_HEADERS = new Set([
   "user-agent",
   "accept",
 ]);
-const NO_PARAMS: Readonly<Record<string, string>> = {};
 const MAX_SHOWN_SERVER_MESSAGE = 500;
 
 // Looked up at call time so a fetch installed (or mocked) after construction is used.
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
-
-// Route templates are a fixed set of literals: each is split once per process.
-const routes = new Map<string, Route>();
-
-function parseRoute(template: string): Route {
-  let route = routes.get(template);
-  if (route === undefined) {
-    const space = template.indexOf(" ");
-    const method = template.slice(0, space);
-    // split() with a capturing group interleaves literals and names.
-    const pieces = template.slice(space + 1).split(PLACEHOLDER);
-    route = {
-      method,
-      hasBody: method !== "GET" && method !== "DELETE",
-      literals: pieces.filter((_, index) => index % 2 === 0),
-      names: pieces.filter((_, index) => index % 2 === 1),
-    };
-    routes.set(template, route);
-  }
-  return route;
-}
 
 /**
  * Sends requests for one client. Not exported from the package: resource methods are its
@@ -383,17 +417,23 @@ export class Transport {
     );
   }
 
-  /** Sends one route call and resolves to its checked body (`undefined` for `void` routes). */
-  async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
-    const prepared = this.#prepare(spec, options);
+  /**
+   * Sends one call of `route` with the method's arguments: the path ids, then the query or
+   * body, then the pairing token, as the route declares, and last the `RequestOptions`.
+   * Resolves to the checked body (`undefined` for `void` routes), or with `raw`, to a
+   * {@linkcode WithResponse}.
+   */
+  async request(route: Route, args: readonly unknown[], raw?: boolean): Promise<unknown> {
+    const options = (args[route.arity] ?? undefined) as RequestOptions | undefined;
+    const prepared = this.#prepare(route, args, options);
     const signal = options?.signal;
     const retry = this.#retry;
     const maxAttempts = retry && isSafeToRetry(prepared.method, prepared.headers)
       ? retry.maxAttempts
       : 1;
     for (let attempt = 1;; attempt++) {
-      const outcome = await this.#attempt(prepared, spec, signal, attempt);
-      if (!(outcome instanceof Failure)) return outcome as T;
+      const outcome = await this.#attempt(prepared, route, signal, attempt, raw);
+      if (!(outcome instanceof Failure)) return outcome;
       const { error } = outcome;
       if (attempt >= maxAttempts || !isRetryable(error) || !retry) {
         this.#log?.("warn", `${prepared.method} ${prepared.url} failed: ${error.message}`);
@@ -422,34 +462,34 @@ export class Transport {
     }
   }
 
-  #prepare(spec: RequestSpec, options: RequestOptions | undefined): Prepared {
-    const route = parseRoute(spec.route);
+  #prepare(route: Route, args: readonly unknown[], options: RequestOptions | undefined): Prepared {
     const { method, literals, names } = route;
     let path = literals[0]!;
-    if (names.length > 0) {
-      const params = spec.params ?? NO_PARAMS;
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        path += encodeURIComponent(validatePathParam(name, params[name])) + literals[i + 1]!;
-      }
+    for (let i = 0; i < names.length; i++) {
+      path += encodeURIComponent(validatePathParam(names[i]!, args[i])) + literals[i + 1]!;
     }
-    if (spec.paginated) validateListQuery(spec.query as Record<string, unknown> | undefined);
-    if (route.hasBody) validateBody(spec.body, spec.required ?? []);
-    else if (spec.required) validateBody(spec.query ?? {}, spec.required);
-    const search = spec.query == null ? "" : encodeQuery(spec.query);
-    const headers = this.#headers(spec, options);
-    const body = route.hasBody ? serialize(spec.body ?? {}) : undefined;
+    const input = route.input ? args[names.length] : undefined;
+    if (route.paginated) validateListQuery(input as Record<string, unknown> | undefined);
+    if (route.hasBody) validateBody(input, route.required);
+    else if (route.required.length > 0) validateBody(input ?? {}, route.required);
+    const search = route.hasBody || input == null ? "" : encodeQuery(input);
+    const headers = this.#headers(route, args, options);
+    const body = route.hasBody ? serialize(input ?? {}) : undefined;
     if (body !== undefined) headers["content-type"] = "application/json";
     const timeoutMs = options?.timeoutMs ??
       (method === "GET" ? this.#readTimeout : this.#writeTimeout);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
     }
-    const url = `${spec.unversioned ? this.#rootUrl : this.#baseUrl}${path}${search}`;
+    const url = `${route.root ? this.#rootUrl : this.#baseUrl}${path}${search}`;
     return { method, url, headers, body, timeoutMs };
   }
 
-  #headers(spec: RequestSpec, options: RequestOptions | undefined): Record<string, string> {
+  #headers(
+    route: Route,
+    args: readonly unknown[],
+    options: RequestOptions | undefined,
+  ): Record<string, string> {
     // Lower-case names, as Headers would give; no prototype, so any header name is a plain key.
     const headers: Record<string, string> = Object.create(null);
     if (options != null) {
@@ -460,9 +500,9 @@ export class Transport {
     }
     headers["accept"] = "application/json";
     headers["user-agent"] = USER_AGENT;
-    if (spec.auth === "none") return headers;
-    if ("agent" in spec) {
-      headers["x-agent-pairing-token"] = validateCredential("pairingToken", spec.agent);
+    if (route.noAuth) return headers;
+    if (route.agent) {
+      headers["x-agent-pairing-token"] = validateCredential("pairingToken", args[route.arity - 1]);
     }
     // The API is public unless the deployment turns API-key auth on: without a key the call is
     // sent anyway and the server's AUTH_REQUIRED is the answer.
@@ -498,9 +538,10 @@ export class Transport {
 
   async #attempt(
     prepared: Prepared,
-    spec: RequestSpec,
+    route: Route,
     signal: AbortSignal | undefined,
     attempt: number,
+    raw: boolean | undefined,
   ): Promise<unknown> {
     if (signal?.aborted) return new Failure(aborted(prepared, this.#origin, signal.reason));
     // Built only when something observes it: redacting headers on every call costs time.
@@ -559,10 +600,11 @@ export class Transport {
         });
       }
     }
-    const outcome = this.#interpret(response, text, spec, prepared);
-    return outcome instanceof OrchestrationError
-      ? new Failure(outcome, response.headers.get("retry-after"))
-      : outcome;
+    const outcome = this.#interpret(response, text, route, prepared);
+    if (outcome instanceof OrchestrationError) {
+      return new Failure(outcome, response.headers.get("retry-after"));
+    }
+    return raw ? { data: outcome, response, requestId: requestIdOf(response) } : outcome;
   }
 
   #networkError(
@@ -624,7 +666,7 @@ export class Transport {
   }
 
   // The checked body, or the API error the response amounts to.
-  #interpret(response: Response, text: string, spec: RequestSpec, prepared: Prepared): unknown {
+  #interpret(response: Response, text: string, route: Route, prepared: Prepared): unknown {
     const status = response.status;
     if (status === 0 || (status >= 300 && status < 400)) {
       return this.#apiError(
@@ -637,7 +679,7 @@ export class Transport {
     const ok = status >= 200 && status < 300;
     if (ok) {
       // A void route needs no body and reads none: whatever a server adds is ignored.
-      if (spec.expect === "void") return undefined;
+      if (route.expect === "void") return undefined;
       if (status === 204 || text === "") {
         return this.#apiError(
           prepared,
@@ -658,9 +700,9 @@ export class Transport {
         });
     }
     if (!ok) return this.#errorFromBody(prepared, response, body);
-    const mismatch = envelopeMismatch(spec.expect, body);
-    if (mismatch === undefined && spec.secret !== undefined) {
-      const missing = hideSecret((body as { item: Record<string, unknown> }).item, spec.secret);
+    const mismatch = envelopeMismatch(route.expect, body);
+    if (mismatch === undefined && route.secret !== undefined) {
+      const missing = hideSecret((body as { item: Record<string, unknown> }).item, route.secret);
       if (missing === undefined) return body;
       return this.#apiError(
         prepared,
