@@ -343,6 +343,8 @@ export function parseRoute(declaration: string): Route {
 type Prepared = {
   readonly method: string;
   readonly url: string;
+  /** `url` below the origin, for messages and error summaries. */
+  readonly path: string;
   // A plain record, not a Headers instance: fetch reads a record faster (see bench/).
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | undefined;
@@ -354,16 +356,14 @@ class Failure {
   constructor(readonly error: OrchestrationError, readonly retryAfter: string | null = null) {}
 }
 
+type HookName = "onRequest" | "onResponse" | "onError" | "onRetry";
+
 const USER_AGENT = `peaq-os-sdk-js/${VERSION}`;
-const RESERVED_HEADERS = new Set([
-  "x-api-key",
-  "x-agent-pairing-token",
-  "payment-signature",
-  "content-type",
-  "user-agent",
-  "accept",
-]);
-const MAX_SHOWN_SERVER_MESSAGE = 500;
+// Headers a caller's `headers` option cannot set: the SDK's own.
+const RESERVED_HEADERS =
+  /^(?:x-api-key|x-agent-pairing-token|payment-signature|content-type|user-agent|accept)$/;
+const BAD_RESPONSE = "BAD_RESPONSE";
+const INVALID_SHAPE = "INVALID_RESPONSE_SHAPE";
 
 // Looked up at call time so a fetch installed (or mocked) after construction is used.
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
@@ -375,43 +375,30 @@ const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
  * @internal
  */
 export class Transport {
-  readonly #baseUrl: string;
-  readonly #rootUrl: string;
+  readonly #config: TransportConfig;
   readonly #origin: string;
-  readonly #apiKey: string | undefined;
+  /** The path of `orchestrationUrl`, without trailing slashes (`""` at the root). */
+  readonly #root: string;
   readonly #fetch: FetchLike;
-  readonly #readTimeout: number;
-  readonly #writeTimeout: number;
-  readonly #maxResponseBytes: number;
-  readonly #retry: RetryOptions | undefined;
-  readonly #onRequest: TransportConfig["onRequest"];
-  readonly #onResponse: TransportConfig["onResponse"];
-  readonly #onError: TransportConfig["onError"];
-  readonly #onRetry: TransportConfig["onRetry"];
-  readonly #log: Log | undefined;
+  readonly #read: number;
+  readonly #write: number;
+  readonly #maxBytes: number;
   /** Whether anything needs per-attempt info (hooks or logging); when not, none is built. */
   readonly #observed: boolean;
 
   /** Creates a transport; `orchestrationUrl` must already be a valid http(s) URL. */
   constructor(config: TransportConfig) {
     const url = new URL(config.orchestrationUrl);
+    this.#config = config;
     this.#origin = url.origin;
-    this.#rootUrl = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-    this.#baseUrl = `${this.#rootUrl}${API_BASE_PATH}`;
-    this.#apiKey = config.apiKey;
+    this.#root = url.pathname.replace(/\/+$/, "");
     const injected = config.fetch;
     // Called as a plain function: a bound method (e.g. a Workers service binding's fetch) must
     // not receive the transport as `this`, and browsers reject fetch called on a foreign `this`.
     this.#fetch = injected ? (input, init) => injected(input, init) : globalFetch;
-    this.#readTimeout = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
-    this.#writeTimeout = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
-    this.#maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.#retry = config.retry;
-    this.#onRequest = config.onRequest;
-    this.#onResponse = config.onResponse;
-    this.#onError = config.onError;
-    this.#onRetry = config.onRetry;
-    this.#log = config.log;
+    this.#read = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
+    this.#write = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
+    this.#maxBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#observed = Boolean(
       config.onRequest || config.onResponse || config.onError || config.onRetry || config.log,
     );
@@ -426,8 +413,8 @@ export class Transport {
   async request(route: Route, args: readonly unknown[], raw?: boolean): Promise<unknown> {
     const options = (args[route.arity] ?? undefined) as RequestOptions | undefined;
     const prepared = this.#prepare(route, args, options);
+    const { retry, log } = this.#config;
     const signal = options?.signal;
-    const retry = this.#retry;
     const maxAttempts = retry && isSafeToRetry(prepared.method, prepared.headers)
       ? retry.maxAttempts
       : 1;
@@ -435,103 +422,87 @@ export class Transport {
       const outcome = await this.#attempt(prepared, route, signal, attempt, raw);
       if (!(outcome instanceof Failure)) return outcome;
       const { error } = outcome;
-      if (attempt >= maxAttempts || !isRetryable(error) || !retry) {
-        this.#log?.("warn", `${prepared.method} ${prepared.url} failed: ${error.message}`);
+      const line = `${prepared.method} ${prepared.url}`;
+      if (attempt >= maxAttempts || !isRetryable(error)) {
+        log?.("warn", `${line} failed: ${error.message}`);
         throw error;
       }
-      const delayMs = retryDelayMs(retry, attempt, outcome.retryAfter);
-      this.#log?.(
+      const delayMs = retryDelayMs(retry!, attempt, outcome.retryAfter);
+      log?.(
         "info",
-        `${prepared.method} ${prepared.url} retrying in ${Math.round(delayMs)} ms (attempt ${
+        `${line} retrying in ${Math.round(delayMs)} ms (attempt ${
           attempt + 1
         } of ${maxAttempts}): ${error.message}`,
       );
-      if (this.#onRetry) {
-        await this.#hook(
-          "onRetry",
-          prepared,
-          this.#onRetry,
-          { ...this.#info(prepared, attempt), error, delayMs },
-        );
-      }
+      await this.#hook("onRetry", prepared, { ...info(prepared, attempt), error, delayMs });
       try {
         await sleep(delayMs, signal);
       } catch (reason) {
-        throw aborted(prepared, this.#origin, reason);
+        throw aborted(prepared, reason);
       }
     }
   }
 
   #prepare(route: Route, args: readonly unknown[], options: RequestOptions | undefined): Prepared {
-    const { method, literals, names } = route;
+    const { method, literals, names, hasBody, required } = route;
     let path = literals[0]!;
     for (let i = 0; i < names.length; i++) {
       path += encodeURIComponent(validatePathParam(names[i]!, args[i])) + literals[i + 1]!;
     }
     const input = route.input ? args[names.length] : undefined;
     if (route.paginated) validateListQuery(input as Record<string, unknown> | undefined);
-    if (route.hasBody) validateBody(input, route.required);
-    else if (route.required.length > 0) validateBody(input ?? {}, route.required);
-    const search = route.hasBody || input == null ? "" : encodeQuery(input);
-    const headers = this.#headers(route, args, options);
-    const body = route.hasBody ? serialize(input ?? {}) : undefined;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const timeoutMs = options?.timeoutMs ??
-      (method === "GET" ? this.#readTimeout : this.#writeTimeout);
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
-    }
-    const url = `${route.root ? this.#rootUrl : this.#baseUrl}${path}${search}`;
-    return { method, url, headers, body, timeoutMs };
-  }
-
-  #headers(
-    route: Route,
-    args: readonly unknown[],
-    options: RequestOptions | undefined,
-  ): Record<string, string> {
+    if (hasBody || required.length) validateBody(hasBody ? input : input ?? {}, required);
     // Lower-case names, as Headers would give; no prototype, so any header name is a plain key.
     const headers: Record<string, string> = Object.create(null);
-    if (options != null) {
-      if (options.headers !== undefined) addExtraHeaders(headers, options.headers);
-      if (options.paymentSignature !== undefined) {
-        headers["payment-signature"] = validatePaymentSignature(options.paymentSignature);
-      }
+    if (options?.headers !== undefined) addExtraHeaders(headers, options.headers);
+    if (options?.paymentSignature !== undefined) {
+      headers["payment-signature"] = validatePaymentSignature(options.paymentSignature);
     }
     headers["accept"] = "application/json";
     headers["user-agent"] = USER_AGENT;
-    if (route.noAuth) return headers;
-    if (route.agent) {
-      headers["x-agent-pairing-token"] = validateCredential("pairingToken", args[route.arity - 1]);
+    if (!route.noAuth) {
+      if (route.agent) {
+        headers["x-agent-pairing-token"] = validateCredential(
+          "pairingToken",
+          args[route.arity - 1],
+        );
+      }
+      // The API is public unless the deployment turns API-key auth on: without a key the call
+      // is sent anyway and the server's AUTH_REQUIRED is the answer.
+      const { apiKey } = this.#config;
+      if (apiKey !== undefined) headers["x-api-key"] = apiKey;
     }
-    // The API is public unless the deployment turns API-key auth on: without a key the call is
-    // sent anyway and the server's AUTH_REQUIRED is the answer.
-    if (this.#apiKey !== undefined) headers["x-api-key"] = this.#apiKey;
-    return headers;
+    let body: string | undefined;
+    if (hasBody) {
+      try {
+        body = JSON.stringify(input ?? {});
+      } catch {
+        // BigInt values and cycles: report them as bad input rather than a bare TypeError.
+        throw new OrchestrationValidationError("params", "JSON-serialisable");
+      }
+      headers["content-type"] = "application/json";
+    }
+    const timeoutMs = options?.timeoutMs ?? (method === "GET" ? this.#read : this.#write);
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
+    }
+    path = `${this.#root}${route.root ? "" : API_BASE_PATH}${path}${
+      hasBody || input == null ? "" : encodeQuery(input)
+    }`;
+    return { method, url: this.#origin + path, path, headers, body, timeoutMs };
   }
 
-  #info(prepared: Prepared, attempt: number): RequestHookInfo {
-    return {
-      method: prepared.method,
-      url: prepared.url,
-      headers: sanitizeBody({ ...prepared.headers }),
-      attempt,
-    };
-  }
-
-  // Runs a hook; one that throws ends the call with an OrchestrationError holding its error.
-  async #hook<I>(
-    name: string,
-    prepared: Prepared,
-    hook: (info: I) => void | Promise<void>,
-    info: I,
-  ): Promise<void> {
+  // Runs a hook if set; one that throws ends the call with an OrchestrationError holding its error.
+  async #hook(name: HookName, prepared: Prepared, hookInfo: unknown): Promise<void> {
+    const hook = this.#config[name] as ((info: unknown) => unknown) | undefined;
     try {
-      await hook(info);
+      await hook?.(hookInfo);
     } catch (cause) {
       throw new OrchestrationError(
-        `Hook '${name}' threw: ${describe(prepared, this.#origin)}: ${messageOf(cause)}`,
-        { cause, request: summarize(prepared, this.#origin) },
+        `Hook '${name}' threw: ${describe(prepared)}: ${
+          cause instanceof Error ? cause.message : String(cause)
+        }`,
+        { cause, request: summarize(prepared) },
       );
     }
   }
@@ -543,18 +514,19 @@ export class Transport {
     attempt: number,
     raw: boolean | undefined,
   ): Promise<unknown> {
-    if (signal?.aborted) return new Failure(aborted(prepared, this.#origin, signal.reason));
+    if (signal?.aborted) return new Failure(aborted(prepared, signal.reason));
+    const { log } = this.#config;
     // Built only when something observes it: redacting headers on every call costs time.
-    const info = this.#observed ? this.#info(prepared, attempt) : undefined;
-    const started = info ? Date.now() : 0;
-    if (info) {
-      this.#log?.("debug", `${prepared.method} ${prepared.url} (attempt ${attempt})`);
-      if (this.#onRequest) await this.#hook("onRequest", prepared, this.#onRequest, info);
+    const view = this.#observed ? info(prepared, attempt) : undefined;
+    const started = view ? Date.now() : 0;
+    if (view) {
+      log?.("debug", `${prepared.method} ${prepared.url} (attempt ${attempt})`);
+      await this.#hook("onRequest", prepared, view);
     }
     const deadline = startDeadline(prepared.timeoutMs, signal);
     let response: Response | undefined;
     let text: string | undefined;
-    let failure: OrchestrationError | undefined;
+    let error: OrchestrationError | undefined;
     try {
       response = await this.#fetch(prepared.url, {
         method: prepared.method,
@@ -563,191 +535,140 @@ export class Transport {
         signal: deadline.signal,
         redirect: "manual",
       });
-      text = await readBodyText(response, this.#maxResponseBytes);
+      text = await readBodyText(response, this.#maxBytes);
+      if (text === undefined) {
+        error = apiError(
+          prepared,
+          response,
+          BAD_RESPONSE,
+          `Response body exceeds maxResponseBytes (${this.#maxBytes} bytes)`,
+        );
+      }
     } catch (cause) {
-      failure = this.#networkError(prepared, cause, deadline.timedOut(), signal);
+      error = deadline.timedOut()
+        ? new OrchestrationNetworkError(
+          `Request timed out after ${prepared.timeoutMs} ms: ${describe(prepared)}`,
+          { cause, request: summarize(prepared), timedOut: true },
+        )
+        : signal?.aborted
+        ? aborted(prepared, signal.reason)
+        : new OrchestrationNetworkError(
+          `Request failed: ${describe(prepared)}: ${describeNetworkFailure(cause, prepared.url)}`,
+          { cause, request: summarize(prepared) },
+        );
     } finally {
       deadline.clear();
     }
-    if (failure !== undefined || response === undefined) {
-      return await this.#failed(prepared, info, started, failure!);
+    // Every onRequest is followed by exactly one onResponse (a whole response) or onError.
+    if (error) {
+      if (view) {
+        await this.#hook("onError", prepared, { ...view, error, durationMs: Date.now() - started });
+      }
+      return new Failure(error);
     }
-    const status = response.status;
-    if (text === undefined) {
-      const error = this.#apiError(
-        prepared,
-        response,
-        "BAD_RESPONSE",
-        `Response body exceeds maxResponseBytes (${this.#maxResponseBytes} bytes)`,
-      );
-      return await this.#failed(prepared, info, started, error);
-    }
-    if (info) {
-      const id = requestIdOf(response);
+    const status = response!.status;
+    if (view) {
+      const requestId = requestIdOf(response!);
       const durationMs = Date.now() - started;
-      this.#log?.(
+      log?.(
         "debug",
         `${prepared.method} ${prepared.url} answered ${status} in ${durationMs} ms${
-          id ? ` (request id ${id})` : ""
+          requestId ? ` (request id ${requestId})` : ""
         }`,
       );
-      if (this.#onResponse) {
-        await this.#hook("onResponse", prepared, this.#onResponse, {
-          ...info,
-          status,
-          durationMs,
-          requestId: id,
-        });
-      }
+      await this.#hook("onResponse", prepared, { ...view, status, durationMs, requestId });
     }
-    const outcome = this.#interpret(response, text, route, prepared);
+    const outcome = interpret(response!, text!, route, prepared);
     if (outcome instanceof OrchestrationError) {
-      return new Failure(outcome, response.headers.get("retry-after"));
+      return new Failure(outcome, response!.headers.get("retry-after"));
     }
-    return raw ? { data: outcome, response, requestId: requestIdOf(response) } : outcome;
+    return raw ? { data: outcome, response, requestId: requestIdOf(response!) } : outcome;
   }
+}
 
-  #networkError(
-    prepared: Prepared,
-    cause: unknown,
-    timedOut: boolean,
-    signal: AbortSignal | undefined,
-  ): OrchestrationError {
-    const origin = this.#origin;
-    if (timedOut) {
-      return new OrchestrationNetworkError(
-        `Request timed out after ${prepared.timeoutMs} ms: ${describe(prepared, origin)}`,
-        { cause, request: summarize(prepared, origin), timedOut: true },
-      );
-    }
-    if (signal?.aborted) return aborted(prepared, origin, signal.reason);
-    return new OrchestrationNetworkError(
-      `Request failed: ${describe(prepared, origin)}: ${
-        describeNetworkFailure(cause, prepared.url)
-      }`,
-      { cause, request: summarize(prepared, origin) },
-    );
-  }
-
-  // Closes the onRequest of an attempt that got no whole response.
-  async #failed(
-    prepared: Prepared,
-    info: RequestHookInfo | undefined,
-    started: number,
-    error: OrchestrationError,
-  ): Promise<Failure> {
-    if (info && this.#onError) {
-      await this.#hook("onError", prepared, this.#onError, {
-        ...info,
-        error,
-        durationMs: Date.now() - started,
-      });
-    }
-    return new Failure(error);
-  }
-
-  #apiError(
-    prepared: Prepared,
-    response: Response,
-    code: string,
-    message: string,
-    extra?: { details?: unknown; serverMessage?: string | undefined; requestId?: string },
-  ): OrchestrationApiError {
-    const status = response.status;
-    return new OrchestrationApiError({
-      code,
-      statusCode: status,
-      message: `${message} (${describe(prepared, this.#origin)}, status ${status})`,
-      details: extra?.details,
-      serverMessage: extra?.serverMessage,
-      requestId: requestIdOf(response) ?? extra?.requestId,
-      request: summarize(prepared, this.#origin),
-    });
-  }
-
-  // The checked body, or the API error the response amounts to.
-  #interpret(response: Response, text: string, route: Route, prepared: Prepared): unknown {
-    const status = response.status;
-    if (status === 0 || (status >= 300 && status < 400)) {
-      return this.#apiError(
-        prepared,
-        response,
-        "BAD_RESPONSE",
-        "Unexpected redirect; the SDK does not follow redirects",
-      );
-    }
-    const ok = status >= 200 && status < 300;
-    if (ok) {
-      // A void route needs no body and reads none: whatever a server adds is ignored.
-      if (route.expect === "void") return undefined;
-      if (status === 204 || text === "") {
-        return this.#apiError(
-          prepared,
-          response,
-          "INVALID_RESPONSE_SHAPE",
-          `Expected a response body, got ${status === 204 ? "204 No Content" : "an empty body"}`,
-        );
-      }
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return ok
-        ? this.#apiError(prepared, response, "BAD_RESPONSE", "Response body is not JSON")
-        : this.#apiError(prepared, response, "BAD_RESPONSE", "Error response body is not JSON", {
-          serverMessage: plainText(text),
-        });
-    }
-    if (!ok) return this.#errorFromBody(prepared, response, body);
-    const mismatch = envelopeMismatch(route.expect, body);
-    if (mismatch === undefined && route.secret !== undefined) {
-      const missing = hideSecret((body as { item: Record<string, unknown> }).item, route.secret);
-      if (missing === undefined) return body;
-      return this.#apiError(
-        prepared,
-        response,
-        "INVALID_RESPONSE_SHAPE",
-        `Unexpected response shape: ${missing}`,
-      );
-    }
-    return mismatch === undefined ? body : this.#apiError(
-      prepared,
-      response,
-      "INVALID_RESPONSE_SHAPE",
-      `Unexpected response shape: ${mismatch}`,
-    );
-  }
-
-  // An error status with a JSON body: the server's code, message and details, in whatever shape.
-  #errorFromBody(prepared: Prepared, response: Response, body: unknown): OrchestrationApiError {
-    const envelope = readErrorEnvelope(body);
-    const serverMessage = envelope?.message;
-    const shown = serverMessage === undefined ? undefined : shorten(serverMessage);
-    const extra = {
-      details: envelope?.details ?? null,
-      serverMessage,
-      ...(envelope?.requestId ? { requestId: envelope.requestId } : {}),
-    };
-    if (envelope?.code === undefined) {
-      const message = envelope === undefined
-        ? "Error response is not a JSON object"
-        : `Error response has no error code${shown ? `: '${shown}'` : ""}`;
-      return this.#apiError(prepared, response, "INVALID_RESPONSE_SHAPE", message, extra);
-    }
-    return this.#apiError(
-      prepared,
-      response,
-      envelope.code,
-      shown ?? "The server sent no message",
-      extra,
-    );
-  }
+function info(prepared: Prepared, attempt: number): RequestHookInfo {
+  const { method, url, headers } = prepared;
+  return { method, url, headers: sanitizeBody({ ...headers }), attempt };
 }
 
 // Response headers are read only when needed: materialising them costs time per call.
 function requestIdOf(response: Response): string | undefined {
   return response.headers.get("x-request-id") ?? undefined;
+}
+
+function apiError(
+  prepared: Prepared,
+  response: Response,
+  code: string,
+  message: string,
+  extra?: { details?: unknown; serverMessage?: string | undefined; requestId?: string | undefined },
+): OrchestrationApiError {
+  const { status } = response;
+  return new OrchestrationApiError({
+    code,
+    statusCode: status,
+    message: `${message} (${describe(prepared)}, status ${status})`,
+    details: extra?.details,
+    serverMessage: extra?.serverMessage,
+    requestId: requestIdOf(response) ?? extra?.requestId,
+    request: summarize(prepared),
+  });
+}
+
+// The checked body, or the API error the response amounts to.
+function interpret(response: Response, text: string, route: Route, prepared: Prepared): unknown {
+  const { status } = response;
+  const fail = (code: string, message: string, extra?: Parameters<typeof apiError>[4]) =>
+    apiError(prepared, response, code, message, extra);
+  if (status === 0 || (status > 299 && status < 400)) {
+    return fail(BAD_RESPONSE, "Unexpected redirect; the SDK does not follow redirects");
+  }
+  const ok = status > 199 && status < 300;
+  // A void route needs no body and reads none: whatever a server adds is ignored.
+  if (ok && route.expect === "void") return undefined;
+  if (ok && (status === 204 || !text)) {
+    return fail(
+      INVALID_SHAPE,
+      `Expected a response body, got ${status === 204 ? "204 No Content" : "an empty body"}`,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // The words of a plain-text error body ("Service Unavailable"); markup is not a message.
+    const words = text.trim();
+    return ok
+      ? fail(BAD_RESPONSE, "Response body is not JSON")
+      : fail(BAD_RESPONSE, "Error response body is not JSON", {
+        serverMessage: words && !words.startsWith("<") ? words : undefined,
+      });
+  }
+  if (ok) {
+    const mismatch = envelopeMismatch(route.expect, body) ??
+      (route.secret && hideSecret((body as { item: Record<string, unknown> }).item, route.secret));
+    return mismatch ? fail(INVALID_SHAPE, `Unexpected response shape: ${mismatch}`) : body;
+  }
+  // An error status with a JSON body: the server's code, message and details, in whatever shape.
+  const envelope = readErrorEnvelope(body);
+  const serverMessage = envelope?.message;
+  const shown = serverMessage &&
+    (serverMessage.length > 500 ? `${serverMessage.slice(0, 500)}…` : serverMessage);
+  const extra = {
+    details: envelope?.details ?? null,
+    serverMessage,
+    requestId: envelope?.requestId,
+  };
+  if (envelope?.code === undefined) {
+    return fail(
+      INVALID_SHAPE,
+      envelope
+        ? `Error response has no error code${shown ? `: '${shown}'` : ""}`
+        : "Error response is not a JSON object",
+      extra,
+    );
+  }
+  return fail(envelope.code, shown || "The server sent no message", extra);
 }
 
 /**
@@ -759,17 +680,17 @@ function hideSecret(
   item: Record<string, unknown>,
   name: "pairingToken" | "provisioningToken",
 ): string | undefined {
-  const secrets: Record<string, string> = {};
-  const token = item[name] ?? (name === "provisioningToken" ? item.agentToken : undefined);
-  if (typeof token !== "string" || token === "") {
+  const alias = name === "provisioningToken" ? item.agentToken : undefined;
+  const token = item[name] ?? alias;
+  if (typeof token !== "string" || !token) {
     return `expected 'item.${name}' to be a non-empty string`;
   }
-  secrets[name] = token;
-  if (name === "provisioningToken" && typeof item.agentToken === "string") {
-    secrets.agentToken = item.agentToken;
-  }
-  attachSecrets(item, secrets);
-  return undefined;
+  attachSecrets(
+    item,
+    typeof alias === "string" ? { [name]: token, agentToken: alias } : {
+      [name]: token,
+    },
+  );
 }
 
 function addExtraHeaders(headers: Record<string, string>, extra: HeadersInit): void {
@@ -782,7 +703,7 @@ function addExtraHeaders(headers: Record<string, string>, extra: HeadersInit): v
     throw new OrchestrationValidationError("headers", "valid HTTP header names and values");
   }
   parsed.forEach((value, name) => {
-    if (!RESERVED_HEADERS.has(name)) headers[name] = value;
+    if (!RESERVED_HEADERS.test(name)) headers[name] = value;
   });
 }
 
@@ -790,64 +711,40 @@ function addExtraHeaders(headers: Record<string, string>, extra: HeadersInit): v
 const callerAborts = new WeakSet<OrchestrationError>();
 
 function isRetryable(error: OrchestrationError): boolean {
-  if (error instanceof OrchestrationApiError) return isRetryableStatus(error.statusCode);
-  return error instanceof OrchestrationNetworkError && !callerAborts.has(error);
+  return error instanceof OrchestrationApiError
+    ? isRetryableStatus(error.statusCode)
+    : error instanceof OrchestrationNetworkError && !callerAborts.has(error);
 }
 
-function aborted(prepared: Prepared, origin: string, reason: unknown): OrchestrationNetworkError {
-  const error = new OrchestrationNetworkError(`Request aborted: ${describe(prepared, origin)}`, {
+function aborted(prepared: Prepared, reason: unknown): OrchestrationNetworkError {
+  const error = new OrchestrationNetworkError(`Request aborted: ${describe(prepared)}`, {
     cause: reason,
-    request: summarize(prepared, origin),
+    request: summarize(prepared),
   });
   callerAborts.add(error);
   return error;
 }
 
 // Built only for errors: the body as sent, re-read from its JSON and sanitized.
-function summarize(prepared: Prepared, origin: string): RequestSummary {
-  const path = prepared.url.slice(origin.length);
-  if (prepared.body === undefined) return { method: prepared.method, path };
-  return { method: prepared.method, path, body: sanitizeBody(JSON.parse(prepared.body)) };
+function summarize({ method, path, body }: Prepared): RequestSummary {
+  return body === undefined
+    ? { method, path }
+    : { method, path, body: sanitizeBody(JSON.parse(body)) };
 }
 
-function describe(prepared: Prepared, origin: string): string {
-  return `${prepared.method} ${prepared.url.slice(origin.length)}`;
-}
-
-function messageOf(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
-function shorten(text: string): string {
-  return text.length > MAX_SHOWN_SERVER_MESSAGE
-    ? `${text.slice(0, MAX_SHOWN_SERVER_MESSAGE)}…`
-    : text;
-}
-
-// The words of a plain-text error body ("Service Unavailable"); markup is not a message.
-function plainText(text: string): string | undefined {
-  const trimmed = text.trim();
-  return trimmed === "" || trimmed.startsWith("<") ? undefined : trimmed;
-}
-
-function serialize(body: unknown): string {
-  try {
-    return JSON.stringify(body);
-  } catch {
-    // BigInt values and cycles: report them as bad input rather than a bare TypeError.
-    throw new OrchestrationValidationError("params", "JSON-serialisable");
-  }
+function describe(prepared: Prepared): string {
+  return `${prepared.method} ${prepared.path}`;
 }
 
 function encodeQuery(query: object): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
+    if (value == null) continue;
     if (typeof value === "object" || typeof value === "function") {
       throw new OrchestrationValidationError(name, "a string, number or boolean", value);
     }
     search.set(name, String(value));
   }
   const text = search.toString();
-  return text ? `?${text}` : "";
+  return text && `?${text}`;
 }
