@@ -351,9 +351,12 @@ type Prepared = {
   readonly timeoutMs: number;
 };
 
-/** An attempt that failed; anything else an attempt returns is the checked body. */
-class Failure {
-  constructor(readonly error: OrchestrationError, readonly retryAfter: string | null = null) {}
+// The errors that ended an attempt, each with the server's Retry-After, if any.
+const failedAttempts = new WeakMap<OrchestrationError, string | null>();
+
+function failure(error: OrchestrationError, retryAfter: string | null = null): OrchestrationError {
+  failedAttempts.set(error, retryAfter);
+  return error;
 }
 
 type HookName = "onRequest" | "onResponse" | "onError" | "onRetry";
@@ -408,37 +411,59 @@ export class Transport {
    * Sends one call of `route` with the method's arguments: the path ids, then the query or
    * body, then the pairing token, as the route declares, and last the `RequestOptions`.
    * Resolves to the checked body (`undefined` for `void` routes), or with `raw`, to a
-   * {@linkcode WithResponse}.
+   * {@linkcode WithResponse}. Never throws synchronously.
    */
-  async request(route: Route, args: readonly unknown[], raw?: boolean): Promise<unknown> {
+  request(route: Route, args: readonly unknown[], raw?: boolean): Promise<unknown> {
     const options = (args[route.arity] ?? undefined) as RequestOptions | undefined;
-    const prepared = this.#prepare(route, args, options);
+    let prepared: Prepared;
+    try {
+      prepared = this.#prepare(route, args, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const { retry, log } = this.#config;
     const signal = options?.signal;
+    // The common case, one attempt and nothing to log, skips the retry loop's async frame.
+    if (!retry && !log) return this.#attempt(prepared, route, signal, 1, raw);
     const maxAttempts = retry && isSafeToRetry(prepared.method, prepared.headers)
       ? retry.maxAttempts
       : 1;
+    return this.#attempts(prepared, route, signal, raw, maxAttempts);
+  }
+
+  async #attempts(
+    prepared: Prepared,
+    route: Route,
+    signal: AbortSignal | undefined,
+    raw: boolean | undefined,
+    maxAttempts: number,
+  ): Promise<unknown> {
+    const { retry, log } = this.#config;
+    const line = `${prepared.method} ${prepared.url}`;
     for (let attempt = 1;; attempt++) {
-      const outcome = await this.#attempt(prepared, route, signal, attempt, raw);
-      if (!(outcome instanceof Failure)) return outcome;
-      const { error } = outcome;
-      const line = `${prepared.method} ${prepared.url}`;
-      if (attempt >= maxAttempts || !isRetryable(error)) {
-        log?.("warn", `${line} failed: ${error.message}`);
-        throw error;
-      }
-      const delayMs = retryDelayMs(retry!, attempt, outcome.retryAfter);
-      log?.(
-        "info",
-        `${line} retrying in ${Math.round(delayMs)} ms (attempt ${
-          attempt + 1
-        } of ${maxAttempts}): ${error.message}`,
-      );
-      await this.#hook("onRetry", prepared, { ...info(prepared, attempt), error, delayMs });
       try {
-        await sleep(delayMs, signal);
-      } catch (reason) {
-        throw aborted(prepared, reason);
+        return await this.#attempt(prepared, route, signal, attempt, raw);
+      } catch (error) {
+        // Errors of hooks are not failed attempts: they end the call as they are.
+        if (!failedAttempts.has(error as OrchestrationError)) throw error;
+        const failed = error as OrchestrationError;
+        if (attempt >= maxAttempts || !isRetryable(failed)) {
+          log?.("warn", `${line} failed: ${failed.message}`);
+          throw failed;
+        }
+        const delayMs = retryDelayMs(retry!, attempt, failedAttempts.get(failed)!);
+        log?.(
+          "info",
+          `${line} retrying in ${Math.round(delayMs)} ms (attempt ${
+            attempt + 1
+          } of ${maxAttempts}): ${failed.message}`,
+        );
+        await this.#hook("onRetry", prepared, { ...info(prepared, attempt), error, delayMs });
+        try {
+          await sleep(delayMs, signal);
+        } catch (reason) {
+          throw aborted(prepared, reason);
+        }
       }
     }
   }
@@ -452,6 +477,42 @@ export class Transport {
     const input = route.input ? args[names.length] : undefined;
     if (route.paginated) validateListQuery(input as Record<string, unknown> | undefined);
     if (hasBody || required.length) validateBody(hasBody ? input : input ?? {}, required);
+    const headers = this.#headers(route, args, options);
+    let body: string | undefined;
+    if (hasBody) {
+      try {
+        body = JSON.stringify(input ?? {});
+      } catch {
+        // BigInt values and cycles: report them as bad input rather than a bare TypeError.
+        throw new OrchestrationValidationError("params", "JSON-serialisable");
+      }
+    }
+    const timeoutMs = options?.timeoutMs ?? (method === "GET" ? this.#read : this.#write);
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
+    }
+    path = `${this.#root}${route.root ? "" : API_BASE_PATH}${path}${
+      hasBody || input == null ? "" : encodeQuery(input)
+    }`;
+    return { method, url: this.#origin + path, path, headers, body, timeoutMs };
+  }
+
+  // The same few headers go on most calls: built once, shared by every call that adds none.
+  #plain: Readonly<Record<string, string>> | undefined;
+  #json: Readonly<Record<string, string>> | undefined;
+
+  #headers(
+    route: Route,
+    args: readonly unknown[],
+    options: RequestOptions | undefined,
+  ): Readonly<Record<string, string>> {
+    const { hasBody, noAuth, agent } = route;
+    const plain = options?.headers === undefined && options?.paymentSignature === undefined &&
+      !agent && !noAuth;
+    if (plain) {
+      const cached = hasBody ? this.#json : this.#plain;
+      if (cached) return cached;
+    }
     // Lower-case names, as Headers would give; no prototype, so any header name is a plain key.
     const headers: Record<string, string> = Object.create(null);
     if (options?.headers !== undefined) addExtraHeaders(headers, options.headers);
@@ -460,8 +521,9 @@ export class Transport {
     }
     headers["accept"] = "application/json";
     headers["user-agent"] = USER_AGENT;
-    if (!route.noAuth) {
-      if (route.agent) {
+    if (hasBody) headers["content-type"] = "application/json";
+    if (!noAuth) {
+      if (agent) {
         headers["x-agent-pairing-token"] = validateCredential(
           "pairingToken",
           args[route.arity - 1],
@@ -472,24 +534,11 @@ export class Transport {
       const { apiKey } = this.#config;
       if (apiKey !== undefined) headers["x-api-key"] = apiKey;
     }
-    let body: string | undefined;
-    if (hasBody) {
-      try {
-        body = JSON.stringify(input ?? {});
-      } catch {
-        // BigInt values and cycles: report them as bad input rather than a bare TypeError.
-        throw new OrchestrationValidationError("params", "JSON-serialisable");
-      }
-      headers["content-type"] = "application/json";
+    if (plain) {
+      if (hasBody) this.#json = headers;
+      else this.#plain = headers;
     }
-    const timeoutMs = options?.timeoutMs ?? (method === "GET" ? this.#read : this.#write);
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
-    }
-    path = `${this.#root}${route.root ? "" : API_BASE_PATH}${path}${
-      hasBody || input == null ? "" : encodeQuery(input)
-    }`;
-    return { method, url: this.#origin + path, path, headers, body, timeoutMs };
+    return headers;
   }
 
   // Runs a hook if set; one that throws ends the call with an OrchestrationError holding its error.
@@ -514,7 +563,7 @@ export class Transport {
     attempt: number,
     raw: boolean | undefined,
   ): Promise<unknown> {
-    if (signal?.aborted) return new Failure(aborted(prepared, signal.reason));
+    if (signal?.aborted) throw failure(aborted(prepared, signal.reason));
     const { log } = this.#config;
     // Built only when something observes it: redacting headers on every call costs time.
     const view = this.#observed ? info(prepared, attempt) : undefined;
@@ -528,13 +577,15 @@ export class Transport {
     let text: string | undefined;
     let error: OrchestrationError | undefined;
     try {
-      response = await this.#fetch(prepared.url, {
+      const init: RequestInit = {
         method: prepared.method,
         headers: prepared.headers,
-        body: prepared.body ?? null,
         signal: deadline.signal,
         redirect: "manual",
-      });
+      };
+      // No `body: null` on GET: every init member costs fetch a conversion.
+      if (prepared.body !== undefined) init.body = prepared.body;
+      response = await this.#fetch(prepared.url, init);
       text = await readBodyText(response, this.#maxBytes);
       if (text === undefined) {
         error = apiError(
@@ -564,7 +615,7 @@ export class Transport {
       if (view) {
         await this.#hook("onError", prepared, { ...view, error, durationMs: Date.now() - started });
       }
-      return new Failure(error);
+      throw failure(error);
     }
     const status = response!.status;
     if (view) {
@@ -580,7 +631,7 @@ export class Transport {
     }
     const outcome = interpret(response!, text!, route, prepared);
     if (outcome instanceof OrchestrationError) {
-      return new Failure(outcome, response!.headers.get("retry-after"));
+      throw failure(outcome, response!.headers.get("retry-after"));
     }
     return raw ? { data: outcome, response, requestId: requestIdOf(response!) } : outcome;
   }

@@ -54,8 +54,11 @@ export function validateListQuery(query: ListQuery | undefined): void {
   }
 }
 
-// A lone surrogate makes encodeURIComponent throw a bare URIError.
+// A lone surrogate makes encodeURIComponent throw a bare URIError. String.prototype.isWellFormed
+// (ES2024, fast) where the runtime has it; the regex elsewhere.
 const WELL_FORMED = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+const isWellFormed = (value: string): boolean =>
+  (value as { isWellFormed?: () => boolean }).isWellFormed?.() ?? WELL_FORMED.test(value);
 
 /**
  * Rejects a path parameter that is not a non-empty string, that is a dot segment (`.` or
@@ -66,7 +69,7 @@ const WELL_FORMED = /^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
 export function validatePathParam(field: string, value: unknown): string {
   if (typeof value !== "string" || !value) throw invalid(field, "a non-empty string", value);
   if (value === "." || value === "..") throw invalid(field, "an id other than '.' or '..'", value);
-  if (!WELL_FORMED.test(value)) throw invalid(field, "well-formed Unicode");
+  if (!isWellFormed(value)) throw invalid(field, "well-formed Unicode");
   return value;
 }
 
