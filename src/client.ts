@@ -133,7 +133,7 @@ const warnedOrigins = new Set<string>();
  * `console.log`, inspect, or `JSON.stringify`.
  *
  * @example From the environment
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv(); // PEAQOS_ORCHESTRATION_URL, optional PEAQOS_API_KEY
@@ -164,9 +164,11 @@ export class PeaqosClient {
    * `overrides` win over the environment.
    *
    * @example In a Cloudflare Worker
-   * ```ts ignore
+   * ```ts
+   * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+   *
    * export default {
-   *   fetch(request: Request, env: Record<string, string>) {
+   *   async fetch(_request: Request, env: Record<string, string>): Promise<Response> {
    *     const client = PeaqosClient.fromEnv(env);
    *     return Response.json(await client.orchestration.listMachines());
    *   },
