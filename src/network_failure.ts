@@ -55,7 +55,7 @@ export function describeNetworkFailure(cause: unknown, url: string): string {
   const chain = clues(cause, 0, []);
   const codes = chain.flatMap((clue) => clue.code ?? []);
   // The innermost specific message is the root cause; wrappers only say "fetch failed".
-  const detail = chain.findLast((clue) => clue.message && !GENERIC.test(clue.message))
+  const detail = chain.reverse().find((clue) => clue.message && !GENERIC.test(clue.message))
     ?.message.replace(/\s+/g, " ").trim() ?? "no detail from the runtime";
   const code = codes.at(-1);
   const values: Record<string, string> = {
