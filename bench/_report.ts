@@ -217,9 +217,12 @@ export function render(input: ReportInput): string {
       "",
       "`client.orchestration.getMachine(id)` against a hand-written `fetch(url, { headers })` + " +
         "`json()` of the same URL, and against the same hand-written call with the SDK's default " +
-        "timeout (an `AbortController` and a 30 s `setTimeout`, cleared after the call). All three " +
-        "use the global `fetch` and its keep-alive pool; calls are sequential, interleaved in rounds " +
-        `of ${overhead.roundSize}.`,
+        "30 s timeout armed the SDK's way on this runtime (" +
+        (overhead.deadline === "timer"
+          ? "an `AbortController` and a `setTimeout`, cleared after the call"
+          : "a shared `AbortSignal.timeout` per slot of 1/64 of the timeout") +
+        "). All three use the global `fetch` and its keep-alive pool; calls are sequential, " +
+        `interleaved in rounds of ${overhead.roundSize}.`,
       "",
       table(
         [
