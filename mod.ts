@@ -23,6 +23,17 @@
 export { PeaqosClient } from "./src/client.ts";
 export type { PeaqosClientOptions } from "./src/client.ts";
 export { OrchestrationClient } from "./src/orchestration.ts";
+export type {
+  OrchestrationClientConstructor,
+  OrchestrationWithResponse,
+} from "./src/orchestration.ts";
+export type { MachinesApi } from "./src/orchestration/machines.ts";
+export type { AgentPairingsApi } from "./src/orchestration/pairings.ts";
+export type { MachineAgentsApi } from "./src/orchestration/agents.ts";
+export type { SkillsApi } from "./src/orchestration/skills.ts";
+export type { MarketApi } from "./src/orchestration/market.ts";
+export type { PaymentsApi } from "./src/orchestration/payments.ts";
+export type { ExperimentalApi } from "./src/orchestration/experimental.ts";
 export {
   OrchestrationApiError,
   OrchestrationConfigError,
@@ -66,6 +77,7 @@ export type {
   ResponseHookInfo,
   RetryHookInfo,
   TimeoutOptions,
+  WithResponse,
 } from "./src/transport.ts";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./src/read_body.ts";
 export type { Logger, LogLevel } from "./src/logging.ts";

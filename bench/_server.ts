@@ -2,7 +2,9 @@
  * Minimal loopback servers the SDK is measured against, run in a child process by
  * `startChild()`. Mode is the first argument:
  *
- * - `machine`: `GET /api/v1/machines/:id` answers `{ item: machine }` (the body is built once).
+ * - `machine`: `GET /api/v1/machines/:id` answers `{ item: machine }` (the body is built once);
+ *   for the peer SDKs of `bench/peers.ts`, `GET /v1/models/:id` (openai) and
+ *   `GET /repos/:owner/:repo` (Octokit) answer the same machine record as a bare object.
  * - `pages`: `GET /api/v1/machines?limit&cursor` answers pages of a generated collection of
  *   `--total` machines, cursor = offset; each page body is built once and cached, so repeated
  *   passes measure the client, not the server.
@@ -26,6 +28,8 @@ const delayMs = Number(arg("delay") ?? 0);
 const JSON_HEADERS = { "content-type": "application/json" };
 
 const itemBody = JSON.stringify({ item: machine(1) });
+// The peers' routes answer a record of the same size, so every contender parses the same bytes.
+const bareBody = JSON.stringify({ ...machine(1), object: "model" });
 const pageCache = new Map<string, string>();
 
 function page(offset: number, limit: number): string {
@@ -81,6 +85,9 @@ function handle(request: Request): Response | Promise<Response> {
   }
   if (mode === "machine" && url.pathname.startsWith("/api/v1/machines/")) {
     return new Response(itemBody, { headers: JSON_HEADERS });
+  }
+  if (mode === "machine" && /^\/(?:v1\/models|repos)\//.test(url.pathname)) {
+    return new Response(bareBody, { headers: JSON_HEADERS });
   }
   return Response.json({ error: { code: "NOT_FOUND", message: "Not found" } }, { status: 404 });
 }

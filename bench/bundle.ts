@@ -4,14 +4,18 @@
  * import from `openai`, `stripe` and `@octokit/core`, which are npm-installed into `bench/.tmp/`
  * (gitignored) for this benchmark only. Reports minified and gzip (level 9) bytes.
  *
- * The orchestration namespace is a class, so a bundler cannot drop the methods an app does not
- * call; what one method costs is measured instead as the difference between the whole client
- * and the transport alone (the floor any single method would pay), divided per method.
+ * The orchestration namespace's methods come from route tables, so a bundler cannot drop the
+ * methods an app does not call; what one method costs is measured instead as the difference
+ * between the whole client and the transport alone (the floor any single method would pay),
+ * divided per method.
  *
  * @module
  */
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
+import { OrchestrationClient } from "../mod.ts";
+import { EXPERIMENTAL_ROUTES } from "../src/orchestration/experimental.ts";
+import { parseRoute } from "../src/transport.ts";
 import { emit } from "./_lib.ts";
 
 const ESBUILD = "esbuild@0.28.2";
@@ -37,10 +41,7 @@ export type BundleResult = {
   readonly transportOnly: Size;
   /** (whole client gzip - transport-only gzip) / methods. */
   readonly gzipBytesPerMethod: number;
-  /**
-   * The client without the `@experimental` methods (cut from a copy of `src/` at the
-   * "Coming next (experimental)" marker), when the marker is there.
-   */
+  /** The client without the `@experimental` methods (their route table emptied in a copy of `src/`). */
   readonly stableOnly: (Size & { readonly methods: number }) | undefined;
 };
 
@@ -134,10 +135,10 @@ export async function measureBundles(): Promise<BundleResult> {
     esbuild,
     {
       name: "transport only",
-      contents: `import { Transport } from "./src/transport.ts";
+      contents: `import { parseRoute, Transport } from "./src/transport.ts";
 export const getMachine = (orchestrationUrl: string, apiKey: string, machineId: string) =>
   new Transport({ orchestrationUrl, apiKey })
-    .request({ route: "GET /machines/:machineId", params: { machineId }, expect: "item" });`,
+    .request(parseRoute("GET /machines/:machineId item"), [machineId]);`,
     },
     ourVersion,
     root,
@@ -157,9 +158,8 @@ export const getMachine = (orchestrationUrl: string, apiKey: string, machineId: 
     );
     peers.push(size);
   }
-  const source = await Deno.readTextFile(new URL("src/orchestration.ts", ROOT));
-  const methods = countMethods(source);
-  const stableOnly = await measureStable(esbuild, source, ourVersion);
+  const methods = countMethods();
+  const stableOnly = await measureStable(esbuild, ourVersion);
   return {
     esbuild: esbuild.version,
     sizes: [ours.size, ...peers],
@@ -177,24 +177,25 @@ export const getMachine = (orchestrationUrl: string, apiKey: string, machineId: 
   };
 }
 
-const EXPERIMENTAL_MARKER = "// ---- Coming next (experimental)";
-
-/** Bundles a copy of the package whose namespace stops at the experimental marker. */
+/** Bundles a copy of the package whose experimental route table is empty. */
 async function measureStable(
   esbuild: Esbuild,
-  source: string,
   version: string,
-): Promise<(Size & { methods: number }) | undefined> {
-  const cut = source.indexOf(EXPERIMENTAL_MARKER);
-  if (cut < 0) return undefined;
+): Promise<Size & { methods: number }> {
   const copy = new URL("stable/", TMP);
   await Deno.remove(copy, { recursive: true }).catch(() => {});
   await Deno.mkdir(copy, { recursive: true });
   await new Deno.Command("cp", {
     args: ["-r", new URL("src", ROOT).pathname, new URL("mod.ts", ROOT).pathname, copy.pathname],
   }).output();
-  const stable = `${source.slice(0, cut).trimEnd()}\n}\n`;
-  await Deno.writeTextFile(new URL("src/orchestration.ts", copy), stable);
+  const file = new URL("src/orchestration/experimental.ts", copy);
+  const source = await Deno.readTextFile(file);
+  const emptied = source.replace(
+    /(export const EXPERIMENTAL_ROUTES: Routes<ExperimentalApi> = )\{[\s\S]*?\n\};/,
+    "$1{} as Routes<ExperimentalApi>;",
+  );
+  if (emptied === source) throw new Error("Cannot find EXPERIMENTAL_ROUTES to empty");
+  await Deno.writeTextFile(file, emptied);
   const { size } = await measure(
     esbuild,
     {
@@ -204,14 +205,18 @@ async function measureStable(
     version,
     copy.pathname,
   );
-  return { ...size, methods: countMethods(stable) };
+  return { ...size, methods: countMethods() - experimentalMethods() };
 }
 
-/** Public methods of `OrchestrationClient`: lines like `  name(` or `  async *name(` in the class. */
-function countMethods(source: string): number {
-  const body = source.slice(source.indexOf("export class OrchestrationClient"));
-  return [...body.matchAll(/^ {2}(?:async \*?)?([a-z][A-Za-z0-9]*)\(/gm)]
-    .filter((m) => m[1] !== "constructor").length;
+/** Public methods of `client.orchestration`: every route, plus the `*All` of each paginated list. */
+function countMethods(): number {
+  return Object.getOwnPropertyNames(OrchestrationClient.prototype)
+    .filter((name) => name !== "constructor").length;
+}
+
+function experimentalMethods(): number {
+  const routes = Object.values(EXPERIMENTAL_ROUTES).map(parseRoute);
+  return routes.length + routes.filter((route) => route.paginated).length;
 }
 
 if (import.meta.main) {

@@ -10,7 +10,13 @@
  * on (a Durable Object call per request, counted in memory with a storage write every tenth
  * request, as deployed; limit too high to trip) and off.
  * A third run puts `--origin-delay` (20) ms of added latency in front of the sandbox (a forwarding
- * child server, used by both contenders) to stand for an origin that is not on loopback.
+ * child server, used by every contender) to stand for an origin that is not on loopback.
+ *
+ * The Worker's own cost is read against a pass-through Worker (`_passthrough_worker.ts`) in the
+ * same Miniflare run: same workerd, same upstream, a Worker that only forwards. Both are reached
+ * on their own direct sockets: Miniflare's shared entry socket goes through a dev-only router
+ * Worker that adds about 0.4 ms per request, which a deployed Worker does not pay. Edge p50 / pass-through p50 is the target (<= 1.2); edge p50 / direct SDK p50 is
+ * kept as the end-to-end figure.
  *
  * Settings: `--edge-calls=1000` per contender and route (`--edge-wan-calls=150` in the delayed
  * run), `--edge-burst=400` requests per route.
@@ -19,6 +25,7 @@
  */
 import { Miniflare } from "miniflare";
 import { PeaqosClient } from "../mod.ts";
+import { PASSTHROUGH_WORKER } from "./_passthrough_worker.ts";
 import {
   CLIENT_KEY,
   SESSION_KEY,
@@ -50,9 +57,14 @@ export type EdgeRoute = {
   readonly route: string;
   readonly edgeP50Ms: number;
   readonly edgeP99Ms: number;
+  /** The pass-through Worker, when the route goes through one (not the floor row). */
+  readonly passP50Ms: number | undefined;
+  readonly passP99Ms: number | undefined;
   readonly directP50Ms: number;
   readonly directP99Ms: number;
-  /** Edge p50 ÷ direct p50; target <= 1.2. */
+  /** Edge p50 ÷ pass-through p50: the Worker's own cost; target <= 1.2. */
+  readonly passRatio: number | undefined;
+  /** Edge p50 ÷ direct SDK p50: the whole hop. */
   readonly ratio: number;
   readonly edgeRps: number;
   readonly directRps: number;
@@ -143,22 +155,42 @@ async function measureWorker(
   concurrency: number,
   withFloor: boolean,
 ): Promise<EdgeRoute[]> {
+  const { host, ...edgeWorker } = WORKER_MINIFLARE;
   const mf = new Miniflare({
-    ...WORKER_MINIFLARE,
+    host,
     port: 0,
-    bindings: {
-      PEAQOS_ORCHESTRATION_URL: origin,
-      PEAQOS_API_KEY: seed.apiKey,
-      PEAQOS_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      EDGE_CLIENT_KEYS: `bench=${await sha256Hex(CLIENT_KEY)}`,
-      SESSION_ENCRYPTION_KEY: SESSION_KEY,
-      HANDOFF_ALLOWED_HOSTS: "",
-      HANDOFF_ALLOW_LOOPBACK_HTTP: "false",
-      RATE_LIMIT_PER_MINUTE: rateLimiter ? "100000000" : "0",
-    },
+    workers: [
+      {
+        ...edgeWorker,
+        name: "edge",
+        bindings: {
+          PEAQOS_ORCHESTRATION_URL: origin,
+          PEAQOS_API_KEY: seed.apiKey,
+          PEAQOS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          EDGE_CLIENT_KEYS: `bench=${await sha256Hex(CLIENT_KEY)}`,
+          SESSION_ENCRYPTION_KEY: SESSION_KEY,
+          HANDOFF_ALLOWED_HOSTS: "",
+          HANDOFF_ALLOW_LOOPBACK_HTTP: "false",
+          RATE_LIMIT_PER_MINUTE: rateLimiter ? "100000000" : "0",
+        },
+        // Reached on its own socket, as the pass-through is: Miniflare's shared entry socket
+        // routes through a dev-only router Worker that adds about 0.4 ms per request.
+        unsafeDirectSockets: [{ host, port: 0 }],
+      },
+      {
+        name: "passthrough",
+        modules: true,
+        script: PASSTHROUGH_WORKER,
+        compatibilityDate: edgeWorker.compatibilityDate,
+        bindings: { UPSTREAM: origin, API_KEY: seed.apiKey },
+        unsafeDirectSockets: [{ host, port: 0 }],
+      },
+    ],
   });
   try {
-    const edge = (await mf.ready).origin;
+    await mf.ready;
+    const edge = (await mf.unsafeGetDirectURL("edge")).origin;
+    const pass = (await mf.unsafeGetDirectURL("passthrough")).origin;
     const market = new PeaqosClient({ orchestrationUrl: origin, apiKey: seed.apiKey })
       .orchestration;
     const search = {
@@ -167,14 +199,23 @@ async function measureWorker(
       query: "mapping",
     };
     const searchBody = JSON.stringify(search);
-    const edgeCall = async (path: string, init: RequestInit = {}) => {
-      const response = await fetch(`${edge}${path}`, {
+    const call = (origin: string) => async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${origin}${path}`, {
         ...init,
         headers: { authorization: `Bearer ${CLIENT_KEY}`, ...init.headers },
       });
       const text = await response.text();
-      if (response.status !== 200) throw new Error(`Edge answered ${response.status}: ${text}`);
+      if (response.status !== 200) {
+        throw new Error(`${origin} answered ${response.status}: ${text}`);
+      }
       consume(text);
+    };
+    const edgeCall = call(edge);
+    const passCall = call(pass);
+    const searchInit: RequestInit = {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-agent-pairing-token": seed.pairingToken },
+      body: searchBody,
     };
     const floor = [
       {
@@ -187,31 +228,33 @@ async function measureWorker(
       {
         route: "GET /v1/market/services/:id",
         edge: () => edgeCall(`/v1/market/services/${SERVICE_ID}`),
+        pass: () => passCall(`/v1/market/services/${SERVICE_ID}`),
         direct: async () => consume((await market.getMarketService(SERVICE_ID)).item.id),
       },
       {
         route: "POST /v1/market/search",
-        edge: () =>
-          edgeCall("/v1/market/search", {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              "x-agent-pairing-token": seed.pairingToken,
-            },
-            body: searchBody,
-          }),
+        edge: () => edgeCall("/v1/market/search", searchInit),
+        pass: () => passCall("/v1/market/search", searchInit),
         direct: async () => consume((await market.searchMarket(search, seed.pairingToken)).item.id),
       },
     ];
     // Behind an added delay, the sandbox's /health is delayed too but the Worker's is not.
-    const routes = withFloor ? [...floor, ...proxied] : proxied;
+    const routes: {
+      route: string;
+      edge: () => Promise<unknown>;
+      pass?: () => Promise<unknown>;
+      direct: () => Promise<unknown>;
+    }[] = withFloor ? [...floor, ...proxied] : proxied;
     const results: EdgeRoute[] = [];
-    for (const { route, edge: viaEdge, direct } of routes) {
-      const timed = await interleaved({ edge: viaEdge, direct }, {
-        calls,
-        roundSize: Math.min(200, calls),
-        warmup: Math.min(100, calls),
-      });
+    for (const { route, edge: viaEdge, pass: viaPass, direct } of routes) {
+      const timed = await interleaved(
+        viaPass ? { edge: viaEdge, pass: viaPass, direct } : { edge: viaEdge, direct },
+        {
+          calls,
+          roundSize: Math.min(200, calls),
+          warmup: Math.min(100, calls),
+        },
+      );
       const edgeRps: number[] = [];
       const directRps: number[] = [];
       for (let i = 0; i < 4; i++) {
@@ -224,13 +267,17 @@ async function measureWorker(
         }
       }
       const e = timed.edge!.samples;
+      const p = timed.pass?.samples;
       const d = timed.direct!.samples;
       results.push({
         route,
         edgeP50Ms: round(median(e), 3),
         edgeP99Ms: round(quantile(e, 0.99), 3),
+        passP50Ms: p && round(median(p), 3),
+        passP99Ms: p && round(quantile(p, 0.99), 3),
         directP50Ms: round(median(d), 3),
         directP99Ms: round(quantile(d, 0.99), 3),
+        passRatio: p && round(median(e) / median(p)),
         ratio: round(median(e) / median(d)),
         edgeRps: Math.round(median(edgeRps)),
         directRps: Math.round(median(directRps)),
@@ -249,7 +296,10 @@ if (import.meta.main) {
     for (const r of run.routes) {
       console.log(
         `[rate limiter ${run.rateLimiter ? "on" : "off"}, origin +${run.originDelayMs} ms] ` +
-          `${r.route}: edge p50 ${r.edgeP50Ms} ms / p99 ${r.edgeP99Ms} ms, direct p50 ${r.directP50Ms} ms / ` +
+          `${r.route}: edge p50 ${r.edgeP50Ms} ms / p99 ${r.edgeP99Ms} ms, pass-through p50 ` +
+          `${r.passP50Ms ?? "-"} ms (ratio ${
+            r.passRatio ?? "-"
+          }), direct p50 ${r.directP50Ms} ms / ` +
           `p99 ${r.directP99Ms} ms, ratio ${r.ratio}; x${figures.concurrency}: edge ${r.edgeRps} req/s, ` +
           `direct ${r.directRps} req/s (ratio ${r.rpsRatio})`,
       );

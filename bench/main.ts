@@ -5,7 +5,7 @@
  * Reliability section, the optimisation notes) is left as it is.
  *
  * Flags: `--quick` for a smoke run with small counts (figures not for quoting);
- * `--only=overhead,pagination,bundle,edge,webhooks,sandbox` for a subset (the file is then not
+ * `--only=overhead,peers,pagination,bundle,edge,webhooks,x402,sandbox` for a subset (the file is then not
  * written); `--no-write` to print only. Other `--name=value` settings pass through to every
  * benchmark (see each file).
  *
@@ -17,9 +17,11 @@ import { render, splice } from "./_report.ts";
 const BENCHES = {
   overhead: ["overhead.ts"],
   overheadSandbox: ["overhead.ts", "--sandbox"],
+  peers: ["peers.ts"],
   pagination: ["pagination.ts"],
   bundle: ["bundle.ts"],
   webhooks: ["webhooks.ts"],
+  x402: ["x402.ts"],
   sandbox: ["sandbox.ts"],
   edge: ["edge.ts"],
 } as const;
@@ -31,6 +33,8 @@ const QUICK = [
   "--items=20000",
   "--passes=1",
   "--verifications=2000",
+  "--peer-calls=1000",
+  "--signatures=200",
   "--requests=400",
   "--seconds=0.5",
   "--edge-calls=100",

@@ -3,7 +3,7 @@
  * (challenge checks, EIP-55 checksums, EIP-712 hashing, secp256k1 signing, base64 JSON) with
  * `privateKeySigner`, and with a viem account, against the bare floor: viem's
  * `account.signTypedData` over the same `TransferWithAuthorization`. Interleaved rounds;
- * `--signatures` per contender (default 2 000). Not wired into `bench/main.ts` yet.
+ * `--signatures` per contender (default 2 000).
  *
  * @module
  */

@@ -9,7 +9,7 @@
 import { keccak256 } from "./keccak.ts";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * The EIP-55 mixed-case form of a `0x`-prefixed 20-byte hex address (any case in).

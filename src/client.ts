@@ -75,21 +75,13 @@ export type PeaqosClientOptions = {
    * by exactly one `onResponse` or `onError`. A hook that throws (or rejects) ends the call
    * with an `OrchestrationError` whose `cause` is the hook's error.
    */
-  readonly onRequest?:
-    | ((info: RequestHookInfo) => void | Promise<void>)
-    | undefined;
+  readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
   /** Called after each attempt that got a whole response, error statuses included. */
-  readonly onResponse?:
-    | ((info: ResponseHookInfo) => void | Promise<void>)
-    | undefined;
+  readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
   /** Called after each attempt that got no whole response (network, timeout, abort, size cap). */
-  readonly onError?:
-    | ((info: ErrorHookInfo) => void | Promise<void>)
-    | undefined;
+  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
   /** Called before the SDK waits to retry a failed attempt. */
-  readonly onRetry?:
-    | ((info: RetryHookInfo) => void | Promise<void>)
-    | undefined;
+  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
   /**
    * Logs requests and responses (`debug`), retries (`info`) and failed calls (`warn`) to
    * `logger`. Default `"off"`, or `"info"` when a `logger` is given; `fromEnv` reads
@@ -100,47 +92,40 @@ export type PeaqosClientOptions = {
   readonly logger?: Logger | undefined;
 };
 
+const configError = (name: string, must: string, received?: unknown) =>
+  new OrchestrationConfigError(
+    `Invalid '${name}': must be ${must}${received === undefined ? "" : `: received '${received}'`}`,
+  );
+
 // `localhost:8788` parses as a URL with the scheme "localhost:"; say what is missing. The value
 // is echoed only when it cannot hold credentials (no "@").
 function parseOrchestrationUrl(value: string): URL {
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
-  const shown = value.includes("@") ? "" : `: received '${value}'`;
-  const hint = hasScheme || value.includes("@")
-    ? ""
-    : `; add 'http://' or 'https://' in front, e.g. 'http://${value}'`;
-  const problem = `Invalid 'orchestrationUrl': must be an http: or https: URL`;
-  let url: URL;
+  const secret = value.includes("@");
+  let url: URL | undefined;
   try {
     url = new URL(value);
-  } catch (cause) {
-    throw new OrchestrationConfigError(`${problem}${shown}${hint}`, { cause });
+  } catch {
+    // reported below
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    const received = hasScheme ? `: received protocol '${url.protocol}'` : shown;
-    throw new OrchestrationConfigError(`${problem}${received}${hint}`);
+  if (!/^https?:$/.test(url?.protocol ?? "")) {
+    const received = hasScheme && url ? url.protocol : secret ? "" : value;
+    throw new OrchestrationConfigError(
+      `Invalid 'orchestrationUrl': must be an http: or https: URL${
+        received && `: received '${received}'`
+      }${
+        hasScheme || secret ? "" : `; add 'http://' or 'https://' in front, e.g. 'http://${value}'`
+      }`,
+    );
   }
-  return url;
+  if (url!.username || url!.password) throw configError("orchestrationUrl", "free of credentials");
+  return url!;
 }
 
 // localhost, *.localhost, 127.0.0.0/8 and ::1 never leave the machine.
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname.endsWith(".localhost") ||
-    hostname === "[::1]" ||
-    /^127(?:\.\d{1,3}){3}$/.test(hostname);
-}
+const isLoopback = (hostname: string): boolean =>
+  /^(?:localhost|.*\.localhost|\[::1\]|127(?:\.\d{1,3}){3})$/.test(hostname);
 const warnedOrigins = new Set<string>();
-
-// Durations are checked when the namespace is created, so a bad option fails as configuration.
-function checkDuration(name: string, value: unknown, min: number): void {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-    throw new OrchestrationConfigError(
-      `Invalid '${name}': must be a finite number of milliseconds >= ${min}: received '${
-        String(value)
-      }'`,
-    );
-  }
-}
 
 /**
  * The peaq OS client. `client.orchestration` exposes the Machine Markets API; it is created on
@@ -148,7 +133,7 @@ function checkDuration(name: string, value: unknown, min: number): void {
  * `console.log`, inspect, or `JSON.stringify`.
  *
  * @example From the environment
- * ```ts ignore
+ * ```ts
  * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
  *
  * const client = PeaqosClient.fromEnv(); // PEAQOS_ORCHESTRATION_URL, optional PEAQOS_API_KEY
@@ -179,25 +164,22 @@ export class PeaqosClient {
    * `overrides` win over the environment.
    *
    * @example In a Cloudflare Worker
-   * ```ts ignore
+   * ```ts
+   * import { PeaqosClient } from "@peaqos/peaq-os-sdk";
+   *
    * export default {
-   *   fetch(request: Request, env: Record<string, string>) {
+   *   async fetch(_request: Request, env: Record<string, string>): Promise<Response> {
    *     const client = PeaqosClient.fromEnv(env);
    *     return Response.json(await client.orchestration.listMachines());
    *   },
    * };
    * ```
    */
-  static fromEnv(
-    env?: EnvSource,
-    overrides: PeaqosClientOptions = {},
-  ): PeaqosClient {
+  static fromEnv(env?: EnvSource, overrides: PeaqosClientOptions = {}): PeaqosClient {
     const read = (name: EnvVarName) => (env ? env[name] : readRuntimeEnv(name)) || undefined;
     const logLevel = read("PEAQOS_LOG")?.trim().toLowerCase();
     if (logLevel !== undefined && !isLogLevel(logLevel)) {
-      throw new OrchestrationConfigError(
-        `Invalid 'PEAQOS_LOG': must be 'debug', 'info', 'warn' or 'off': received '${logLevel}'`,
-      );
+      throw configError("PEAQOS_LOG", "'debug', 'info', 'warn' or 'off'", logLevel);
     }
     return new PeaqosClient({
       orchestrationUrl: read("PEAQOS_ORCHESTRATION_URL"),
@@ -229,75 +211,52 @@ export class PeaqosClient {
   }
 
   #createOrchestration(): OrchestrationClient {
-    const { orchestrationUrl } = this.#options;
+    const options = this.#options;
+    const { orchestrationUrl, apiKey, timeouts, retry, maxResponseBytes, logger } = options;
     if (!orchestrationUrl) {
       throw new OrchestrationConfigError(
         "Missing 'orchestrationUrl': set it in the client options or PEAQOS_ORCHESTRATION_URL",
       );
     }
     const url = parseOrchestrationUrl(orchestrationUrl);
-    if (url.username || url.password) {
-      throw new OrchestrationConfigError(
-        "Invalid 'orchestrationUrl': must not embed credentials",
-      );
-    }
-    if (
-      url.protocol === "http:" && !isLoopback(url.hostname) &&
-      !warnedOrigins.has(url.origin)
-    ) {
+    if (url.protocol === "http:" && !isLoopback(url.hostname) && !warnedOrigins.has(url.origin)) {
       warnedOrigins.add(url.origin);
       console.warn(
         `peaq-os-sdk: 'orchestrationUrl' uses plain http:// to a non-loopback host (${url.origin}); API keys and pairing tokens travel unencrypted`,
       );
     }
-    const { apiKey, fetch, timeouts, retry, maxResponseBytes } = this.#options;
     if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey)) {
-      throw new OrchestrationConfigError(
-        "Invalid 'apiKey': must be a non-empty string of visible ASCII characters",
-      );
+      throw configError("apiKey", "a non-empty string of visible ASCII characters");
     }
-    if (
-      retry &&
-      (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 ||
-        retry.maxAttempts > 10)
+    const attempts = retry?.maxAttempts as number;
+    if (retry && !(Number.isInteger(attempts) && attempts > 0 && attempts <= 10)) {
+      throw configError("retry.maxAttempts", "an integer between 1 and 10", attempts);
+    }
+    // Durations are checked when the namespace is created, so a bad option fails as configuration.
+    for (
+      const [name, value, min] of [
+        ["timeouts.read", timeouts?.read, 1],
+        ["timeouts.write", timeouts?.write, 1],
+        ["retry.baseDelayMs", retry?.baseDelayMs, 0],
+        ["retry.maxDelayMs", retry?.maxDelayMs, 0],
+      ] as const
     ) {
-      throw new OrchestrationConfigError(
-        `Invalid 'retry.maxAttempts': must be an integer between 1 and 10: received '${retry.maxAttempts}'`,
-      );
+      if (value !== undefined && !(Number.isFinite(value) && value >= min)) {
+        throw configError(name, `a finite number of milliseconds >= ${min}`, value);
+      }
     }
-    checkDuration("timeouts.read", timeouts?.read, 1);
-    checkDuration("timeouts.write", timeouts?.write, 1);
-    checkDuration("retry.baseDelayMs", retry?.baseDelayMs, 0);
-    checkDuration("retry.maxDelayMs", retry?.maxDelayMs, 0);
     if (
       maxResponseBytes !== undefined &&
-      (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1)
+      !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)
     ) {
-      throw new OrchestrationConfigError(
-        `Invalid 'maxResponseBytes': must be a positive integer: received '${maxResponseBytes}'`,
-      );
+      throw configError("maxResponseBytes", "a positive integer", maxResponseBytes);
     }
-    const { onRequest, onResponse, onError, onRetry, logger } = this.#options;
-    const logLevel = this.#options.logLevel ?? (logger ? "info" : "off");
+    const logLevel = options.logLevel ?? (logger ? "info" : "off");
     if (!isLogLevel(logLevel)) {
-      throw new OrchestrationConfigError(
-        `Invalid 'logLevel': must be 'debug', 'info', 'warn' or 'off': received '${logLevel}'`,
-      );
+      throw configError("logLevel", "'debug', 'info', 'warn' or 'off'", logLevel);
     }
     return new OrchestrationClient(
-      new Transport({
-        orchestrationUrl,
-        apiKey,
-        fetch,
-        timeouts,
-        retry,
-        maxResponseBytes,
-        onRequest,
-        onResponse,
-        onError,
-        onRetry,
-        log: createLog(logger ?? console, logLevel),
-      }),
+      new Transport({ ...options, orchestrationUrl, log: createLog(logger ?? console, logLevel) }),
     );
   }
 

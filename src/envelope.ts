@@ -22,21 +22,17 @@ export type Envelope =
   | "heartbeat"
   | "object";
 
-const OBJECT_KEYS: Readonly<Record<Envelope, readonly string[]>> = {
-  list: [],
-  item: [],
-  nullableItem: [],
-  void: [],
-  object: [],
-  execute: ["order", "execution"],
-  confirm: ["order"],
-  dispute: ["order", "dispute"],
-  heartbeat: ["agent"],
+// The fields each bare-object envelope must hold as objects.
+const OBJECT_FIELDS: Partial<Record<Envelope, string>> = {
+  item: "item",
+  execute: "order execution",
+  confirm: "order",
+  dispute: "order dispute",
+  heartbeat: "agent",
 };
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
  * Returns a reason the body does not match `envelope`, or `undefined` when it does. Extra
@@ -44,41 +40,28 @@ function isObject(value: unknown): value is Record<string, unknown> {
  *
  * @internal
  */
-export function envelopeMismatch(
-  envelope: Envelope,
-  body: unknown,
-): string | undefined {
-  if (envelope === "void") return undefined;
+export function envelopeMismatch(envelope: Envelope, body: unknown): string | undefined {
+  if (envelope === "void") return;
   if (!isObject(body)) return "expected a JSON object";
   if (envelope === "list") {
     if (!Array.isArray(body.items)) return "expected 'items' to be an array";
-    const next = body.nextCursor;
-    if (next !== undefined && next !== null && typeof next !== "string") {
+    if (body.nextCursor != null && typeof body.nextCursor !== "string") {
       return "expected 'nextCursor' to be a string";
     }
     // Some servers mark the last page with `null`: the SDK's pages say it by leaving it out, so
     // `let cursor: string | undefined; ... cursor = page.nextCursor` type-checks.
-    if (next === null) delete body.nextCursor;
-    return undefined;
+    if (body.nextCursor === null) delete body.nextCursor;
   }
-  if (envelope === "item") {
-    return isObject(body.item) ? undefined : "expected 'item' to be an object";
+  if (envelope === "nullableItem" && body.item !== null && !isObject(body.item)) {
+    return "expected 'item' to be an object or null";
   }
-  if (envelope === "nullableItem") {
-    return body.item === null || isObject(body.item)
-      ? undefined
-      : "expected 'item' to be an object or null";
-  }
-  for (const key of OBJECT_KEYS[envelope]) {
-    if (!isObject(body[key])) return `expected '${key}' to be an object`;
+  for (const field of OBJECT_FIELDS[envelope]?.split(" ") ?? []) {
+    if (!isObject(body[field])) return `expected '${field}' to be an object`;
   }
   if (envelope === "execute") {
     const status = (body.execution as Record<string, unknown>).statusCode;
-    if (status !== 200 && status !== 202) {
-      return "expected 'execution.statusCode' to be 200 or 202";
-    }
+    if (status !== 200 && status !== 202) return "expected 'execution.statusCode' to be 200 or 202";
   }
-  return undefined;
 }
 
 /** What an error body says; `code` is `undefined` when it names none the SDK can recognise. */
@@ -91,15 +74,16 @@ export type ErrorEnvelope = {
   readonly requestId: string | undefined;
 };
 
-// A code in `error: "CODE"` must look like one: `{ error: "Not Found" }` is a message.
-const CODE_WORD = /^[A-Z][A-Z0-9_]*$/;
-const MAX_CODE_LENGTH = 100;
-
 const text = (value: unknown): string | undefined =>
-  typeof value === "string" && value.trim() !== "" ? value : undefined;
+  typeof value === "string" && value.trim() ? value : undefined;
 
-const code = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" && value.length <= MAX_CODE_LENGTH ? value : undefined;
+// A code is a string of at most 100 characters; in `error: "CODE"` it must also look like one:
+// `{ error: "Not Found" }` is a message.
+const code = (value: unknown, strict?: boolean): string | undefined =>
+  typeof value === "string" && value && value.length <= 100 &&
+    (!strict || /^[A-Z][A-Z0-9_]*$/.test(value))
+    ? value
+    : undefined;
 
 /**
  * Reads an error body in any of the shapes servers use: `{ error: { code, message, details } }`
@@ -110,10 +94,9 @@ const code = (value: unknown): string | undefined =>
  * @internal
  */
 export function readErrorEnvelope(body: unknown): ErrorEnvelope | undefined {
-  if (!isObject(body)) return undefined;
+  if (!isObject(body)) return;
   const nested = isObject(body.error) ? body.error : undefined;
-  const requestId = text(nested?.requestId) ?? text(body.requestId) ??
-    text(body.request_id);
+  const requestId = text(nested?.requestId) ?? text(body.requestId) ?? text(body.request_id);
   if (nested) {
     return {
       code: code(nested.code) ?? code(body.code),
@@ -122,13 +105,11 @@ export function readErrorEnvelope(body: unknown): ErrorEnvelope | undefined {
       requestId,
     };
   }
-  const error = text(body.error);
-  const errorIsCode = error !== undefined && error.length <= MAX_CODE_LENGTH &&
-    CODE_WORD.test(error);
+  const errorCode = code(body.error, true);
   return {
-    code: code(body.code) ?? (errorIsCode ? error : undefined),
+    code: code(body.code) ?? errorCode,
     // `{ error: "Machine not found" }` carries the message in `error`.
-    message: text(body.message) ?? (errorIsCode ? undefined : error),
+    message: text(body.message) ?? (errorCode ? undefined : text(body.error)),
     details: body.details ?? null,
     requestId,
   };

@@ -9,8 +9,9 @@
 const RATE_BYTES = 136; // 1088-bit rate of keccak-256
 
 // Round constants and rotation offsets generated as FIPS 202 §3.2.2 and §3.2.5 define them, the
-// constants split into 32-bit halves.
-const ROUND_CONSTANTS: readonly bigint[] = (() => {
+// constants split into 32-bit halves. Marked pure so bundlers drop all of it from apps that
+// never hash.
+const ROUND_CONSTANTS: readonly bigint[] = /* @__PURE__ */ (() => {
   const constants: bigint[] = [];
   let lfsr = 1;
   const nextBit = (): number => {
@@ -27,10 +28,10 @@ const ROUND_CONSTANTS: readonly bigint[] = (() => {
   }
   return constants;
 })();
-const RC_LO = Uint32Array.from(ROUND_CONSTANTS, (c) => Number(c & 0xffffffffn));
-const RC_HI = Uint32Array.from(ROUND_CONSTANTS, (c) => Number(c >> 32n));
+const RC_LO = /* @__PURE__ */ Uint32Array.from(ROUND_CONSTANTS, (c) => Number(c & 0xffffffffn));
+const RC_HI = /* @__PURE__ */ Uint32Array.from(ROUND_CONSTANTS, (c) => Number(c >> 32n));
 
-const ROTATIONS: readonly number[] = (() => {
+const ROTATIONS: readonly number[] = /* @__PURE__ */ (() => {
   const offsets = new Array<number>(25).fill(0);
   let x = 1;
   let y = 0;
@@ -42,10 +43,10 @@ const ROTATIONS: readonly number[] = (() => {
 })();
 
 // Scratch space of `permute`, reused: a permutation runs to completion synchronously.
-const cLo = new Uint32Array(5);
-const cHi = new Uint32Array(5);
-const bLo = new Uint32Array(25);
-const bHi = new Uint32Array(25);
+const cLo = /* @__PURE__ */ new Uint32Array(5);
+const cHi = /* @__PURE__ */ new Uint32Array(5);
+const bLo = /* @__PURE__ */ new Uint32Array(25);
+const bHi = /* @__PURE__ */ new Uint32Array(25);
 
 /**
  * Keccak-f[1600] on lanes split into 32-bit halves (`lo[i]`, `hi[i]` for lane x + 5y):

@@ -1,10 +1,10 @@
 /**
- * Cursor pagination shared by the `*All` iterators.
+ * Cursor pagination shared by the `*All` iterators (one for every paginated list route).
  *
  * @module
  */
 import { OrchestrationApiError } from "./errors.ts";
-import type { ListQuery, ListResponse } from "./types/common.ts";
+import type { ListResponse } from "./types/common.ts";
 
 /**
  * Empty pages in a row, each with a fresh next cursor, after which an iterator gives up: a
@@ -23,18 +23,19 @@ export const MAX_EMPTY_PAGES = 10;
  *
  * @internal
  */
-export async function* paginate<T, Q extends ListQuery>(
-  fetchPage: (query: Q) => Promise<ListResponse<T>>,
-  query: Omit<Q, "cursor">,
-): AsyncGenerator<T, void, undefined> {
+export async function* paginate(
+  fetchPage: (query: object) => Promise<unknown>,
+  query: object,
+): AsyncGenerator<unknown, void, undefined> {
   let cursor: string | undefined;
   // Every cursor seen so far: a server that cycles (A → B → A) would otherwise loop forever.
   const seen = new Set<string>();
   let emptyPages = 0;
   do {
-    const page: ListResponse<T> = await fetchPage(
-      (cursor === undefined ? { ...query } : { ...query, cursor }) as Q,
-    );
+    // The transport checked the envelope: `items` is an array, `nextCursor` a string or absent.
+    const page = await fetchPage(
+      cursor === undefined ? { ...query } : { ...query, cursor },
+    ) as ListResponse<unknown>;
     yield* page.items;
     cursor = page.nextCursor || undefined;
     if (cursor === undefined) return;

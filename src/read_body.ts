@@ -22,8 +22,6 @@
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-const decoder = new TextDecoder();
-
 /**
  * The body of `response` as text, or `undefined` when it is larger than `limit` bytes (the body
  * is then cancelled, never left open). Network errors while reading reject as they come.
@@ -67,24 +65,16 @@ async function readCounting(
     return text.length > limit ? undefined : text;
   }
   const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: BlobPart[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+  for (let chunk; !(chunk = await reader.read()).done;) {
+    size += chunk.value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
       return undefined;
     }
-    chunks.push(value);
+    chunks.push(chunk.value as Uint8Array<ArrayBuffer>);
   }
-  if (chunks.length === 1) return decoder.decode(chunks[0]);
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return decoder.decode(bytes);
+  // UTF-8, as `text()` decodes.
+  return new Blob(chunks).text();
 }

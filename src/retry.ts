@@ -15,7 +15,7 @@
  * ```
  */
 export type RetryOptions = {
-  /** Attempts in all, including the first (2..10). */
+  /** Attempts in all, including the first: 1 (no retry) to 10. */
   readonly maxAttempts: number;
   /** First backoff in milliseconds; doubles on each retry. Default 250. */
   readonly baseDelayMs?: number | undefined;

@@ -241,109 +241,135 @@ export type TransportConfig = {
   readonly timeouts?: TimeoutOptions | undefined;
   readonly retry?: RetryOptions | undefined;
   readonly maxResponseBytes?: number | undefined;
-  readonly onRequest?:
-    | ((info: RequestHookInfo) => void | Promise<void>)
-    | undefined;
-  readonly onResponse?:
-    | ((info: ResponseHookInfo) => void | Promise<void>)
-    | undefined;
-  readonly onError?:
-    | ((info: ErrorHookInfo) => void | Promise<void>)
-    | undefined;
-  readonly onRetry?:
-    | ((info: RetryHookInfo) => void | Promise<void>)
-    | undefined;
+  readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
+  readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
+  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
+  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
   readonly log?: Log | undefined;
 };
 
 /**
- * One route call, declared by a resource method. `route` is `"<METHOD> <path template>"`
- * with `:name` placeholders filled from `params`.
+ * What `client.orchestration.withResponse.<method>()` resolves to: the checked body as
+ * `data`, with the HTTP response it came in (its body already read) and the server's request
+ * id.
+ *
+ * @example Read the request id of a successful call
+ * ```ts
+ * import { PeaqosClient, type WithResponse, type ItemResponse, type Machine } from "@peaqos/peaq-os-sdk";
+ *
+ * const client = new PeaqosClient({ orchestrationUrl: "https://orchestration.peaq.xyz" });
+ * const result: WithResponse<ItemResponse<Machine>> = await client.orchestration.withResponse
+ *   .getMachine("m-1");
+ * console.log(result.response.status, result.requestId, result.data.item.id);
+ * ```
+ */
+export type WithResponse<T> = {
+  readonly data: T;
+  readonly response: Response;
+  /** The server's `x-request-id`, when sent. */
+  readonly requestId: string | undefined;
+};
+
+/**
+ * One route of `client.orchestration`, parsed once from its declaration (see
+ * `src/orchestration/routes.ts` for the grammar).
  *
  * @internal
  */
-export type RequestSpec = {
-  readonly route: string;
-  readonly params?: Readonly<Record<string, string>> | undefined;
-  readonly query?: object | undefined;
-  /** Validate `query` as cursor pagination (limit 1..500). */
-  readonly paginated?: boolean | undefined;
-  readonly body?: unknown;
-  /** Fields that must be present and non-empty: of the body, or of the query on GET. */
-  readonly required?: readonly string[] | undefined;
-  /** Agent auth: the pairing token sent as `x-agent-pairing-token`. */
-  readonly agent?: string | undefined;
-  /** `"none"`: no auth header at all (the heartbeat carries its token in the body). */
-  readonly auth?: "none" | undefined;
-  /** Address the path below `orchestrationUrl` itself, without `/api/v1` (`GET /health`). */
-  readonly unversioned?: boolean | undefined;
-  readonly expect: Envelope;
-  /** A one-time secret in `item` to hide from every printed form of the result. */
-  readonly secret?: "pairingToken" | "provisioningToken" | undefined;
-};
-
-/** A route template, split once: literal pieces around the placeholder names. */
-type Route = {
+export type Route = {
   readonly method: string;
-  readonly hasBody: boolean;
   /** `literals[0] names[0] literals[1] names[1] ... literals[n]` */
   readonly literals: readonly string[];
+  /** Path placeholders: the method's first arguments, in order. */
   readonly names: readonly string[];
+  readonly expect: Envelope;
+  /** The argument after the ids is the query (GET) or the body (other methods). */
+  readonly input: boolean;
+  /** Sends a JSON body: every method but GET and DELETE. */
+  readonly hasBody: boolean;
+  /** The next argument is the pairing token, sent as `x-agent-pairing-token`. */
+  readonly agent: boolean;
+  /** No auth header at all (the heartbeat carries its token in the body). */
+  readonly noAuth: boolean;
+  /** Below `orchestrationUrl` itself, not `/api/v1` (`GET /health`). */
+  readonly root: boolean;
+  /** Fields that must be present and non-empty: of the body, or of the query on GET. */
+  readonly required: readonly string[];
+  /** A one-time secret in `item` to hide from every printed form of the result. */
+  readonly secret: "pairingToken" | "provisioningToken" | undefined;
+  /** A list whose query is validated as cursor pagination (limit 1..500). */
+  readonly paginated: boolean;
+  /** Position of the `RequestOptions` argument. */
+  readonly arity: number;
 };
+
+const PLACEHOLDER = /:([A-Za-z][A-Za-z0-9]*)/g;
+
+/**
+ * Parses a route declaration, `"<METHOD> <path> <envelope> [flags]"`.
+ *
+ * @internal
+ */
+export function parseRoute(declaration: string): Route {
+  const [method, path, expect, ...flags] = declaration.split(" ") as [
+    string,
+    string,
+    Envelope,
+    ...string[],
+  ];
+  const value = (name: string) => flags.find((flag) => flag.startsWith(name))?.slice(name.length);
+  // split() with a capturing group interleaves literals and names.
+  const pieces = path.split(PLACEHOLDER);
+  const names = pieces.filter((_, index) => index % 2 === 1);
+  const input = flags.includes("query") || flags.includes("body");
+  const agent = flags.includes("agent");
+  return {
+    method,
+    literals: pieces.filter((_, index) => index % 2 === 0),
+    names,
+    expect,
+    input,
+    hasBody: method !== "GET" && method !== "DELETE",
+    agent,
+    noAuth: flags.includes("noauth"),
+    root: flags.includes("root"),
+    required: value("need:")?.split(",") ?? [],
+    secret: value("secret:") as Route["secret"],
+    paginated: expect === "list" && input,
+    arity: names.length + Number(input) + Number(agent),
+  };
+}
 
 type Prepared = {
   readonly method: string;
   readonly url: string;
+  /** `url` below the origin, for messages and error summaries. */
+  readonly path: string;
   // A plain record, not a Headers instance: fetch reads a record faster (see bench/).
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | undefined;
   readonly timeoutMs: number;
 };
 
-/** An attempt that failed; anything else an attempt returns is the checked body. */
-class Failure {
-  constructor(
-    readonly error: OrchestrationError,
-    readonly retryAfter: string | null = null,
-  ) {}
+// The errors that ended an attempt, each with the server's Retry-After, if any.
+const failedAttempts = new WeakMap<OrchestrationError, string | null>();
+
+function failure(error: OrchestrationError, retryAfter: string | null = null): OrchestrationError {
+  failedAttempts.set(error, retryAfter);
+  return error;
 }
 
+type HookName = "onRequest" | "onResponse" | "onError" | "onRetry";
+
 const USER_AGENT = `peaq-os-sdk-js/${VERSION}`;
-const PLACEHOLDER = /:([A-Za-z][A-Za-z0-9]*)/g;
-const RESERVED_HEADERS = new Set([
-  "x-api-key",
-  "x-agent-pairing-token",
-  "payment-signature",
-  "content-type",
-  "user-agent",
-  "accept",
-]);
-const NO_PARAMS: Readonly<Record<string, string>> = {};
-const MAX_SHOWN_SERVER_MESSAGE = 500;
+// Headers a caller's `headers` option cannot set: the SDK's own.
+const RESERVED_HEADERS =
+  /^(?:x-api-key|x-agent-pairing-token|payment-signature|content-type|user-agent|accept)$/;
+const BAD_RESPONSE = "BAD_RESPONSE";
+const INVALID_SHAPE = "INVALID_RESPONSE_SHAPE";
 
 // Looked up at call time so a fetch installed (or mocked) after construction is used.
 const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
-
-// Route templates are a fixed set of literals: each is split once per process.
-const routes = new Map<string, Route>();
-
-function parseRoute(template: string): Route {
-  let route = routes.get(template);
-  if (route === undefined) {
-    const space = template.indexOf(" ");
-    const method = template.slice(0, space);
-    // split() with a capturing group interleaves literals and names.
-    const pieces = template.slice(space + 1).split(PLACEHOLDER);
-    route = {
-      method,
-      hasBody: method !== "GET" && method !== "DELETE",
-      literals: pieces.filter((_, index) => index % 2 === 0),
-      names: pieces.filter((_, index) => index % 2 === 1),
-    };
-    routes.set(template, route);
-  }
-  return route;
-}
 
 /**
  * Sends requests for one client. Not exported from the package: resource methods are its
@@ -352,438 +378,348 @@ function parseRoute(template: string): Route {
  * @internal
  */
 export class Transport {
-  readonly #baseUrl: string;
-  readonly #rootUrl: string;
+  readonly #config: TransportConfig;
   readonly #origin: string;
-  readonly #apiKey: string | undefined;
+  /** The path of `orchestrationUrl`, without trailing slashes (`""` at the root). */
+  readonly #root: string;
   readonly #fetch: FetchLike;
-  readonly #readTimeout: number;
-  readonly #writeTimeout: number;
-  readonly #maxResponseBytes: number;
-  readonly #retry: RetryOptions | undefined;
-  readonly #onRequest: TransportConfig["onRequest"];
-  readonly #onResponse: TransportConfig["onResponse"];
-  readonly #onError: TransportConfig["onError"];
-  readonly #onRetry: TransportConfig["onRetry"];
-  readonly #log: Log | undefined;
+  readonly #read: number;
+  readonly #write: number;
+  readonly #maxBytes: number;
   /** Whether anything needs per-attempt info (hooks or logging); when not, none is built. */
   readonly #observed: boolean;
 
   /** Creates a transport; `orchestrationUrl` must already be a valid http(s) URL. */
   constructor(config: TransportConfig) {
     const url = new URL(config.orchestrationUrl);
+    this.#config = config;
     this.#origin = url.origin;
-    this.#rootUrl = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-    this.#baseUrl = `${this.#rootUrl}${API_BASE_PATH}`;
-    this.#apiKey = config.apiKey;
+    this.#root = url.pathname.replace(/\/+$/, "");
     const injected = config.fetch;
     // Called as a plain function: a bound method (e.g. a Workers service binding's fetch) must
     // not receive the transport as `this`, and browsers reject fetch called on a foreign `this`.
     this.#fetch = injected ? (input, init) => injected(input, init) : globalFetch;
-    this.#readTimeout = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
-    this.#writeTimeout = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
-    this.#maxResponseBytes = config.maxResponseBytes ??
-      DEFAULT_MAX_RESPONSE_BYTES;
-    this.#retry = config.retry;
-    this.#onRequest = config.onRequest;
-    this.#onResponse = config.onResponse;
-    this.#onError = config.onError;
-    this.#onRetry = config.onRetry;
-    this.#log = config.log;
+    this.#read = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
+    this.#write = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
+    this.#maxBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#observed = Boolean(
-      config.onRequest || config.onResponse || config.onError ||
-        config.onRetry || config.log,
+      config.onRequest || config.onResponse || config.onError || config.onRetry || config.log,
     );
   }
 
-  /** Sends one route call and resolves to its checked body (`undefined` for `void` routes). */
-  async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T> {
-    const prepared = this.#prepare(spec, options);
+  /**
+   * Sends one call of `route` with the method's arguments: the path ids, then the query or
+   * body, then the pairing token, as the route declares, and last the `RequestOptions`.
+   * Resolves to the checked body (`undefined` for `void` routes), or with `raw`, to a
+   * {@linkcode WithResponse}. Never throws synchronously.
+   */
+  request(route: Route, args: readonly unknown[], raw?: boolean): Promise<unknown> {
+    const options = (args[route.arity] ?? undefined) as RequestOptions | undefined;
+    let prepared: Prepared;
+    try {
+      prepared = this.#prepare(route, args, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { retry, log } = this.#config;
     const signal = options?.signal;
-    const retry = this.#retry;
+    // The common case, one attempt and nothing to log, skips the retry loop's async frame.
+    if (!retry && !log) return this.#attempt(prepared, route, signal, 1, raw);
     const maxAttempts = retry && isSafeToRetry(prepared.method, prepared.headers)
       ? retry.maxAttempts
       : 1;
+    return this.#attempts(prepared, route, signal, raw, maxAttempts);
+  }
+
+  async #attempts(
+    prepared: Prepared,
+    route: Route,
+    signal: AbortSignal | undefined,
+    raw: boolean | undefined,
+    maxAttempts: number,
+  ): Promise<unknown> {
+    const { retry, log } = this.#config;
+    const line = `${prepared.method} ${prepared.url}`;
     for (let attempt = 1;; attempt++) {
-      const outcome = await this.#attempt(prepared, spec, signal, attempt);
-      if (!(outcome instanceof Failure)) return outcome as T;
-      const { error } = outcome;
-      if (attempt >= maxAttempts || !isRetryable(error) || !retry) {
-        this.#log?.(
-          "warn",
-          `${prepared.method} ${prepared.url} failed: ${error.message}`,
-        );
-        throw error;
-      }
-      const delayMs = retryDelayMs(retry, attempt, outcome.retryAfter);
-      this.#log?.(
-        "info",
-        `${prepared.method} ${prepared.url} retrying in ${Math.round(delayMs)} ms (attempt ${
-          attempt + 1
-        } of ${maxAttempts}): ${error.message}`,
-      );
-      if (this.#onRetry) {
-        await this.#hook(
-          "onRetry",
-          prepared,
-          this.#onRetry,
-          { ...this.#info(prepared, attempt), error, delayMs },
-        );
-      }
       try {
-        await sleep(delayMs, signal);
-      } catch (reason) {
-        throw aborted(prepared, this.#origin, reason);
+        return await this.#attempt(prepared, route, signal, attempt, raw);
+      } catch (error) {
+        // Errors of hooks are not failed attempts: they end the call as they are.
+        if (!failedAttempts.has(error as OrchestrationError)) throw error;
+        const failed = error as OrchestrationError;
+        if (attempt >= maxAttempts || !isRetryable(failed)) {
+          log?.("warn", `${line} failed: ${failed.message}`);
+          throw failed;
+        }
+        const delayMs = retryDelayMs(retry!, attempt, failedAttempts.get(failed)!);
+        log?.(
+          "info",
+          `${line} retrying in ${Math.round(delayMs)} ms (attempt ${
+            attempt + 1
+          } of ${maxAttempts}): ${failed.message}`,
+        );
+        await this.#hook("onRetry", prepared, { ...info(prepared, attempt), error, delayMs });
+        try {
+          await sleep(delayMs, signal);
+        } catch (reason) {
+          throw aborted(prepared, reason);
+        }
       }
     }
   }
 
-  #prepare(spec: RequestSpec, options: RequestOptions | undefined): Prepared {
-    const route = parseRoute(spec.route);
-    const { method, literals, names } = route;
+  #prepare(route: Route, args: readonly unknown[], options: RequestOptions | undefined): Prepared {
+    const { method, literals, names, hasBody, required } = route;
     let path = literals[0]!;
-    if (names.length > 0) {
-      const params = spec.params ?? NO_PARAMS;
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i]!;
-        path += encodeURIComponent(validatePathParam(name, params[name])) +
-          literals[i + 1]!;
+    for (let i = 0; i < names.length; i++) {
+      path += encodeURIComponent(validatePathParam(names[i]!, args[i])) + literals[i + 1]!;
+    }
+    const input = route.input ? args[names.length] : undefined;
+    if (route.paginated) validateListQuery(input as Record<string, unknown> | undefined);
+    if (hasBody || required.length) validateBody(hasBody ? input : input ?? {}, required);
+    const headers = this.#headers(route, args, options);
+    let body: string | undefined;
+    if (hasBody) {
+      try {
+        body = JSON.stringify(input ?? {});
+      } catch {
+        // BigInt values and cycles: report them as bad input rather than a bare TypeError.
+        throw new OrchestrationValidationError("params", "JSON-serialisable");
       }
     }
-    if (spec.paginated) {
-      validateListQuery(spec.query as Record<string, unknown> | undefined);
-    }
-    if (route.hasBody) validateBody(spec.body, spec.required ?? []);
-    else if (spec.required) validateBody(spec.query ?? {}, spec.required);
-    const search = spec.query == null ? "" : encodeQuery(spec.query);
-    const headers = this.#headers(spec, options);
-    const body = route.hasBody ? serialize(spec.body ?? {}) : undefined;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const timeoutMs = options?.timeoutMs ??
-      (method === "GET" ? this.#readTimeout : this.#writeTimeout);
+    const timeoutMs = options?.timeoutMs ?? (method === "GET" ? this.#read : this.#write);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new OrchestrationValidationError(
-        "timeoutMs",
-        "a positive number",
-        timeoutMs,
-      );
+      throw new OrchestrationValidationError("timeoutMs", "a positive number", timeoutMs);
     }
-    const url = `${spec.unversioned ? this.#rootUrl : this.#baseUrl}${path}${search}`;
-    return { method, url, headers, body, timeoutMs };
+    path = `${this.#root}${route.root ? "" : API_BASE_PATH}${path}${
+      hasBody || input == null ? "" : encodeQuery(input)
+    }`;
+    return { method, url: this.#origin + path, path, headers, body, timeoutMs };
   }
+
+  // The same few headers go on most calls: built once, shared by every call that adds none.
+  #plain: Readonly<Record<string, string>> | undefined;
+  #json: Readonly<Record<string, string>> | undefined;
 
   #headers(
-    spec: RequestSpec,
+    route: Route,
+    args: readonly unknown[],
     options: RequestOptions | undefined,
-  ): Record<string, string> {
+  ): Readonly<Record<string, string>> {
+    const { hasBody, noAuth, agent } = route;
+    const plain = options?.headers === undefined && options?.paymentSignature === undefined &&
+      !agent && !noAuth;
+    if (plain) {
+      const cached = hasBody ? this.#json : this.#plain;
+      if (cached) return cached;
+    }
     // Lower-case names, as Headers would give; no prototype, so any header name is a plain key.
     const headers: Record<string, string> = Object.create(null);
-    if (options != null) {
-      if (options.headers !== undefined) {
-        addExtraHeaders(headers, options.headers);
-      }
-      if (options.paymentSignature !== undefined) {
-        headers["payment-signature"] = validatePaymentSignature(
-          options.paymentSignature,
-        );
-      }
+    if (options?.headers !== undefined) addExtraHeaders(headers, options.headers);
+    if (options?.paymentSignature !== undefined) {
+      headers["payment-signature"] = validatePaymentSignature(options.paymentSignature);
     }
     headers["accept"] = "application/json";
     headers["user-agent"] = USER_AGENT;
-    if (spec.auth === "none") return headers;
-    if ("agent" in spec) {
-      headers["x-agent-pairing-token"] = validateCredential(
-        "pairingToken",
-        spec.agent,
-      );
+    if (hasBody) headers["content-type"] = "application/json";
+    if (!noAuth) {
+      if (agent) {
+        headers["x-agent-pairing-token"] = validateCredential(
+          "pairingToken",
+          args[route.arity - 1],
+        );
+      }
+      // The API is public unless the deployment turns API-key auth on: without a key the call
+      // is sent anyway and the server's AUTH_REQUIRED is the answer.
+      const { apiKey } = this.#config;
+      if (apiKey !== undefined) headers["x-api-key"] = apiKey;
     }
-    // The API is public unless the deployment turns API-key auth on: without a key the call is
-    // sent anyway and the server's AUTH_REQUIRED is the answer.
-    if (this.#apiKey !== undefined) headers["x-api-key"] = this.#apiKey;
+    if (plain) {
+      if (hasBody) this.#json = headers;
+      else this.#plain = headers;
+    }
     return headers;
   }
 
-  #info(prepared: Prepared, attempt: number): RequestHookInfo {
-    return {
-      method: prepared.method,
-      url: prepared.url,
-      headers: sanitizeBody({ ...prepared.headers }),
-      attempt,
-    };
-  }
-
-  // Runs a hook; one that throws ends the call with an OrchestrationError holding its error.
-  async #hook<I>(
-    name: string,
-    prepared: Prepared,
-    hook: (info: I) => void | Promise<void>,
-    info: I,
-  ): Promise<void> {
+  // Runs a hook if set; one that throws ends the call with an OrchestrationError holding its error.
+  async #hook(name: HookName, prepared: Prepared, hookInfo: unknown): Promise<void> {
+    const hook = this.#config[name] as ((info: unknown) => unknown) | undefined;
     try {
-      await hook(info);
+      await hook?.(hookInfo);
     } catch (cause) {
       throw new OrchestrationError(
-        `Hook '${name}' threw: ${describe(prepared, this.#origin)}: ${messageOf(cause)}`,
-        { cause, request: summarize(prepared, this.#origin) },
+        `Hook '${name}' threw: ${describe(prepared)}: ${
+          cause instanceof Error ? cause.message : String(cause)
+        }`,
+        { cause, request: summarize(prepared) },
       );
     }
   }
 
   async #attempt(
     prepared: Prepared,
-    spec: RequestSpec,
+    route: Route,
     signal: AbortSignal | undefined,
     attempt: number,
+    raw: boolean | undefined,
   ): Promise<unknown> {
-    if (signal?.aborted) {
-      return new Failure(aborted(prepared, this.#origin, signal.reason));
-    }
+    if (signal?.aborted) throw failure(aborted(prepared, signal.reason));
+    const { log } = this.#config;
     // Built only when something observes it: redacting headers on every call costs time.
-    const info = this.#observed ? this.#info(prepared, attempt) : undefined;
-    const started = info ? Date.now() : 0;
-    if (info) {
-      this.#log?.(
-        "debug",
-        `${prepared.method} ${prepared.url} (attempt ${attempt})`,
-      );
-      if (this.#onRequest) {
-        await this.#hook("onRequest", prepared, this.#onRequest, info);
-      }
+    const view = this.#observed ? info(prepared, attempt) : undefined;
+    const started = view ? Date.now() : 0;
+    if (view) {
+      log?.("debug", `${prepared.method} ${prepared.url} (attempt ${attempt})`);
+      await this.#hook("onRequest", prepared, view);
     }
     const deadline = startDeadline(prepared.timeoutMs, signal);
     let response: Response | undefined;
     let text: string | undefined;
-    let failure: OrchestrationError | undefined;
+    let error: OrchestrationError | undefined;
     try {
-      response = await this.#fetch(prepared.url, {
+      const init: RequestInit = {
         method: prepared.method,
         headers: prepared.headers,
-        body: prepared.body ?? null,
         signal: deadline.signal,
         redirect: "manual",
-      });
-      text = await readBodyText(response, this.#maxResponseBytes);
+      };
+      // No `body: null` on GET: every init member costs fetch a conversion.
+      if (prepared.body !== undefined) init.body = prepared.body;
+      response = await this.#fetch(prepared.url, init);
+      text = await readBodyText(response, this.#maxBytes);
+      if (text === undefined) {
+        error = apiError(
+          prepared,
+          response,
+          BAD_RESPONSE,
+          `Response body exceeds maxResponseBytes (${this.#maxBytes} bytes)`,
+        );
+      }
     } catch (cause) {
-      failure = this.#networkError(
-        prepared,
-        cause,
-        deadline.timedOut(),
-        signal,
-      );
+      error = deadline.timedOut()
+        ? new OrchestrationNetworkError(
+          `Request timed out after ${prepared.timeoutMs} ms: ${describe(prepared)}`,
+          { cause, request: summarize(prepared), timedOut: true },
+        )
+        : signal?.aborted
+        ? aborted(prepared, signal.reason)
+        : new OrchestrationNetworkError(
+          `Request failed: ${describe(prepared)}: ${describeNetworkFailure(cause, prepared.url)}`,
+          { cause, request: summarize(prepared) },
+        );
     } finally {
       deadline.clear();
     }
-    if (failure !== undefined || response === undefined) {
-      return await this.#failed(prepared, info, started, failure!);
+    // Every onRequest is followed by exactly one onResponse (a whole response) or onError.
+    if (error) {
+      if (view) {
+        await this.#hook("onError", prepared, { ...view, error, durationMs: Date.now() - started });
+      }
+      throw failure(error);
     }
-    const status = response.status;
-    if (text === undefined) {
-      const error = this.#apiError(
-        prepared,
-        response,
-        "BAD_RESPONSE",
-        `Response body exceeds maxResponseBytes (${this.#maxResponseBytes} bytes)`,
-      );
-      return await this.#failed(prepared, info, started, error);
-    }
-    if (info) {
-      const id = requestIdOf(response);
+    const status = response!.status;
+    if (view) {
+      const requestId = requestIdOf(response!);
       const durationMs = Date.now() - started;
-      this.#log?.(
+      log?.(
         "debug",
         `${prepared.method} ${prepared.url} answered ${status} in ${durationMs} ms${
-          id ? ` (request id ${id})` : ""
+          requestId ? ` (request id ${requestId})` : ""
         }`,
       );
-      if (this.#onResponse) {
-        await this.#hook("onResponse", prepared, this.#onResponse, {
-          ...info,
-          status,
-          durationMs,
-          requestId: id,
-        });
-      }
+      await this.#hook("onResponse", prepared, { ...view, status, durationMs, requestId });
     }
-    const outcome = this.#interpret(response, text, spec, prepared);
-    return outcome instanceof OrchestrationError
-      ? new Failure(outcome, response.headers.get("retry-after"))
-      : outcome;
+    const outcome = interpret(response!, text!, route, prepared);
+    if (outcome instanceof OrchestrationError) {
+      throw failure(outcome, response!.headers.get("retry-after"));
+    }
+    return raw ? { data: outcome, response, requestId: requestIdOf(response!) } : outcome;
   }
+}
 
-  #networkError(
-    prepared: Prepared,
-    cause: unknown,
-    timedOut: boolean,
-    signal: AbortSignal | undefined,
-  ): OrchestrationError {
-    const origin = this.#origin;
-    if (timedOut) {
-      return new OrchestrationNetworkError(
-        `Request timed out after ${prepared.timeoutMs} ms: ${describe(prepared, origin)}`,
-        { cause, request: summarize(prepared, origin), timedOut: true },
-      );
-    }
-    if (signal?.aborted) return aborted(prepared, origin, signal.reason);
-    return new OrchestrationNetworkError(
-      `Request failed: ${describe(prepared, origin)}: ${
-        describeNetworkFailure(cause, prepared.url)
-      }`,
-      { cause, request: summarize(prepared, origin) },
-    );
-  }
-
-  // Closes the onRequest of an attempt that got no whole response.
-  async #failed(
-    prepared: Prepared,
-    info: RequestHookInfo | undefined,
-    started: number,
-    error: OrchestrationError,
-  ): Promise<Failure> {
-    if (info && this.#onError) {
-      await this.#hook("onError", prepared, this.#onError, {
-        ...info,
-        error,
-        durationMs: Date.now() - started,
-      });
-    }
-    return new Failure(error);
-  }
-
-  #apiError(
-    prepared: Prepared,
-    response: Response,
-    code: string,
-    message: string,
-    extra?: {
-      details?: unknown;
-      serverMessage?: string | undefined;
-      requestId?: string;
-    },
-  ): OrchestrationApiError {
-    const status = response.status;
-    return new OrchestrationApiError({
-      code,
-      statusCode: status,
-      message: `${message} (${describe(prepared, this.#origin)}, status ${status})`,
-      details: extra?.details,
-      serverMessage: extra?.serverMessage,
-      requestId: requestIdOf(response) ?? extra?.requestId,
-      request: summarize(prepared, this.#origin),
-    });
-  }
-
-  // The checked body, or the API error the response amounts to.
-  #interpret(
-    response: Response,
-    text: string,
-    spec: RequestSpec,
-    prepared: Prepared,
-  ): unknown {
-    const status = response.status;
-    if (status === 0 || (status >= 300 && status < 400)) {
-      return this.#apiError(
-        prepared,
-        response,
-        "BAD_RESPONSE",
-        "Unexpected redirect; the SDK does not follow redirects",
-      );
-    }
-    const ok = status >= 200 && status < 300;
-    if (ok) {
-      // A void route needs no body and reads none: whatever a server adds is ignored.
-      if (spec.expect === "void") return undefined;
-      if (status === 204 || text === "") {
-        return this.#apiError(
-          prepared,
-          response,
-          "INVALID_RESPONSE_SHAPE",
-          `Expected a response body, got ${status === 204 ? "204 No Content" : "an empty body"}`,
-        );
-      }
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return ok
-        ? this.#apiError(
-          prepared,
-          response,
-          "BAD_RESPONSE",
-          "Response body is not JSON",
-        )
-        : this.#apiError(
-          prepared,
-          response,
-          "BAD_RESPONSE",
-          "Error response body is not JSON",
-          {
-            serverMessage: plainText(text),
-          },
-        );
-    }
-    if (!ok) return this.#errorFromBody(prepared, response, body);
-    const mismatch = envelopeMismatch(spec.expect, body);
-    if (mismatch === undefined && spec.secret !== undefined) {
-      const missing = hideSecret(
-        (body as { item: Record<string, unknown> }).item,
-        spec.secret,
-      );
-      if (missing === undefined) return body;
-      return this.#apiError(
-        prepared,
-        response,
-        "INVALID_RESPONSE_SHAPE",
-        `Unexpected response shape: ${missing}`,
-      );
-    }
-    return mismatch === undefined ? body : this.#apiError(
-      prepared,
-      response,
-      "INVALID_RESPONSE_SHAPE",
-      `Unexpected response shape: ${mismatch}`,
-    );
-  }
-
-  // An error status with a JSON body: the server's code, message and details, in whatever shape.
-  #errorFromBody(
-    prepared: Prepared,
-    response: Response,
-    body: unknown,
-  ): OrchestrationApiError {
-    const envelope = readErrorEnvelope(body);
-    const serverMessage = envelope?.message;
-    const shown = serverMessage === undefined ? undefined : shorten(serverMessage);
-    const extra = {
-      details: envelope?.details ?? null,
-      serverMessage,
-      ...(envelope?.requestId ? { requestId: envelope.requestId } : {}),
-    };
-    if (envelope?.code === undefined) {
-      const message = envelope === undefined
-        ? "Error response is not a JSON object"
-        : `Error response has no error code${shown ? `: '${shown}'` : ""}`;
-      return this.#apiError(
-        prepared,
-        response,
-        "INVALID_RESPONSE_SHAPE",
-        message,
-        extra,
-      );
-    }
-    return this.#apiError(
-      prepared,
-      response,
-      envelope.code,
-      shown ?? "The server sent no message",
-      extra,
-    );
-  }
+function info(prepared: Prepared, attempt: number): RequestHookInfo {
+  const { method, url, headers } = prepared;
+  return { method, url, headers: sanitizeBody({ ...headers }), attempt };
 }
 
 // Response headers are read only when needed: materialising them costs time per call.
 function requestIdOf(response: Response): string | undefined {
   return response.headers.get("x-request-id") ?? undefined;
+}
+
+function apiError(
+  prepared: Prepared,
+  response: Response,
+  code: string,
+  message: string,
+  extra?: { details?: unknown; serverMessage?: string | undefined; requestId?: string | undefined },
+): OrchestrationApiError {
+  const { status } = response;
+  return new OrchestrationApiError({
+    code,
+    statusCode: status,
+    message: `${message} (${describe(prepared)}, status ${status})`,
+    details: extra?.details,
+    serverMessage: extra?.serverMessage,
+    requestId: requestIdOf(response) ?? extra?.requestId,
+    request: summarize(prepared),
+  });
+}
+
+// The checked body, or the API error the response amounts to.
+function interpret(response: Response, text: string, route: Route, prepared: Prepared): unknown {
+  const { status } = response;
+  const fail = (code: string, message: string, extra?: Parameters<typeof apiError>[4]) =>
+    apiError(prepared, response, code, message, extra);
+  if (status === 0 || (status > 299 && status < 400)) {
+    return fail(BAD_RESPONSE, "Unexpected redirect; the SDK does not follow redirects");
+  }
+  const ok = status > 199 && status < 300;
+  // A void route needs no body and reads none: whatever a server adds is ignored.
+  if (ok && route.expect === "void") return undefined;
+  if (ok && (status === 204 || !text)) {
+    return fail(
+      INVALID_SHAPE,
+      `Expected a response body, got ${status === 204 ? "204 No Content" : "an empty body"}`,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // The words of a plain-text error body ("Service Unavailable"); markup is not a message.
+    const words = text.trim();
+    return ok
+      ? fail(BAD_RESPONSE, "Response body is not JSON")
+      : fail(BAD_RESPONSE, "Error response body is not JSON", {
+        serverMessage: words && !words.startsWith("<") ? words : undefined,
+      });
+  }
+  if (ok) {
+    const mismatch = envelopeMismatch(route.expect, body) ??
+      (route.secret && hideSecret((body as { item: Record<string, unknown> }).item, route.secret));
+    return mismatch ? fail(INVALID_SHAPE, `Unexpected response shape: ${mismatch}`) : body;
+  }
+  // An error status with a JSON body: the server's code, message and details, in whatever shape.
+  const envelope = readErrorEnvelope(body);
+  const serverMessage = envelope?.message;
+  const shown = serverMessage &&
+    (serverMessage.length > 500 ? `${serverMessage.slice(0, 500)}…` : serverMessage);
+  const extra = {
+    details: envelope?.details ?? null,
+    serverMessage,
+    requestId: envelope?.requestId,
+  };
+  if (envelope?.code === undefined) {
+    return fail(
+      INVALID_SHAPE,
+      envelope
+        ? `Error response has no error code${shown ? `: '${shown}'` : ""}`
+        : "Error response is not a JSON object",
+      extra,
+    );
+  }
+  return fail(envelope.code, shown || "The server sent no message", extra);
 }
 
 /**
@@ -795,37 +731,30 @@ function hideSecret(
   item: Record<string, unknown>,
   name: "pairingToken" | "provisioningToken",
 ): string | undefined {
-  const secrets: Record<string, string> = {};
-  const token = item[name] ??
-    (name === "provisioningToken" ? item.agentToken : undefined);
-  if (typeof token !== "string" || token === "") {
+  const alias = name === "provisioningToken" ? item.agentToken : undefined;
+  const token = item[name] ?? alias;
+  if (typeof token !== "string" || !token) {
     return `expected 'item.${name}' to be a non-empty string`;
   }
-  secrets[name] = token;
-  if (name === "provisioningToken" && typeof item.agentToken === "string") {
-    secrets.agentToken = item.agentToken;
-  }
-  attachSecrets(item, secrets);
-  return undefined;
+  attachSecrets(
+    item,
+    typeof alias === "string" ? { [name]: token, agentToken: alias } : {
+      [name]: token,
+    },
+  );
 }
 
-function addExtraHeaders(
-  headers: Record<string, string>,
-  extra: HeadersInit,
-): void {
+function addExtraHeaders(headers: Record<string, string>, extra: HeadersInit): void {
   let parsed: Headers;
   try {
     // Via the Headers constructor: records, Headers instances and pair lists all work, and
     // names come out lower-case.
     parsed = new Headers(extra);
   } catch {
-    throw new OrchestrationValidationError(
-      "headers",
-      "valid HTTP header names and values",
-    );
+    throw new OrchestrationValidationError("headers", "valid HTTP header names and values");
   }
   parsed.forEach((value, name) => {
-    if (!RESERVED_HEADERS.has(name)) headers[name] = value;
+    if (!RESERVED_HEADERS.test(name)) headers[name] = value;
   });
 }
 
@@ -833,81 +762,40 @@ function addExtraHeaders(
 const callerAborts = new WeakSet<OrchestrationError>();
 
 function isRetryable(error: OrchestrationError): boolean {
-  if (error instanceof OrchestrationApiError) {
-    return isRetryableStatus(error.statusCode);
-  }
-  return error instanceof OrchestrationNetworkError && !callerAborts.has(error);
+  return error instanceof OrchestrationApiError
+    ? isRetryableStatus(error.statusCode)
+    : error instanceof OrchestrationNetworkError && !callerAborts.has(error);
 }
 
-function aborted(
-  prepared: Prepared,
-  origin: string,
-  reason: unknown,
-): OrchestrationNetworkError {
-  const error = new OrchestrationNetworkError(
-    `Request aborted: ${describe(prepared, origin)}`,
-    {
-      cause: reason,
-      request: summarize(prepared, origin),
-    },
-  );
+function aborted(prepared: Prepared, reason: unknown): OrchestrationNetworkError {
+  const error = new OrchestrationNetworkError(`Request aborted: ${describe(prepared)}`, {
+    cause: reason,
+    request: summarize(prepared),
+  });
   callerAborts.add(error);
   return error;
 }
 
 // Built only for errors: the body as sent, re-read from its JSON and sanitized.
-function summarize(prepared: Prepared, origin: string): RequestSummary {
-  const path = prepared.url.slice(origin.length);
-  if (prepared.body === undefined) return { method: prepared.method, path };
-  return {
-    method: prepared.method,
-    path,
-    body: sanitizeBody(JSON.parse(prepared.body)),
-  };
+function summarize({ method, path, body }: Prepared): RequestSummary {
+  return body === undefined
+    ? { method, path }
+    : { method, path, body: sanitizeBody(JSON.parse(body)) };
 }
 
-function describe(prepared: Prepared, origin: string): string {
-  return `${prepared.method} ${prepared.url.slice(origin.length)}`;
-}
-
-function messageOf(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
-function shorten(text: string): string {
-  return text.length > MAX_SHOWN_SERVER_MESSAGE
-    ? `${text.slice(0, MAX_SHOWN_SERVER_MESSAGE)}…`
-    : text;
-}
-
-// The words of a plain-text error body ("Service Unavailable"); markup is not a message.
-function plainText(text: string): string | undefined {
-  const trimmed = text.trim();
-  return trimmed === "" || trimmed.startsWith("<") ? undefined : trimmed;
-}
-
-function serialize(body: unknown): string {
-  try {
-    return JSON.stringify(body);
-  } catch {
-    // BigInt values and cycles: report them as bad input rather than a bare TypeError.
-    throw new OrchestrationValidationError("params", "JSON-serialisable");
-  }
+function describe(prepared: Prepared): string {
+  return `${prepared.method} ${prepared.path}`;
 }
 
 function encodeQuery(query: object): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
+    if (value == null) continue;
     if (typeof value === "object" || typeof value === "function") {
-      throw new OrchestrationValidationError(
-        name,
-        "a string, number or boolean",
-        value,
-      );
+      throw new OrchestrationValidationError(name, "a string, number or boolean", value);
     }
     search.set(name, String(value));
   }
   const text = search.toString();
-  return text ? `?${text}` : "";
+  return text && `?${text}`;
 }

@@ -96,3 +96,61 @@ Deno.test("render() names a benchmark that failed to run", () => {
   assertStringIncludes(text, "Not measured in this run: `bundle` (npm install failed).");
   assertStringIncludes(text, "quick smoke run");
 });
+
+Deno.test("render() judges the peers by ratio and the Edge Worker against its pass-through", () => {
+  const peer = (sdk: string, ratio: number) => ({
+    sdk,
+    version: "1",
+    call: "x",
+    sdkMedianUs: 100 * ratio,
+    fetchMedianUs: 100,
+    sdkP99Us: 200,
+    ratio,
+    roundRatio: ratio,
+  });
+  const edgeRoute = (passRatio: number | undefined) => ({
+    route: passRatio === undefined ? "GET /health (floor: no upstream call)" : "GET /x",
+    edgeP50Ms: 1,
+    edgeP99Ms: 2,
+    passP50Ms: passRatio === undefined ? undefined : 1 / passRatio,
+    passP99Ms: passRatio === undefined ? undefined : 2,
+    directP50Ms: 0.5,
+    directP99Ms: 1,
+    passRatio,
+    ratio: 2,
+    edgeRps: 100,
+    directRps: 200,
+    rpsRatio: 2,
+  });
+  const text = (oursRatio: number, passRatio: number) =>
+    render({
+      results: {
+        peers: {
+          calls: 10,
+          roundSize: 5,
+          rows: [peer("@peaqos/peaq-os-sdk", oursRatio), peer("openai", 1.5), peer("x", 1.4)],
+        },
+        edge: {
+          calls: 10,
+          concurrency: 2,
+          runs: [{
+            rateLimiter: true,
+            originDelayMs: 0,
+            routes: [edgeRoute(undefined), edgeRoute(passRatio)],
+          }],
+        },
+      },
+      machine: { loadavg: "1", loadavgAfter: "1" },
+      versions: {},
+      started: new Date(0),
+      finished: new Date(0),
+      quick: false,
+    });
+  const good = text(1.04, 1.1);
+  assertStringIncludes(good, "| ours lowest | 1.04 / 1.5 / 1.4 | met |");
+  assertStringIncludes(good, "| ≤ 1.2 | 1.1 (vs direct SDK: 2) | met |");
+  assert(!good.includes("**missed**"));
+  const bad = text(1.6, 1.3);
+  assertStringIncludes(bad, "| ours lowest | 1.6 / 1.5 / 1.4 | **missed** |");
+  assertStringIncludes(bad, "| ≤ 1.2 | 1.3 (vs direct SDK: 2) | **missed** |");
+});

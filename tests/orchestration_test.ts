@@ -9,6 +9,7 @@ import {
   isNativeExecution,
   OrchestrationClient,
   OrchestrationValidationError,
+  PeaqosClient,
   REDACTED,
   VERSION,
 } from "../mod.ts";
@@ -807,4 +808,97 @@ Deno.test("isNativeExecution() and isHandoffExecution() narrow the result of exe
   const handoff = await api.executeMarketOrder("o-2", {}, PAIRING_TOKEN);
   assert(isHandoffExecution(handoff) && !isNativeExecution(handoff));
   assertEquals(handoff.execution.handoff.url, "https://x.example");
+});
+
+Deno.test("withResponse.getMachine() resolves the body with the response and its request id", async () => {
+  await using server = startServer({
+    body: { item: { id: "m-1" } },
+    headers: { "x-request-id": "req-42" },
+  });
+  const api = orchestrationFor(server);
+  const { data, response, requestId } = await api.withResponse.getMachine("m-1");
+  assertEquals(data, { item: { id: "m-1" } } as never);
+  assertEquals(response.status, 200);
+  assertEquals(response.headers.get("content-type"), "application/json");
+  assertEquals(requestId, "req-42");
+  assertEquals(response.bodyUsed, true, "the body was read once, by the SDK");
+  // The plain method resolves to the same body.
+  assertEquals(await api.getMachine("m-1"), data);
+  assertEquals(server.requests.length, 2);
+});
+
+Deno.test("withResponse keeps void routes, secrets and errors as the plain methods have them", async () => {
+  await using server = startServer({ status: 204 });
+  const api = orchestrationFor(server);
+  const archived = await api.withResponse.archiveMachine("m-1");
+  assertStrictEquals(archived.data, undefined);
+  assertEquals([archived.response.status, archived.requestId], [204, undefined]);
+  server.respond({ status: 201, body: { item: { id: "p-1", pairingToken: "tok-once" } } });
+  const { data } = await api.withResponse.createAgentPairing("m-1", {
+    agentAddress: "0xagent",
+    agentProvider: "anthropic",
+    agentRole: "buyer",
+    agentProof: proof,
+  });
+  assertEquals(data.item.pairingToken, "tok-once");
+  assertEquals(JSON.parse(JSON.stringify(data)).item.pairingToken, REDACTED);
+  server.respond({ status: 404, body: { error: { code: "NOT_FOUND", message: "No machine" } } });
+  const error = await assertRejects(() => api.withResponse.getMachine("m-9"));
+  assertEquals((error as { code?: string }).code, "NOT_FOUND");
+  await assertRejects(() => api.withResponse.getMachine(""), OrchestrationValidationError);
+});
+
+Deno.test("withResponse has every method that returns a promise, and no *All iterator", () => {
+  const api = new PeaqosClient({ orchestrationUrl: "https://orchestration.example" }).orchestration;
+  const methods = Object.getOwnPropertyNames(OrchestrationClient.prototype)
+    .filter((name) => name !== "constructor");
+  const raw = api.withResponse as unknown as Record<string, unknown>;
+  for (const name of methods) {
+    if (name.endsWith("All")) continue;
+    assertEquals(typeof raw[name], "function", name);
+  }
+  // At runtime the namespace shares the class, but its type leaves the iterators out.
+  // @ts-expect-error: listMachinesAll is not part of withResponse
+  assert(api.withResponse.listMachinesAll !== undefined);
+  assertStrictEquals(api.withResponse, api.withResponse, "built once per client");
+});
+
+Deno.test("every route declaration uses known words only, and each paginated list has its *All", async () => {
+  const { parseRoute } = await import("../src/transport.ts");
+  const tables = await Promise.all(
+    ["machines", "pairings", "agents", "skills", "market", "payments", "experimental"].map((file) =>
+      import(`../src/orchestration/${file}.ts`)
+    ),
+  );
+  const FLAG = /^(?:query|body|agent|noauth|root|need:[A-Za-z]+(?:,[A-Za-z]+)*|secret:\w+)$/;
+  const ENVELOPES = new Set([
+    "list",
+    "item",
+    "nullableItem",
+    "void",
+    "execute",
+    "confirm",
+    "dispute",
+    "heartbeat",
+    "object",
+  ]);
+  let count = 0;
+  for (const module of tables) {
+    const table = Object.entries(module).find(([name]) => name.endsWith("_ROUTES"))![1];
+    for (const [name, declaration] of Object.entries(table as Record<string, string>)) {
+      count++;
+      const [method, path, envelope, ...flags] = declaration.split(" ");
+      assert(/^(?:GET|POST|PUT|PATCH|DELETE)$/.test(method!), `${name}: method '${method}'`);
+      assert(path!.startsWith("/"), `${name}: path '${path}'`);
+      assert(ENVELOPES.has(envelope!), `${name}: envelope '${envelope}'`);
+      for (const flag of flags) assert(FLAG.test(flag), `${name}: unknown flag '${flag}'`);
+      const route = parseRoute(declaration);
+      assertEquals(route.method === "DELETE", route.expect === "void", `${name}: DELETE is void`);
+      const iterator = (OrchestrationClient.prototype as unknown as Record<string, unknown>)[
+        `${name}All`
+      ];
+      assertEquals(typeof iterator === "function", route.paginated, `${name}All`);
+    }
+  }
+  assertEquals(count, 64);
 });

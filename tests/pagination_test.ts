@@ -1,5 +1,5 @@
 /**
- * Cursor pagination: the six `*All` iterators over several pages, early `break`, a manual
+ * Cursor pagination: the `*All` iterators over several pages, early `break`, a manual
  * cursor loop, and the repeated-cursor guard.
  */
 import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";

@@ -36,7 +36,12 @@ import {
   type Reply,
   startServer,
 } from "./_recording_server.ts";
-import { DEADLINE_KIND, signalTimeoutDeadline, timerDeadline } from "../src/deadline.ts";
+import {
+  DEADLINE_KIND,
+  forgetSharedDeadlines,
+  sharedDeadline,
+  timerDeadline,
+} from "../src/deadline.ts";
 
 const unavailable: Reply = {
   status: 503,
@@ -45,7 +50,8 @@ const unavailable: Reply = {
 
 /**
  * Records the deadline of every call while installed, whichever way the runtime builds it
- * (`AbortSignal.timeout`, or a `setTimeout` the SDK must clear), and which timers were cleared.
+ * (a shared `AbortSignal.timeout` per slot, or a `setTimeout` the SDK must clear), and which
+ * timers were cleared.
  */
 function spyDeadlines() {
   const originalSet = globalThis.setTimeout;
@@ -54,6 +60,7 @@ function spyDeadlines() {
   const delays: number[] = [];
   const timers = new Map<unknown, number>();
   const cleared = new Set<unknown>();
+  forgetSharedDeadlines();
   globalThis.setTimeout = ((handler: () => void, delay?: number) => {
     const id = originalSet(handler, delay);
     timers.set(id, delay ?? 0);
@@ -84,6 +91,19 @@ function spyDeadlines() {
   };
 }
 
+/**
+ * Asserts that the armed deadlines are the expected timeouts. A shared timeout signal serves
+ * every call due in the same slot (1/64 of the timeout, at most 1 s), so it is armed at most
+ * once per slot, up to a slot late; a per-call timer is armed once per call, exactly.
+ */
+function assertArmed(armed: readonly number[], expected: readonly number[]): void {
+  if (DEADLINE_KIND === "timer") return assertEquals(armed, expected);
+  const slotOf = (delay: number) =>
+    expected.find((ms) => delay >= ms && delay <= ms + Math.min(1000, ms / 64) + 1);
+  for (const delay of armed) assert(slotOf(delay) !== undefined, `unexpected deadline ${delay}`);
+  assertEquals(new Set(armed.map(slotOf)), new Set(expected), "every expected timeout armed");
+}
+
 // ---- timeouts ----
 
 Deno.test("DEFAULT_READ_TIMEOUT_MS and DEFAULT_WRITE_TIMEOUT_MS are 30 s and 60 s", () => {
@@ -99,7 +119,7 @@ Deno.test("request() arms the default timeouts and leaves no timer to clear once
     await api.getMachine("m-1");
     await api.updateMachine("m-1", { displayName: "x" });
     await api.archiveMachine("m-1").catch(() => {});
-    assertEquals(
+    assertArmed(
       deadlines.delays(),
       [DEFAULT_READ_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS],
     );
@@ -111,7 +131,7 @@ Deno.test("request() arms the default timeouts and leaves no timer to clear once
   {
     using deadlines = spyDeadlines();
     await assertRejects(() => api.getMachine("m-1"), OrchestrationApiError);
-    assertEquals(deadlines.delays(), [DEFAULT_READ_TIMEOUT_MS]);
+    assertArmed(deadlines.delays(), [DEFAULT_READ_TIMEOUT_MS]);
     assertEquals(deadlines.uncleared(DEFAULT_READ_TIMEOUT_MS), 0);
   }
 });
@@ -164,22 +184,48 @@ Deno.test("timerDeadline() clears its timer and listener, and tells a timeout fr
   cancelled.clear();
 });
 
-Deno.test("signalTimeoutDeadline() fires on timeout or on the caller's abort, and tells which", async () => {
-  const alone = signalTimeoutDeadline(5, undefined);
+Deno.test("sharedDeadline() fires on timeout or on the caller's abort, and tells which", async () => {
+  const alone = sharedDeadline(5, undefined);
   await new Promise((resolve) => alone.signal.addEventListener("abort", resolve));
   assert(alone.timedOut());
   const caller = new AbortController();
-  const combined = signalTimeoutDeadline(5, caller.signal);
+  const combined = sharedDeadline(5, caller.signal);
   await new Promise((resolve) => combined.signal.addEventListener("abort", resolve));
   assert(combined.timedOut());
   caller.abort(); // later: the timeout still came first
   assert(combined.timedOut());
   const second = new AbortController();
-  const cancelled = signalTimeoutDeadline(30_000, second.signal);
+  const cancelled = sharedDeadline(30_000, second.signal);
   second.abort(new Error("stop"));
   assert(cancelled.signal.aborted);
   assertFalse(cancelled.timedOut());
   cancelled.clear();
+});
+
+Deno.test("sharedDeadline() lets calls due in the same slot share one timer, up to 1024 calls", () => {
+  // A 64 s timeout has 1 s slots: calls made within microseconds of each other share one.
+  const signals = new Set(
+    Array.from({ length: 1100 }, () => sharedDeadline(64_000, undefined).signal),
+  );
+  assert(signals.size >= 2 && signals.size <= 4, `${signals.size} signals for 1100 calls`);
+  // A caller's signal gets its own combined signal, still on the shared timer.
+  const caller = new AbortController();
+  const combined = sharedDeadline(64_000, caller.signal);
+  assertFalse(signals.has(combined.signal));
+  caller.abort();
+  assertFalse(combined.timedOut());
+});
+
+Deno.test("sharedDeadline() never fires before the timeout, and at most a slot after", async () => {
+  for (const ms of [10, 200]) {
+    const started = performance.now();
+    const deadline = sharedDeadline(ms, undefined);
+    await new Promise((resolve) => deadline.signal.addEventListener("abort", resolve));
+    const elapsed = performance.now() - started;
+    assert(deadline.timedOut());
+    assertGreaterOrEqual(elapsed, ms - 1, `${ms} ms timeout fired after ${elapsed} ms`);
+    assert(elapsed < ms + ms / 64 + 100, `${ms} ms timeout fired after ${elapsed} ms`);
+  }
 });
 
 Deno.test("request() uses the client's timeouts option per method family", async () => {
@@ -188,7 +234,7 @@ Deno.test("request() uses the client's timeouts option per method family", async
   using deadlines = spyDeadlines();
   await api.getMachine("m-1");
   await api.createMachine({ displayName: "x", machineType: "rover" });
-  assertEquals(deadlines.delays(), [1234, 5678]);
+  assertArmed(deadlines.delays(), [1234, 5678]);
   assertEquals(deadlines.uncleared(1234) + deadlines.uncleared(5678), 0);
 });
 
@@ -221,7 +267,7 @@ Deno.test("request() caps a huge timeoutMs instead of letting the timer overflow
   using deadlines = spyDeadlines();
   const { item } = await orchestrationFor(server).getMachine("m-1", { timeoutMs: 10_000_000_000 });
   assertEquals(item.id, "m-1");
-  assertEquals(deadlines.delays(), [2_147_483_647]);
+  assertArmed(deadlines.delays(), [2_147_483_647]);
 });
 
 Deno.test("request() sends per-call headers but never lets them replace the SDK's own", async () => {
