@@ -62,8 +62,7 @@ export function pairingClaims(token: string): PairingClaims | undefined {
   };
 }
 
-const instance = (tenant: string, agentPairingId: string) =>
-  `session:${tenant}:${agentPairingId}`;
+const instance = (tenant: string, agentPairingId: string) => `session:${tenant}:${agentPairingId}`;
 
 async function sessionKey(env: Env): Promise<CryptoKey> {
   const key = await importSessionKey(env.SESSION_ENCRYPTION_KEY);
