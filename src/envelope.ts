@@ -41,7 +41,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * @internal
  */
 export function envelopeMismatch(envelope: Envelope, body: unknown): string | undefined {
-  if (envelope === "void") return;
+  if (envelope === "void") return undefined;
   if (!isObject(body)) return "expected a JSON object";
   if (envelope === "list") {
     if (!Array.isArray(body.items)) return "expected 'items' to be an array";
@@ -62,6 +62,7 @@ export function envelopeMismatch(envelope: Envelope, body: unknown): string | un
     const status = (body.execution as Record<string, unknown>).statusCode;
     if (status !== 200 && status !== 202) return "expected 'execution.statusCode' to be 200 or 202";
   }
+  return undefined;
 }
 
 /** What an error body says; `code` is `undefined` when it names none the SDK can recognise. */

@@ -742,6 +742,7 @@ function hideSecret(
       [name]: token,
     },
   );
+  return undefined;
 }
 
 function addExtraHeaders(headers: Record<string, string>, extra: HeadersInit): void {

@@ -141,6 +141,7 @@ function nonFinitePath(value: unknown, path: string, seen: Set<object>): string 
     );
     if (found !== undefined) return found;
   }
+  return undefined;
 }
 
 /** Largest `paymentSignature` the SDK sends: an x402 payload is about 1.5 KiB of base64. */
