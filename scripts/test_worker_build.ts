@@ -97,23 +97,32 @@ async function probeMcp(url: string): Promise<void> {
   }
 }
 
-/** Whether `worker/node_modules` holds exactly what `package-lock.json` pins. */
+type LockPackages = Record<string, { version?: string; optional?: boolean }>;
+
+async function lockPackages(path: string): Promise<LockPackages | undefined> {
+  try {
+    const lock = JSON.parse(await Deno.readTextFile(`${WORKER}${path}`)) as {
+      packages?: LockPackages;
+    };
+    return lock.packages ?? {};
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `worker/node_modules` holds what `package-lock.json` pins: every package npm must
+ * install (optional ones, such as other platforms' binaries, may be absent) at its locked version.
+ */
 async function installedAsLocked(): Promise<boolean> {
-  const read = async (path: string) => {
-    try {
-      const lock = JSON.parse(await Deno.readTextFile(`${WORKER}${path}`)) as {
-        packages?: Record<string, { version?: string }>;
-      };
-      return Object.entries(lock.packages ?? {})
-        .filter(([name]) => name !== "")
-        .map(([name, entry]) => `${name}@${entry.version}`)
-        .sort().join("\n");
-    } catch {
-      return undefined;
-    }
-  };
-  const installed = await read("node_modules/.package-lock.json");
-  return installed !== undefined && installed === await read("package-lock.json");
+  const [installed, locked] = await Promise.all([
+    lockPackages("node_modules/.package-lock.json"),
+    lockPackages("package-lock.json"),
+  ]);
+  if (installed === undefined || locked === undefined) return false;
+  return Object.entries(locked).every(([name, entry]) =>
+    name === "" || entry.optional === true || installed[name]?.version === entry.version
+  );
 }
 
 await check("npm installs worker/ dependencies from its lockfile", async () => {
