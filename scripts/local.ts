@@ -15,7 +15,7 @@
  * placed and executed with the SDK, the sandbox's `order.handoff` webhook reaches the Worker, the
  * Worker calls the provider and confirms the order. Then everything keeps serving until Ctrl-C.
  *
- * `startLocal` runs the same pieces on any ports for `tests/local_run_test.ts` and
+ * `startLocal` runs the same pieces on any ports for `tests/project/local_run_test.ts` and
  * `scripts/test_worker_build.ts`. Prints ids and URLs; never a pairing token.
  *
  * @module

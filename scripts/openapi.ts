@@ -1,7 +1,7 @@
 /**
  * `deno task openapi`: writes the wire's OpenAPI 3.1 document, generated from the route table
  * and the zod contract (`sandbox/openapi.ts`), to `openapi.json` at the repository root.
- * `tests/openapi_test.ts` fails when the committed file is not what this writes.
+ * `tests/sandbox/openapi_test.ts` fails when the committed file is not what this writes.
  *
  * @module
  */

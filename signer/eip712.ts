@@ -3,7 +3,7 @@
  * `@noble/hashes`: `encodeType` with its sorted dependencies, `encodeData` of atomic, dynamic,
  * struct and array members, the domain separator and the final `0x1901` digest. The signer
  * subpath signs the digest; the local sandbox (`sandbox/x402.ts`) recovers x402 signatures from
- * it, so both sides hash a payment identically (and `tests/x402_eip712_test.ts` checks both
+ * it, so both sides hash a payment identically (and `tests/core/x402_eip712_test.ts` checks both
  * against viem and ethers).
  *
  * @module

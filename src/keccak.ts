@@ -1,7 +1,7 @@
 /**
  * Internal, not a public export: keccak-256 (the pre-standard SHA-3 padding Ethereum uses) for
  * the dependency-free core, which needs it for EIP-55 address checksums only. The signer
- * subpath hashes with `@noble/hashes`; `tests/x402_eip712_test.ts` checks this one against it.
+ * subpath hashes with `@noble/hashes`; `tests/core/x402_eip712_test.ts` checks this one against it.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The SDK's version; `tests/version_test.ts` keeps it equal to `deno.json`'s.
+ * The SDK's version; `tests/project/version_test.ts` keeps it equal to `deno.json`'s.
  *
  * @module
  */

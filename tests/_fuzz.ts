@@ -9,7 +9,7 @@
  *
  * @example Longer run of the transport fuzz
  * ```sh
- * FUZZ_RUNS=200000 npx --yes deno@2 test -A tests/fuzz_transport_test.ts
+ * FUZZ_RUNS=200000 npx --yes deno@2 test -A tests/fuzz/transport_test.ts
  * ```
  *
  * @module
