@@ -10,7 +10,13 @@ import {
 } from "@std/assert";
 import { Wallet } from "ethers";
 import { privateKeyToAccount } from "viem/accounts";
-import { OrchestrationApiError, PeaqosClient, type Signer, SignerError, toSigner } from "../../mod.ts";
+import {
+  OrchestrationApiError,
+  PeaqosClient,
+  type Signer,
+  SignerError,
+  toSigner,
+} from "../../mod.ts";
 import { createClient, createClientFromEnv, privateKeySigner } from "../../signer/mod.ts";
 import { startSandbox } from "../../sandbox/mod.ts";
 

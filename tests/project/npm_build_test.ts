@@ -12,7 +12,11 @@ import {
 } from "../../scripts/npm_package.ts";
 import ts from "npm:typescript@5.9.3";
 import { absoluteLink, npmReadme, ReadmeError, registryReadme } from "../../scripts/npm_readme.ts";
-import { collectVendorBindings, type VendorBindings, vendorEntry } from "../../scripts/npm_vendor.ts";
+import {
+  collectVendorBindings,
+  type VendorBindings,
+  vendorEntry,
+} from "../../scripts/npm_vendor.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const REPO = "https://github.com/o/r";

@@ -230,7 +230,13 @@ Deno.test("startSandbox() close() is idempotent and the port stops answering", a
 
 Deno.test("deno task sandbox (deno_bin.ts) prints the URL and API key and serves until stopped", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../../sandbox/deno_bin.ts", import.meta.url).pathname, "--port", "0"],
+    args: [
+      "run",
+      "-A",
+      new URL("../../sandbox/deno_bin.ts", import.meta.url).pathname,
+      "--port",
+      "0",
+    ],
     stdout: "piped",
     stderr: "null",
     stdin: "null",

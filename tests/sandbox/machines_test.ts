@@ -5,7 +5,11 @@
  * `machineIdentityVerification: "off"` switch.
  */
 import { assert, assertEquals, assertExists, assertMatch, assertNotEquals } from "@std/assert";
-import { createWallet, recoverPersonalSignAddress, signPersonalMessage } from "../../sandbox/mod.ts";
+import {
+  createWallet,
+  recoverPersonalSignAddress,
+  signPersonalMessage,
+} from "../../sandbox/mod.ts";
 import {
   assertApiError,
   harness,

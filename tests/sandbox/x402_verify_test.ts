@@ -8,7 +8,11 @@ import {
 } from "@std/assert";
 import fc from "fast-check";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { signX402Payment, type X402PaymentPayload, type X402PaymentRequirements } from "../../mod.ts";
+import {
+  signX402Payment,
+  type X402PaymentPayload,
+  type X402PaymentRequirements,
+} from "../../mod.ts";
 import { privateKeySigner } from "../../signer/mod.ts";
 import {
   settleX402,

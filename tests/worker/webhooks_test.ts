@@ -1,6 +1,12 @@
 import { assert, assertEquals, assertMatch, assertNotMatch } from "@std/assert";
 import { signWebhookHeaders } from "../../mod.ts";
-import { type EdgeWorker, fakePairingToken, json, startWorker, WEBHOOK_SECRET } from "../_worker.ts";
+import {
+  type EdgeWorker,
+  fakePairingToken,
+  json,
+  startWorker,
+  WEBHOOK_SECRET,
+} from "../_worker.ts";
 
 const ORDER_ID = "ord_webhook_1";
 const PAIRING_ID = "pair_webhook_1";
