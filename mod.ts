@@ -74,6 +74,7 @@ export type {
   FetchLike,
   RequestHookInfo,
   RequestOptions,
+  RequestPathOptions,
   ResponseHookInfo,
   RetryHookInfo,
   TimeoutOptions,

@@ -10,15 +10,7 @@ import { createLog, isLogLevel, type Logger, type LogLevel } from "./logging.ts"
 import { OrchestrationClient } from "./orchestration.ts";
 import { REDACTED } from "./redact.ts";
 import type { Signer } from "./signer.ts";
-import type { RetryOptions } from "./retry.ts";
-import type {
-  ErrorHookInfo,
-  FetchLike,
-  RequestHookInfo,
-  ResponseHookInfo,
-  RetryHookInfo,
-  TimeoutOptions,
-} from "./transport.ts";
+import type { RequestPathOptions } from "./transport.ts";
 import { Transport } from "./transport.ts";
 
 /**
@@ -35,7 +27,7 @@ import { Transport } from "./transport.ts";
  * };
  * ```
  */
-export type PeaqosClientOptions = {
+export type PeaqosClientOptions = RequestPathOptions & {
   /** Origin of the Machine Markets API, e.g. `https://orchestration.peaq.xyz`. Required for `client.orchestration`. */
   readonly orchestrationUrl?: string | undefined;
   /**
@@ -56,32 +48,6 @@ export type PeaqosClientOptions = {
   readonly signer?: Signer | undefined;
   /** Contract addresses for the on-chain side of the SDK; not used by `client.orchestration`. */
   readonly contracts?: Readonly<Record<string, string>> | undefined;
-  /** The `fetch` to call; defaults to the global `fetch`, looked up at call time. */
-  readonly fetch?: FetchLike | undefined;
-  /** Timeouts in milliseconds; default 30 000 for GET and 60 000 for writes. */
-  readonly timeouts?: TimeoutOptions | undefined;
-  /**
-   * Opt-in retries, only for requests safe to repeat (GET, PUT, DELETE, or a POST with an
-   * `idempotency-key` header). Default: no retry.
-   */
-  readonly retry?: RetryOptions | undefined;
-  /**
-   * Largest response body the SDK reads, in bytes (default 8 MiB); a larger one is cancelled
-   * and the call rejects with `BAD_RESPONSE`.
-   */
-  readonly maxResponseBytes?: number | undefined;
-  /**
-   * Called before each attempt; credential headers arrive as `"[REDACTED]"`. Each is followed
-   * by exactly one `onResponse` or `onError`. A hook that throws (or rejects) ends the call
-   * with an `OrchestrationError` whose `cause` is the hook's error.
-   */
-  readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
-  /** Called after each attempt that got a whole response, error statuses included. */
-  readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
-  /** Called after each attempt that got no whole response (network, timeout, abort, size cap). */
-  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
-  /** Called before the SDK waits to retry a failed attempt. */
-  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
   /**
    * Logs requests and responses (`debug`), retries (`info`) and failed calls (`warn`) to
    * `logger`. Default `"off"`, or `"info"` when a `logger` is given; `fromEnv` reads

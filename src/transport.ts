@@ -232,19 +232,54 @@ export type RetryHookInfo = RequestHookInfo & {
   readonly delayMs: number;
 };
 
+/**
+ * The options of the request path that a client passes through as they are: `fetch`, timeouts,
+ * retries, the response-size cap and the hooks. Part of {@linkcode PeaqosClientOptions}.
+ *
+ * @example Hooks and retries for one client
+ * ```ts
+ * import type { RequestPathOptions } from "@peaqos/peaq-os-sdk";
+ *
+ * const options: RequestPathOptions = {
+ *   retry: { maxAttempts: 3 },
+ *   onError: ({ method, url, error }) => console.warn(method, url, error.message),
+ * };
+ * ```
+ */
+export type RequestPathOptions = {
+  /** The `fetch` to call; defaults to the global `fetch`, looked up at call time. */
+  readonly fetch?: FetchLike | undefined;
+  /** Timeouts in milliseconds; default 30 000 for GET and 60 000 for writes. */
+  readonly timeouts?: TimeoutOptions | undefined;
+  /**
+   * Opt-in retries, only for requests safe to repeat (GET, PUT, DELETE, or a POST with an
+   * `idempotency-key` header). Default: no retry.
+   */
+  readonly retry?: RetryOptions | undefined;
+  /**
+   * Largest response body the SDK reads, in bytes (default 8 MiB); a larger one is cancelled
+   * and the call rejects with `BAD_RESPONSE`.
+   */
+  readonly maxResponseBytes?: number | undefined;
+  /**
+   * Called before each attempt; credential headers arrive as `"[REDACTED]"`. Each is followed
+   * by exactly one `onResponse` or `onError`. A hook that throws (or rejects) ends the call
+   * with an `OrchestrationError` whose `cause` is the hook's error.
+   */
+  readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
+  /** Called after each attempt that got a whole response, error statuses included. */
+  readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
+  /** Called after each attempt that got no whole response (network, timeout, abort, size cap). */
+  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
+  /** Called before the SDK waits to retry a failed attempt. */
+  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
+};
+
 /** Everything the transport needs; built once per client. */
-export type TransportConfig = {
+export type TransportConfig = RequestPathOptions & {
   /** Origin (and optional base path) of the orchestration service. */
   readonly orchestrationUrl: string;
   readonly apiKey?: string | undefined;
-  readonly fetch?: FetchLike | undefined;
-  readonly timeouts?: TimeoutOptions | undefined;
-  readonly retry?: RetryOptions | undefined;
-  readonly maxResponseBytes?: number | undefined;
-  readonly onRequest?: ((info: RequestHookInfo) => void | Promise<void>) | undefined;
-  readonly onResponse?: ((info: ResponseHookInfo) => void | Promise<void>) | undefined;
-  readonly onError?: ((info: ErrorHookInfo) => void | Promise<void>) | undefined;
-  readonly onRetry?: ((info: RetryHookInfo) => void | Promise<void>) | undefined;
   readonly log?: Log | undefined;
 };
 
