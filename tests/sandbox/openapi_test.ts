@@ -77,7 +77,7 @@ function sdkRoutes(): Array<{ method: string; path: string; spec: string }> {
   );
 }
 
-Deno.test("every route of the SDK is in the document with its credential", async () => {
+Deno.test("every route of the SDK is in the document with its credential", () => {
   const routes = sdkRoutes();
   assert(routes.length >= 60, `only ${routes.length} SDK routes found`);
   for (const { method, path, spec } of routes) {
