@@ -15,6 +15,7 @@ import { z } from "zod";
 import type {
   CreatePaymentIntentRequest,
   MarketSearchRequest,
+  OrchestrationClient,
   RequestOptions,
   SubmitPaymentProofRequest,
 } from "../../../mod.ts";
@@ -39,7 +40,7 @@ import {
   searchBody,
   type Wire,
 } from "../schemas.ts";
-import { orchestration } from "../sdk.ts";
+import { orchestration, streamCall } from "../sdk.ts";
 import { loadSession } from "../sessions.ts";
 import { pathIdSchema, validationHook } from "../validation.ts";
 
@@ -142,57 +143,54 @@ function orderToken(c: Context<AppEnv>, orderId: string): Promise<string> {
   );
 }
 
+/**
+ * Answers `200` with the API's answer to `call`: its body as the API sent it, unread (see
+ * `streamCall`), for every route whose answer the Worker does not need itself.
+ */
+async function passOn(
+  c: Context<AppEnv>,
+  call: (api: OrchestrationClient) => Promise<unknown>,
+): Promise<Response> {
+  const { upstream, data } = await streamCall(c.env, call);
+  if (upstream === undefined) return c.json(data);
+  return new Response(upstream.body, { headers: { "content-type": "application/json" } });
+}
+
 /** The allowlisted market routes. */
 export const proxy = new Hono<AppEnv>()
-  .get("/services", query(listServicesQuery), async (c) => {
-    return c.json(
-      await orchestration(c.env).listMarketServices(wire(c.req.valid("query"))),
-    );
-  })
+  .get(
+    "/services",
+    query(listServicesQuery),
+    (c) => passOn(c, (api) => api.listMarketServices(wire(c.req.valid("query")))),
+  )
   .get(
     "/services/:serviceId",
     param(z.object({ serviceId: pathIdSchema })),
     query(getServiceQuery),
-    async (c) => {
+    (c) => {
       const { serviceId } = c.req.valid("param");
-      return c.json(
-        await orchestration(c.env).getMarketService(
-          serviceId,
-          wire(c.req.valid("query")),
-        ),
-      );
+      return passOn(c, (api) => api.getMarketService(serviceId, wire(c.req.valid("query"))));
     },
   )
   .post("/search", json(searchBody), async (c) => {
     const body = c.req.valid("json");
-    const token = await agentToken(
+    const token = await agentToken(c, () => Promise.resolve(body.agentPairingId));
+    const options = await postOptions(c);
+    return passOn(
       c,
-      () => Promise.resolve(body.agentPairingId),
-    );
-    return c.json(
-      await orchestration(c.env).searchMarket(
-        revision2<MarketSearchRequest>(body),
-        token,
-        await postOptions(c),
-      ),
+      (api) => api.searchMarket(revision2<MarketSearchRequest>(body), token, options),
     );
   })
   .get(
     "/search/:searchId",
     param(z.object({ searchId: pathIdSchema })),
-    async (c) => {
-      return c.json(
-        await orchestration(c.env).getMarketSearch(
-          c.req.valid("param").searchId,
-        ),
-      );
-    },
+    (c) => passOn(c, (api) => api.getMarketSearch(c.req.valid("param").searchId)),
   )
-  .get("/orders", query(listOrdersQuery), async (c) => {
-    return c.json(
-      await orchestration(c.env).listMarketOrders(wire(c.req.valid("query"))),
-    );
-  })
+  .get(
+    "/orders",
+    query(listOrdersQuery),
+    (c) => passOn(c, (api) => api.listMarketOrders(wire(c.req.valid("query")))),
+  )
   .post("/orders", json(createOrderBody), async (c) => {
     const body = wire(c.req.valid("json"));
     const token = await agentToken(
@@ -208,11 +206,11 @@ export const proxy = new Hono<AppEnv>()
     await claimCreatedOrder(c.env, created.item.id, c.get("tenant"));
     return c.json(created, 201);
   })
-  .get("/orders/:orderId", param(orderParam), async (c) => {
-    return c.json(
-      await orchestration(c.env).getMarketOrder(c.req.valid("param").orderId),
-    );
-  })
+  .get(
+    "/orders/:orderId",
+    param(orderParam),
+    (c) => passOn(c, (api) => api.getMarketOrder(c.req.valid("param").orderId)),
+  )
   .post(
     "/orders/:orderId/execute",
     param(orderParam),
@@ -238,9 +236,7 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).confirmMarketOrder(orderId, token, options),
-      );
+      return passOn(c, (api) => api.confirmMarketOrder(orderId, token, options));
     },
   )
   .post(
@@ -251,13 +247,9 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).disputeMarketOrder(
-          orderId,
-          wire(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) => api.disputeMarketOrder(orderId, wire(c.req.valid("json")), token, options),
       );
     },
   )
@@ -269,21 +261,23 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).createPaymentIntent(
-          orderId,
-          revision2<CreatePaymentIntentRequest>(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) =>
+          api.createPaymentIntent(
+            orderId,
+            revision2<CreatePaymentIntentRequest>(c.req.valid("json")),
+            token,
+            options,
+          ),
       );
     },
   )
-  .get("/orders/:orderId/payment", param(orderParam), async (c) => {
-    return c.json(
-      await orchestration(c.env).getMarketPayment(c.req.valid("param").orderId),
-    );
-  })
+  .get(
+    "/orders/:orderId/payment",
+    param(orderParam),
+    (c) => passOn(c, (api) => api.getMarketPayment(c.req.valid("param").orderId)),
+  )
   .post(
     "/orders/:orderId/payment-proof",
     param(orderParam),
@@ -292,13 +286,15 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).submitPaymentProof(
-          orderId,
-          revision2<SubmitPaymentProofRequest>(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) =>
+          api.submitPaymentProof(
+            orderId,
+            revision2<SubmitPaymentProofRequest>(c.req.valid("json")),
+            token,
+            options,
+          ),
       );
     },
   )
@@ -310,13 +306,9 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).lockEscrowPayment(
-          orderId,
-          wire(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) => api.lockEscrowPayment(orderId, wire(c.req.valid("json")), token, options),
       );
     },
   )
@@ -328,13 +320,9 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).releasePayment(
-          orderId,
-          wire(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) => api.releasePayment(orderId, wire(c.req.valid("json")), token, options),
       );
     },
   )
@@ -346,13 +334,9 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).refundPayment(
-          orderId,
-          wire(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) => api.refundPayment(orderId, wire(c.req.valid("json")), token, options),
       );
     },
   );
