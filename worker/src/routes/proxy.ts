@@ -56,9 +56,14 @@ const revision2 = <T>(body: unknown): T => body as T;
 
 const orderParam = z.object({ orderId: pathIdSchema });
 
-const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook);
-const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook);
-const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook);
+// Every schema is synchronous: `safeParse` spares the promises of the default `safeParseAsync`.
+// (`never`: the validator's types see zod through its own package path.)
+const sync = {
+  validationFunction: (schema: z.ZodType, value: unknown) => schema.safeParse(value) as never,
+};
+const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook, sync);
+const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook, sync);
+const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook, sync);
 
 function invalidHeader(name: string, message: string): EdgeError {
   // The value is never echoed: it may be a payment authorization.
@@ -72,6 +77,9 @@ function invalidHeader(name: string, message: string): EdgeError {
   );
 }
 
+// Per isolate: the tag of each tenant's idempotency keys (tenants come from `EDGE_CLIENT_KEYS`).
+const tenantTags = new Map<string, string>();
+
 /**
  * The caller's `idempotency-key`, prefixed with a tag of the caller's tenant: the API keeps
  * answers per key and caller, and every tenant reaches it with the same platform key, so one
@@ -79,20 +87,28 @@ function invalidHeader(name: string, message: string): EdgeError {
  */
 async function idempotencyHeaders(
   c: Context<AppEnv>,
-): Promise<Record<string, string>> {
+): Promise<Record<string, string> | undefined> {
   const key = c.req.header("idempotency-key");
-  if (key === undefined) return {};
+  if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw invalidHeader(
       "idempotency-key",
       "must be 1-200 printable ASCII characters",
     );
   }
-  const tag = (await sha256Hex(`tenant:${c.get("tenant")}`)).slice(0, 16);
+  const tenant = c.get("tenant");
+  let tag = tenantTags.get(tenant);
+  if (tag === undefined) {
+    tag = (await sha256Hex(`tenant:${tenant}`)).slice(0, 16);
+    tenantTags.set(tenant, tag);
+  }
   return { "idempotency-key": `edge-${tag}.${key}` };
 }
 
-/** Upstream options of a POST: its idempotency key, and for execute the payment signature. */
+/**
+ * Upstream options of a POST: its idempotency key, and for execute the payment signature.
+ * Without either, no `headers` at all: the SDK then has no caller headers to parse.
+ */
 async function postOptions(
   c: Context<AppEnv>,
   { paymentSignature = false } = {},
