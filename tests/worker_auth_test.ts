@@ -17,27 +17,28 @@ const app = new Hono<AppEnv>()
   .onError((err) => toErrorResponse(err));
 
 /** A Ledger stand-in: one fixed window per instance name, counted as `leaseRate` counts. */
-function fakeLedger() {
+function fakeLedger(delayMs = 0) {
   const counts = new Map<string, number>();
   const calls: string[] = [];
   const namespace = {
     idFromName: (name: string) => name,
     get: (name: unknown) => ({
-      leaseRate(limit: number, spare: number): Promise<RateLease> {
+      async leaseRate(limit: number, spare: number): Promise<RateLease> {
         calls.push(String(name));
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
         const now = Date.now();
         const windowStart = Math.floor(now / 60_000) * 60_000;
         const count = counts.get(String(name)) ?? 0;
         const left = limit - count;
         const retryAfterSeconds = Math.ceil((windowStart + 60_000 - now) / 1000);
-        if (left <= 0) return Promise.resolve({ granted: 0, windowStart, retryAfterSeconds });
+        if (left <= 0) return { granted: 0, windowStart, retryAfterSeconds };
         const granted = 1 + Math.min(spare, Math.floor((left - 1) / 64));
         counts.set(String(name), count + granted);
-        return Promise.resolve({ granted, windowStart, retryAfterSeconds });
+        return { granted, windowStart, retryAfterSeconds };
       },
     }),
   };
-  return { namespace, calls };
+  return { namespace, calls, counts };
 }
 
 const env = (vars: Partial<Record<keyof Env, unknown>>) => vars as unknown as Env;
@@ -133,4 +134,21 @@ Deno.test("rateLimit() serves a tenant far below a high limit with one Ledger ca
     assertEquals((await send("edge_key_bulk_0123456", vars)).status, 200);
   }
   assertEquals(ledger.calls, Array(10).fill("rate:bulk"));
+});
+
+Deno.test("rateLimit() leases spare requests one call at a time when a burst meets a cold isolate", async () => {
+  await intoWindow(10_000);
+  const ledger = fakeLedger(5);
+  const vars = env({
+    EDGE_CLIENT_KEYS: `cold=${await sha256Hex("edge_key_cold_0123456")}`,
+    RATE_LIMIT_PER_MINUTE: "100000000",
+    LEDGER: ledger.namespace,
+  });
+  const statuses = await Promise.all(
+    Array.from({ length: 40 }, async () => (await send("edge_key_cold_0123456", vars)).status),
+  );
+  assertEquals(statuses, Array(40).fill(200));
+  // Each of the 40 asked for itself; only one of them for spare requests too.
+  assertEquals(ledger.calls.length, 40);
+  assertEquals(ledger.counts.get("rate:cold"), 40 + 63);
 });

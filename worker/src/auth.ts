@@ -16,7 +16,7 @@ import { readConfig } from "./config.ts";
 import { constantTimeEqual, sha256Hex } from "./crypto.ts";
 import type { AppEnv, Env } from "./env.ts";
 import { EdgeError } from "./errors.ts";
-import { ledger } from "./ledger.ts";
+import { ledger, type RateLease } from "./ledger.ts";
 
 /** One entry of `EDGE_CLIENT_KEYS`: the key's hash and the tenant it stands for. */
 export type ClientKey = { readonly hash: string; readonly tenant: string };
@@ -127,6 +127,8 @@ type RateState = {
   spare: number;
   /** Until when the Ledger said the limit is reached: nothing is granted before then. */
   blockedUntil: number;
+  /** A call asking for spare requests is under way (one at a time, see below). */
+  leasing: boolean;
 };
 
 // Per isolate, per tenant (tenants come from `EDGE_CLIENT_KEYS`, so this stays small).
@@ -146,7 +148,8 @@ function rateLimited(retryAfterSeconds: number): EdgeError {
  * nothing spare (`Ledger.leaseRate`) and every request is counted there, one by one. So no
  * window ever serves more than the limit; what an isolate leased and did not serve (it was
  * evicted, or its traffic moved to another isolate) is refused to the tenant for the rest of
- * that window, at most a 64th of what the window had left per lease.
+ * that window: at most a 64th of what the window had left, as only one call at a time asks for
+ * spare requests.
  */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const limit = readConfig(c.env).rateLimitPerMinute;
@@ -154,7 +157,10 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
     const tenant = c.get("tenant");
     let state = rateStates.get(tenant);
     if (state === undefined || state.limit !== limit) {
-      rateStates.set(tenant, state = { limit, windowEnd: 0, spare: 0, blockedUntil: 0 });
+      rateStates.set(
+        tenant,
+        state = { limit, windowEnd: 0, spare: 0, blockedUntil: 0, leasing: false },
+      );
     }
     const now = Date.now();
     if (state.spare > 0 && now < state.windowEnd) {
@@ -162,7 +168,16 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
     } else if (now < state.blockedUntil) {
       throw rateLimited(Math.ceil((state.blockedUntil - now) / 1000));
     } else {
-      const lease = await ledger(c.env, `rate:${tenant}`).leaseRate(limit, RATE_LEASE_SPARE);
+      // Requests arriving while a lease is on its way count only themselves: a burst on a cold
+      // isolate must not lease once per request and hold far more than it serves.
+      const spare = state.leasing ? 0 : RATE_LEASE_SPARE;
+      if (spare > 0) state.leasing = true;
+      let lease: RateLease;
+      try {
+        lease = await ledger(c.env, `rate:${tenant}`).leaseRate(limit, spare);
+      } finally {
+        if (spare > 0) state.leasing = false;
+      }
       const windowEnd = lease.windowStart + 60_000;
       if (lease.granted === 0) {
         // Another request's lease may have come back meanwhile: its spare requests go first.
