@@ -139,11 +139,18 @@ Deno.test("rateLimit() serves a tenant far below a high limit with one Ledger ca
 Deno.test("rateLimit() leases spare requests one call at a time when a burst meets a cold isolate", async () => {
   await intoWindow(10_000);
   const ledger = fakeLedger(5);
+  const keys = `cold=${await sha256Hex("edge_key_cold_0123456")}`;
   const vars = env({
-    EDGE_CLIENT_KEYS: `cold=${await sha256Hex("edge_key_cold_0123456")}`,
+    EDGE_CLIENT_KEYS: keys,
     RATE_LIMIT_PER_MINUTE: "100000000",
     LEDGER: ledger.namespace,
   });
+  // The key is matched once (unlimited), so the burst reaches the limiter all at once.
+  const warm = await send(
+    "edge_key_cold_0123456",
+    env({ EDGE_CLIENT_KEYS: keys, RATE_LIMIT_PER_MINUTE: "0" }),
+  );
+  assertEquals(warm.status, 200);
   const statuses = await Promise.all(
     Array.from({ length: 40 }, async () => (await send("edge_key_cold_0123456", vars)).status),
   );

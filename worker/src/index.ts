@@ -48,6 +48,8 @@ const countedBodyLimit = bodyLimit({ maxSize: MAX_PROXY_BODY_BYTES, onError: too
  * the body into a JavaScript stream first (microseconds per request).
  */
 const limitBody: MiddlewareHandler<AppEnv> = (c, next) => {
+  // Nothing reads the body of a GET.
+  if (c.req.method === "GET") return next();
   const headers = c.req.raw.headers;
   const declared = headers.get("content-length");
   if (declared === null || headers.has("transfer-encoding")) return countedBodyLimit(c, next);

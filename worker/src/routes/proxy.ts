@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type {
@@ -42,7 +41,7 @@ import {
 } from "../schemas.ts";
 import { orchestration, streamCall } from "../sdk.ts";
 import { loadSession } from "../sessions.ts";
-import { pathIdSchema, validationHook } from "../validation.ts";
+import { check, pathIdSchema } from "../validation.ts";
 
 // JSON and query strings never carry `undefined`: zod's optional outputs are absent keys.
 const wire = <T>(value: T): Wire<T> => value as Wire<T>;
@@ -56,14 +55,9 @@ const revision2 = <T>(body: unknown): T => body as T;
 
 const orderParam = z.object({ orderId: pathIdSchema });
 
-// Every schema is synchronous: `safeParse` spares the promises of the default `safeParseAsync`.
-// (`never`: the validator's types see zod through its own package path.)
-const sync = {
-  validationFunction: (schema: z.ZodType, value: unknown) => schema.safeParse(value) as never,
-};
-const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook, sync);
-const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook, sync);
-const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook, sync);
+const json = <S extends z.ZodType>(schema: S) => check("json", schema);
+const query = <S extends z.ZodType>(schema: S) => check("query", schema);
+const param = <S extends z.ZodType>(schema: S) => check("param", schema);
 
 function invalidHeader(name: string, message: string): EdgeError {
   // The value is never echoed: it may be a payment authorization.
