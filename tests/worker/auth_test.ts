@@ -5,11 +5,11 @@
 // exercised in workerd by `worker_proxy_test.ts`.
 import { assert, assertEquals } from "@std/assert";
 import { Hono } from "hono";
-import { rateLimit, requireClientKey } from "../worker/src/auth.ts";
-import type { AppEnv, Env } from "../worker/src/env.ts";
-import { toErrorResponse } from "../worker/src/errors.ts";
-import type { RateLease } from "../worker/src/ledger.ts";
-import { sha256Hex } from "./_worker.ts";
+import { rateLimit, requireClientKey } from "../../worker/src/auth.ts";
+import type { AppEnv, Env } from "../../worker/src/env.ts";
+import { toErrorResponse } from "../../worker/src/errors.ts";
+import type { RateLease } from "../../worker/src/ledger.ts";
+import { sha256Hex } from "../_worker.ts";
 
 const app = new Hono<AppEnv>()
   .use("*", requireClientKey, rateLimit)
