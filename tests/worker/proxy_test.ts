@@ -274,6 +274,61 @@ Deno.test("/v1 proxy rate limit never allows more than the limit across a restar
   }
 });
 
+Deno.test("/v1 proxy rate limit holds exactly while leases serve requests from the isolate's memory", async () => {
+  await using worker = await startWorker({ vars: { RATE_LIMIT_PER_MINUTE: "300" } });
+  const intoWindow = 60_000 - (Date.now() % 60_000);
+  if (intoWindow < 15_000) await new Promise((resolve) => setTimeout(resolve, intoWindow + 100));
+  const statuses: number[] = [];
+  // Far below the limit the Ledger grants leases (up to a 64th of what is left); near it, single
+  // requests.
+  for (let batch = 0; batch < 8; batch++) {
+    statuses.push(
+      ...await Promise.all(
+        Array.from(
+          { length: 40 },
+          async () => (await call(worker.authed("/v1/market/orders/..%2Fx"))).status,
+        ),
+      ),
+    );
+  }
+  assertEquals(statuses.filter((s) => s === 400).length, 300, JSON.stringify(statuses));
+  assertEquals(statuses.filter((s) => s === 429).length, 20, JSON.stringify(statuses));
+});
+
+Deno.test("/v1 proxy rate limit with leases never allows more than the limit across a restart", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "edge_rate_" });
+  try {
+    const intoWindow = 60_000 - (Date.now() % 60_000);
+    if (intoWindow < 20_000) await new Promise((resolve) => setTimeout(resolve, intoWindow + 100));
+    const burst = async (worker: EdgeWorker, n: number) => {
+      let allowed = 0;
+      for (let sent = 0; sent < n; sent += 25) {
+        const statuses = await Promise.all(
+          Array.from(
+            { length: Math.min(25, n - sent) },
+            async () => (await call(worker.authed("/v1/market/orders/..%2Fx"))).status,
+          ),
+        );
+        allowed += statuses.filter((s) => s === 400).length;
+      }
+      return allowed;
+    };
+    const vars = { RATE_LIMIT_PER_MINUTE: "300" };
+    const first = await startWorker({ vars, storageDir: dir });
+    const before = await burst(first, 100);
+    await first.stop();
+    await using second = await startWorker({ vars, storageDir: dir });
+    const after = await burst(second, 300);
+    assertEquals(before, 100);
+    // Lost to the restart: the stored reservation ahead and the spare requests the old isolate
+    // held, never more than a few of each.
+    assert(before + after <= 300, `${before} + ${after} requests allowed`);
+    assert(after >= 300 - 100 - 20, `${after} allowed after the restart`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("/v1 proxy rate-limits per client key", async () => {
   await using worker = await startWorker({
     vars: { RATE_LIMIT_PER_MINUTE: "3" },
@@ -376,6 +431,30 @@ Deno.test("/v1 proxy forwards market calls with the platform key and maps upstre
   );
   assertEquals(badToken.status, 401);
   assertMatch((badToken.body as Envelope).error.code, /^AGENT_AUTH_/);
+});
+
+Deno.test("/v1 proxy passes the API's answer on unread on routes that do not need it", async () => {
+  await using m = await market();
+  // Spacing and a field the Worker's schemas do not know: re-serialising would change both.
+  const odd = (body: string) => body.replace(/^\{/, '{ "edgeUnread" :  true ,\n');
+  await using worker = await startWorker({
+    vars: { PEAQOS_ORCHESTRATION_URL: m.sandbox.url, PEAQOS_API_KEY: m.sandbox.apiKey },
+    rewrite: (url, body) => url.pathname.includes("/market/services") ? odd(body) : body,
+  });
+  let upstream = "";
+  for (const path of ["/v1/market/services/svc_manual_handoff", "/v1/market/services"]) {
+    const response = await worker.authed(path);
+    assertEquals(response.status, 200, path);
+    assertEquals(response.headers.get("content-type"), "application/json", path);
+    const text = await response.text();
+    assertMatch(text, /^\{ "edgeUnread" : {2}true ,\n/, path);
+    upstream = text;
+  }
+  assertEquals(JSON.parse(upstream).edgeUnread, true);
+  // Errors still go through the SDK: the contract's envelope, the upstream status and code.
+  const missing = await call(worker.authed("/v1/market/services/svc_does_not_exist"));
+  assertEquals(missing.status, 404);
+  assertEquals((missing.body as Envelope).error.code, "NOT_FOUND");
 });
 
 Deno.test("/v1 proxy answers 502 when the upstream API is unreachable", async () => {

@@ -35,8 +35,18 @@ function positiveInt(raw: string | undefined, fallback: number): number {
     : fallback;
 }
 
-/** Reads the configuration from the Worker's `env`. */
+// Per isolate: workerd hands every request the same `env` object until the configuration
+// changes, so each `env` is read once.
+const configs = new WeakMap<Env, Config>();
+
+/** Reads the configuration from the Worker's `env` (once per `env` object). */
 export function readConfig(env: Env): Config {
+  let config = configs.get(env);
+  if (config === undefined) configs.set(env, config = parseConfig(env));
+  return config;
+}
+
+function parseConfig(env: Env): Config {
   return {
     allowedHosts: (env.HANDOFF_ALLOWED_HOSTS ?? "").split(",").map((host) =>
       host.trim().toLowerCase()

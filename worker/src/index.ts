@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { rateLimit, requireClientKey } from "./auth.ts";
@@ -39,14 +39,24 @@ export const app = new Hono<AppEnv>();
 app.route("/health", health);
 app.route("/webhooks", webhooks);
 
-const edgeClient = [
-  requireClientKey,
-  rateLimit,
-  bodyLimit({
-    maxSize: MAX_PROXY_BODY_BYTES,
-    onError: () => errorResponse(413, "PAYLOAD_TOO_LARGE", "Request body is too large"),
-  }),
-] as const;
+const tooLarge = () => errorResponse(413, "PAYLOAD_TOO_LARGE", "Request body is too large");
+const countedBodyLimit = bodyLimit({ maxSize: MAX_PROXY_BODY_BYTES, onError: tooLarge });
+
+/**
+ * A declared `content-length` bounds the body (the HTTP framing enforces it), so it is checked
+ * from the header alone; only a body without one is counted by Hono's `bodyLimit`, which turns
+ * the body into a JavaScript stream first (microseconds per request).
+ */
+const limitBody: MiddlewareHandler<AppEnv> = (c, next) => {
+  // Nothing reads the body of a GET.
+  if (c.req.method === "GET") return next();
+  const headers = c.req.raw.headers;
+  const declared = headers.get("content-length");
+  if (declared === null || headers.has("transfer-encoding")) return countedBodyLimit(c, next);
+  return Number(declared) > MAX_PROXY_BODY_BYTES ? Promise.resolve(tooLarge()) : next();
+};
+
+const edgeClient = [requireClientKey, rateLimit, limitBody] as const;
 
 app.use("/v1/*", ...edgeClient);
 app.use("/mcp", ...edgeClient);

@@ -38,6 +38,14 @@ const MAX_LEASE_REQUEUES = 3;
  */
 const RATE_RESERVATION = 10;
 
+/**
+ * A lease's spare requests are at most this share of what the window has left (1/64), so a
+ * tenant within 64 requests of its limit is counted request by request, exactly, and spare
+ * requests an isolate never serves (it was evicted, or its traffic moved) are a small part of
+ * the limit.
+ */
+const RATE_LEASE_SHARE = 64;
+
 /** Handoff state of an order; `pending` only while a run decides (never outlives its lease). */
 export type HandoffState =
   | "pending"
@@ -126,6 +134,16 @@ export type StoredSession = Sealed & { readonly storedAt: number };
 /** The rate limiter's verdict for one request. */
 export type RateVerdict = {
   readonly allowed: boolean;
+  readonly retryAfterSeconds: number;
+};
+
+/**
+ * Requests of one fixed window granted at once by {@linkcode Ledger.leaseRate}: `granted`
+ * (0 when the limit is reached) counted for the window that began at `windowStart`.
+ */
+export type RateLease = {
+  readonly granted: number;
+  readonly windowStart: number;
   readonly retryAfterSeconds: number;
 };
 
@@ -505,6 +523,17 @@ export class Ledger extends DurableObject<Env> {
 
   /** Counts one request in the current fixed one-minute window against `limit`. */
   hitRate(limit: number): RateVerdict {
+    const lease = this.leaseRate(limit, 0);
+    return { allowed: lease.granted > 0, retryAfterSeconds: lease.retryAfterSeconds };
+  }
+
+  /**
+   * Counts one request in the current fixed one-minute window against `limit` and, while the
+   * window has much left, up to `spare` more that the caller may serve without asking again in
+   * this window (a lease; see `RATE_LEASE_SHARE`). `granted` is 0 when the limit is reached,
+   * else 1 + the spare requests.
+   */
+  leaseRate(limit: number, spare: number): RateLease {
     const now = Date.now();
     const windowStart = Math.floor(now / 60_000) * 60_000;
     let rate = this.#rate;
@@ -515,8 +544,10 @@ export class Ledger extends DurableObject<Env> {
       rate = this.#rate = { windowStart, count: reserved, reserved };
     }
     const retryAfterSeconds = Math.ceil((windowStart + 60_000 - now) / 1000);
-    if (rate.count >= limit) return { allowed: false, retryAfterSeconds };
-    rate.count++;
+    const left = limit - rate.count;
+    if (left <= 0) return { granted: 0, windowStart, retryAfterSeconds };
+    const granted = 1 + Math.min(spare, Math.floor((left - 1) / RATE_LEASE_SHARE));
+    rate.count += granted;
     if (rate.count > rate.reserved) {
       rate.reserved = Math.min(limit, rate.count + RATE_RESERVATION - 1);
       this.#sql.exec(
@@ -527,7 +558,7 @@ export class Ledger extends DurableObject<Env> {
         rate.reserved,
       );
     }
-    return { allowed: true, retryAfterSeconds };
+    return { granted, windowStart, retryAfterSeconds };
   }
 
   // ---- alarm ----

@@ -9,12 +9,12 @@
  *
  * @module
  */
-import { zValidator } from "@hono/zod-validator";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type {
   CreatePaymentIntentRequest,
   MarketSearchRequest,
+  OrchestrationClient,
   RequestOptions,
   SubmitPaymentProofRequest,
 } from "../../../mod.ts";
@@ -39,9 +39,9 @@ import {
   searchBody,
   type Wire,
 } from "../schemas.ts";
-import { orchestration } from "../sdk.ts";
+import { orchestration, streamCall } from "../sdk.ts";
 import { loadSession } from "../sessions.ts";
-import { pathIdSchema, validationHook } from "../validation.ts";
+import { check, pathIdSchema } from "../validation.ts";
 
 // JSON and query strings never carry `undefined`: zod's optional outputs are absent keys.
 const wire = <T>(value: T): Wire<T> => value as Wire<T>;
@@ -55,9 +55,9 @@ const revision2 = <T>(body: unknown): T => body as T;
 
 const orderParam = z.object({ orderId: pathIdSchema });
 
-const json = <S extends z.ZodType>(schema: S) => zValidator("json", schema, validationHook);
-const query = <S extends z.ZodType>(schema: S) => zValidator("query", schema, validationHook);
-const param = <S extends z.ZodType>(schema: S) => zValidator("param", schema, validationHook);
+const json = <S extends z.ZodType>(schema: S) => check("json", schema);
+const query = <S extends z.ZodType>(schema: S) => check("query", schema);
+const param = <S extends z.ZodType>(schema: S) => check("param", schema);
 
 function invalidHeader(name: string, message: string): EdgeError {
   // The value is never echoed: it may be a payment authorization.
@@ -71,6 +71,9 @@ function invalidHeader(name: string, message: string): EdgeError {
   );
 }
 
+// Per isolate: the tag of each tenant's idempotency keys (tenants come from `EDGE_CLIENT_KEYS`).
+const tenantTags = new Map<string, string>();
+
 /**
  * The caller's `idempotency-key`, prefixed with a tag of the caller's tenant: the API keeps
  * answers per key and caller, and every tenant reaches it with the same platform key, so one
@@ -78,20 +81,28 @@ function invalidHeader(name: string, message: string): EdgeError {
  */
 async function idempotencyHeaders(
   c: Context<AppEnv>,
-): Promise<Record<string, string>> {
+): Promise<Record<string, string> | undefined> {
   const key = c.req.header("idempotency-key");
-  if (key === undefined) return {};
+  if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw invalidHeader(
       "idempotency-key",
       "must be 1-200 printable ASCII characters",
     );
   }
-  const tag = (await sha256Hex(`tenant:${c.get("tenant")}`)).slice(0, 16);
+  const tenant = c.get("tenant");
+  let tag = tenantTags.get(tenant);
+  if (tag === undefined) {
+    tag = (await sha256Hex(`tenant:${tenant}`)).slice(0, 16);
+    tenantTags.set(tenant, tag);
+  }
   return { "idempotency-key": `edge-${tag}.${key}` };
 }
 
-/** Upstream options of a POST: its idempotency key, and for execute the payment signature. */
+/**
+ * Upstream options of a POST: its idempotency key, and for execute the payment signature.
+ * Without either, no `headers` at all: the SDK then has no caller headers to parse.
+ */
 async function postOptions(
   c: Context<AppEnv>,
   { paymentSignature = false } = {},
@@ -142,57 +153,54 @@ function orderToken(c: Context<AppEnv>, orderId: string): Promise<string> {
   );
 }
 
+/**
+ * Answers `200` with the API's answer to `call`: its body as the API sent it, unread (see
+ * `streamCall`), for every route whose answer the Worker does not need itself.
+ */
+async function passOn(
+  c: Context<AppEnv>,
+  call: (api: OrchestrationClient) => Promise<unknown>,
+): Promise<Response> {
+  const { upstream, data } = await streamCall(c.env, call);
+  if (upstream === undefined) return c.json(data);
+  return new Response(upstream.body, { headers: { "content-type": "application/json" } });
+}
+
 /** The allowlisted market routes. */
 export const proxy = new Hono<AppEnv>()
-  .get("/services", query(listServicesQuery), async (c) => {
-    return c.json(
-      await orchestration(c.env).listMarketServices(wire(c.req.valid("query"))),
-    );
-  })
+  .get(
+    "/services",
+    query(listServicesQuery),
+    (c) => passOn(c, (api) => api.listMarketServices(wire(c.req.valid("query")))),
+  )
   .get(
     "/services/:serviceId",
     param(z.object({ serviceId: pathIdSchema })),
     query(getServiceQuery),
-    async (c) => {
+    (c) => {
       const { serviceId } = c.req.valid("param");
-      return c.json(
-        await orchestration(c.env).getMarketService(
-          serviceId,
-          wire(c.req.valid("query")),
-        ),
-      );
+      return passOn(c, (api) => api.getMarketService(serviceId, wire(c.req.valid("query"))));
     },
   )
   .post("/search", json(searchBody), async (c) => {
     const body = c.req.valid("json");
-    const token = await agentToken(
+    const token = await agentToken(c, () => Promise.resolve(body.agentPairingId));
+    const options = await postOptions(c);
+    return passOn(
       c,
-      () => Promise.resolve(body.agentPairingId),
-    );
-    return c.json(
-      await orchestration(c.env).searchMarket(
-        revision2<MarketSearchRequest>(body),
-        token,
-        await postOptions(c),
-      ),
+      (api) => api.searchMarket(revision2<MarketSearchRequest>(body), token, options),
     );
   })
   .get(
     "/search/:searchId",
     param(z.object({ searchId: pathIdSchema })),
-    async (c) => {
-      return c.json(
-        await orchestration(c.env).getMarketSearch(
-          c.req.valid("param").searchId,
-        ),
-      );
-    },
+    (c) => passOn(c, (api) => api.getMarketSearch(c.req.valid("param").searchId)),
   )
-  .get("/orders", query(listOrdersQuery), async (c) => {
-    return c.json(
-      await orchestration(c.env).listMarketOrders(wire(c.req.valid("query"))),
-    );
-  })
+  .get(
+    "/orders",
+    query(listOrdersQuery),
+    (c) => passOn(c, (api) => api.listMarketOrders(wire(c.req.valid("query")))),
+  )
   .post("/orders", json(createOrderBody), async (c) => {
     const body = wire(c.req.valid("json"));
     const token = await agentToken(
@@ -208,11 +216,11 @@ export const proxy = new Hono<AppEnv>()
     await claimCreatedOrder(c.env, created.item.id, c.get("tenant"));
     return c.json(created, 201);
   })
-  .get("/orders/:orderId", param(orderParam), async (c) => {
-    return c.json(
-      await orchestration(c.env).getMarketOrder(c.req.valid("param").orderId),
-    );
-  })
+  .get(
+    "/orders/:orderId",
+    param(orderParam),
+    (c) => passOn(c, (api) => api.getMarketOrder(c.req.valid("param").orderId)),
+  )
   .post(
     "/orders/:orderId/execute",
     param(orderParam),
@@ -238,9 +246,7 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).confirmMarketOrder(orderId, token, options),
-      );
+      return passOn(c, (api) => api.confirmMarketOrder(orderId, token, options));
     },
   )
   .post(
@@ -251,13 +257,9 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).disputeMarketOrder(
-          orderId,
-          wire(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) => api.disputeMarketOrder(orderId, wire(c.req.valid("json")), token, options),
       );
     },
   )
@@ -269,21 +271,23 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).createPaymentIntent(
-          orderId,
-          revision2<CreatePaymentIntentRequest>(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) =>
+          api.createPaymentIntent(
+            orderId,
+            revision2<CreatePaymentIntentRequest>(c.req.valid("json")),
+            token,
+            options,
+          ),
       );
     },
   )
-  .get("/orders/:orderId/payment", param(orderParam), async (c) => {
-    return c.json(
-      await orchestration(c.env).getMarketPayment(c.req.valid("param").orderId),
-    );
-  })
+  .get(
+    "/orders/:orderId/payment",
+    param(orderParam),
+    (c) => passOn(c, (api) => api.getMarketPayment(c.req.valid("param").orderId)),
+  )
   .post(
     "/orders/:orderId/payment-proof",
     param(orderParam),
@@ -292,13 +296,15 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).submitPaymentProof(
-          orderId,
-          revision2<SubmitPaymentProofRequest>(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) =>
+          api.submitPaymentProof(
+            orderId,
+            revision2<SubmitPaymentProofRequest>(c.req.valid("json")),
+            token,
+            options,
+          ),
       );
     },
   )
@@ -310,13 +316,9 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).lockEscrowPayment(
-          orderId,
-          wire(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) => api.lockEscrowPayment(orderId, wire(c.req.valid("json")), token, options),
       );
     },
   )
@@ -328,13 +330,9 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).releasePayment(
-          orderId,
-          wire(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) => api.releasePayment(orderId, wire(c.req.valid("json")), token, options),
       );
     },
   )
@@ -346,13 +344,9 @@ export const proxy = new Hono<AppEnv>()
       const { orderId } = c.req.valid("param");
       const options = await postOptions(c);
       const token = await orderToken(c, orderId);
-      return c.json(
-        await orchestration(c.env).refundPayment(
-          orderId,
-          wire(c.req.valid("json")),
-          token,
-          options,
-        ),
+      return passOn(
+        c,
+        (api) => api.refundPayment(orderId, wire(c.req.valid("json")), token, options),
       );
     },
   );

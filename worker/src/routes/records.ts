@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import { OrchestrationApiError } from "../../../mod.ts";
@@ -15,13 +14,9 @@ import { EdgeError } from "../errors.ts";
 import { ledger } from "../ledger.ts";
 import { adoptOwner, orderOwner } from "../owners.ts";
 import { orchestration } from "../sdk.ts";
-import { pathIdSchema, validationHook } from "../validation.ts";
+import { check, pathIdSchema } from "../validation.ts";
 
-const orderParam = zValidator(
-  "param",
-  z.object({ orderId: pathIdSchema }),
-  validationHook,
-);
+const orderParam = check("param", z.object({ orderId: pathIdSchema }));
 
 const noRecord = () => new EdgeError(404, "NOT_FOUND", "No record of this order at the edge");
 

@@ -6,25 +6,19 @@
  *
  * @module
  */
-import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env.ts";
 import { EdgeError } from "../errors.ts";
 import { deleteSession, pairingClaims, sessionStoredAt, storeSession } from "../sessions.ts";
-import { pathIdSchema, validationHook } from "../validation.ts";
+import { check, pathIdSchema } from "../validation.ts";
 
-const param = zValidator(
-  "param",
-  z.object({ agentPairingId: pathIdSchema }),
-  validationHook,
-);
-const body = zValidator(
+const param = check("param", z.object({ agentPairingId: pathIdSchema }));
+const body = check(
   "json",
   z.strictObject({
     pairingToken: z.string().min(16).max(4096).regex(/^[\x21-\x7e]+$/),
   }),
-  validationHook,
 );
 
 function refuseToken(message: string): EdgeError {
