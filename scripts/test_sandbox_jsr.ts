@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Checks } from "./checks.ts";
 import { buildSandboxJsr, SANDBOX_JSR_EXPORTS, SANDBOX_JSR_PACKAGE } from "./build_sandbox_jsr.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -25,26 +26,8 @@ const STANDALONE = ["--no-config", "--no-lock"];
 const KNOWN_WARNING =
   /warning\[unanalyzable-dynamic-import\][^\n]*\n\s*--> [^\n]*\/sandbox\/server\.ts:/;
 
-let passed = 0;
-let failed = 0;
-let skipRest = false;
-
-async function check(name: string, run: () => Promise<void>): Promise<void> {
-  if (skipRest) {
-    failed++;
-    console.log(`--- FAILED ${name}: skipped, an earlier setup step failed`);
-    return;
-  }
-  const started = performance.now();
-  try {
-    await run();
-    passed++;
-    console.log(`--- ok ${name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    failed++;
-    console.log(`--- FAILED ${name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
+const checks = new Checks();
+const check = checks.check.bind(checks);
 
 type Result = { code: number; stdout: string; stderr: string };
 
@@ -97,7 +80,7 @@ try {
         throw new Error(`deno.json: ${JSON.stringify(build.denoJson)}`);
       }
     } catch (error) {
-      skipRest = true;
+      checks.skipRest();
       throw error;
     }
   });
@@ -199,5 +182,4 @@ try {
   await Deno.remove(project, { recursive: true }).catch(() => {});
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-Deno.exit(failed === 0 && passed > 0 ? 0 : 1);
+checks.finish();

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { Checks } from "./checks.ts";
 import * as esbuild from "esbuild";
 import { buildNpm } from "./build_npm.ts";
 import { buildSandboxNpm, SANDBOX_PACKAGE } from "./build_sandbox_npm.ts";
@@ -21,26 +22,8 @@ const TIMEOUT_MS = 180_000;
 const STORY_TIMEOUT_MS = 60_000;
 const BUN = `bun@${RUNTIME_TOOLS.bun}`;
 
-let passed = 0;
-let failed = 0;
-let skipRest = false;
-
-async function check(name: string, run: () => Promise<void>): Promise<void> {
-  if (skipRest) {
-    failed++;
-    console.log(`--- FAILED ${name}: skipped, an earlier setup step failed`);
-    return;
-  }
-  const started = performance.now();
-  try {
-    await run();
-    passed++;
-    console.log(`--- ok ${name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    failed++;
-    console.log(`--- FAILED ${name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
+const checks = new Checks();
+const check = checks.check.bind(checks);
 
 type Result = { code: number; stdout: string; stderr: string };
 
@@ -196,7 +179,7 @@ try {
         await mustRun("npm", ["pack", "--pack-destination", project], dir);
       }
     } catch (error) {
-      skipRest = true;
+      checks.skipRest();
       throw error;
     }
   });
@@ -229,7 +212,7 @@ try {
       await Deno.copyFile(`${ROOT}/tests/runtimes/sandbox/story.mjs`, `${project}/story.mjs`);
       await Deno.writeTextFile(`${project}/consumer.ts`, CONSUMER);
     } catch (error) {
-      skipRest = true;
+      checks.skipRest();
       throw error;
     }
   });
@@ -322,5 +305,4 @@ try {
   await Deno.remove(project, { recursive: true }).catch(() => {});
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-Deno.exit(failed === 0 && passed > 0 ? 0 : 1);
+checks.finish();

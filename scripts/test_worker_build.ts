@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Checks } from "./checks.ts";
 import { startLocal } from "./local.ts";
 
 const WORKER = new URL("../worker/", import.meta.url).pathname;
@@ -18,20 +19,8 @@ const TIMEOUT_MS = 120_000;
 /** One request to `wrangler dev`; a hung answer fails the check instead of the suite. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
-let passed = 0;
-let failed = 0;
-
-async function check(name: string, run: () => Promise<void>): Promise<void> {
-  const started = performance.now();
-  try {
-    await run();
-    passed++;
-    console.log(`--- ok ${name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    failed++;
-    console.log(`--- FAILED ${name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
+const checks = new Checks();
+const check = checks.check.bind(checks);
 
 async function exec(cmd: string, args: string[]): Promise<string> {
   const output = await new Deno.Command(cmd, {
@@ -302,5 +291,4 @@ await check(
   },
 );
 
-console.log(`${passed} passed, ${failed} failed`);
-Deno.exit(failed === 0 ? 0 : 1);
+checks.finish();
