@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Checks } from "./checks.ts";
+import { Checks, freePort, waitForHealth } from "./checks.ts";
 import { buildSandboxJsr, SANDBOX_JSR_EXPORTS, SANDBOX_JSR_PACKAGE } from "./build_sandbox_jsr.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -43,28 +43,6 @@ async function deno(args: string[], cwd: string, timeoutMs = TIMEOUT_MS): Promis
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes).replace(ANSI, "");
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function waitForHealth(url: string, deadlineMs: number): Promise<Response> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.ok) return response;
-      await response.body?.cancel();
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no healthy answer at ${url} within ${deadlineMs} ms`);
 }
 
 const project = await Deno.makeTempDir({ prefix: "peaqos-sandbox-jsr-" });

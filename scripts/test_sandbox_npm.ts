@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { Checks } from "./checks.ts";
+import { Checks, freePort, waitForHealth } from "./checks.ts";
 import * as esbuild from "esbuild";
 import { buildNpm } from "./build_npm.ts";
 import { buildSandboxNpm, SANDBOX_PACKAGE } from "./build_sandbox_npm.ts";
@@ -52,28 +52,6 @@ async function mustRun(cmd: string, args: string[], cwd: string, timeoutMs?: num
     );
   }
   return result;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function waitForHealth(url: string, deadlineMs: number): Promise<Response> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.ok) return response;
-      await response.body?.cancel();
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no healthy answer at ${url} within ${deadlineMs} ms`);
 }
 
 /**

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Checks } from "./checks.ts";
+import { Checks, freePort } from "./checks.ts";
 import { startLocal } from "./local.ts";
 
 const WORKER = new URL("../worker/", import.meta.url).pathname;
@@ -32,13 +32,6 @@ async function exec(cmd: string, args: string[]): Promise<string> {
   const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
   if (!output.success) throw new Error(`${cmd} ${args.join(" ")} exited ${output.code}:\n${text}`);
   return text;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** The edge key whose hash `.dev.vars.example` lists (tenant `dev`). */
