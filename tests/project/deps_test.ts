@@ -14,7 +14,6 @@ const config = JSON.parse(
 const LIGHT = new Set([
   "hono",
   "zod",
-  "@hono/zod-validator",
   "@noble/curves",
   "@noble/hashes",
   "ipaddr.js",
