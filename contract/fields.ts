@@ -12,12 +12,6 @@ export const addressSchema = z.string().regex(
   "must be a 0x-prefixed 20-byte hex address",
 );
 
-/** A non-negative decimal string such as `"12.50"` (money is never a float). */
-export const decimalSchema = z.string().regex(
-  /^\d{1,30}(\.\d{1,18})?$/,
-  "must be a decimal string such as '12.50'",
-);
-
 /**
  * A money amount as the wire carries it (contract revision 2): a JSON number, finite,
  * non-negative, with at most 18 decimal places. Convert it with `amountToUnits` before doing

@@ -14,19 +14,6 @@ const UNIT = 10n ** BigInt(MONEY_SCALE);
 const DECIMAL = /^([0-9]{1,30})(?:\.([0-9]{1,18}))?$/;
 
 /**
- * Whether `value` is a non-negative decimal string with at most 18 decimal places, e.g. `"12.50"`.
- *
- * @example
- * ```ts ignore
- * isDecimal("12.50"); // true
- * isDecimal("1e3"); // false
- * ```
- */
-export function isDecimal(value: string): boolean {
-  return DECIMAL.test(value);
-}
-
-/**
  * Parses a decimal string into 10^-18 units; `undefined` when it is not a valid amount.
  *
  * @example
@@ -58,19 +45,6 @@ export function formatMoney(units: bigint): string {
   let fraction = (abs % UNIT).toString().padStart(MONEY_SCALE, "0").replace(/0+$/, "");
   if (fraction.length < 2) fraction = fraction.padEnd(2, "0");
   return `${negative ? "-" : ""}${whole}.${fraction}`;
-}
-
-/**
- * Normalises a decimal string (`"5"` → `"5.00"`); `undefined` when invalid.
- *
- * @example
- * ```ts ignore
- * normalizeMoney("5"); // "5.00"
- * ```
- */
-export function normalizeMoney(value: string): string | undefined {
-  const units = parseMoney(value);
-  return units === undefined ? undefined : formatMoney(units);
 }
 
 /**
