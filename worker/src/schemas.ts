@@ -78,8 +78,3 @@ export const paymentProofBody = contractProofBody.refine(
     paymentSignatureSchema.safeParse(proof.paymentSignature).success,
   { path: ["paymentSignature"], message: "must be base64 of at most 8 KiB" },
 );
-
-/** A zod output as it comes off the wire: absent keys, never `undefined` values. */
-export type Wire<T> = T extends readonly unknown[] ? T
-  : T extends object ? { [K in keyof T]: Wire<Exclude<T[K], undefined>> }
-  : T;

@@ -12,8 +12,6 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type {
-  CreatePaymentIntentRequest,
-  MarketSearchRequest,
   OrchestrationClient,
   RequestOptions,
   SubmitPaymentProofRequest,
@@ -37,21 +35,10 @@ import {
   refundBody,
   releaseBody,
   searchBody,
-  type Wire,
 } from "../schemas.ts";
 import { orchestration, streamCall } from "../sdk.ts";
 import { loadSession } from "../sessions.ts";
 import { check, pathIdSchema } from "../validation.ts";
-
-// JSON and query strings never carry `undefined`: zod's optional outputs are absent keys.
-const wire = <T>(value: T): Wire<T> => value as Wire<T>;
-
-/**
- * A revision-2 body for an SDK method whose request type still has the first revision's shape
- * (search, payment intent, payment proof): the SDK sends bodies as they are, so only the type is
- * behind. Goes away when the SDK's request types reach revision 2.
- */
-const revision2 = <T>(body: unknown): T => body as T;
 
 const orderParam = z.object({ orderId: pathIdSchema });
 
@@ -171,7 +158,7 @@ export const proxy = new Hono<AppEnv>()
   .get(
     "/services",
     query(listServicesQuery),
-    (c) => passOn(c, (api) => api.listMarketServices(wire(c.req.valid("query")))),
+    (c) => passOn(c, (api) => api.listMarketServices(c.req.valid("query"))),
   )
   .get(
     "/services/:serviceId",
@@ -179,7 +166,7 @@ export const proxy = new Hono<AppEnv>()
     query(getServiceQuery),
     (c) => {
       const { serviceId } = c.req.valid("param");
-      return passOn(c, (api) => api.getMarketService(serviceId, wire(c.req.valid("query"))));
+      return passOn(c, (api) => api.getMarketService(serviceId, c.req.valid("query")));
     },
   )
   .post("/search", json(searchBody), async (c) => {
@@ -188,7 +175,7 @@ export const proxy = new Hono<AppEnv>()
     const options = await postOptions(c);
     return passOn(
       c,
-      (api) => api.searchMarket(revision2<MarketSearchRequest>(body), token, options),
+      (api) => api.searchMarket(body, token, options),
     );
   })
   .get(
@@ -199,10 +186,10 @@ export const proxy = new Hono<AppEnv>()
   .get(
     "/orders",
     query(listOrdersQuery),
-    (c) => passOn(c, (api) => api.listMarketOrders(wire(c.req.valid("query")))),
+    (c) => passOn(c, (api) => api.listMarketOrders(c.req.valid("query"))),
   )
   .post("/orders", json(createOrderBody), async (c) => {
-    const body = wire(c.req.valid("json"));
+    const body = c.req.valid("json");
     const token = await agentToken(
       c,
       () => Promise.resolve(body.agentPairingId),
@@ -231,7 +218,7 @@ export const proxy = new Hono<AppEnv>()
       const token = await orderToken(c, orderId);
       const result = await orchestration(c.env).executeMarketOrder(
         orderId,
-        wire(c.req.valid("json")),
+        c.req.valid("json"),
         token,
         options,
       );
@@ -259,7 +246,7 @@ export const proxy = new Hono<AppEnv>()
       const token = await orderToken(c, orderId);
       return passOn(
         c,
-        (api) => api.disputeMarketOrder(orderId, wire(c.req.valid("json")), token, options),
+        (api) => api.disputeMarketOrder(orderId, c.req.valid("json"), token, options),
       );
     },
   )
@@ -276,7 +263,7 @@ export const proxy = new Hono<AppEnv>()
         (api) =>
           api.createPaymentIntent(
             orderId,
-            revision2<CreatePaymentIntentRequest>(c.req.valid("json")),
+            c.req.valid("json"),
             token,
             options,
           ),
@@ -301,7 +288,8 @@ export const proxy = new Hono<AppEnv>()
         (api) =>
           api.submitPaymentProof(
             orderId,
-            revision2<SubmitPaymentProofRequest>(c.req.valid("json")),
+            // The schema's checks make the flat object one member of the proof union.
+            c.req.valid("json") as SubmitPaymentProofRequest,
             token,
             options,
           ),
@@ -318,7 +306,7 @@ export const proxy = new Hono<AppEnv>()
       const token = await orderToken(c, orderId);
       return passOn(
         c,
-        (api) => api.lockEscrowPayment(orderId, wire(c.req.valid("json")), token, options),
+        (api) => api.lockEscrowPayment(orderId, c.req.valid("json"), token, options),
       );
     },
   )
@@ -332,7 +320,7 @@ export const proxy = new Hono<AppEnv>()
       const token = await orderToken(c, orderId);
       return passOn(
         c,
-        (api) => api.releasePayment(orderId, wire(c.req.valid("json")), token, options),
+        (api) => api.releasePayment(orderId, c.req.valid("json"), token, options),
       );
     },
   )
@@ -346,7 +334,7 @@ export const proxy = new Hono<AppEnv>()
       const token = await orderToken(c, orderId);
       return passOn(
         c,
-        (api) => api.refundPayment(orderId, wire(c.req.valid("json")), token, options),
+        (api) => api.refundPayment(orderId, c.req.valid("json"), token, options),
       );
     },
   );
