@@ -1,6 +1,8 @@
 /**
- * Standard Webhooks signing and verification (https://www.standardwebhooks.com), on Web Crypto
- * only, so it runs unchanged on Deno, Node >= 20, Bun, Cloudflare Workers and browsers.
+ * Standard Webhooks signing and verification (https://www.standardwebhooks.com), with no
+ * dependency, so it runs unchanged on Deno, Node >= 20, Bun, Cloudflare Workers and browsers.
+ * The HMAC-SHA256 is computed in JavaScript for bodies up to 4 KiB (synchronous, several times
+ * faster than a Web Crypto round trip at that size) and by Web Crypto above.
  *
  * A delivery carries three headers: `webhook-id` (the idempotency key), `webhook-timestamp`
  * (unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256>` over
@@ -35,6 +37,7 @@
 import { constantTimeEqual } from "./constant_time.ts";
 import { decodeBase64, encodeBase64 } from "./encoding.ts";
 import { OrchestrationWebhookError } from "./errors.ts";
+import { type HmacKey, hmacKey, hmacSha256 } from "./sha256.ts";
 import type { WebhookEvent, WebhookEventType } from "./types/webhooks.ts";
 
 /**
@@ -168,6 +171,10 @@ const SIGNATURE_VERSION = "v1";
 const MAX_SIGNATURES = 16;
 // Marked pure so bundlers drop it (and this module) from apps that never verify a webhook.
 const encoder = /* @__PURE__ */ new TextEncoder();
+const strictDecoder = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true });
+// Messages up to this many bytes are MACed in JavaScript, longer ones by Web Crypto: below it,
+// a Web Crypto call's fixed cost (an asynchronous trip into the runtime) is the larger one.
+const SYNC_MAC_MAX_BYTES = 4096;
 
 /**
  * Signs a message and returns the `webhook-signature` header value, `v1,<base64>`.
@@ -196,13 +203,8 @@ export async function signWebhook(
   if (typeof message.body !== "string") {
     throw invalidArgument("body", "a string");
   }
-  const key = await importKey(secret);
-  const mac = await hmac(
-    key,
-    id,
-    String(timestamp),
-    encoder.encode(message.body),
-  );
+  const key = webhookKey(secret);
+  const mac = await hmac(key, id, String(timestamp), encoder.encode(message.body));
   return `${SIGNATURE_VERSION},${encodeBase64(mac)}`;
 }
 
@@ -328,7 +330,7 @@ export async function verifyWebhook(
     );
   }
 
-  const key = await importKey(secret);
+  const key = webhookKey(secret);
 
   if (!/^\d{1,12}$/.test(timestampText)) {
     throw new OrchestrationWebhookError(
@@ -377,16 +379,14 @@ export async function verifyWebhook(
   return {
     id,
     timestamp: new Date(timestamp * 1000),
-    event: parseEvent(bodyBytes),
+    event: parseEvent(typeof rawBody === "string" ? rawBody : bodyBytes),
   };
 }
 
-function parseEvent(bodyBytes: Uint8Array): WebhookEvent {
+function parseEvent(body: string | Uint8Array): WebhookEvent {
   let event: unknown;
   try {
-    event = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(bodyBytes),
-    );
+    event = JSON.parse(typeof body === "string" ? body : strictDecoder.decode(body));
   } catch (cause) {
     throw new OrchestrationWebhookError(
       "invalid_payload",
@@ -479,14 +479,20 @@ function readHeader(
   return undefined;
 }
 
-// The key of the last string secret used. A receiver verifies every delivery with the same
-// secret, and importing the key was most of a verification's cost (see BENCHMARKS.md). The key
-// is non-extractable; the string is the caller's own, held by reference.
-let lastStringKey:
-  | { readonly secret: string; readonly key: CryptoKey }
-  | undefined;
+// A secret made ready for both MAC paths: the HMAC pad states for the JavaScript one, and the
+// Web Crypto key, imported on first use by the other.
+type WebhookKey = {
+  readonly bytes: Uint8Array;
+  readonly pads: HmacKey;
+  crypto?: Promise<CryptoKey>;
+};
 
-async function importKey(secret: WebhookSecret): Promise<CryptoKey> {
+// The key of the last string secret used. A receiver verifies every delivery with the same
+// secret, and preparing the key was most of a verification's cost (see BENCHMARKS.md). The
+// string is the caller's own, held by reference.
+let lastStringKey: { readonly secret: string; readonly key: WebhookKey } | undefined;
+
+function webhookKey(secret: WebhookSecret): WebhookKey {
   if (typeof secret === "string" && lastStringKey?.secret === secret) {
     return lastStringKey.key;
   }
@@ -503,28 +509,33 @@ async function importKey(secret: WebhookSecret): Promise<CryptoKey> {
       "Webhook secret is not usable: expected 'whsec_<base64>', a base64 key or key bytes",
     );
   }
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new Uint8Array(bytes),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  bytes = new Uint8Array(bytes);
+  const key: WebhookKey = { bytes, pads: hmacKey(bytes) };
   if (typeof secret === "string") lastStringKey = { secret, key };
   return key;
 }
 
 async function hmac(
-  key: CryptoKey,
+  key: WebhookKey,
   id: string,
   timestamp: string,
   body: Uint8Array,
 ): Promise<Uint8Array> {
   const prefix = encoder.encode(`${id}.${timestamp}.`);
+  if (prefix.length + body.length <= SYNC_MAC_MAX_BYTES) {
+    return hmacSha256(key.pads, [prefix, body]);
+  }
+  key.crypto ??= crypto.subtle.importKey(
+    "raw",
+    key.bytes as Uint8Array<ArrayBuffer>,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const data = new Uint8Array(prefix.length + body.length);
   data.set(prefix, 0);
   data.set(body, prefix.length);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await key.crypto, data));
 }
 
 function checkId(id: unknown): string {

@@ -475,3 +475,32 @@ Deno.test("verifyWebhook() keys follow the secret when secrets alternate (key ca
     await refusal(verifyWebhook(BODY, signedWithOther, SECRET, { now: NOW }), "invalid_signature");
   }
 });
+
+Deno.test("signatures agree with standardwebhooks on both MAC paths (JavaScript up to 4 KiB, Web Crypto above)", async () => {
+  const when = new Date(NOW * 1000);
+  // The signed message is "msg_x.<timestamp>." (21 bytes) plus the body: these sizes sit on
+  // both sides of the 4,096-byte switch, and one is multi-byte UTF-8.
+  for (const size of [4_000, 4_074, 4_075, 4_076, 9_000, 200_000]) {
+    const body = JSON.stringify({
+      type: "order.created",
+      timestamp: "2026-11-28T03:20:00.000Z",
+      data: { order: { id: "ord_1", note: "é".repeat(size % 7) + "x".repeat(size - 130) } },
+    });
+    const reference = new Webhook(SECRET).sign("msg_x", when, body);
+    assertEquals(await signWebhook({ id: "msg_x", timestamp: when, body }, SECRET), reference);
+    const headers = {
+      "webhook-id": "msg_x",
+      "webhook-timestamp": String(NOW),
+      "webhook-signature": reference,
+    };
+    const bytes = new TextEncoder().encode(body);
+    assertEquals(
+      (await verifyWebhook(bytes, headers, SECRET, { now: NOW })).event.type,
+      "order.created",
+    );
+    await refusal(
+      verifyWebhook(body.replace("ord_1", "ord_2"), headers, SECRET, { now: NOW }),
+      "invalid_signature",
+    );
+  }
+});
