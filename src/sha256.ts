@@ -108,9 +108,9 @@ function compress(state: Int32Array, bytes: Uint8Array, offset: number, end: num
     let a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = h0;
     for (let i = 0; i < 64; i++) {
       const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const t1 = (h + s1 + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
+      const t1 = (h + s1 + (g ^ (e & (f ^ g))) + K[i]! + W[i]!) | 0;
       const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      const t2 = (s0 + ((a & b) | (c & (a | b)))) | 0;
       h = g;
       g = f;
       f = e;

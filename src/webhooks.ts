@@ -467,16 +467,17 @@ function readHeader(
   if (typeof Headers !== "undefined" && headers instanceof Headers) {
     return headers.get(name)?.trim() || undefined;
   }
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== name) continue;
-    const text = typeof value === "string"
-      ? value
-      : Array.isArray(value)
-      ? value.filter((part) => typeof part === "string").join(" ")
-      : undefined;
-    return text?.trim() || undefined;
-  }
-  return undefined;
+  // The common spelling first: scanning every entry costs more than the lookup.
+  const record = headers as Record<string, unknown>;
+  const value = Object.hasOwn(record, name)
+    ? record[name]
+    : Object.entries(record).find(([key]) => key.toLowerCase() === name)?.[1];
+  const text = typeof value === "string"
+    ? value
+    : Array.isArray(value)
+    ? value.filter((part) => typeof part === "string").join(" ")
+    : undefined;
+  return text?.trim() || undefined;
 }
 
 // A secret made ready for both MAC paths: the HMAC pad states for the JavaScript one, and the
