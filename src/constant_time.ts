@@ -5,7 +5,7 @@
  * @module
  */
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Whether `a` and `b` hold the same bytes (strings compare as UTF-8), in a time that depends on

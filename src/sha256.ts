@@ -9,7 +9,7 @@
  */
 
 // The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-const K = new Int32Array([
+const K = /* @__PURE__ */ new Int32Array([
   0x428a2f98,
   0x71374491,
   0xb5c0fbcf,
@@ -88,7 +88,7 @@ const INITIAL = [
   0x5be0cd19,
 ] as const;
 
-const W = new Int32Array(64);
+const W = /* @__PURE__ */ new Int32Array(64);
 
 /** Mixes the 64-byte blocks of `bytes` from `offset` to `end` into `state`. */
 function compress(state: Int32Array, bytes: Uint8Array, offset: number, end: number): void {
@@ -140,7 +140,7 @@ function compress(state: Int32Array, bytes: Uint8Array, offset: number, end: num
 }
 
 // One block of input not yet absorbed, and its padding. Hashing is synchronous, so one will do.
-const PENDING = new Uint8Array(128);
+const PENDING = /* @__PURE__ */ new Uint8Array(128);
 
 /**
  * Finishes a hash whose `start` state has absorbed `done` bytes already (a multiple of 64):

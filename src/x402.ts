@@ -64,7 +64,8 @@ const TRANSFER_WITH_AUTHORIZATION: TypedDataTypes = {
 const EIP155 = /^eip155:([0-9]+)$/;
 const UINT = /^[0-9]+$/;
 const NONCE = /^0x[0-9a-fA-F]{64}$/;
-const MAX_UINT256 = (1n << 256n) - 1n;
+// A literal, not (1n << 256n) - 1n: bundlers keep an expression they cannot prove pure.
+const MAX_UINT256 = 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffn;
 
 /**
  * Signs an x402 challenge and returns the `PAYMENT-SIGNATURE` header value: base64 of the JSON
