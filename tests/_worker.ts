@@ -163,6 +163,8 @@ export type WorkerOptions = {
   /** Maps outbound URLs to real 127.0.0.1 targets (e.g. a provider host to a local server). */
   readonly route?: OutboundRoute;
   readonly rewrite?: ResponseRewrite;
+  /** Headers added to the upstream responses the Worker gets (to simulate a chatty upstream). */
+  readonly addHeaders?: (url: URL) => Readonly<Record<string, string>> | undefined;
   /** Let the Worker's fetch go straight out (no recording, no routing). */
   readonly direct?: boolean;
   /** Keep {@linkcode EdgeWorker.outbound} empty (long load runs); routing still applies. */
@@ -312,9 +314,12 @@ export async function startWorker(
         return new MfResponse(response.status === 204 ? null : text, {
           status: response.status,
           // The body may have been rewritten: let the length be recomputed.
-          headers: Object.fromEntries(
-            [...response.headers].filter(([name]) => name !== "content-length"),
-          ),
+          headers: {
+            ...Object.fromEntries(
+              [...response.headers].filter(([name]) => name !== "content-length"),
+            ),
+            ...options.addHeaders?.(url),
+          },
         });
       } catch {
         return new MfResponse("upstream unreachable", { status: 502 });

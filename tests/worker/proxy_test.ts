@@ -457,6 +457,26 @@ Deno.test("/v1 proxy passes the API's answer on unread on routes that do not nee
   assertEquals((missing.body as Envelope).error.code, "NOT_FOUND");
 });
 
+Deno.test("/v1 proxy passes a 200's headers on (x-request-id) but never an upstream cookie", async () => {
+  await using m = await market();
+  await using worker = await startWorker({
+    vars: { PEAQOS_ORCHESTRATION_URL: m.sandbox.url, PEAQOS_API_KEY: m.sandbox.apiKey },
+    addHeaders: (url) =>
+      url.pathname.endsWith("/svc_manual_handoff")
+        ? { "set-cookie": "platform=1; Path=/" }
+        : undefined,
+  });
+  const plain = await worker.authed("/v1/market/services");
+  assertEquals(plain.status, 200);
+  assertMatch(plain.headers.get("x-request-id") ?? "", /\S/);
+  assertEquals((await plain.json()).items.length > 0, true);
+  const cookie = await worker.authed("/v1/market/services/svc_manual_handoff");
+  assertEquals(cookie.status, 200);
+  assertEquals(cookie.headers.get("set-cookie"), null);
+  assertEquals(cookie.headers.get("content-type"), "application/json");
+  assertEquals((await cookie.json()).item.id, "svc_manual_handoff");
+});
+
 Deno.test("/v1 proxy answers 502 when the upstream API is unreachable", async () => {
   await using worker = await startWorker({
     direct: true,
