@@ -613,13 +613,12 @@ export class Transport {
     let error: OrchestrationError | undefined;
     try {
       const init: RequestInit = {
+        method: prepared.method,
         headers: prepared.headers,
         signal: deadline.signal,
         redirect: "manual",
       };
-      // No `method` on GET (the default) and no `body: null`: every init member costs fetch a
-      // conversion.
-      if (prepared.method !== "GET") init.method = prepared.method;
+      // No `body: null` on GET: every init member costs fetch a conversion.
       if (prepared.body !== undefined) init.body = prepared.body;
       response = await this.#fetch(prepared.url, init);
       text = await readBodyText(response, this.#maxBytes);
