@@ -418,6 +418,9 @@ export class Transport {
   /** The path of `orchestrationUrl`, without trailing slashes (`""` at the root). */
   readonly #root: string;
   readonly #fetch: FetchLike;
+  // Whether GET inits carry `method`: an injected fetch may read it; the global one defaults to
+  // GET, and every init member costs it a conversion.
+  readonly #methodOnGet: boolean;
   readonly #read: number;
   readonly #write: number;
   readonly #maxBytes: number;
@@ -434,6 +437,7 @@ export class Transport {
     // Called as a plain function: a bound method (e.g. a Workers service binding's fetch) must
     // not receive the transport as `this`, and browsers reject fetch called on a foreign `this`.
     this.#fetch = injected ? (input, init) => injected(input, init) : globalFetch;
+    this.#methodOnGet = injected !== undefined;
     this.#read = config.timeouts?.read ?? DEFAULT_READ_TIMEOUT_MS;
     this.#write = config.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT_MS;
     this.#maxBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -613,12 +617,12 @@ export class Transport {
     let error: OrchestrationError | undefined;
     try {
       const init: RequestInit = {
-        method: prepared.method,
         headers: prepared.headers,
         signal: deadline.signal,
         redirect: "manual",
       };
-      // No `body: null` on GET: every init member costs fetch a conversion.
+      // No `body: null` on GET, and no `method` for the global fetch (see #methodOnGet).
+      if (prepared.method !== "GET" || this.#methodOnGet) init.method = prepared.method;
       if (prepared.body !== undefined) init.body = prepared.body;
       response = await this.#fetch(prepared.url, init);
       text = await readBodyText(response, this.#maxBytes);

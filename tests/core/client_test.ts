@@ -251,6 +251,29 @@ Deno.test("PeaqosClient without a fetch option looks the global fetch up at call
   assertEquals(seen, ["https://orchestration.example/api/v1/machines/m-1"]);
 });
 
+Deno.test("the global fetch gets no 'method' on a GET (its default) and the method on anything else", async () => {
+  const api = new PeaqosClient({
+    orchestrationUrl: "https://orchestration.example",
+    apiKey: API_KEY,
+  }).orchestration;
+  const original = globalThis.fetch;
+  const methods: (string | undefined)[] = [];
+  globalThis.fetch = ((_input: string | URL | Request, init?: RequestInit) => {
+    methods.push(init?.method);
+    const request = new Request("https://orchestration.example/", init);
+    methods.push(request.method);
+    return Promise.resolve(Response.json({ item: { id: "m-1" } }));
+  }) as typeof fetch;
+  try {
+    await api.getMachine("m-1");
+    await api.updateMachine("m-1", { displayName: "Arm" });
+  } finally {
+    globalThis.fetch = original;
+  }
+  // What the runtime sees is GET either way: omitting it only spares fetch a conversion.
+  assertEquals(methods, [undefined, "GET", "PATCH", "PATCH"]);
+});
+
 for (
   const [suffix, expected] of [
     ["", "/api/v1/machines"],
