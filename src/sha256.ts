@@ -190,6 +190,17 @@ function finish(start: Int32Array, done: number, parts: readonly Uint8Array[]): 
   return digest;
 }
 
+/**
+ * The module's shared work buffers (the message schedule and the pending block), exported for the
+ * tests that check {@linkcode hmacKey} clears them.
+ *
+ * @internal
+ */
+export const SCRATCH: { readonly schedule: Int32Array; readonly pending: Uint8Array } = {
+  schedule: W,
+  pending: PENDING,
+};
+
 /** The states after the HMAC key's inner and outer pads: computed once per key. */
 export type HmacKey = { readonly inner: Int32Array; readonly outer: Int32Array };
 
@@ -207,11 +218,18 @@ export function hmacKey(secret: Uint8Array): HmacKey {
   const block = new Uint8Array(64);
   block.set(secret.length > 64 ? sha256([secret]) : secret);
   const pad = (byte: number): Int32Array => {
+    const padded = block.map((b) => b ^ byte);
     const state = new Int32Array(INITIAL);
-    compress(state, block.map((b) => b ^ byte), 0, 64);
+    compress(state, padded, 0, 64);
+    padded.fill(0);
     return state;
   };
-  return { inner: pad(0x36), outer: pad(0x5c) };
+  const key = { inner: pad(0x36), outer: pad(0x5c) };
+  // The shared buffers last held the key's words: clear them, and the copy.
+  block.fill(0);
+  W.fill(0);
+  PENDING.fill(0);
+  return key;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import fc from "fast-check";
-import { hmacKey, hmacSha256, sha256 } from "../../src/sha256.ts";
+import { hmacKey, hmacSha256, SCRATCH, sha256 } from "../../src/sha256.ts";
 import { bytesToHex } from "../../src/encoding.ts";
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
@@ -97,4 +97,17 @@ Deno.test("hmacSha256() equals Web Crypto's HMAC for any key and message, and a 
     ),
     { numRuns: 200 },
   );
+});
+
+Deno.test("hmacKey() leaves no key bytes behind in the hash's shared buffers", () => {
+  // A key longer than a block goes through the pending buffer too.
+  for (const length of [32, 100]) {
+    const secret = new Uint8Array(length).fill(0xa7);
+    const mac = bytesToHex(hmacSha256(hmacKey(secret), [text("message")]));
+    const key = hmacKey(secret);
+    assertEquals(SCRATCH.schedule.every((word) => word === 0), true);
+    assertEquals(SCRATCH.pending.every((byte) => byte === 0), true);
+    // Clearing took nothing the key needs.
+    assertEquals(bytesToHex(hmacSha256(key, [text("message")])), mac);
+  }
 });
