@@ -12,6 +12,7 @@
  */
 import { PeaqosClient } from "../mod.ts";
 import { DEADLINE_KIND, startDeadline } from "../src/deadline.ts";
+import { VERSION } from "../src/version.ts";
 import {
   consume,
   emit,
@@ -48,6 +49,16 @@ export type OverheadResult = {
   readonly ratioVsTimeoutFetch: number;
   /** Timeout-fetch median / fetch median: what a per-call timer costs by itself here. */
   readonly timerCost: number;
+  /**
+   * A hand-written call that asks of `fetch` all the SDK asks (its headers with the user agent,
+   * the timeout signal, `redirect: "manual"`, the `content-length` read of the size cap, `text()`
+   * then `JSON.parse`), with a constant URL: the SDK minus its own code.
+   */
+  readonly initFetchMedianUs: number;
+  /** SDK median / init-fetch median: what the SDK's own code costs. */
+  readonly ratioVsInitFetch: number;
+  /** Init-fetch median / fetch median: what the SDK's requests cost `fetch` by themselves. */
+  readonly initCost: number;
 };
 
 /** Runs the benchmark against `server` and returns its figures. */
@@ -63,6 +74,7 @@ export async function measureOverhead(
   const market = new PeaqosClient({ orchestrationUrl: origin, apiKey }).orchestration;
   const url = `${origin}/api/v1/machines/${encodeURIComponent(machineId)}`;
   const headers = { accept: "application/json", "x-api-key": apiKey };
+  const sdkHeaders = { ...headers, "user-agent": `peaq-os-sdk-js/${VERSION}` };
 
   const result = await interleaved({
     sdk: async () => {
@@ -86,9 +98,26 @@ export async function measureOverhead(
         deadline.clear();
       }
     },
+    initFetch: async () => {
+      const deadline = startDeadline(30_000, undefined);
+      try {
+        const response = await fetch(url, {
+          headers: sdkHeaders,
+          signal: deadline.signal,
+          redirect: "manual",
+        });
+        if (Number(response.headers.get("content-length")) > 8 << 20) throw new Error("Too big");
+        if (!response.ok) throw new Error(`Unexpected status: ${response.status}`);
+        const { item } = JSON.parse(await response.text());
+        consume(item.id);
+      } finally {
+        deadline.clear();
+      }
+    },
   }, { calls, roundSize, warmup });
 
   const sdk = result.sdk!;
+  const init = result.initFetch!;
   const raw = result.fetch!;
   const timed = result.timeoutFetch!;
   const roundRatios = sdk.roundMedians.map((m, i) => m / raw.roundMedians[i]!);
@@ -106,6 +135,9 @@ export async function measureOverhead(
     roundRatio: round(median(roundRatios)),
     ratioVsTimeoutFetch: round(median(sdk.samples) / median(timed.samples)),
     timerCost: round(median(timed.samples) / median(raw.samples)),
+    initFetchMedianUs: round(median(init.samples) * 1000, 1),
+    ratioVsInitFetch: round(median(sdk.samples) / median(init.samples)),
+    initCost: round(median(init.samples) / median(raw.samples)),
   };
 }
 
@@ -128,7 +160,8 @@ if (import.meta.main) {
     console.log(
       `getMachine (${figures.server} server, ${figures.calls} calls each): SDK ${figures.sdkMedianUs} µs, ` +
         `fetch ${figures.fetchMedianUs} µs, fetch+timeout ${figures.timeoutFetchMedianUs} µs; ratio ${figures.ratio} ` +
-        `(per-round ${figures.roundRatio}), vs fetch+timeout ${figures.ratioVsTimeoutFetch} ` +
+        `(per-round ${figures.roundRatio}), vs fetch+timeout ${figures.ratioVsTimeoutFetch}, ` +
+        `vs fetch with the SDK's init ${figures.ratioVsInitFetch} (init alone ${figures.initCost}) ` +
         `(timeouts by ${figures.deadline})`,
     );
     emit({ overhead: figures });
