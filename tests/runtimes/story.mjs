@@ -1,6 +1,7 @@
 // The smoke story every runtime runs against the packed npm package and a real sandbox on
 // 127.0.0.1: list / create / pair / search / order / execute, an API error mapped to
-// OrchestrationApiError with its code, a multi-page `*All` iteration, and a redaction check.
+// OrchestrationApiError with its code, a multi-page `*All` iteration, a redaction check, and webhook
+// signatures against the runtime's own Web Crypto.
 //
 // Plain JavaScript with no imports, so Node (import and require), Bun and workerd load the same
 // file. The harness hands in the package's modules (loaded its own way), the environment and
@@ -87,6 +88,55 @@ export function smokeStory({ sdk, subpaths, packageJson, env, createWallet }) {
         const message = "peaq runtime smoke";
         equal(await signer.signMessage(message), wallet.sign(message), "signature");
         check(!JSON.stringify(signer).includes(wallet.privateKey.slice(2)), "key printed");
+      },
+    },
+    {
+      name: "webhook signatures equal this runtime's Web Crypto HMAC on both MAC paths, and verify",
+      async run() {
+        const keyBytes = new Uint8Array(32).map((_, i) => i * 7 + 1);
+        const secret = `whsec_${btoa(String.fromCharCode(...keyBytes))}`;
+        const key = await crypto.subtle.importKey(
+          "raw",
+          keyBytes,
+          { name: "HMAC", hash: "SHA-256" },
+          false,
+          ["sign"],
+        );
+        // About 1 KB (the JavaScript HMAC) and about 9 KB (Web Crypto, above 4 KiB).
+        for (const size of [1_000, 9_000]) {
+          const body = JSON.stringify({
+            type: "order.created",
+            timestamp: "2026-12-01T00:00:00.000Z",
+            data: { order: { id: "ord_1", note: "é".repeat(3) + "x".repeat(size) } },
+          });
+          const timestamp = 1_764_547_200;
+          const mac = new Uint8Array(
+            await crypto.subtle.sign(
+              "HMAC",
+              key,
+              new TextEncoder().encode(`msg_rt.${timestamp}.${body}`),
+            ),
+          );
+          const expected = `v1,${btoa(String.fromCharCode(...mac))}`;
+          const signature = await sdk.signWebhook({ id: "msg_rt", timestamp, body }, secret);
+          equal(signature, expected, `signature of a ${body.length}-character body`);
+          const headers = {
+            "webhook-id": "msg_rt",
+            "webhook-timestamp": String(timestamp),
+            "webhook-signature": signature,
+          };
+          const { event } = await sdk.verifyWebhook(body, headers, secret, { now: timestamp });
+          equal(event.data.order.id, "ord_1", "verified event");
+          let refused;
+          try {
+            await sdk.verifyWebhook(body.replace("ord_1", "ord_2"), headers, secret, {
+              now: timestamp,
+            });
+          } catch (error) {
+            refused = error;
+          }
+          equal(refused?.reason, "invalid_signature", "tampered body refused");
+        }
       },
     },
     {
