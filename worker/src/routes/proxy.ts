@@ -157,6 +157,34 @@ async function passOn(
   return new Response(upstream.body, { headers: { "content-type": "application/json" } });
 }
 
+/** What an order's agent route sends, given the order, its checked body, token and options. */
+type OrderCall<B> = (
+  api: OrchestrationClient,
+  orderId: string,
+  body: B,
+  token: string,
+  options: RequestOptions,
+) => Promise<unknown>;
+
+/**
+ * An agent route on one order: the order id and the body (`schema`) checked, then the caller's
+ * POST options, the order's token, and `call`'s answer passed on.
+ */
+function orderRoute<S extends z.ZodType>(schema: S, call: OrderCall<z.output<S>>) {
+  return [
+    param(orderParam),
+    json(schema),
+    async (
+      c: Context<AppEnv, string, { out: { param: { orderId: string }; json: z.output<S> } }>,
+    ): Promise<Response> => {
+      const { orderId } = c.req.valid("param");
+      const options = await postOptions(c);
+      const token = await orderToken(c, orderId);
+      return passOn(c, (api) => call(api, orderId, c.req.valid("json"), token, options));
+    },
+  ] as const;
+}
+
 /** The allowlisted market routes. */
 export const proxy = new Hono<AppEnv>()
   .get(
@@ -231,48 +259,18 @@ export const proxy = new Hono<AppEnv>()
   )
   .post(
     "/orders/:orderId/confirm",
-    param(orderParam),
-    json(confirmBody),
-    async (c) => {
-      const { orderId } = c.req.valid("param");
-      const options = await postOptions(c);
-      const token = await orderToken(c, orderId);
-      return passOn(c, (api) => api.confirmMarketOrder(orderId, token, options));
-    },
+    ...orderRoute(
+      confirmBody,
+      (api, orderId, _body, token, options) => api.confirmMarketOrder(orderId, token, options),
+    ),
   )
   .post(
     "/orders/:orderId/dispute",
-    param(orderParam),
-    json(disputeBody),
-    async (c) => {
-      const { orderId } = c.req.valid("param");
-      const options = await postOptions(c);
-      const token = await orderToken(c, orderId);
-      return passOn(
-        c,
-        (api) => api.disputeMarketOrder(orderId, c.req.valid("json"), token, options),
-      );
-    },
+    ...orderRoute(disputeBody, (api, ...args) => api.disputeMarketOrder(...args)),
   )
   .post(
     "/orders/:orderId/payment-intent",
-    param(orderParam),
-    json(paymentIntentBody),
-    async (c) => {
-      const { orderId } = c.req.valid("param");
-      const options = await postOptions(c);
-      const token = await orderToken(c, orderId);
-      return passOn(
-        c,
-        (api) =>
-          api.createPaymentIntent(
-            orderId,
-            c.req.valid("json"),
-            token,
-            options,
-          ),
-      );
-    },
+    ...orderRoute(paymentIntentBody, (api, ...args) => api.createPaymentIntent(...args)),
   )
   .get(
     "/orders/:orderId/payment",
@@ -281,64 +279,22 @@ export const proxy = new Hono<AppEnv>()
   )
   .post(
     "/orders/:orderId/payment-proof",
-    param(orderParam),
-    json(paymentProofBody),
-    async (c) => {
-      const { orderId } = c.req.valid("param");
-      const options = await postOptions(c);
-      const token = await orderToken(c, orderId);
-      return passOn(
-        c,
-        (api) =>
-          api.submitPaymentProof(
-            orderId,
-            // The schema's checks make the flat object one member of the proof union.
-            c.req.valid("json") as SubmitPaymentProofRequest,
-            token,
-            options,
-          ),
-      );
-    },
+    // The schema's checks make the flat object one member of the proof union.
+    ...orderRoute(
+      paymentProofBody,
+      (api, orderId, body, token, options) =>
+        api.submitPaymentProof(orderId, body as SubmitPaymentProofRequest, token, options),
+    ),
   )
   .post(
     "/orders/:orderId/payment/escrow-lock",
-    param(orderParam),
-    json(escrowLockBody),
-    async (c) => {
-      const { orderId } = c.req.valid("param");
-      const options = await postOptions(c);
-      const token = await orderToken(c, orderId);
-      return passOn(
-        c,
-        (api) => api.lockEscrowPayment(orderId, c.req.valid("json"), token, options),
-      );
-    },
+    ...orderRoute(escrowLockBody, (api, ...args) => api.lockEscrowPayment(...args)),
   )
   .post(
     "/orders/:orderId/payment/release",
-    param(orderParam),
-    json(releaseBody),
-    async (c) => {
-      const { orderId } = c.req.valid("param");
-      const options = await postOptions(c);
-      const token = await orderToken(c, orderId);
-      return passOn(
-        c,
-        (api) => api.releasePayment(orderId, c.req.valid("json"), token, options),
-      );
-    },
+    ...orderRoute(releaseBody, (api, ...args) => api.releasePayment(...args)),
   )
   .post(
     "/orders/:orderId/payment/refund",
-    param(orderParam),
-    json(refundBody),
-    async (c) => {
-      const { orderId } = c.req.valid("param");
-      const options = await postOptions(c);
-      const token = await orderToken(c, orderId);
-      return passOn(
-        c,
-        (api) => api.refundPayment(orderId, c.req.valid("json"), token, options),
-      );
-    },
+    ...orderRoute(refundBody, (api, ...args) => api.refundPayment(...args)),
   );
