@@ -12,6 +12,7 @@
  */
 import { PeaqosClient } from "../mod.ts";
 import { DEADLINE_KIND, startDeadline } from "../src/deadline.ts";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "../src/read_body.ts";
 import { VERSION } from "../src/version.ts";
 import {
   consume,
@@ -106,7 +107,9 @@ export async function measureOverhead(
           signal: deadline.signal,
           redirect: "manual",
         });
-        if (Number(response.headers.get("content-length")) > 8 << 20) throw new Error("Too big");
+        if (Number(response.headers.get("content-length")) > DEFAULT_MAX_RESPONSE_BYTES) {
+          throw new Error("Too big");
+        }
         if (!response.ok) throw new Error(`Unexpected status: ${response.status}`);
         const { item } = JSON.parse(await response.text());
         consume(item.id);
