@@ -483,7 +483,7 @@ function readHeader(
 // A secret made ready for both MAC paths: the HMAC pad states for the JavaScript one, and the
 // Web Crypto key, imported on first use by the other.
 type WebhookKey = {
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly pads: HmacKey;
   crypto?: Promise<CryptoKey>;
 };
@@ -510,8 +510,8 @@ function webhookKey(secret: WebhookSecret): WebhookKey {
       "Webhook secret is not usable: expected 'whsec_<base64>', a base64 key or key bytes",
     );
   }
-  bytes = new Uint8Array(bytes);
-  const key: WebhookKey = { bytes, pads: hmacKey(bytes) };
+  const copy = new Uint8Array(bytes);
+  const key: WebhookKey = { bytes: copy, pads: hmacKey(copy) };
   if (typeof secret === "string") lastStringKey = { secret, key };
   return key;
 }
@@ -528,7 +528,7 @@ async function hmac(
   }
   key.crypto ??= crypto.subtle.importKey(
     "raw",
-    key.bytes as Uint8Array<ArrayBuffer>,
+    key.bytes,
     { name: "HMAC", hash: "SHA-256" },
     false,
     ["sign"],
