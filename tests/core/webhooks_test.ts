@@ -502,5 +502,9 @@ Deno.test("signatures agree with standardwebhooks on both MAC paths (JavaScript 
       verifyWebhook(body.replace("ord_1", "ord_2"), headers, SECRET, { now: NOW }),
       "invalid_signature",
     );
+    // Raw key bytes are prepared per call, not cached: both paths take them too.
+    const keyBytes = Uint8Array.from(atob(SECRET.slice("whsec_".length)), (c) => c.charCodeAt(0));
+    assertEquals((await verifyWebhook(body, headers, keyBytes, { now: NOW })).id, "msg_x");
+    assertEquals(await signWebhook({ id: "msg_x", timestamp: when, body }, keyBytes), reference);
   }
 });
